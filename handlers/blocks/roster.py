@@ -1,0 +1,81 @@
+"""What `/mentor help` and `/mentor list` show."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.services.permissions import Standing
+from bot.services.roster import KIND_LABEL, ROLE_LABEL, Caller, RosterOverview
+from handlers.blocks.common import MESSAGE_BLOCK_LIMIT, Block, context, header, section, sections_for_lines
+
+EVERYONE = frozenset(Standing)
+ADMINS = frozenset({Standing.ADMIN})
+
+
+@dataclass(frozen=True)
+class HelpEntry:
+    usage: str
+    what: str
+    shown_to: frozenset[Standing]
+
+
+HELP: list[HelpEntry] = [
+    HelpEntry("/mentor help", "this guide", EVERYONE),
+    HelpEntry("/mentor list", "your mentorships and roles (leaders see the whole school)", EVERYONE),
+    HelpEntry("/mentor list @person", "someone's mentorships and roles", frozenset({Standing.LEAD, Standing.SLT})),
+    HelpEntry("/mentor assign @mentor @mentee [trainee|ect|staff]", "start a mentorship (one academic year)", ADMINS),
+    HelpEntry("/mentor unassign @mentor @mentee", "end a mentorship (its records are kept)", ADMINS),
+    HelpEntry("/mentor role add|remove @person lead|slt|admin", "give or take away a role", ADMINS),
+    HelpEntry("/mentor slt-channel #channel", "where the weekly SLT summary is posted", ADMINS),
+]
+
+INTRO = (
+    "*mentor-bot* keeps your school's teacher mentoring in Slack: mentorships, lesson observations "
+    "against the Teachers' Standards, weekly meetings and targets, and weekly summaries for leaders."
+)
+
+
+def help_blocks(caller: Caller) -> list[Block]:
+    standings = caller.standings
+    lines = [f"`{entry.usage}` — {entry.what}" for entry in HELP if entry.shown_to & standings]
+    blocks = [header("mentor-bot help"), section(INTRO), *sections_for_lines(lines)]
+    if caller.is_admin:
+        blocks.append(
+            context(
+                "You are an admin of mentor-bot. To load a whole school at once, ask your IT lead to run "
+                "`python -m bot roster import roster.csv --team " + caller.team_id + "`."
+            )
+        )
+    else:
+        blocks.append(context("Roster changes are made by the bot's admins: your Slack workspace admins."))
+    return blocks
+
+
+def usage_text(problem: str, usage: str) -> str:
+    return f"{problem}\nUsage: `{usage}`"
+
+
+def roster_blocks(overview: RosterOverview, *, about: str | None) -> tuple[str, list[Block]]:
+    title = f"Mentorships and roles for {overview.name(about)}" if about else "Mentorships and roles"
+    lines: list[str] = []
+    for m in overview.mentorships:
+        lines.append(
+            f"• <@{m.mentor_id}> mentors <@{m.mentee_id}> ({KIND_LABEL[m.mentee_kind]}), "
+            f"{m.start_date:%-d %b %Y} – {m.end_date:%-d %b %Y}"
+        )
+    if not lines:
+        lines.append("_No mentorships yet._")
+    role_lines = [f"• <@{g.user_id}>: {ROLE_LABEL[g.role]}" for g in overview.grants] or ["_No roles given yet._"]
+    blocks: list[Block] = [header(title)]
+    blocks += sections_for_lines([f"*Mentorships ({len(overview.mentorships)})*", *lines])
+    blocks += sections_for_lines(["*Roles*", *role_lines])
+    if about is None:
+        channel = f"<#{overview.slt_channel_id}>" if overview.slt_channel_id else "_not set_"
+        blocks.append(context(f"SLT summary channel: {channel}"))
+    if len(blocks) > MESSAGE_BLOCK_LIMIT:
+        # Each section already holds ~3000 characters; keep the message inside Slack's limit.
+        kept = blocks[: MESSAGE_BLOCK_LIMIT - 1]
+        kept.append(context("The list is too long to show in full here; use `/mentor list @person` for one person."))
+        blocks = kept
+    fallback = f"{title}: {len(overview.mentorships)} mentorships"
+    return fallback, blocks

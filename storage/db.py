@@ -1,0 +1,127 @@
+"""Engine, sessions (one unit of work per use case) and migrations."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+
+class DatabaseUnavailable(Exception):
+    """The database could not be reached; the message names it without its password."""
+
+
+def normalise_url(raw: str) -> URL:
+    """Accept the URLs people paste (postgres://, postgresql://) and pick the psycopg 3 driver."""
+    url = make_url(raw.replace("postgres://", "postgresql://", 1) if raw.startswith("postgres://") else raw)
+    if url.get_backend_name() == "postgresql" and url.drivername == "postgresql":
+        url = url.set(drivername="postgresql+psycopg")
+    return url
+
+
+def safe_url(url: URL | str) -> str:
+    """The URL with any password hidden, fit for logs and error messages."""
+    return (url if isinstance(url, URL) else make_url(url)).render_as_string(hide_password=True)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")  # readers don't block the writer
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def make_engine(raw_url: str, **kwargs: Any) -> Engine:
+    url = normalise_url(raw_url)
+    if url.get_backend_name() == "sqlite":
+        database = url.database
+        if database and database != ":memory:":
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, **kwargs)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+class Database:
+    """Owns the engine and hands out units of work."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @classmethod
+    def from_url(cls, raw_url: str, **kwargs: Any) -> Database:
+        return cls(make_engine(raw_url, **kwargs))
+
+    @contextmanager
+    def unit_of_work(self) -> Iterator[Session]:
+        """One transaction: committed when the block ends, rolled back if it raises."""
+        session = self._sessions()
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    def wait_until_reachable(
+        self, *, attempts: int = 5, first_delay: float = 0.5, sleep: Callable[[float], None] = time.sleep
+    ) -> None:
+        """Retry with backoff: a database restarting alongside the bot should not stop it."""
+        delay = first_delay
+        for attempt in range(1, attempts + 1):
+            try:
+                with self.engine.connect() as connection:
+                    connection.execute(text("SELECT 1"))
+                return
+            except OperationalError as exc:
+                reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+                if attempt == attempts:
+                    raise DatabaseUnavailable(
+                        f"Cannot reach the database at {safe_url(self.engine.url)} after {attempts} attempts "
+                        f"({reason}). Check DATABASE_URL and that the database server is running."
+                    ) from None
+                log.warning("Database not reachable yet (attempt %d/%d): %s", attempt, attempts, reason)
+                sleep(delay)
+                delay *= 2
+
+    def alembic_config(self) -> Config:
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS_DIR))
+        config.attributes["engine"] = self.engine
+        return config
+
+    def pending_migrations(self) -> list[str]:
+        script = ScriptDirectory.from_config(self.alembic_config())
+        with self.engine.connect() as connection:
+            current = MigrationContext.configure(connection).get_current_heads()
+        lower = current[0] if current else "base"
+        pending = script.iterate_revisions("heads", lower)
+        return [rev.revision for rev in reversed(list(pending)) if rev.revision not in current]
+
+    def migrate(self) -> list[str]:
+        """Apply every pending migration (each in its own transaction); returns what was applied."""
+        pending = self.pending_migrations()
+        if pending:
+            command.upgrade(self.alembic_config(), "head")
+        return pending

@@ -1,0 +1,164 @@
+"""Repositories: the only code that writes queries. They never commit; the unit of work does."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from storage.models import AuditEntry, Mentorship, Person, Role, RoleGrant, Workspace
+
+
+class WorkspaceRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, team_id: str) -> Workspace | None:
+        return self.session.get(Workspace, team_id)
+
+    def ensure(self, team_id: str, now: datetime) -> Workspace:
+        workspace = self.session.get(Workspace, team_id)
+        if workspace is None:
+            workspace = Workspace(team_id=team_id, created_at=now, updated_at=now)
+            self.session.add(workspace)
+            self.session.flush()
+        return workspace
+
+
+class PeopleRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, team_id: str, user_id: str) -> Person | None:
+        return self.session.scalar(select(Person).where(Person.team_id == team_id, Person.user_id == user_id))
+
+    def many(self, team_id: str, user_ids: set[str]) -> dict[str, Person]:
+        if not user_ids:
+            return {}
+        rows = self.session.scalars(select(Person).where(Person.team_id == team_id, Person.user_id.in_(user_ids)))
+        return {person.user_id: person for person in rows}
+
+    def workspace_admins(self, team_id: str) -> list[str]:
+        rows = self.session.scalars(
+            select(Person.user_id)
+            .where(Person.team_id == team_id, Person.is_workspace_admin.is_(True), Person.deleted.is_(False))
+            .order_by(Person.user_id)
+        )
+        return list(rows)
+
+
+class RoleRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def roles_of(self, team_id: str, user_id: str) -> set[Role]:
+        rows = self.session.scalars(
+            select(RoleGrant.role).where(RoleGrant.team_id == team_id, RoleGrant.user_id == user_id)
+        )
+        return set(rows)
+
+    def holders(self, team_id: str, role: Role) -> list[str]:
+        rows = self.session.scalars(
+            select(RoleGrant.user_id)
+            .where(RoleGrant.team_id == team_id, RoleGrant.role == role)
+            .order_by(RoleGrant.granted_at)
+        )
+        return list(rows)
+
+    def all(self, team_id: str) -> Sequence[RoleGrant]:
+        return self.session.scalars(
+            select(RoleGrant).where(RoleGrant.team_id == team_id).order_by(RoleGrant.role, RoleGrant.user_id)
+        ).all()
+
+    def grant(self, team_id: str, user_id: str, role: Role, by: str, now: datetime) -> bool:
+        if role in self.roles_of(team_id, user_id):
+            return False
+        self.session.add(RoleGrant(team_id=team_id, user_id=user_id, role=role, granted_by=by, granted_at=now))
+        self.session.flush()
+        return True
+
+    def revoke(self, team_id: str, user_id: str, role: Role) -> bool:
+        grant = self.session.scalar(
+            select(RoleGrant).where(RoleGrant.team_id == team_id, RoleGrant.user_id == user_id, RoleGrant.role == role)
+        )
+        if grant is None:
+            return False
+        self.session.delete(grant)
+        self.session.flush()
+        return True
+
+
+class MentorshipRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def active_pair(self, team_id: str, mentor_id: str, mentee_id: str) -> Mentorship | None:
+        return self.session.scalar(
+            select(Mentorship).where(
+                Mentorship.team_id == team_id,
+                Mentorship.mentor_id == mentor_id,
+                Mentorship.mentee_id == mentee_id,
+                Mentorship.ended_at.is_(None),
+            )
+        )
+
+    def active_for(self, team_id: str, user_id: str) -> Sequence[Mentorship]:
+        """Live mentorships where the person is the mentor or the mentee."""
+        return self.session.scalars(
+            select(Mentorship)
+            .where(
+                Mentorship.team_id == team_id,
+                Mentorship.ended_at.is_(None),
+                or_(Mentorship.mentor_id == user_id, Mentorship.mentee_id == user_id),
+            )
+            .order_by(Mentorship.start_date, Mentorship.id)
+        ).all()
+
+    def active(self, team_id: str) -> Sequence[Mentorship]:
+        return self.session.scalars(
+            select(Mentorship)
+            .where(Mentorship.team_id == team_id, Mentorship.ended_at.is_(None))
+            .order_by(Mentorship.mentor_id, Mentorship.start_date, Mentorship.id)
+        ).all()
+
+    def add(self, mentorship: Mentorship) -> Mentorship:
+        self.session.add(mentorship)
+        self.session.flush()
+        return mentorship
+
+
+class AuditRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def record(
+        self,
+        team_id: str,
+        actor_id: str,
+        action: str,
+        now: datetime,
+        *,
+        subject_id: str | None = None,
+        record_type: str | None = None,
+        record_id: int | None = None,
+        detail: str | None = None,
+    ) -> None:
+        self.session.add(
+            AuditEntry(
+                team_id=team_id,
+                actor_id=actor_id,
+                action=action,
+                subject_id=subject_id,
+                record_type=record_type,
+                record_id=record_id,
+                detail=detail,
+                at=now,
+            )
+        )
+
+    def for_team(self, team_id: str) -> Sequence[AuditEntry]:
+        return self.session.scalars(
+            select(AuditEntry).where(AuditEntry.team_id == team_id).order_by(AuditEntry.at, AuditEntry.id)
+        ).all()
