@@ -33,7 +33,19 @@ Error choices worth knowing (as Slack does, where Slack documents it):
   A trigger is only consumed by a successful views.open / views.push.
 * views.update / views.publish with a stale ``hash`` -> ``hash_conflict``; unknown view -> ``not_found``.
 * text over 40,000 characters -> ``msg_too_long``; neither text, blocks nor attachments -> ``no_text``.
-* any method not implemented here -> ``unknown_method``.
+* a ``D…`` id is only known once it was returned by ``conversations.open`` (or a post to the user id);
+  an unknown ``D…`` -> ``channel_not_found``. Channels may also be addressed by ``#name``.
+* ``files.upload`` (v1, retired by Slack) -> ``method_deprecated``; any other method not implemented here
+  -> ``unknown_method``.
+
+Only accepted posts count: ``messages_to`` lists successful chat.postMessage / chat.postEphemeral calls
+and ``responses`` only bodies the response_url accepted (rejections are in ``block_errors``).
+views.publish for an unknown or deactivated user -> ``user_not_found``. views.push goes onto the most
+recently opened modal stack (at most 3 views -> ``push_limit_reached``); with no modal open it starts one.
+
+Beyond the brief's API: ``Call.status`` / ``Call.response`` (what was answered), ``warnings``,
+``history(channel)``, ``get_view(view_id)``, ``close_view(view_id)``, ``trigger_ttl`` and the methods
+``users.list``, ``team.info`` and ``chat.getPermalink``.
 """
 
 from __future__ import annotations
@@ -941,6 +953,8 @@ class SlackEmulator:
             return _Reply(200, _err("invalid_auth"))
         if malformed:
             return _Reply(200, _invalid_arguments("request body could not be decoded"))
+        if method == "files.upload":  # retired by Slack; files_upload_v2 is the way
+            return _Reply(200, _err("method_deprecated"))
         handler = self._methods().get(method)
         if handler is None:
             return _Reply(200, _err("unknown_method"))

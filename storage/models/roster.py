@@ -1,59 +1,14 @@
-"""SQLAlchemy 2 typed models. Every row carries the Slack workspace (team id) it belongs to."""
+"""The roster: workspaces, people, roles, mentorships; and the audit log."""
 
 from __future__ import annotations
 
 import enum
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
-from sqlalchemy import (
-    Boolean,
-    Date,
-    DateTime,
-    Enum,
-    ForeignKey,
-    Index,
-    Integer,
-    MetaData,
-    String,
-    Text,
-    UniqueConstraint,
-    text,
-)
-from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
-from sqlalchemy.types import TypeDecorator
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy.orm import Mapped, mapped_column
 
-# Explicit constraint names keep Alembic migrations identical on SQLite and PostgreSQL.
-NAMING_CONVENTION = {
-    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-
-class UTCDateTime(TypeDecorator[datetime]):
-    """Aware datetimes stored as UTC; SQLite keeps no zone, so reads are made aware again."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime given to the database; pass an aware one")
-        return value.astimezone(UTC)
-
-    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+from storage.models.base import Base, UTCDateTime, str_enum
 
 
 class Role(enum.StrEnum):
@@ -72,11 +27,6 @@ class MeetingCadence(enum.StrEnum):
     WEEKLY = "weekly"
     FORTNIGHTLY = "fortnightly"
     TWICE_A_TERM = "twice_a_term"
-
-
-def _enum(cls: type[enum.Enum], name: str) -> Enum:
-    # Stored as plain strings (no native PG enum) so new values need no type migration.
-    return Enum(cls, name=name, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
 
 
 class Workspace(Base):
@@ -119,7 +69,7 @@ class RoleGrant(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     team_id: Mapped[str] = mapped_column(ForeignKey("workspaces.team_id"), index=True)
     user_id: Mapped[str] = mapped_column(String(32))
-    role: Mapped[Role] = mapped_column(_enum(Role, "role"))
+    role: Mapped[Role] = mapped_column(str_enum(Role, "role"))
     granted_by: Mapped[str] = mapped_column(String(32))
     granted_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
@@ -145,11 +95,11 @@ class Mentorship(Base):
     team_id: Mapped[str] = mapped_column(ForeignKey("workspaces.team_id"))
     mentor_id: Mapped[str] = mapped_column(String(32))
     mentee_id: Mapped[str] = mapped_column(String(32))
-    mentee_kind: Mapped[MenteeKind] = mapped_column(_enum(MenteeKind, "mentee_kind"))
+    mentee_kind: Mapped[MenteeKind] = mapped_column(str_enum(MenteeKind, "mentee_kind"))
     start_date: Mapped[date] = mapped_column(Date)
     end_date: Mapped[date] = mapped_column(Date)
     meeting_cadence: Mapped[MeetingCadence] = mapped_column(
-        _enum(MeetingCadence, "meeting_cadence"), default=MeetingCadence.WEEKLY
+        str_enum(MeetingCadence, "meeting_cadence"), default=MeetingCadence.WEEKLY
     )
     created_by: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())

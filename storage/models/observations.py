@@ -1,0 +1,91 @@
+"""Lesson observations: the record, each answer on its form, and every later correction."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from storage.models.base import Base, UTCDateTime, str_enum
+
+
+class Rating(enum.StrEnum):
+    """The ECT form's scale, in order."""
+
+    NOT_APPLICABLE = "na"
+    NOT_DEMONSTRATED = "not"
+    PARTLY = "partly"
+    FULLY = "fully"
+
+
+class Observation(Base):
+    __tablename__ = "observations"
+    __table_args__ = (
+        # Slack's retry of a submission carries the same view id: it must not store twice.
+        UniqueConstraint("team_id", "submission_key"),
+        Index("ix_observations_team_teacher_date", "team_id", "teacher_id", "observed_on"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(ForeignKey("workspaces.team_id"))
+    teacher_id: Mapped[str] = mapped_column(String(32))
+    observer_id: Mapped[str] = mapped_column(String(32))
+    second_observer_id: Mapped[str | None] = mapped_column(String(32))
+    mentorship_id: Mapped[int | None] = mapped_column(ForeignKey("mentorships.id"))
+    form_key: Mapped[str] = mapped_column(String(64))
+    observed_on: Mapped[date] = mapped_column(Date)
+    subject: Mapped[str | None] = mapped_column(String(200))
+    class_group: Mapped[str | None] = mapped_column(String(200))
+    pupils: Mapped[int | None] = mapped_column(Integer)
+    duration_minutes: Mapped[int | None] = mapped_column(Integer)
+    focus: Mapped[str | None] = mapped_column(Text)
+    # Kept beside the answers so digests and alerts need no form knowledge.
+    on_track: Mapped[bool | None] = mapped_column(Boolean)
+    has_concern: Mapped[bool] = mapped_column(Boolean, default=False)
+    reflection: Mapped[str | None] = mapped_column(Text)
+    reflection_next_steps: Mapped[str | None] = mapped_column(Text)
+    reflected_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    submission_key: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    entries: Mapped[list[ObservationEntry]] = relationship(
+        back_populates="observation", cascade="all, delete-orphan", order_by="ObservationEntry.position"
+    )
+
+    def entry(self, key: str) -> ObservationEntry | None:
+        return next((e for e in self.entries if e.key == key), None)
+
+    def text(self, key: str) -> str | None:
+        entry = self.entry(key)
+        return entry.text if entry else None
+
+
+class ObservationEntry(Base):
+    """One answer on the form: a rating (with its comment) or a piece of text."""
+
+    __tablename__ = "observation_entries"
+    __table_args__ = (UniqueConstraint("observation_id", "key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    observation_id: Mapped[int] = mapped_column(ForeignKey("observations.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(64))
+    position: Mapped[int] = mapped_column(Integer)
+    rating: Mapped[Rating | None] = mapped_column(str_enum(Rating, "rating"))
+    text: Mapped[str | None] = mapped_column(Text)
+
+    observation: Mapped[Observation] = relationship(back_populates="entries")
+
+
+class ObservationRevision(Base):
+    """A correction: who changed which answers, when, and what they were before."""
+
+    __tablename__ = "observation_revisions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    observation_id: Mapped[int] = mapped_column(ForeignKey("observations.id", ondelete="CASCADE"), index=True)
+    changed_by: Mapped[str] = mapped_column(String(32))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    changes: Mapped[dict[str, list[str | None]]] = mapped_column(JSON)
