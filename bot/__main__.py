@@ -105,9 +105,13 @@ def serve(settings: Settings) -> None:
 
     from bot.app import create_app
     from bot.deps import Deps
+    from bot.services.forms import FormError, load_forms
 
-    db = _ready_database(settings)
-    deps = Deps(settings=settings, db=db)
+    try:
+        forms = load_forms(settings.observation_forms_dir)  # a broken form file stops us before anything else
+    except FormError as exc:
+        raise Exit(f"An observation form is not right: {exc}") from None
+    deps = Deps(settings=settings, db=_ready_database(settings), preloaded_forms=forms)
     try:
         app = create_app(deps)
     except BoltError as exc:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import InitVar, dataclass, field
 from datetime import datetime
 
 from bot.clock import Clock, system_clock
+from bot.services.forms import FormLibrary, load_forms
+from bot.services.observations import ObservationService
 from bot.services.roster import RosterService
 from bot.settings import Settings
 from storage.db import Database
@@ -17,9 +19,14 @@ class Deps:
     db: Database
     clock: Clock = field(default=system_clock)
     roster: RosterService = field(init=False)
+    preloaded_forms: InitVar[FormLibrary | None] = None  # otherwise loaded from settings
+    forms: FormLibrary = field(init=False)
+    observations: ObservationService = field(init=False)
 
-    def __post_init__(self) -> None:
+    def __post_init__(self, preloaded_forms: FormLibrary | None) -> None:
         self.roster = RosterService(self.db)
+        self.forms = preloaded_forms or load_forms(self.settings.observation_forms_dir)
+        self.observations = ObservationService(self.db, self.forms, self.settings.tz)
 
     def now(self) -> datetime:
         return self.clock()

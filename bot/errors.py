@@ -15,3 +15,11 @@ class NotFound(DomainError):
 
 class InvalidInput(DomainError):
     """What was typed cannot be used; the message says what would work."""
+
+
+class FieldErrors(InvalidInput):
+    """Problems with what was typed into a modal, by field, to show beside each field."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__(" ".join(errors.values()))
+        self.errors = errors

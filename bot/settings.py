@@ -14,6 +14,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from bot.services.school_calendar import CalendarError, default_calendar_path, load_calendar
+
 DEFAULT_DATABASE_URL = "sqlite:///mentor_bot.db"
 
 # How to fix each setting, shown when it is missing or malformed.
@@ -27,6 +29,8 @@ SETTING_HELP: dict[str, str] = {
     "SCHOOL_TIMEZONE": "an IANA time zone such as Europe/London",
     "HOST": "the interface to listen on, e.g. 0.0.0.0",
     "LOG_LEVEL": "one of DEBUG, INFO, WARNING, ERROR",
+    "SCHOOL_CALENDAR": "the path of a school calendar file (copy bot/calendars/england-2026-27.toml and edit it)",
+    "OBSERVATION_FORMS_DIR": "a folder of your school's observation form files (*.toml)",
 }
 
 
@@ -42,6 +46,8 @@ class Settings(BaseSettings):
     port: int = Field(default=3000, alias="PORT", ge=1, le=65535)
     school_timezone: str = Field(default="Europe/London", alias="SCHOOL_TIMEZONE")
     log_level: str = Field(default="INFO", alias="LOG_LEVEL")
+    school_calendar: Path = Field(default_factory=default_calendar_path, alias="SCHOOL_CALENDAR")
+    observation_forms_dir: Path | None = Field(default=None, alias="OBSERVATION_FORMS_DIR")
 
     @field_validator("slack_bot_token")
     @classmethod
@@ -102,6 +108,15 @@ class Settings(BaseSettings):
         if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
             raise ValueError("is not a log level")
         return level
+
+    @field_validator("school_calendar")
+    @classmethod
+    def _calendar_readable(cls, value: Path) -> Path:
+        try:
+            load_calendar(value)  # read again by bootstrap; checked here so a bad file stops start-up
+        except CalendarError as exc:
+            raise ValueError(f"is wrong ({exc})") from None
+        return value
 
     @property
     def socket_mode(self) -> bool:

@@ -6,8 +6,13 @@ from bot.deps import Deps
 
 
 def register(app: App, deps: Deps) -> None:
-    from handlers.commands import mentor
+    from handlers.actions import observation as observation_actions
+    from handlers.commands import mentor, observe
     from handlers.events import home
+    from handlers.views import observation as observation_views
 
     mentor.register(app, deps)
     home.register(app, deps)
+    observe.register(app, deps)
+    observation_views.register(app, deps)
+    observation_actions.register(app, deps)

@@ -123,6 +123,14 @@ class MentorshipRepository:
             .order_by(Mentorship.mentor_id, Mentorship.start_date, Mentorship.id)
         ).all()
 
+    def mentors_of(self, team_id: str, mentee_id: str) -> list[str]:
+        rows = self.session.scalars(
+            select(Mentorship.mentor_id)
+            .where(Mentorship.team_id == team_id, Mentorship.mentee_id == mentee_id, Mentorship.ended_at.is_(None))
+            .order_by(Mentorship.start_date, Mentorship.id)
+        )
+        return list(rows)
+
     def add(self, mentorship: Mentorship) -> Mentorship:
         self.session.add(mentorship)
         self.session.flush()

@@ -223,3 +223,17 @@ def test_roster_import_refuses_a_token_from_another_workspace(
     csv = write_csv(tmp_path / "r.csv", "amy@school.test,ben@school.test,ect,2026-09-01\n")
     assert cli.main(["roster", "import", str(csv), "--team", "T9999"]) == 1
     assert "belongs to workspace T0001, not T9999" in capsys.readouterr().err
+
+
+def test_a_malformed_observation_form_stops_start_up_naming_file_and_line(tmp_path: Path) -> None:
+    forms = tmp_path / "forms"
+    forms.mkdir()
+    (forms / "pe.toml").write_text(
+        'key = "pe"\nname = "PE"\n\n[[fields]]\nkey = "warm_up"\nkind = "score"\nlabel = "Warm-up"\n'
+    )
+    env = {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": SIGNING_SECRET, "OBSERVATION_FORMS_DIR": str(forms)}
+
+    result = run_bot(env=env, cwd=tmp_path)
+
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert f"{forms / 'pe.toml'}, line 6: field “warm_up”: kind must be rating, text or yes_no" in result.stderr

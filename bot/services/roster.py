@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -55,6 +55,17 @@ class Caller:
     @property
     def is_admin(self) -> bool:
         return Standing.ADMIN in self.standings
+
+    def towards(self, subject_id: str, subject_mentor_ids: Iterable[str]) -> set[Standing]:
+        """The caller's standing towards one person's records: their roles, plus mentee or mentor of them."""
+        standings = {ROLE_STANDING[role] for role in self.roles}
+        if self.is_workspace_admin:
+            standings.add(Standing.ADMIN)
+        if self.user_id == subject_id:
+            standings.add(Standing.MENTEE)
+        if self.user_id in set(subject_mentor_ids):
+            standings.add(Standing.MENTOR)
+        return standings
 
 
 @dataclass(frozen=True)

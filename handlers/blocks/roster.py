@@ -23,6 +23,16 @@ HELP: list[HelpEntry] = [
     HelpEntry("/mentor help", "this guide", EVERYONE),
     HelpEntry("/mentor list", "your mentorships and roles (leaders see the whole school)", EVERYONE),
     HelpEntry("/mentor list @person", "someone's mentorships and roles", frozenset({Standing.LEAD, Standing.SLT})),
+    HelpEntry(
+        "/observe @teacher",
+        "record a lesson observation against the Teachers' Standards; the teacher is sent it to reflect on",
+        frozenset({Standing.MENTOR, Standing.LEAD, Standing.SLT, Standing.ADMIN}),
+    ),
+    HelpEntry(
+        "/observe history @teacher",
+        "a teacher's observations and their ratings over time (yours too: name yourself)",
+        frozenset({Standing.MENTOR, Standing.LEAD, Standing.SLT, Standing.MENTEE}),
+    ),
     HelpEntry("/mentor assign @mentor @mentee [trainee|ect|staff]", "start a mentorship (one academic year)", ADMINS),
     HelpEntry("/mentor unassign @mentor @mentee", "end a mentorship (its records are kept)", ADMINS),
     HelpEntry("/mentor role add|remove @person lead|slt|admin", "give or take away a role", ADMINS),

@@ -48,6 +48,9 @@ class Observation(Base):
     reflection_next_steps: Mapped[str | None] = mapped_column(Text)
     reflected_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     submission_key: Mapped[str] = mapped_column(String(64))
+    # Where the teacher's DM is, so its button can be replaced once they have reflected.
+    teacher_message_channel: Mapped[str | None] = mapped_column(String(32))
+    teacher_message_ts: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 

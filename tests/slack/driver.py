@@ -144,9 +144,10 @@ class SlackDriver:
         message: dict[str, Any] | None = None,
         channel: str | None = None,
         team_id: str | None = None,
+        extra_action: dict[str, Any] | None = None,
         **kwargs: Any,
     ) -> HttpResult:
-        """A button press (block_actions), from a message or a view."""
+        """A button press (block_actions), from a message or a view; `extra_action` for selects etc."""
         n = next(_counter)
         action: dict[str, Any] = {
             "type": "button",
@@ -157,6 +158,7 @@ class SlackDriver:
         }
         if value is not None:
             action["value"] = value
+        action.update(extra_action or {})
         payload: dict[str, Any] = {
             "type": "block_actions",
             "user": self._user(user, team_id),
@@ -252,3 +254,36 @@ class SlackDriver:
 
     def open_home(self, user: str, *, team_id: str | None = None) -> HttpResult:
         return self.event({"type": "app_home_opened", "user": user, "channel": "D0001", "tab": "home"}, team_id=team_id)
+
+
+def state_for(view: dict[str, Any], answers: dict[str, Any]) -> dict[str, dict[str, dict[str, Any]]]:
+    """view.state.values as Slack builds it: every input block, with what the user entered (or nothing).
+
+    `answers` maps block_id to a plain value: option value for selects and radios, ISO date for
+    datepickers, user id for user selects, text for text and number inputs.
+    """
+    values: dict[str, dict[str, dict[str, Any]]] = {}
+    for block in view.get("blocks", []):
+        if block.get("type") != "input":
+            continue
+        element = block["element"]
+        kind, action_id = element["type"], element.get("action_id", "")
+        answer = answers.get(block["block_id"])
+        state: dict[str, Any] = {"type": kind}
+        if kind in ("static_select", "radio_buttons"):
+            option = next((o for o in element.get("options", []) if o["value"] == answer), None)
+            if answer is not None and option is None:
+                raise AssertionError(f"{answer!r} is not an option of {block['block_id']}")
+            state["selected_option"] = option
+        elif kind == "multi_static_select":
+            state["selected_options"] = [o for o in element.get("options", []) if o["value"] in (answer or [])]
+        elif kind == "datepicker":
+            state["selected_date"] = answer
+        elif kind == "users_select":
+            state["selected_user"] = answer
+        elif kind in ("plain_text_input", "number_input"):
+            state["value"] = None if answer is None else str(answer)
+        else:
+            raise AssertionError(f"state_for does not know {kind}")
+        values[block["block_id"]] = {action_id: state}
+    return values

@@ -39,6 +39,8 @@ def upgrade() -> None:
         sa.Column("reflection_next_steps", sa.Text(), nullable=True),
         sa.Column("reflected_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("submission_key", sa.String(length=64), nullable=False),
+        sa.Column("teacher_message_channel", sa.String(length=32), nullable=True),
+        sa.Column("teacher_message_ts", sa.String(length=32), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(

@@ -1,0 +1,43 @@
+"""Small helpers for answering Slack the same way everywhere."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from handlers.blocks.common import section
+
+log = logging.getLogger(__name__)
+
+
+def notice_modal(title: str, text: str) -> dict[str, Any]:
+    """A one-message modal: how a button press is answered when there's nothing else to open."""
+    return {
+        "type": "modal",
+        "title": {"type": "plain_text", "text": title[:24]},
+        "close": {"type": "plain_text", "text": "Close"},
+        "blocks": [section(text)],
+    }
+
+
+def field_errors_for_view(view: dict[str, Any], errors: dict[str, str]) -> dict[str, str]:
+    """Slack only shows errors on input blocks the modal has; anything else goes on the first one."""
+    inputs = [b["block_id"] for b in view.get("blocks", []) if b.get("type") == "input" and b.get("block_id")]
+    shown: dict[str, str] = {}
+    for block_id, message in errors.items():
+        target = block_id if block_id in inputs else (inputs[0] if inputs else block_id)
+        shown[target] = (shown[target] + " " + message) if target in shown else message
+    return {k: v[:2000] for k, v in shown.items()}
+
+
+def send_dm(client: WebClient, user_id: str, text: str, blocks: list[dict[str, Any]] | None = None) -> dict | None:
+    """DM someone; returns Slack's answer, or None when they can't be reached (logged without content)."""
+    try:
+        response = client.chat_postMessage(channel=user_id, text=text, blocks=blocks)
+    except SlackApiError as exc:
+        log.warning("Could not DM %s: %s", user_id, exc.response.get("error"))
+        return None
+    return response.data if isinstance(response.data, dict) else None
