@@ -128,7 +128,13 @@ def serve(settings: Settings) -> None:
         from bot.server import SLACK_PATH, make_server
 
         log.info("Listening for Slack on http://%s:%d%s", settings.host, settings.port, SLACK_PATH)
-        make_server(app, host=settings.host, port=settings.port, log_level=settings.log_level).run()
+        make_server(
+            app,
+            signing_secret=settings.slack_signing_secret.get_secret_value(),
+            host=settings.host,
+            port=settings.port,
+            log_level=settings.log_level,
+        ).run()
 
 
 def roster_import(settings: Settings, file: Path, team_id: str) -> None:

@@ -14,6 +14,8 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -21,6 +23,20 @@ from sqlalchemy.orm import Session, sessionmaker
 log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+
+def insert_ignoring_conflicts(
+    session: Session, model: type[Any], values: dict[str, Any], *, on: list[str], where: Any = None
+) -> bool:
+    """INSERT … ON CONFLICT DO NOTHING on SQLite and PostgreSQL: safe when two requests race to create a row.
+
+    Returns True when this call inserted the row.
+    """
+    dialect = session.get_bind().dialect.name
+    insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
+    statement = insert(model).values(**values).on_conflict_do_nothing(index_elements=on, index_where=where)
+    result = session.execute(statement)
+    return bool(getattr(result, "rowcount", 0))
 
 
 class DatabaseUnavailable(Exception):

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from storage.db import insert_ignoring_conflicts
 from storage.models import AuditEntry, Mentorship, Person, Role, RoleGrant, Workspace
 
 
@@ -21,9 +22,11 @@ class WorkspaceRepository:
     def ensure(self, team_id: str, now: datetime) -> Workspace:
         workspace = self.session.get(Workspace, team_id)
         if workspace is None:
-            workspace = Workspace(team_id=team_id, created_at=now, updated_at=now)
-            self.session.add(workspace)
-            self.session.flush()
+            # Two first requests from a new workspace can arrive together: neither may fail.
+            values = {"team_id": team_id, "created_at": now, "updated_at": now}
+            insert_ignoring_conflicts(self.session, Workspace, values, on=["team_id"])
+            workspace = self.session.get(Workspace, team_id)
+            assert workspace is not None
         return workspace
 
 
@@ -33,6 +36,24 @@ class PeopleRepository:
 
     def get(self, team_id: str, user_id: str) -> Person | None:
         return self.session.scalar(select(Person).where(Person.team_id == team_id, Person.user_id == user_id))
+
+    def get_or_create(self, team_id: str, user_id: str, name: str, now: datetime) -> Person:
+        """The stored person, created race-safely (two requests may introduce the same person at once)."""
+        person = self.get(team_id, user_id)
+        if person is None:
+            values = {
+                "team_id": team_id,
+                "user_id": user_id,
+                "name": name,
+                "is_workspace_admin": False,
+                "is_bot": False,
+                "deleted": False,
+                "refreshed_at": now,
+            }
+            insert_ignoring_conflicts(self.session, Person, values, on=["team_id", "user_id"])
+            person = self.get(team_id, user_id)
+            assert person is not None
+        return person
 
     def many(self, team_id: str, user_ids: set[str]) -> dict[str, Person]:
         if not user_ids:
@@ -135,6 +156,21 @@ class MentorshipRepository:
         self.session.add(mentorship)
         self.session.flush()
         return mentorship
+
+    def add_unless_active(self, mentorship: Mentorship) -> tuple[Mentorship, bool]:
+        """Start a mentorship unless the pair already has a live one (even one created a moment ago)."""
+        # Unset attributes are left out so the columns' own defaults apply, as they would on a flush.
+        values = {c.key: v for c in Mentorship.__table__.columns if (v := getattr(mentorship, c.key)) is not None}
+        created = insert_ignoring_conflicts(
+            self.session,
+            Mentorship,
+            values,
+            on=["team_id", "mentor_id", "mentee_id"],
+            where=Mentorship.ended_at.is_(None),
+        )
+        found = self.active_pair(mentorship.team_id, mentorship.mentor_id, mentorship.mentee_id)
+        assert found is not None
+        return found, created
 
 
 class AuditRepository:

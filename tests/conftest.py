@@ -135,6 +135,6 @@ def deps(settings: Settings, db: Database, clock: FakeClock) -> Deps:
 @pytest.fixture
 def slack(deps: Deps, emulator: SlackEmulator) -> Iterator[SlackDriver]:
     """The bot served over real HTTP, and a driver that talks to it as Slack does."""
-    server = BackgroundServer(create_app(deps)).start()
+    server = BackgroundServer(create_app(deps), signing_secret=SIGNING_SECRET).start()
     yield SlackDriver(server.url, SIGNING_SECRET, emulator)
     server.stop()

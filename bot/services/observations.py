@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.errors import DomainError, InvalidInput, NotAllowed, NotFound
+from bot.errors import FieldErrors, InvalidInput, NotAllowed, NotFound
 from bot.services.forms import FieldKind, FieldRole, FormLibrary, ObservationForm
 from bot.services.people import Directory, ensure_person
 from bot.services.permissions import Action, Standing, is_allowed, require
@@ -46,14 +46,6 @@ TEACHER, SECOND_OBSERVER = "teacher", "second_observer"
 
 def comment_key(field_key: str) -> str:
     return f"comment:{field_key}"
-
-
-class FieldErrors(DomainError):
-    """Problems with what was typed, by field key, to show beside each field in the modal."""
-
-    def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__("; ".join(errors.values()))
-        self.errors = errors
 
 
 @dataclass(frozen=True)

@@ -38,10 +38,7 @@ class Directory(Protocol):
 
 
 def remember(session: Session, team_id: str, found: DirectoryUser, now: datetime) -> Person:
-    person = PeopleRepository(session).get(team_id, found.user_id)
-    if person is None:
-        person = Person(team_id=team_id, user_id=found.user_id)
-        session.add(person)
+    person = PeopleRepository(session).get_or_create(team_id, found.user_id, found.name, now)
     person.name = found.name
     person.real_name = found.real_name
     person.email = found.email

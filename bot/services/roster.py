@@ -153,7 +153,7 @@ class RosterService:
             existing = repo.active_pair(caller.team_id, mentor_id, mentee_id)
             if existing is not None:
                 return Assignment(existing, mentor, mentee, created=False)
-            mentorship = repo.add(
+            mentorship, created = repo.add_unless_active(
                 Mentorship(
                     team_id=caller.team_id,
                     mentor_id=mentor_id,
@@ -166,6 +166,8 @@ class RosterService:
                     created_at=now,
                 )
             )
+            if not created:  # the same assignment, sent twice at once
+                return Assignment(mentorship, mentor, mentee, created=False)
             AuditRepository(session).record(
                 caller.team_id,
                 caller.user_id,

@@ -115,6 +115,21 @@ class SchoolCalendar:
         """The half-term holiday `day` is in, or else the next one after `day`."""
         return next((half for half in self.half_terms() if half.end >= day), None)
 
+    def teaching_half_for(self, day: date) -> DateRange:
+        """The half of a term `day` falls in (first or second half, holidays aside).
+
+        In a holiday, the half that ended last; outside every term, the seven days up to `day`. Observation
+        cadence ("twice a half term") is counted over this range.
+        """
+        term = self.term_for(day) or next((t for t in reversed(self.terms) if t.end < day), None)
+        if term is None:
+            return DateRange(day - 6 * _ONE_DAY, day)
+        if term.half_term is None:
+            return DateRange(term.start, term.end)
+        if day < term.half_term.start or (day in term.half_term):
+            return DateRange(term.start, term.half_term.start - _ONE_DAY)
+        return DateRange(term.half_term.end + _ONE_DAY, term.end)
+
     def next_half_term_starting_after(self, day: date) -> DateRange | None:
         return next((half for half in self.half_terms() if half.start > day), None)
 

@@ -11,8 +11,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.deps import Deps
-from bot.errors import DomainError
-from bot.services.observations import FieldErrors, Recorded
+from bot.errors import DomainError, FieldErrors
+from bot.services.observations import Recorded
 from bot.slack_client import SlackDirectory
 from handlers.blocks.observations import (
     EDIT_CALLBACK,

@@ -972,6 +972,7 @@ class SlackEmulator:
             "conversations.open": self._conversations_open,
             "conversations.info": self._conversations_info,
             "conversations.join": self._conversations_join,
+            "conversations.history": self._conversations_history,
             "users.info": self._users_info,
             "users.list": self._users_list,
             "users.lookupByEmail": self._users_lookup_by_email,
@@ -1123,6 +1124,24 @@ class SlackEmulator:
         mpim_id = f"G{self._next_serial():09d}"
         self._mpims[mpim_id] = members
         return _ok(channel={"id": mpim_id})
+
+    def _conversations_history(self, params: dict[str, Any]) -> dict[str, Any]:
+        """Messages in a channel the bot can see, newest first; metadata only with include_all_metadata."""
+        channel = self._canonical(str(params.get("channel", "")))
+        if channel not in self._messages and channel not in self._user_by_dm and channel not in self._channels:
+            return _err("channel_not_found")
+        oldest = float(params.get("oldest") or 0)
+        limit = int(params.get("limit") or 100)
+        with_metadata = str(params.get("include_all_metadata", "")).lower() in ("1", "true")
+        found = []
+        for message in sorted(self._messages.get(channel, {}).values(), key=lambda m: float(m["ts"]), reverse=True):
+            if float(message["ts"]) <= oldest:
+                continue
+            shown = copy.deepcopy(message)
+            if not with_metadata:
+                shown.pop("metadata", None)
+            found.append(shown)
+        return _ok(messages=found[:limit], has_more=len(found) > limit, response_metadata={"next_cursor": ""})
 
     def _conversations_info(self, params: dict[str, Any]) -> dict[str, Any]:
         channel = str(params.get("channel", ""))
