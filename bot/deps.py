@@ -7,8 +7,12 @@ from datetime import datetime
 
 from bot.clock import Clock, system_clock
 from bot.services.forms import FormLibrary, load_forms
+from bot.services.meetings import MeetingService
 from bot.services.observations import ObservationService
+from bot.services.reminders import ReminderService
 from bot.services.roster import RosterService
+from bot.services.school_calendar import SchoolCalendar, load_calendar
+from bot.services.targets import TargetService
 from bot.settings import Settings
 from storage.db import Database
 
@@ -22,11 +26,19 @@ class Deps:
     preloaded_forms: InitVar[FormLibrary | None] = None  # otherwise loaded from settings
     forms: FormLibrary = field(init=False)
     observations: ObservationService = field(init=False)
+    calendar: SchoolCalendar = field(init=False)  # SCHOOL_CALENDAR, checked when settings load
+    targets: TargetService = field(init=False)
+    meetings: MeetingService = field(init=False)
+    reminders: ReminderService = field(init=False)
 
     def __post_init__(self, preloaded_forms: FormLibrary | None) -> None:
         self.roster = RosterService(self.db)
         self.forms = preloaded_forms or load_forms(self.settings.observation_forms_dir)
         self.observations = ObservationService(self.db, self.forms, self.settings.tz)
+        self.calendar = load_calendar(self.settings.school_calendar)
+        self.targets = TargetService(self.db, self.calendar, self.settings.tz)
+        self.meetings = MeetingService(self.db, self.calendar, self.settings.tz, self.targets)
+        self.reminders = ReminderService(self.db, self.calendar, self.settings.tz)
 
     def now(self) -> datetime:
         return self.clock()

@@ -31,6 +31,10 @@ SETTING_HELP: dict[str, str] = {
     "LOG_LEVEL": "one of DEBUG, INFO, WARNING, ERROR",
     "SCHOOL_CALENDAR": "the path of a school calendar file (copy bot/calendars/england-2026-27.toml and edit it)",
     "OBSERVATION_FORMS_DIR": "a folder of your school's observation form files (*.toml)",
+    "RETENTION_DAYS": "a whole number of days, 0-36500, to keep a person's records after their last mentorship "
+    "ends (default 2555, about seven years; 0 keeps them forever)",
+    "DIGEST_DAY": "the weekday the weekly digests go out, e.g. friday",
+    "DIGEST_TIME": "the school-time hour the weekly digests go out, as HH:MM, e.g. 15:00",
 }
 
 
@@ -48,6 +52,10 @@ class Settings(BaseSettings):
     log_level: str = Field(default="INFO", alias="LOG_LEVEL")
     school_calendar: Path = Field(default_factory=default_calendar_path, alias="SCHOOL_CALENDAR")
     observation_forms_dir: Path | None = Field(default=None, alias="OBSERVATION_FORMS_DIR")
+    # Days a person's records are kept after their last mentorship ends; 0 keeps them forever.
+    retention_days: int = Field(default=2555, alias="RETENTION_DAYS", ge=0, le=36500)
+    digest_day: str = Field(default="friday", alias="DIGEST_DAY")
+    digest_time: str = Field(default="15:00", alias="DIGEST_TIME")
 
     @field_validator("slack_bot_token")
     @classmethod
@@ -100,6 +108,27 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError("is not a known time zone") from exc
         return value
+
+    @field_validator("digest_day")
+    @classmethod
+    def _digest_day_known(cls, value: str) -> str:
+        day = value.strip().lower()
+        days = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+        match = [d for d in days if d.startswith(day[:3])] if len(day) >= 3 else []
+        if len(match) != 1:
+            raise ValueError("is not a weekday")
+        return match[0]
+
+    @field_validator("digest_time")
+    @classmethod
+    def _digest_time_shape(cls, value: str) -> str:
+        try:
+            hour, minute = (int(part) for part in value.strip().split(":"))
+        except ValueError:
+            raise ValueError("is not a time like 15:00") from None
+        if not (0 <= hour < 24 and 0 <= minute < 60):
+            raise ValueError("is not a time like 15:00")
+        return f"{hour:02d}:{minute:02d}"
 
     @field_validator("log_level")
     @classmethod

@@ -6,9 +6,13 @@ from bot.deps import Deps
 
 
 def register(app: App, deps: Deps) -> None:
+    from handlers.actions import digests as digest_actions
+    from handlers.actions import meetings as meeting_actions
     from handlers.actions import observation as observation_actions
-    from handlers.commands import mentor, observe
+    from handlers.actions import targets as target_actions
+    from handlers.commands import meeting, mentor, observe, target
     from handlers.events import home
+    from handlers.views import meeting as meeting_views
     from handlers.views import observation as observation_views
 
     mentor.register(app, deps)
@@ -16,3 +20,9 @@ def register(app: App, deps: Deps) -> None:
     observe.register(app, deps)
     observation_views.register(app, deps)
     observation_actions.register(app, deps)
+    meeting.register(app, deps)
+    meeting_views.register(app, deps)
+    meeting_actions.register(app, deps)
+    target.register(app, deps)
+    target_actions.register(app, deps)
+    digest_actions.register(app, deps)

@@ -24,6 +24,7 @@ METHOD_SCOPES: dict[str, str | None] = {
     "chat_delete": "chat:write",
     "conversations_open": "im:write",
     "conversations_info": "channels:read",
+    "conversations_history": "im:history",
     "users_info": "users:read",
     "users_lookupByEmail": "users:read.email",
     "views_open": None,

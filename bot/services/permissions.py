@@ -33,6 +33,8 @@ class Action(enum.StrEnum):
     READ_OBSERVATION = "read this observation"
     EDIT_OBSERVATION = "correct this observation"
     REFLECT_ON_OBSERVATION = "add a reflection to this observation"
+    SEE_DIGEST = "see the weekly digests"
+    NUDGE_MENTOR = "nudge a mentor about missing logs"
     LOG_MEETING = "log a meeting with this mentee"
     READ_MEETING = "read these meeting notes"
     EDIT_MEETING = "correct these meeting notes"
@@ -42,6 +44,7 @@ class Action(enum.StrEnum):
     MARK_TARGET_READY = "mark this target ready for review"
     READ_TARGETS = "see this person's targets"
     SET_CADENCE = "change how often this mentee meets their mentor"
+    READ_AUDIT_LOG = "read the audit log"
 
 
 M, MR, L, S, A = Standing.MENTEE, Standing.MENTOR, Standing.LEAD, Standing.SLT, Standing.ADMIN
@@ -57,6 +60,8 @@ POLICY: dict[Action, frozenset[Standing]] = {
     Action.READ_OBSERVATION: frozenset({M, AU, OB, MR, L, S}),
     Action.EDIT_OBSERVATION: frozenset({AU}),
     Action.REFLECT_ON_OBSERVATION: frozenset({M}),
+    Action.SEE_DIGEST: frozenset({L, S, A}),
+    Action.NUDGE_MENTOR: frozenset({L, S, A}),
     Action.LOG_MEETING: frozenset({MR, L}),
     # Meeting notes and wellbeing are personal: admins do not read them either.
     Action.READ_MEETING: frozenset({M, AU, MR, L, S}),
@@ -67,6 +72,8 @@ POLICY: dict[Action, frozenset[Standing]] = {
     Action.MARK_TARGET_READY: frozenset({M}),
     Action.READ_TARGETS: frozenset({M, MR, L, S}),
     Action.SET_CADENCE: frozenset({MR, L, A}),
+    # The audit log names who did what to whom: the people who run the bot read it, no one else.
+    Action.READ_AUDIT_LOG: frozenset({A}),
 }
 
 WHO_CAN: dict[Action, str] = {
@@ -77,6 +84,8 @@ WHO_CAN: dict[Action, str] = {
     Action.READ_OBSERVATION: "the observed teacher, the observers, the teacher's mentors, lead mentors and SLT",
     Action.EDIT_OBSERVATION: "the person who wrote it",
     Action.REFLECT_ON_OBSERVATION: "the observed teacher",
+    Action.SEE_DIGEST: "lead mentors, SLT and the bot's admins",
+    Action.NUDGE_MENTOR: "lead mentors, SLT and the bot's admins",
     Action.LOG_MEETING: "the mentee's mentors and lead mentors",
     Action.READ_MEETING: "the mentee, their mentors, lead mentors and SLT",
     Action.EDIT_MEETING: "the person who logged it",
@@ -86,6 +95,7 @@ WHO_CAN: dict[Action, str] = {
     Action.MARK_TARGET_READY: "the mentee",
     Action.READ_TARGETS: "the mentee, their mentors, lead mentors and SLT",
     Action.SET_CADENCE: "the mentee's mentors, lead mentors and the bot's admins",
+    Action.READ_AUDIT_LOG: "the bot's admins",
 }
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from bot.services.permissions import Standing
+from bot.services.privacy import AuditTrail
 from bot.services.roster import KIND_LABEL, ROLE_LABEL, Caller, RosterOverview
 from handlers.blocks.common import MESSAGE_BLOCK_LIMIT, Block, context, header, section, sections_for_lines
 
@@ -33,10 +36,31 @@ HELP: list[HelpEntry] = [
         "a teacher's observations and their ratings over time (yours too: name yourself)",
         frozenset({Standing.MENTOR, Standing.LEAD, Standing.SLT, Standing.MENTEE}),
     ),
+    HelpEntry(
+        "/meeting @mentee",
+        "log a meeting: notes, wellbeing, review open targets and set new ones; the mentee signs the notes off",
+        frozenset({Standing.MENTOR, Standing.LEAD}),
+    ),
+    HelpEntry(
+        "/meeting cadence @mentee [weekly|fortnightly|twice-a-term]",
+        "how often you meet (I remind you once when a meeting is missed)",
+        frozenset({Standing.MENTOR, Standing.LEAD, Standing.ADMIN}),
+    ),
+    HelpEntry(
+        "/target @mentee what they'll do [by when]",
+        "set a target in plain words (“… by Monday week”, “before half term”); you confirm the date",
+        frozenset({Standing.MENTOR, Standing.LEAD}),
+    ),
+    HelpEntry(
+        "/target list [@mentee]",
+        "open targets, with buttons to close them (or, for your own, to mark them ready for review)",
+        frozenset({Standing.MENTOR, Standing.LEAD, Standing.SLT, Standing.MENTEE}),
+    ),
     HelpEntry("/mentor assign @mentor @mentee [trainee|ect|staff]", "start a mentorship (one academic year)", ADMINS),
     HelpEntry("/mentor unassign @mentor @mentee", "end a mentorship (its records are kept)", ADMINS),
     HelpEntry("/mentor role add|remove @person lead|slt|admin", "give or take away a role", ADMINS),
     HelpEntry("/mentor slt-channel #channel", "where the weekly SLT summary is posted", ADMINS),
+    HelpEntry("/mentor audit [@person]", "the latest 30 audit log entries: who did what, to whom, when", ADMINS),
 ]
 
 INTRO = (
@@ -89,3 +113,37 @@ def roster_blocks(overview: RosterOverview, *, about: str | None) -> tuple[str, 
         blocks = kept
     fallback = f"{title}: {len(overview.mentorships)} mentorships"
     return fallback, blocks
+
+
+_SLACK_USER = re.compile(r"^[UW][A-Z0-9]{2,31}$")
+
+
+def _who(user_id: str | None) -> str:
+    """A Slack user as a mention; anything else (the roster import, an erased person's pseudonym) as code."""
+    if not user_id:
+        return "—"
+    if _SLACK_USER.match(user_id) and not user_id.startswith("UERASED"):
+        return f"<@{user_id}>"
+    return "`" + user_id.replace("`", "'") + "`"
+
+
+def audit_blocks(trail: AuditTrail, tz: ZoneInfo) -> tuple[str, list[Block]]:
+    """The latest audit entries, newest first: who, action, subject, record, when. Never an entry's detail."""
+    title = "Audit log" + (" (by or about one person)" if trail.about else "")
+    lines = []
+    for entry in trail.entries:
+        record_id = "" if entry.record_id is None else entry.record_id
+        record = f" · {entry.record_type} {record_id}".rstrip() if entry.record_type else ""
+        subject = f" → {_who(entry.subject_id)}" if entry.subject_id else ""
+        lines.append(
+            f"{entry.at.astimezone(tz):%-d %b %Y %H:%M} · {_who(entry.actor_id)} `{entry.action}`{subject}{record}"
+        )
+    if not lines:
+        lines.append("_No entries yet._")
+    blocks: list[Block] = [header(title)]
+    if trail.about:
+        blocks.append(section(f"Entries by or about <@{trail.about}>"))
+    blocks += sections_for_lines(lines)[: MESSAGE_BLOCK_LIMIT - 3]
+    shown = len(trail.entries)
+    blocks.append(context(f"Showing the latest {shown} of {trail.total} entries, newest first. Times are school time."))
+    return f"{title}: the latest {shown} of {trail.total} entries", blocks

@@ -14,10 +14,11 @@ from slack_sdk.errors import SlackApiError
 from bot.deps import Deps
 from bot.errors import DomainError, InvalidInput, NotAllowed
 from bot.services.permissions import Standing
+from bot.services.privacy import audit_trail
 from bot.services.roster import KIND_LABEL, ROLE_LABEL, Caller
 from bot.slack_client import SlackDirectory
 from handlers import parsing
-from handlers.blocks.roster import help_blocks, roster_blocks, usage_text
+from handlers.blocks.roster import audit_blocks, help_blocks, roster_blocks, usage_text
 from storage.models import MenteeKind, Role
 
 log = logging.getLogger(__name__)
@@ -30,6 +31,7 @@ USAGE = {
     "role": "/mentor role add|remove @person lead|slt|admin",
     "slt-channel": "/mentor slt-channel #channel",
     "list": "/mentor list [@person]",
+    "audit": "/mentor audit [@person]",
     "help": "/mentor help",
 }
 KINDS = {"trainee": MenteeKind.TRAINEE, "ect": MenteeKind.ECT, "staff": MenteeKind.STAFF}
@@ -158,6 +160,19 @@ def _parse_slt_channel(args: list[str]) -> Parsed:
     return Parsed(run)
 
 
+def _parse_audit(args: list[str]) -> Parsed:
+    if len(args) > 1:
+        raise InvalidInput("Name at most one person.")
+    about = parsing.user_id(args[0]) if args else None
+
+    def run(deps: Deps, caller: Caller, directory: SlackDirectory) -> dict[str, Any]:
+        trail = audit_trail(deps.db, caller, about=about)
+        text, blocks = audit_blocks(trail, deps.settings.tz)
+        return {"text": text, "blocks": blocks}
+
+    return Parsed(run)
+
+
 _PARSERS: dict[str, Callable[[list[str]], Parsed]] = {
     "help": _parse_help,
     "list": _parse_list,
@@ -165,6 +180,7 @@ _PARSERS: dict[str, Callable[[list[str]], Parsed]] = {
     "unassign": _parse_unassign,
     "role": _parse_role,
     "slt-channel": _parse_slt_channel,
+    "audit": _parse_audit,
 }
 _LEADERS = frozenset({Standing.LEAD, Standing.SLT, Standing.ADMIN})
 

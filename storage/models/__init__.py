@@ -1,6 +1,17 @@
 """SQLAlchemy 2 typed models. Every row carries the Slack workspace (team id) it belongs to."""
 
 from storage.models.base import Base, UTCDateTime
+from storage.models.digests import DeliveryKind, DeliveryStatus, DigestDelivery, DigestSnapshot
+from storage.models.meetings import (
+    Meeting,
+    MeetingRevision,
+    MeetingTargetReview,
+    ReminderSent,
+    ReviewOutcome,
+    Target,
+    TargetDraft,
+    TargetStatus,
+)
 from storage.models.observations import Observation, ObservationEntry, ObservationRevision, Rating
 from storage.models.roster import (
     AuditEntry,
@@ -16,7 +27,14 @@ from storage.models.roster import (
 __all__ = [
     "AuditEntry",
     "Base",
+    "DeliveryKind",
+    "DeliveryStatus",
+    "DigestDelivery",
+    "DigestSnapshot",
+    "Meeting",
     "MeetingCadence",
+    "MeetingRevision",
+    "MeetingTargetReview",
     "MenteeKind",
     "Mentorship",
     "Observation",
@@ -24,8 +42,13 @@ __all__ = [
     "ObservationRevision",
     "Person",
     "Rating",
+    "ReminderSent",
+    "ReviewOutcome",
     "Role",
     "RoleGrant",
+    "Target",
+    "TargetDraft",
+    "TargetStatus",
     "UTCDateTime",
     "Workspace",
 ]

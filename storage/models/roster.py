@@ -101,6 +101,8 @@ class Mentorship(Base):
     meeting_cadence: Mapped[MeetingCadence] = mapped_column(
         str_enum(MeetingCadence, "meeting_cadence"), default=MeetingCadence.WEEKLY
     )
+    # The observation cadence: each teacher visited at least this often per half term.
+    observations_per_half_term: Mapped[int] = mapped_column(Integer, default=2, server_default=text("2"))
     created_by: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

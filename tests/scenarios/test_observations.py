@@ -85,6 +85,14 @@ def dms_to(emulator: SlackEmulator, user: str) -> list[dict[str, Any]]:
     return emulator.messages_to(user)
 
 
+def next_modal(emulator: SlackEmulator, click: Any) -> dict[str, Any]:
+    """Press something and return the modal the bot opens in answer (not an earlier one)."""
+    before = len(emulator.calls_to("views.open"))
+    click()
+    wait_until(lambda: len(emulator.calls_to("views.open")) > before, what="a modal")
+    return dict(emulator.calls_to("views.open")[before].params["view"])
+
+
 def button(message: dict[str, Any], action_id: str) -> dict[str, Any]:
     for block in message.get("blocks", []):
         for element in [*block.get("elements", []), block.get("accessory") or {}]:
@@ -249,10 +257,8 @@ def test_only_the_right_people_can_read_an_observation(
     observation = _saved(slack, emulator, db, second_observer=SAM)
 
     def read_as(user: str) -> str:
-        before = len(emulator.calls_to("views.open"))
-        slack.click("observation_view", user=user, value=str(observation.id))
-        wait_until(lambda: len(emulator.calls_to("views.open")) > before, what="a modal")
-        return block_text(emulator.calls_to("views.open")[-1].params["view"]["blocks"])
+        view = next_modal(emulator, lambda: slack.click("observation_view", user=user, value=str(observation.id)))
+        return block_text(view["blocks"])
 
     for reader in (BEN, AMY, LEO, SAM):
         assert "Warm, calm routines" in read_as(reader), reader
@@ -269,8 +275,7 @@ def test_a_second_observer_who_is_a_colleague_can_read_it(
     slack: SlackDriver, emulator: SlackEmulator, db: Database
 ) -> None:
     observation = _saved(slack, emulator, db, second_observer=CAT)
-    slack.click("observation_view", user=CAT, value=str(observation.id))
-    view = wait_until(lambda: emulator.calls_to("views.open"), what="the modal")[-1].params["view"]
+    view = next_modal(emulator, lambda: slack.click("observation_view", user=CAT, value=str(observation.id)))
     assert "observed by Amy Mentor and Cat Colleague" in block_text(view["blocks"])
 
 
@@ -316,15 +321,13 @@ def test_the_observer_corrects_within_seven_days_and_the_change_is_kept(
     assert "Standard 3 rating" in notice[0]["text"]
 
     clock.now += timedelta(days=6)
-    slack.click("observation_edit_open", user=AMY, value=str(observation.id))
-    late = wait_until(lambda: emulator.calls_to("views.open")[-1].params["view"], what="refusal")
+    late = next_modal(emulator, lambda: slack.click("observation_edit_open", user=AMY, value=str(observation.id)))
     assert "can be corrected for 7 days" in block_text(late["blocks"])
 
 
 def test_someone_else_cannot_correct_it(slack: SlackDriver, emulator: SlackEmulator, db: Database) -> None:
     observation = _saved(slack, emulator, db)
-    slack.click("observation_edit_open", user=LEO, value=str(observation.id))
-    view = wait_until(lambda: emulator.calls_to("views.open"), what="refusal")[-1].params["view"]
+    view = next_modal(emulator, lambda: slack.click("observation_edit_open", user=LEO, value=str(observation.id)))
     assert "only the person who wrote it can correct this observation" in block_text(view["blocks"])
 
 

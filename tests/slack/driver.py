@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import http.client
 import itertools
 import json
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -87,12 +87,16 @@ class SlackDriver:
             "User-Agent": "Slackbot 1.0 (+https://api.slack.com/robots)",
             **(extra_headers or {}),
         }
-        request = urllib.request.Request(self.url, data=body, headers=headers, method="POST")
+        target = urllib.parse.urlsplit(self.url)
+        connection = http.client.HTTPConnection(target.hostname or "127.0.0.1", target.port, timeout=10)
         try:
-            with urllib.request.urlopen(request, timeout=10) as response:
-                return HttpResult(response.status, response.read(), dict(response.headers))
-        except urllib.error.HTTPError as error:
-            return HttpResult(error.code, error.read(), dict(error.headers))
+            # The server may answer (413) before reading everything we send: its answer is still waiting.
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                connection.request("POST", target.path, body=body, headers=headers)
+            response = connection.getresponse()
+            return HttpResult(response.status, response.read(), dict(response.getheaders()))
+        finally:
+            connection.close()
 
     def _form(self, fields: dict[str, str], **kwargs: Any) -> HttpResult:
         return self.post(urllib.parse.urlencode(fields).encode(), "application/x-www-form-urlencoded", **kwargs)
