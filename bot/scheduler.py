@@ -1,4 +1,4 @@
-"""Periodic jobs inside the bot process: for now, meeting reminders every half hour.
+"""Periodic jobs inside the bot process: meeting reminders, the weekly digests and data retention.
 
 APScheduler's BackgroundScheduler runs the jobs in a thread beside the HTTP server (or Socket Mode).
 A job that fails is logged and tried again at its next run. The rules about *whether* a reminder is
@@ -25,6 +25,10 @@ log = logging.getLogger(__name__)
 REMINDER_EVERY = timedelta(minutes=30)
 FIRST_RUN_AFTER = timedelta(minutes=1)  # soon after start, so a restart in the day catches up
 REMINDER_JOB = "meeting-reminders"
+DIGEST_EVERY = timedelta(minutes=5)  # a tick: sends what is due and retries what failed
+DIGEST_JOB = "weekly-digests"
+RETENTION_EVERY = timedelta(hours=24)
+RETENTION_JOB = "data-retention"
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,46 @@ def _reminder_job(deps: Deps, client: WebClient, team_id: str) -> None:
         log.exception("The meeting reminder job failed; it will run again in %s", REMINDER_EVERY)
 
 
+def digest_tick(deps: Deps, client: WebClient, team_id: str) -> None:
+    """Once this week's send time has passed, deliver whatever of the week's digests isn't delivered yet."""
+    from bot.jobs.digests import DigestRun, digest_due
+
+    now = deps.now()
+    week = digest_due(now, deps)
+    if week is None:
+        return
+    run = DigestRun(deps, client)
+    if not run.needs_run(team_id, week):
+        return
+    report = run.run(team_id, week, now)
+    if report.sent or report.failed or report.undeliverable:
+        log.info(
+            "Digests for %s, %s: %d sent, %d failed (retried next tick), %d undeliverable",
+            team_id,
+            week,
+            len(report.sent),
+            len(report.failed),
+            len(report.undeliverable),
+        )
+
+
+def _digest_job(deps: Deps, client: WebClient, team_id: str) -> None:
+    try:
+        digest_tick(deps, client, team_id)
+    except Exception:
+        log.exception("The digest job failed; it will run again in %s", DIGEST_EVERY)
+
+
+def _retention_job(deps: Deps) -> None:
+    from bot.services.privacy import run_retention
+
+    try:
+        report = run_retention(deps, deps.now())
+        log.info("Data retention: %d people erased", len(report.erased))
+    except Exception:
+        log.exception("The data retention job failed; it will run again in %s", RETENTION_EVERY)
+
+
 def build_scheduler(
     deps: Deps, client: WebClient, team_id: str, *, start_at: datetime | None = None
 ) -> BackgroundScheduler:
@@ -81,5 +125,19 @@ def build_scheduler(
         args=(deps, client, team_id),
         id=REMINDER_JOB,
         name="Meeting reminders",
+    )
+    scheduler.add_job(
+        _digest_job,
+        IntervalTrigger(seconds=int(DIGEST_EVERY.total_seconds()), start_date=first, timezone=tz),
+        args=(deps, client, team_id),
+        id=DIGEST_JOB,
+        name="Weekly digests",
+    )
+    scheduler.add_job(
+        _retention_job,
+        IntervalTrigger(seconds=int(RETENTION_EVERY.total_seconds()), start_date=first, timezone=tz),
+        args=(deps,),
+        id=RETENTION_JOB,
+        name="Data retention",
     )
     return scheduler

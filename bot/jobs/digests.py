@@ -73,6 +73,12 @@ class DigestRun:
         self.repo = DigestRepository(deps.db)
         self.builder = DigestBuilder(deps.db, deps.calendar)
 
+    def needs_run(self, team_id: str, week: Week) -> bool:
+        """False once every delivery of the week is sent or given up on: ticks then cost one query."""
+        rows = self.repo.for_week(team_id, str(week))
+        finished = (DeliveryStatus.SENT, DeliveryStatus.UNDELIVERABLE)
+        return not rows or any(row.status not in finished for row in rows)
+
     def run(self, team_id: str, week: Week, now: datetime) -> DeliveryReport:
         school = self.builder.build(team_id, week)
         previous = self.repo.snapshot(team_id, str(week.previous))
