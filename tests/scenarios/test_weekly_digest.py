@@ -1,0 +1,149 @@
+"""A week of mentoring through signed requests, then Friday's digest job against the Slack emulator."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+
+from bot.deps import Deps
+from bot.scheduler import digest_tick
+from bot.slack_client import make_web_client
+from tests.conftest import LONDON, FakeClock
+from tests.scenarios.support import block_text, mention, reply_to
+from tests.scenarios.test_meetings import answers as meeting_answers
+from tests.scenarios.test_meetings import open_modal as open_meeting
+from tests.scenarios.test_meetings import submit as submit_meeting
+from tests.scenarios.test_observations import full_answers, open_form
+from tests.scenarios.test_observations import submit as submit_observation
+from tests.slack.driver import SlackDriver, wait_until
+from tests.slack.emulator import SlackEmulator
+
+ADMIN, AMY, BEN, CAL, LEO, SAM = "UADMIN01", "UAMY0001", "UBEN0001", "UCAL0001", "ULEO0001", "USAM0001"
+SLT = "CSLT0001"
+MONDAY = datetime(2026, 11, 23, 8, 30, tzinfo=LONDON)
+
+
+def at(clock: FakeClock, day: int, hour: int = 16) -> None:
+    """Move the clock to a day of week 48 (Monday 23 November is day 0)."""
+    clock.now = MONDAY.replace(hour=hour, minute=0) + timedelta(days=day)
+
+
+@pytest.fixture
+def week_of_mentoring(slack: SlackDriver, emulator: SlackEmulator, clock: FakeClock) -> None:
+    for user, name in ((ADMIN, "head"), (AMY, "amy"), (BEN, "ben"), (CAL, "cal"), (LEO, "leo"), (SAM, "sam")):
+        emulator.add_user(user, name, is_admin=user == ADMIN)
+    emulator.add_channel(SLT, "slt", is_member=True)
+    # The autumn term's second half began on 2 November; the mentorships began then.
+    clock.now = datetime(2026, 11, 2, 8, 30, tzinfo=LONDON)
+    reply_to(slack, "/mentor", f"assign {mention(AMY)} {mention(BEN)} trainee", user=ADMIN)
+    reply_to(slack, "/mentor", f"assign {mention(AMY)} {mention(CAL)} ect", user=ADMIN)
+    reply_to(slack, "/mentor", f"role add {mention(LEO)} lead", user=ADMIN)
+    reply_to(slack, "/mentor", f"role add {mention(SAM)} slt", user=ADMIN)
+    reply_to(slack, "/mentor", f"slt-channel <#{SLT}|slt>", user=ADMIN)
+
+    at(clock, 1)  # Tuesday: Amy meets Ben and sets a target in the meeting
+    view = open_meeting(slack, mention(BEN))
+    submit_meeting(
+        slack,
+        view,
+        meeting_answers(
+            view, held_on="2026-11-24", **{"new_text_0": "Use cold calling in every lesson by Friday week"}
+        ),
+    )
+    wait_until(lambda: emulator.messages_to(BEN), what="Ben's meeting notes")
+
+    at(clock, 2)  # Wednesday: Amy observes Ben, who is doing well
+    submit_observation(slack, open_form(slack, mention(BEN)), full_answers(date="2026-11-25"))
+    at(clock, 3)  # Thursday: Leo observes Cal: not on track, with a concern
+    concern = {"field:on_track": "no", "field:concerns": "Lost the class twice; safeguarding log not completed."}
+    submit_observation(
+        slack, open_form(slack, mention(CAL), user=LEO), full_answers(date="2026-11-26", **concern), user=LEO
+    )
+    wait_until(lambda: emulator.messages_to(CAL), what="Cal's observation")
+    emulator.reset()
+
+
+def friday_digest(deps: Deps, clock: FakeClock) -> None:
+    at(clock, 4, hour=15)
+    clock.now = clock.now.replace(minute=5)
+    digest_tick(deps, make_web_client(deps.settings), "T0001")
+
+
+def test_the_lead_mentor_and_slt_get_the_weeks_picture_with_the_right_numbers(
+    slack: SlackDriver, emulator: SlackEmulator, deps: Deps, clock: FakeClock, week_of_mentoring: None
+) -> None:
+    at(clock, 4, hour=14)
+    digest_tick(deps, make_web_client(deps.settings), "T0001")  # before 15:00 on Friday: nothing yet
+    assert emulator.calls_to("chat.postMessage") == []
+
+    friday_digest(deps, clock)
+
+    [to_leo] = emulator.messages_to(LEO)
+    lead = block_text(to_leo["blocks"])
+    assert "*2 mentees* · :large_green_circle: 1 on track · :warning: 1 need you · :hourglass: 1 mentor" in lead
+    needs_you, on_track = lead[lead.index("*Needs you*") : lead.index("*On track*")], lead[lead.index("*On track*") :]
+    assert f"<@{CAL}>" in needs_you and f"<@{BEN}>" in on_track
+    assert f"*<@{CAL}>* (mentor <@{AMY}>) · :warning: not on track, concern" in lead
+    assert f"*<@{BEN}>* (mentor <@{AMY}>) · meetings 1 this week (last 24 Nov) · observations 1/2" in lead
+    assert "1 reflection owed" in lead
+    assert f"<@{AMY}>: no meeting logged on cadence with <@{CAL}>" in lead  # Cal hasn't met Amy since 2 Nov
+    assert "Lost the class" not in lead and "Talked through" not in lead
+
+    [to_slt] = emulator.messages_to(SLT)
+    summary = block_text(to_slt["blocks"])
+    assert "2 mentees: 1 trainee · 1 ECT" in summary
+    assert "*Meeting their cadence*\n50% (1 of 2)" in summary
+    assert "*Observed twice this half term*\n0% (0 of 2)" in summary
+    assert "*Not on track*\n1" in summary and "*Concerns this half term*\n1" in summary
+    assert f"<@{CAL}> (mentor <@{AMY}>): not on track, concern" in summary
+    for private in ("Lost the class", "safeguarding log", "Warm, calm routines", "Talked through", "cold calling"):
+        assert private not in summary
+    [chart] = emulator.uploaded_files
+    assert chart["channel_id"] == SLT and chart["content"].startswith(b"\x89PNG")
+
+
+def test_slack_trouble_still_delivers_exactly_one_of_each(
+    emulator: SlackEmulator, deps: Deps, clock: FakeClock, week_of_mentoring: None
+) -> None:
+    emulator.fail_next("chat.postMessage", status=429, retry_after=1)
+    emulator.fail_next("chat.postMessage", status=500)
+
+    friday_digest(deps, clock)
+    clock.now += timedelta(minutes=5)
+    digest_tick(deps, make_web_client(deps.settings), "T0001")  # the next tick sends nothing again
+
+    assert len(emulator.messages_to(LEO)) == 1 and len(emulator.messages_to(SLT)) == 1
+
+
+def nudge(slack: SlackDriver, emulator: SlackEmulator, *, user: str) -> str:
+    [digest] = emulator.messages_to(LEO)
+    button: dict[str, Any] = next(
+        b["accessory"] for b in digest["blocks"] if b.get("accessory", {}).get("action_id") == "digest_nudge_mentor"
+    )
+    before = len(emulator.responses)
+    slack.click("digest_nudge_mentor", user=user, value=button["value"], block_id="nudge")
+    return str(wait_until(lambda: emulator.responses[before:], what="the reply")[0]["text"])
+
+
+def test_nudge_dms_the_quiet_mentor(
+    slack: SlackDriver, emulator: SlackEmulator, deps: Deps, clock: FakeClock, week_of_mentoring: None
+) -> None:
+    friday_digest(deps, clock)
+
+    assert nudge(slack, emulator, user=LEO) == f"Nudged <@{AMY}>."
+    [to_amy] = wait_until(lambda: emulator.messages_to(AMY), what="the nudge")
+    assert f"<@{LEO}> noticed there's no meeting logged lately with" in to_amy["text"]
+    assert "`/meeting @mentee`" in to_amy["text"]
+
+
+def test_only_leaders_can_nudge(
+    slack: SlackDriver, emulator: SlackEmulator, deps: Deps, clock: FakeClock, week_of_mentoring: None
+) -> None:
+    friday_digest(deps, clock)
+
+    refused = nudge(slack, emulator, user=BEN)
+
+    assert "Sorry, only lead mentors, SLT and the bot's admins can nudge a mentor" in refused
+    assert emulator.messages_to(AMY) == []
