@@ -21,8 +21,11 @@ def operator_env(monkeypatch: pytest.MonkeyPatch, emulator: SlackEmulator, backe
     monkeypatch.chdir(Path("/"))
 
 
+@pytest.mark.usefixtures("school")
 def test_preview_prints_both_digests_and_sends_nothing(
-    operator_env: None, school: None, emulator: SlackEmulator, capsys: pytest.CaptureFixture[str]  # noqa: F811
+    operator_env: None,
+    emulator: SlackEmulator,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     assert cli.main(["digest", "preview", "--team", "T0001", "--week", "2026-W48"]) == 0
 
@@ -33,8 +36,11 @@ def test_preview_prints_both_digests_and_sends_nothing(
     assert emulator.calls_to("chat.postMessage") == []
 
 
+@pytest.mark.usefixtures("school")
 def test_send_then_status_shows_each_delivery(
-    operator_env: None, school: None, emulator: SlackEmulator, capsys: pytest.CaptureFixture[str]  # noqa: F811
+    operator_env: None,
+    emulator: SlackEmulator,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     assert cli.main(["digest", "send", "--team", "T0001", "--week", "2026-W48"]) == 0
     assert cli.main(["digest", "send", "--team", "T0001", "--week", "2026-W48"]) == 0
