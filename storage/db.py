@@ -64,6 +64,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _sqlite_manual_transactions(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.isolation_level = None  # SQLAlchemy's "begin" event issues BEGIN itself
+
+
 def make_engine(raw_url: str, **kwargs: Any) -> Engine:
     url = normalise_url(raw_url)
     if url.get_backend_name() == "sqlite":
@@ -121,23 +125,38 @@ class Database:
                 sleep(delay)
                 delay *= 2
 
-    def alembic_config(self) -> Config:
+    def alembic_config(self, engine: Engine | None = None, *, script_location: Path = MIGRATIONS_DIR) -> Config:
         config = Config()
-        config.set_main_option("script_location", str(MIGRATIONS_DIR))
-        config.attributes["engine"] = self.engine
+        config.set_main_option("script_location", str(script_location))
+        config.attributes["engine"] = engine or self.engine
         return config
 
-    def pending_migrations(self) -> list[str]:
-        script = ScriptDirectory.from_config(self.alembic_config())
+    def pending_migrations(self, *, script_location: Path = MIGRATIONS_DIR) -> list[str]:
+        script = ScriptDirectory.from_config(self.alembic_config(script_location=script_location))
         with self.engine.connect() as connection:
             current = MigrationContext.configure(connection).get_current_heads()
         lower = current[0] if current else "base"
         pending = script.iterate_revisions("heads", lower)
         return [rev.revision for rev in reversed(list(pending)) if rev.revision not in current]
 
-    def migrate(self) -> list[str]:
-        """Apply every pending migration (each in its own transaction); returns what was applied."""
-        pending = self.pending_migrations()
-        if pending:
-            command.upgrade(self.alembic_config(), "head")
+    def migrate(self, *, script_location: Path = MIGRATIONS_DIR) -> list[str]:
+        """Apply every pending migration, each in its own transaction; returns what was applied.
+
+        A migration that fails is rolled back whole (SQLite included), so the schema is never half-upgraded.
+        """
+        pending = self.pending_migrations(script_location=script_location)
+        if not pending:
+            return []
+        engine = self.engine
+        if engine.dialect.name == "sqlite":
+            # Python's sqlite3 runs DDL outside transactions; this engine makes every statement transactional.
+            engine = create_engine(self.engine.url)
+            event.listen(engine, "connect", _sqlite_pragmas)
+            event.listen(engine, "connect", _sqlite_manual_transactions)
+            event.listen(engine, "begin", lambda connection: connection.exec_driver_sql("BEGIN"))
+        try:
+            command.upgrade(self.alembic_config(engine, script_location=script_location), "head")
+        finally:
+            if engine is not self.engine:
+                engine.dispose()
         return pending

@@ -16,6 +16,7 @@ with engine.connect() as connection:
         target_metadata=Base.metadata,
         render_as_batch=connection.dialect.name == "sqlite",  # SQLite alters tables by copy
         transaction_per_migration=True,
+        transactional_ddl=True,  # storage.db makes SQLite's DDL transactional too
     )
     with context.begin_transaction():
         context.run_migrations()
