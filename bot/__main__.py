@@ -158,13 +158,13 @@ def serve(settings: Settings) -> None:
 
 
 def _start_scheduler(deps: Deps, app: App) -> BackgroundScheduler:
-    """Periodic jobs (meeting reminders) run in this process, for the token's workspace."""
+    """Periodic jobs (reminders, digests, retention) run in this process, for the token's workspace."""
     from bot.scheduler import build_scheduler
 
     team_id = str(app.client.auth_test()["team_id"])
     scheduler = build_scheduler(deps, app.client, team_id)
     scheduler.start()
-    log.info("Meeting reminders scheduled for workspace %s", team_id)
+    log.info("Reminders, digests and data retention scheduled for workspace %s", team_id)
     return scheduler
 
 

@@ -237,3 +237,32 @@ def test_a_malformed_observation_form_stops_start_up_naming_file_and_line(tmp_pa
 
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert f"{forms / 'pe.toml'}, line 6: field “warm_up”: kind must be rating, text or yes_no" in result.stderr
+
+
+def test_with_an_app_token_the_bot_connects_in_socket_mode(
+    monkeypatch: pytest.MonkeyPatch, emulator: SlackEmulator, backend: BackendDatabase
+) -> None:
+    import slack_bolt.adapter.socket_mode as socket_mode
+
+    started: list[tuple[object, str]] = []
+
+    class RecordingHandler:
+        def __init__(self, app: object, app_token: str) -> None:
+            self.app, self.app_token = app, app_token
+
+        def start(self) -> None:
+            started.append((self.app, self.app_token))
+
+    monkeypatch.setattr(socket_mode, "SocketModeHandler", RecordingHandler)
+    monkeypatch.setenv("SLACK_BOT_TOKEN", emulator.bot_token)
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", SIGNING_SECRET)
+    monkeypatch.setenv("SLACK_APP_TOKEN", "xapp-1-A0001-socket")
+    monkeypatch.setenv("SLACK_API_URL", emulator.api_url)
+    monkeypatch.setenv("DATABASE_URL", backend.url)
+    monkeypatch.chdir(Path("/"))
+
+    assert cli.main(["serve"]) == 0
+
+    [(app, token)] = started
+    assert token == "xapp-1-A0001-socket"
+    assert type(app).__name__ == "App"
