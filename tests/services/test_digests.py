@@ -206,6 +206,29 @@ def test_the_week_is_read_right(deps: Deps, school: None) -> None:
     assert (week.lead_ids, week.slt_ids, week.slt_channel_id) == ([LEO], [SAM], SLT_CHANNEL)
 
 
+def add_cohort(db: Database, size: int) -> None:
+    """`size` more ECTs, each with their own mentor and no history yet."""
+    with db.unit_of_work() as session:
+        session.execute(
+            insert(Mentorship),
+            [
+                dict(
+                    team_id=TEAM,
+                    mentor_id=f"UM{n:05d}",
+                    mentee_id=f"UE{n:05d}",
+                    mentee_kind=MenteeKind.ECT,
+                    start_date=date(2026, 9, 2),
+                    end_date=date(2027, 9, 1),
+                    meeting_cadence=MeetingCadence.WEEKLY,
+                    observations_per_half_term=2,
+                    created_by=ADMIN,
+                    created_at=SEPT,
+                )
+                for n in range(size)
+            ],
+        )
+
+
 @contextmanager
 def counting_queries(db: Database) -> Iterator[list[str]]:
     statements: list[str] = []
@@ -224,25 +247,7 @@ def test_the_number_of_queries_does_not_grow_with_the_cohort(deps: Deps, db: Dat
     builder = DigestBuilder(db, deps.calendar)
     with counting_queries(db) as small:
         builder.build(TEAM, WEEK)
-    with db.unit_of_work() as session:
-        session.execute(
-            insert(Mentorship),
-            [
-                dict(
-                    team_id=TEAM,
-                    mentor_id=f"UM{n:05d}",
-                    mentee_id=f"UE{n:05d}",
-                    mentee_kind=MenteeKind.ECT,
-                    start_date=date(2026, 9, 2),
-                    end_date=date(2027, 9, 1),
-                    meeting_cadence=MeetingCadence.WEEKLY,
-                    observations_per_half_term=2,
-                    created_by=ADMIN,
-                    created_at=SEPT,
-                )
-                for n in range(300)
-            ],
-        )
+    add_cohort(db, 300)
     with counting_queries(db) as large:
         week = builder.build(TEAM, WEEK)
     assert len(week.mentees) == 303
@@ -483,25 +488,7 @@ def test_digests_fall_due_at_the_configured_time_in_school_time(deps: Deps) -> N
 def test_a_large_cohort_pages_into_the_thread_within_slacks_limits(
     deps: Deps, db: Database, emulator: SlackEmulator, school: None
 ) -> None:
-    with db.unit_of_work() as session:
-        session.execute(
-            insert(Mentorship),
-            [
-                dict(
-                    team_id=TEAM,
-                    mentor_id=f"UM{n:05d}",
-                    mentee_id=f"UE{n:05d}",
-                    mentee_kind=MenteeKind.ECT,
-                    start_date=date(2026, 9, 2),
-                    end_date=date(2027, 9, 1),
-                    meeting_cadence=MeetingCadence.WEEKLY,
-                    observations_per_half_term=2,
-                    created_by=ADMIN,
-                    created_at=SEPT,
-                )
-                for n in range(1500)
-            ],
-        )
+    add_cohort(db, 1500)
 
     report = run_digests(deps)
 
