@@ -70,6 +70,8 @@ def _sqlite_manual_transactions(dbapi_connection: Any, _record: Any) -> None:
 
 def make_engine(raw_url: str, **kwargs: Any) -> Engine:
     url = normalise_url(raw_url)
+    # A failed statement's parameters can hold meeting notes or observation text: keep them out of errors and logs.
+    kwargs.setdefault("hide_parameters", True)
     if url.get_backend_name() == "sqlite":
         database = url.database
         if database and database != ":memory:":
@@ -150,7 +152,7 @@ class Database:
         engine = self.engine
         if engine.dialect.name == "sqlite":
             # Python's sqlite3 runs DDL outside transactions; this engine makes every statement transactional.
-            engine = create_engine(self.engine.url)
+            engine = create_engine(self.engine.url, hide_parameters=True)
             event.listen(engine, "connect", _sqlite_pragmas)
             event.listen(engine, "connect", _sqlite_manual_transactions)
             event.listen(engine, "begin", lambda connection: connection.exec_driver_sql("BEGIN"))
