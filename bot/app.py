@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from concurrent.futures import Executor
 from typing import Any
 
 from slack_bolt import App, BoltResponse
@@ -18,7 +19,7 @@ SORRY = (
 )
 
 
-def create_app(deps: Deps, *, verify_token: bool = True) -> App:
+def create_app(deps: Deps, *, verify_token: bool = True, listener_executor: Executor | None = None) -> App:
     settings = deps.settings
     app = App(
         client=make_web_client(settings),
@@ -26,6 +27,7 @@ def create_app(deps: Deps, *, verify_token: bool = True) -> App:
         token_verification_enabled=verify_token,
         # Listeners run in Bolt's thread pool; Slack gets its ack as soon as ack() is called.
         process_before_response=False,
+        listener_executor=listener_executor,  # None: Bolt's own pool
         logger=logging.getLogger("slack_bolt.App"),
     )
 

@@ -7,6 +7,7 @@ from bot.deps import Deps
 
 def register(app: App, deps: Deps) -> None:
     from handlers.actions import digests as digest_actions
+    from handlers.actions import home as home_actions
     from handlers.actions import meetings as meeting_actions
     from handlers.actions import observation as observation_actions
     from handlers.actions import targets as target_actions
@@ -17,6 +18,7 @@ def register(app: App, deps: Deps) -> None:
 
     mentor.register(app, deps)
     home.register(app, deps)
+    home_actions.register(app, deps)
     observe.register(app, deps)
     observation_views.register(app, deps)
     observation_actions.register(app, deps)

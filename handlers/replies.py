@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from slack_bolt import Ack
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
@@ -31,6 +32,20 @@ def field_errors_for_view(view: dict[str, Any], errors: dict[str, str]) -> dict[
         target = block_id if block_id in inputs else (inputs[0] if inputs else block_id)
         shown[target] = (shown[target] + " " + message) if target in shown else message
     return {k: v[:2000] for k, v in shown.items()}
+
+
+SAVE_FAILED = "Sorry, I couldn't save that just now. Everything you typed is still here: please press Save again."
+
+
+def ack_save_failed(ack: Ack, view: dict[str, Any], block_id: str, what: str) -> None:
+    """After an unexpected error while saving (the database gone, say): keep the modal open with what was typed.
+
+    Call it from an `except Exception` and don't re-raise: once a listener raises, Bolt replaces the ack it
+    already has with an empty 500, and Slack would show its own error instead of this message. The cause is
+    logged here, with its traceback but never the payload (it holds what the person typed).
+    """
+    log.error("Could not save %s", what, exc_info=True)
+    ack(response_action="errors", errors=field_errors_for_view(view, {block_id: SAVE_FAILED}))
 
 
 def send_dm(client: WebClient, user_id: str, text: str, blocks: list[dict[str, Any]] | None = None) -> dict | None:

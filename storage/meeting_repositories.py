@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from storage.models import (
@@ -61,6 +62,17 @@ class MeetingRepository:
             .order_by(Meeting.held_on, Meeting.id)
         ).all()
 
+    def claim_sign_off(self, team_id: str, meeting_id: int, user_id: str, comment: str | None, now: datetime) -> bool:
+        """Sign the meeting off unless it already is; True for the one caller that did (a conditional UPDATE,
+        so a double-click arriving twice at once signs, and tells the author, once)."""
+        result = self.session.execute(
+            update(Meeting)
+            .where(Meeting.team_id == team_id, Meeting.id == meeting_id, Meeting.signed_off_at.is_(None))
+            .values(signed_off_at=now, signed_off_by=user_id, mentee_comment=comment, updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        return getattr(result, "rowcount", 0) == 1
+
     def add(self, meeting: Meeting) -> Meeting:
         self.session.add(meeting)
         self.session.flush()
@@ -88,6 +100,30 @@ class TargetRepository:
         return self.session.scalar(
             select(Target).where(Target.team_id == team_id, Target.submission_key == submission_key)
         )
+
+    def claim_ready(self, team_id: str, target_id: int, now: datetime) -> bool:
+        """Mark an open target ready for review unless it already is; True for the one caller that did."""
+        return self._claim(
+            team_id,
+            target_id,
+            Target.ready_for_review_at.is_(None),
+            ready_for_review_at=now,
+            updated_at=now,
+        )
+
+    def claim_close(self, team_id: str, target_id: int, status: TargetStatus, by: str, now: datetime) -> bool:
+        """Close an open target; True for the one caller that did (a second click finds it closed)."""
+        return self._claim(team_id, target_id, status=status, closed_at=now, closed_by=by, updated_at=now)
+
+    def _claim(self, team_id: str, target_id: int, *conditions: Any, **values: Any) -> bool:
+        # A conditional UPDATE: of two requests at once, the second waits for the first and then matches nothing.
+        result = self.session.execute(
+            update(Target)
+            .where(Target.team_id == team_id, Target.id == target_id, Target.status == TargetStatus.OPEN, *conditions)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+        return getattr(result, "rowcount", 0) == 1
 
     def open_for(self, team_id: str, mentee_id: str) -> Sequence[Target]:
         """A mentee's open targets, soonest due first."""

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
 from storage.models import Observation, ObservationRevision
@@ -36,6 +37,19 @@ class ObservationRepository:
             .where(Observation.team_id == team_id, Observation.teacher_id == teacher_id)
             .order_by(Observation.observed_on, Observation.id)
         ).all()
+
+    def claim_first_reflection(self, team_id: str, observation_id: int, now: datetime) -> bool:
+        """Mark the observation reflected on, unless it already is; True for the one caller that did.
+
+        A conditional UPDATE, so two deliveries of the same reflection at once can't both count as the first.
+        """
+        result = self.session.execute(
+            update(Observation)
+            .where(Observation.team_id == team_id, Observation.id == observation_id, Observation.reflected_at.is_(None))
+            .values(reflected_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        return getattr(result, "rowcount", 0) == 1
 
     def add(self, observation: Observation) -> Observation:
         self.session.add(observation)

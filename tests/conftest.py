@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -135,6 +136,9 @@ def deps(settings: Settings, db: Database, clock: FakeClock) -> Deps:
 @pytest.fixture
 def slack(deps: Deps, emulator: SlackEmulator) -> Iterator[SlackDriver]:
     """The bot served over real HTTP, and a driver that talks to it as Slack does."""
-    server = BackgroundServer(create_app(deps), signing_secret=SIGNING_SECRET).start()
+    # Our own pool for Bolt's listeners, so work finishing after an ack can't spill into the next test.
+    listeners = ThreadPoolExecutor(max_workers=8, thread_name_prefix="bolt-listener")
+    server = BackgroundServer(create_app(deps, listener_executor=listeners), signing_secret=SIGNING_SECRET).start()
     yield SlackDriver(server.url, SIGNING_SECRET, emulator)
     server.stop()
+    listeners.shutdown(wait=True)

@@ -411,12 +411,11 @@ class MeetingService:
         with self.db.unit_of_work() as session:
             meeting = self._meeting(session, caller.team_id, meeting_id)
             require(Action.SIGN_OFF_MEETING, self._standings(session, caller, meeting))
-            if meeting.signed_off_at is not None:
+            # Claimed in one conditional UPDATE: a double-click arriving twice at once signs (and tells) once.
+            signed = MeetingRepository(session).claim_sign_off(caller.team_id, meeting.id, caller.user_id, comment, now)
+            session.refresh(meeting, attribute_names=["signed_off_at", "signed_off_by", "mentee_comment", "updated_at"])
+            if not signed:
                 return SignedOff(meeting, created=False)
-            meeting.signed_off_at = now
-            meeting.signed_off_by = caller.user_id
-            meeting.mentee_comment = comment
-            meeting.updated_at = now
             AuditRepository(session).record(
                 caller.team_id,
                 caller.user_id,

@@ -272,12 +272,11 @@ class ObservationService:
     def editable(self, caller: Caller, observation_id: int, now: datetime) -> tuple[Observation, ObservationForm]:
         with self.db.unit_of_work() as session:
             observation = self._get(session, caller, observation_id)
-            self._require_editable(caller, observation, now)
+            self._require_editable(session, caller, observation, now)
             return observation, self._form(observation.form_key)
 
-    def _require_editable(self, caller: Caller, observation: Observation, now: datetime) -> None:
-        standings = {Standing.AUTHOR} if observation.observer_id == caller.user_id else set()
-        require(Action.EDIT_OBSERVATION, standings)
+    def _require_editable(self, session: Session, caller: Caller, observation: Observation, now: datetime) -> None:
+        require(Action.EDIT_OBSERVATION, self._standings(session, caller, observation))
         if now - observation.created_at > EDIT_WINDOW:
             raise NotAllowed(
                 "Observations can be corrected for 7 days after they are recorded; this one is older. "
@@ -287,7 +286,7 @@ class ObservationService:
     def edit(self, caller: Caller, observation_id: int, draft: ObservationDraft, now: datetime) -> Edited:
         with self.db.unit_of_work() as session:
             observation = self._get(session, caller, observation_id)
-            self._require_editable(caller, observation, now)
+            self._require_editable(session, caller, observation, now)
             form = self._form(observation.form_key)
             errors = self._check(draft, form)
             if errors:
@@ -335,12 +334,15 @@ class ObservationService:
             raise FieldErrors(errors)
         with self.db.unit_of_work() as session:
             observation = self._get(session, caller, observation_id)
-            require(
-                Action.REFLECT_ON_OBSERVATION, {Standing.MENTEE} if caller.user_id == observation.teacher_id else set()
-            )
-            first_time = observation.reflected_at is None
-            observation.reflection = reflection.strip()
-            observation.reflection_next_steps = (next_steps or "").strip() or None
+            require(Action.REFLECT_ON_OBSERVATION, self._standings(session, caller, observation))
+            text, steps = reflection.strip(), (next_steps or "").strip() or None
+            # Claimed in one conditional UPDATE, so two deliveries at once can't both be the first reflection.
+            first_time = ObservationRepository(session).claim_first_reflection(caller.team_id, observation.id, now)
+            session.refresh(observation, attribute_names=["reflection", "reflection_next_steps", "reflected_at"])
+            if not first_time and (observation.reflection, observation.reflection_next_steps) == (text, steps):
+                # The same words again (Slack's retry, a second press of Save): nothing to store or record.
+                return self._recorded(session, caller, observation, self._form_of(observation), created=False)
+            observation.reflection, observation.reflection_next_steps = text, steps
             observation.reflected_at = now
             AuditRepository(session).record(
                 caller.team_id,
@@ -358,6 +360,14 @@ class ObservationService:
             observation = ObservationRepository(session).get(team_id, observation_id)
             if observation is not None:
                 observation.teacher_message_channel, observation.teacher_message_ts = channel, ts
+
+    def for_reflection(self, caller: Caller, observation_id: int) -> Readable:
+        """The observation, for the teacher about to write their reflection (the table says who may)."""
+        with self.db.unit_of_work() as session:
+            observation = self._get(session, caller, observation_id)
+            require(Action.REFLECT_ON_OBSERVATION, self._standings(session, caller, observation))
+            people = PeopleRepository(session).many(caller.team_id, {observation.observer_id})
+            return Readable(observation, self._form_of(observation), people, can_edit=False, can_reflect=True)
 
     # --- reading ---------------------------------------------------------------------------------------
     def read(self, caller: Caller, observation_id: int, now: datetime) -> Readable:

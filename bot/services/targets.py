@@ -359,9 +359,10 @@ class TargetService:
         with self.db.unit_of_work() as session:
             target = self._target(session, caller.team_id, target_id)
             require(Action.CLOSE_TARGET, self._standings(session, caller, target))
-            changed = target.status is TargetStatus.OPEN
+            # One conditional UPDATE: of two clicks at once, only one closes it (and tells the mentee).
+            changed = TargetRepository(session).claim_close(caller.team_id, target.id, status, caller.user_id, now)
+            session.refresh(target)
             if changed:
-                close_target(target, status, caller.user_id, now)
                 _audit(session, caller.team_id, caller.user_id, f"target.{status.value}", now, target)
             return self._change(session, target, changed, now)
 
@@ -369,10 +370,9 @@ class TargetService:
         with self.db.unit_of_work() as session:
             target = self._target(session, caller.team_id, target_id)
             require(Action.MARK_TARGET_READY, self._standings(session, caller, target))
-            changed = target.status is TargetStatus.OPEN and target.ready_for_review_at is None
+            changed = TargetRepository(session).claim_ready(caller.team_id, target.id, now)  # once, however many clicks
+            session.refresh(target)
             if changed:
-                target.ready_for_review_at = now
-                target.updated_at = now
                 _audit(session, caller.team_id, caller.user_id, "target.ready", now, target)
             return self._change(session, target, changed, now)
 

@@ -50,9 +50,7 @@ def register(app: App, deps: Deps) -> None:
     def open_reflection(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()
         try:
-            readable = deps.observations.read(caller_of(body, client), _observation_id(body), deps.now())
-            if not readable.can_reflect:
-                raise DomainError("Only the teacher who was observed can add a reflection.")
+            readable = deps.observations.for_reflection(caller_of(body, client), _observation_id(body))
             o = readable.observation
             view = reflection_modal(
                 o.id, o.observed_on, readable.name(o.observer_id), o.reflection, o.reflection_next_steps

@@ -29,6 +29,7 @@ from handlers.blocks.targets import (
     mentee_target_message,
     ready_for_review_notice,
 )
+from handlers.events.home import refresh_homes
 from handlers.replies import send_dm
 from storage.models import Target
 
@@ -117,6 +118,7 @@ def register(app: App, deps: Deps) -> None:
                 deps.targets.remember_mentee_message(team_id, target.id, sent["channel"], sent["ts"])
             else:
                 _say(respond, f"I couldn't DM <@{target.mentee_id}>: please tell them about the new target.")
+            refresh_homes(deps, client, team_id, [target.mentee_id, *confirmed.mentor_ids, user_id])
 
     @app.action(DRAFT_DUE)
     def change_draft_date(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
@@ -166,6 +168,7 @@ def register(app: App, deps: Deps) -> None:
             for mentor_id in dict.fromkeys([*change.mentor_ids, target.set_by]):
                 if mentor_id != target.mentee_id:
                     send_dm(client, mentor_id, text, blocks)
+            refresh_homes(deps, client, team_id, [target.mentee_id, *change.mentor_ids])
 
     def close_with(action_id: str) -> None:
         status = CLOSE_ACTIONS[action_id]
@@ -187,6 +190,7 @@ def register(app: App, deps: Deps) -> None:
             if change.changed:
                 _refresh_mentee_dm(client, target, change.today)
                 send_dm(client, target.mentee_id, closed_notice(target))
+                refresh_homes(deps, client, team_id, [target.mentee_id, *change.mentor_ids, caller.user_id])
 
     for action_id in CLOSE_ACTIONS:
         close_with(action_id)

@@ -26,12 +26,11 @@ from handlers.blocks.meetings import (
     read_meeting_state,
     signed_off_notice,
 )
-from handlers.replies import field_errors_for_view, send_dm
+from handlers.events.home import refresh_homes
+from handlers.replies import ack_save_failed, field_errors_for_view, send_dm
 from storage.models import Meeting
 
 log = logging.getLogger(__name__)
-
-SAVE_FAILED = "Sorry, I couldn't save that just now. Everything you typed is still here: please press Save again."
 
 
 def register(app: App, deps: Deps) -> None:
@@ -51,12 +50,12 @@ def register(app: App, deps: Deps) -> None:
             ack(response_action="errors", errors=field_errors_for_view(view, {HELD_ON: str(exc)}))
             return
         except Exception:
-            # Keep the modal open with what was typed; the error handler logs the cause.
-            ack(response_action="errors", errors=field_errors_for_view(view, {HELD_ON: SAVE_FAILED}))
-            raise
+            ack_save_failed(ack, view, HELD_ON, "a meeting")
+            return
         ack()
         if logged.created:  # a retry of the same submission tells nobody twice
             _share(client, deps, logged)
+            refresh_homes(deps, client, team_id, [logged.meeting.mentee_id, *logged.mentor_ids, caller.user_id])
 
     @app.view(CORRECT_CALLBACK)
     def correction_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
@@ -73,6 +72,9 @@ def register(app: App, deps: Deps) -> None:
         except DomainError as exc:
             ack(response_action="errors", errors=field_errors_for_view(view, {HELD_ON: str(exc)}))
             return
+        except Exception:
+            ack_save_failed(ack, view, HELD_ON, "a meeting's correction")
+            return
         ack()
         meeting = corrected.meeting
         if not corrected.changed:
@@ -86,6 +88,7 @@ def register(app: App, deps: Deps) -> None:
             f"Your correction is saved ({', '.join(corrected.changed)}), with your name and the time."
             + (" The mentee has been asked to sign off again." if corrected.sign_off_reset else ""),
         )
+        refresh_homes(deps, client, team_id, [meeting.mentee_id, caller.user_id])
 
     @app.view(COMMENT_CALLBACK)
     def comment_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
@@ -101,6 +104,9 @@ def register(app: App, deps: Deps) -> None:
             return
         except DomainError as exc:
             ack(response_action="errors", errors=field_errors_for_view(view, {COMMENT: str(exc)}))
+            return
+        except Exception:
+            ack_save_failed(ack, view, COMMENT, "a sign-off")
             return
         ack()
         _refresh_mentee_message(client, deps, signed.meeting)

@@ -30,11 +30,10 @@ from handlers.blocks.observations import (
     reflection_notice,
     teacher_message,
 )
-from handlers.replies import field_errors_for_view, send_dm
+from handlers.events.home import refresh_homes
+from handlers.replies import ack_save_failed, field_errors_for_view, send_dm
 
 log = logging.getLogger(__name__)
-
-SAVE_FAILED = "Sorry, I couldn't save that just now. Everything you typed is still here: please press Save again."
 
 
 def register(app: App, deps: Deps) -> None:
@@ -62,12 +61,13 @@ def register(app: App, deps: Deps) -> None:
             ack(response_action="errors", errors=field_errors_for_view(view, {"teacher": str(exc)}))
             return
         except Exception:
-            # Keep the modal open with what was typed; the error handler logs the cause.
-            ack(response_action="errors", errors=field_errors_for_view(view, {"date": SAVE_FAILED}))
-            raise
+            ack_save_failed(ack, view, "date", "an observation")
+            return
         ack()
         if recorded.created:  # a retry of the same submission tells nobody twice
             _tell_everyone(client, deps, recorded)
+            o = recorded.observation
+            refresh_homes(deps, client, team_id, [o.teacher_id, *recorded.mentor_ids, caller.user_id])
 
     @app.view(EDIT_CALLBACK)
     def correction_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
@@ -89,11 +89,15 @@ def register(app: App, deps: Deps) -> None:
         except DomainError as exc:
             ack(response_action="errors", errors=field_errors_for_view(view, {"date": str(exc)}))
             return
+        except Exception:
+            ack_save_failed(ack, view, "date", "an observation's correction")
+            return
         ack()
         if edited.changed:
             text = correction_notice(edited.observation, edited.changed)
             send_dm(client, edited.observation.teacher_id, text)
             send_dm(client, caller.user_id, "Your correction is saved. " + text)
+            refresh_homes(deps, client, team_id, [edited.observation.teacher_id, caller.user_id])
 
     @app.view(REFLECT_CALLBACK)
     def reflection_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
@@ -114,6 +118,9 @@ def register(app: App, deps: Deps) -> None:
         except DomainError as exc:
             ack(response_action="errors", errors=field_errors_for_view(view, {REFLECTION: str(exc)}))
             return
+        except Exception:
+            ack_save_failed(ack, view, REFLECTION, "a reflection")
+            return
         ack()
         o = recorded.observation
         if o.teacher_message_channel and o.teacher_message_ts:
@@ -126,6 +133,7 @@ def register(app: App, deps: Deps) -> None:
             text, blocks = reflection_notice(recorded)
             for user_id in _unique([o.observer_id, o.second_observer_id, *recorded.mentor_ids], skip=o.teacher_id):
                 send_dm(client, user_id, text, blocks)
+        refresh_homes(deps, client, team_id, [o.teacher_id, *recorded.mentor_ids])
 
 
 def _unique(ids: list[str | None], *, skip: str | None = None) -> list[str]:

@@ -62,6 +62,8 @@ def week_of_mentoring(slack: SlackDriver, emulator: SlackEmulator, clock: FakeCl
         slack, open_form(slack, mention(CAL), user=LEO), full_answers(date="2026-11-26", **concern), user=LEO
     )
     wait_until(lambda: emulator.messages_to(CAL), what="Cal's observation")
+    # Leo's own confirmation follows Cal's DM: wait for it too, or it can land after the reset below.
+    wait_until(lambda: emulator.messages_to(LEO), what="Leo's confirmation")
     emulator.reset()
 
 

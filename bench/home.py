@@ -1,0 +1,95 @@
+"""How long building an App Home tab takes as the cohort grows: time, SQL queries and blocks, per role.
+
+    python bench/home.py                            # 50, 500 and 5 000 mentees on SQLite (+ PostgreSQL*)
+    python bench/home.py --sizes 500 --backends sqlite
+
+* PostgreSQL runs when BENCH_DATABASE_URL (or TEST_DATABASE_URL) names a server; the benchmark works in a
+  throw-away schema and drops it afterwards.
+
+The school is seeded exactly as for bench/digest.py (a term of meetings, targets and observations per
+mentee, three mentees to a mentor). "Build" is everything publishing a Home does before talking to Slack:
+the read model's queries and the Block Kit. Rows: the lead mentor (the whole cohort), someone who is lead
+mentor, SLT and admin at once, a mentor (three mentees) and a mentee.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import event
+
+from bench.digest import TEAM, database, seed
+from bot.services.forms import load_forms
+from bot.services.home import HomeService, HomeSettings
+from bot.services.roster import Caller
+from bot.services.school_calendar import default_calendar_path, load_calendar
+from handlers.blocks.home import home_view
+from storage.db import Database
+from storage.models import Role
+
+NOW = datetime(2026, 12, 11, 12, 0, tzinfo=UTC)  # the Friday of the week bench/digest.py reports on
+LONDON = load_calendar(default_calendar_path()).tz
+VIEWERS = {
+    "lead mentor": Caller(TEAM, "ULEAD", frozenset({Role.LEAD}), False, False, False),
+    "lead+SLT+admin": Caller(TEAM, "ULEAD", frozenset({Role.LEAD, Role.SLT, Role.ADMIN}), False, False, False),
+    "mentor": Caller(TEAM, "UM000000", frozenset(), False, True, False),
+    "mentee": Caller(TEAM, "UE000000", frozenset(), False, False, True),
+}
+
+
+def measure(db: Database, service: HomeService, viewer: Caller) -> tuple[float, int, int]:
+    """Seconds, queries and blocks for one Home, built as publish_home builds it."""
+    queries = 0
+
+    def count(*_: Any) -> None:
+        nonlocal queries
+        queries += 1
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    started = time.perf_counter()
+    view = home_view(service.build(viewer, NOW))
+    elapsed = time.perf_counter() - started
+    event.remove(db.engine, "before_cursor_execute", count)
+    return elapsed, queries, len(view["blocks"])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="50,500,5000")
+    default_backends = (
+        "sqlite,postgresql"
+        if (os.environ.get("BENCH_DATABASE_URL") or os.environ.get("TEST_DATABASE_URL"))
+        else "sqlite"
+    )
+    parser.add_argument("--backends", default=default_backends)
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    calendar = load_calendar(default_calendar_path())
+    settings = HomeSettings(calendar_name=calendar.name, digest_day="friday", digest_time="15:00")
+    print(f"{'backend':<11}{'mentees':>9}  {'home of':<16}{'build s':>9}{'queries':>9}{'blocks':>8}")
+    with tempfile.TemporaryDirectory() as workdir:
+        for backend in args.backends.split(","):
+            for size in sizes:
+                db, cleanup = database(backend, Path(workdir))
+                try:
+                    seed(db, size)
+                    service = HomeService(db, calendar, load_forms(), LONDON, settings)
+                    for label, viewer in VIEWERS.items():
+                        measure(db, service, viewer)  # warm the caches and query plans, as a running bot has them
+                        elapsed, queries, blocks = measure(db, service, viewer)
+                        print(f"{backend:<11}{size:>9,}  {label:<16}{elapsed:>9.3f}{queries:>9}{blocks:>8}", flush=True)
+                finally:
+                    cleanup()
+
+
+if __name__ == "__main__":
+    main()
