@@ -57,7 +57,9 @@ STATUS_LABEL = {
     TargetStatus.NOT_MET: "not met",
     TargetStatus.DROPPED: "dropped",
 }
-CADENCE_DAYS = {MeetingCadence.WEEKLY: 7, MeetingCadence.FORTNIGHTLY: 14, MeetingCadence.TWICE_A_TERM: 14}
+# With no date typed, a target is due by the next meeting; for twice-a-term mentorships that is too far
+# off for a short-term target, so two weeks. (How often meetings must happen is in bot.services.digests.)
+DEFAULT_DUE_DAYS = {MeetingCadence.WEEKLY: 7, MeetingCadence.FORTNIGHTLY: 14, MeetingCadence.TWICE_A_TERM: 14}
 
 
 def standards_text(codes: Sequence[str]) -> str:
@@ -182,7 +184,7 @@ def mentorship_for(session: Session, caller: Caller, mentee: Person, action: Act
 
 def default_due(today: date, cadence: MeetingCadence, calendar: SchoolCalendar) -> date:
     """When no date is given: by the next meeting (per the cadence), moved to a school day if it can be."""
-    due = today + timedelta(days=CADENCE_DAYS[cadence])
+    due = today + timedelta(days=DEFAULT_DUE_DAYS[cadence])
     return calendar.first_school_day_from(due) or due
 
 

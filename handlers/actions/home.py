@@ -144,9 +144,7 @@ def register(app: App, deps: Deps) -> None:
         ack()
         try:
             raw = _value(body)
-            readable = deps.observations.read(caller_of(body, client), int(raw) if raw.isdigit() else 0, deps.now())
-            if not readable.can_reflect:
-                raise DomainError("Only the teacher who was observed can add a reflection.")
+            readable = deps.observations.for_reflection(caller_of(body, client), int(raw) if raw.isdigit() else 0)
             o = readable.observation
             view = reflection_modal(
                 o.id, o.observed_on, readable.name(o.observer_id), o.reflection, o.reflection_next_steps

@@ -255,4 +255,4 @@ def target_list_blocks(listing: TargetList) -> tuple[str, list[Block]]:
     if count > MAX_LISTED:
         blocks.append(context(f"{count - MAX_LISTED} more aren't shown here: close some of these first."))
     assert len(blocks) <= MESSAGE_BLOCK_LIMIT
-    return f"{count} open targets for {who}", blocks
+    return f"{count} open target{'' if count == 1 else 's'} for {who}", blocks

@@ -734,6 +734,9 @@ SERVICE_CALLS = [
         lambda d, s, c: d.targets.listing(c, s.people.mentee, directory(d), d.now()),
     ),
     ServiceCall(Action.READ_AUDIT_LOG, "privacy.audit_trail", lambda d, s, c: privacy.audit_trail(d.db, c)),
+    ServiceCall(
+        Action.NUDGE_MENTOR, "roster.mentees_to_nudge", lambda d, s, c: d.roster.mentees_to_nudge(c, s.people.mentor)
+    ),
 ]
 
 # Actions no service method checks, and why that is right (or where the check lives instead).
@@ -741,7 +744,6 @@ NO_SERVICE_CHECK = {
     Action.VIEW_OWN_ROSTER: "everyone may: RosterService.overview(caller) shows the caller their own part",
     Action.IMPORT_ROSTER: "RosterService.import_rows takes no caller: only the operators' CLI calls it",
     Action.SEE_DIGEST: "DigestBuilder/DigestRun take no caller: the job sends each digest to the role it is for",
-    Action.NUDGE_MENTOR: "checked in handlers/actions/digests.py (the button's only listener), before any DM",
 }
 
 
