@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from slack_bolt import Ack
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.errors import DomainError, FieldErrors
 from handlers.blocks.common import section
+
+T = TypeVar("T")
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +50,33 @@ def ack_save_failed(ack: Ack, view: dict[str, Any], block_id: str, what: str) ->
     """
     log.error("Could not save %s", what, exc_info=True)
     ack(response_action="errors", errors=field_errors_for_view(view, {block_id: SAVE_FAILED}))
+
+
+def save_or_explain(
+    ack: Ack,
+    view: dict[str, Any],
+    save: Callable[[], T],
+    *,
+    problem_block: str,
+    what: str,
+    field_block: Callable[[str], str] = lambda key: key,
+) -> T | None:
+    """Run a modal's save; on any problem, answer Slack with errors beside the fields and return None.
+
+    Field errors go beside their fields, a refusal or other rule beside `problem_block`, and an
+    unexpected failure keeps the modal open with everything typed (see `ack_save_failed`).
+    The caller acks (closing the modal) only when a result comes back.
+    """
+    try:
+        return save()
+    except FieldErrors as exc:
+        errors = {field_block(key): message for key, message in exc.errors.items()}
+        ack(response_action="errors", errors=field_errors_for_view(view, errors))
+    except DomainError as exc:
+        ack(response_action="errors", errors=field_errors_for_view(view, {problem_block: str(exc)}))
+    except Exception:
+        ack_save_failed(ack, view, problem_block, what)
+    return None
 
 
 def send_dm(client: WebClient, user_id: str, text: str, blocks: list[dict[str, Any]] | None = None) -> dict | None:

@@ -14,7 +14,8 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.deps import Deps
-from bot.errors import DomainError, FieldErrors
+from bot.errors import DomainError
+from bot.services.targets import DraftView
 from bot.slack_client import SlackDirectory
 from handlers.blocks.home import (
     BACK_ACTION,
@@ -34,7 +35,7 @@ from handlers.blocks.observations import observation_modal, reflection_modal
 from handlers.blocks.targets import draft_message
 from handlers.commands.meeting import open_meeting_modal
 from handlers.events.home import home_service, publish_home
-from handlers.replies import ack_save_failed, field_errors_for_view, notice_modal, send_dm
+from handlers.replies import notice_modal, save_or_explain, send_dm
 
 log = logging.getLogger(__name__)
 
@@ -122,17 +123,13 @@ def register(app: App, deps: Deps) -> None:
             return
         directory = SlackDirectory(client)
         team_id, user_id, now = body["team"]["id"], body["user"]["id"], deps.now()
-        try:
+
+        def save() -> DraftView:
             caller = deps.roster.caller(team_id, user_id, directory, now)
-            draft = deps.targets.draft(caller, mentee_id, read_target_text(view), directory, now)
-        except FieldErrors as exc:
-            ack(response_action="errors", errors=field_errors_for_view(view, exc.errors))
-            return
-        except DomainError as exc:
-            ack(response_action="errors", errors=field_errors_for_view(view, {TARGET_TEXT: str(exc)}))
-            return
-        except Exception:
-            ack_save_failed(ack, view, TARGET_TEXT, "a target from the Home tab")
+            return deps.targets.draft(caller, mentee_id, read_target_text(view), directory, now)
+
+        draft = save_or_explain(ack, view, save, problem_block=TARGET_TEXT, what="a target from the Home tab")
+        if draft is None:
             return
         ack(response_action="update", view=target_sent_modal(mentee_id))
         text, blocks = draft_message(draft)

@@ -11,8 +11,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.deps import Deps
-from bot.errors import DomainError, FieldErrors
-from bot.services.meetings import HELD_ON, Logged
+from bot.services.meetings import HELD_ON, Corrected, Logged, SignedOff
 from bot.slack_client import SlackDirectory
 from handlers.blocks.meetings import (
     COMMENT,
@@ -27,7 +26,7 @@ from handlers.blocks.meetings import (
     signed_off_notice,
 )
 from handlers.events.home import refresh_homes
-from handlers.replies import ack_save_failed, field_errors_for_view, send_dm
+from handlers.replies import save_or_explain, send_dm
 from storage.models import Meeting
 
 log = logging.getLogger(__name__)
@@ -40,22 +39,19 @@ def register(app: App, deps: Deps) -> None:
         draft = read_meeting_state(view["state"]["values"], metadata)
         directory = SlackDirectory(client)
         team_id, now = body["team"]["id"], deps.now()
-        try:
-            caller = deps.roster.caller(team_id, body["user"]["id"], directory, now)
-            logged = deps.meetings.log(caller, draft, view["id"], directory, now)
-        except FieldErrors as exc:
-            ack(response_action="errors", errors=field_errors_for_view(view, exc.errors))
-            return
-        except DomainError as exc:
-            ack(response_action="errors", errors=field_errors_for_view(view, {HELD_ON: str(exc)}))
-            return
-        except Exception:
-            ack_save_failed(ack, view, HELD_ON, "a meeting")
+        user_id = body["user"]["id"]
+
+        def save() -> Logged:
+            caller = deps.roster.caller(team_id, user_id, directory, now)
+            return deps.meetings.log(caller, draft, view["id"], directory, now)
+
+        logged = save_or_explain(ack, view, save, problem_block=HELD_ON, what="a meeting")
+        if logged is None:
             return
         ack()
         if logged.created:  # a retry of the same submission tells nobody twice
             _share(client, deps, logged)
-            refresh_homes(deps, client, team_id, [logged.meeting.mentee_id, *logged.mentor_ids, caller.user_id])
+            refresh_homes(deps, client, team_id, [logged.meeting.mentee_id, *logged.mentor_ids, user_id])
 
     @app.view(CORRECT_CALLBACK)
     def correction_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
@@ -63,32 +59,29 @@ def register(app: App, deps: Deps) -> None:
         draft = read_meeting_state(view["state"]["values"], {})
         directory = SlackDirectory(client)
         team_id, now = body["team"]["id"], deps.now()
-        try:
-            caller = deps.roster.caller(team_id, body["user"]["id"], directory, now)
-            corrected = deps.meetings.correct(caller, int(metadata.get("meeting", 0)), draft, now)
-        except FieldErrors as exc:
-            ack(response_action="errors", errors=field_errors_for_view(view, exc.errors))
-            return
-        except DomainError as exc:
-            ack(response_action="errors", errors=field_errors_for_view(view, {HELD_ON: str(exc)}))
-            return
-        except Exception:
-            ack_save_failed(ack, view, HELD_ON, "a meeting's correction")
+        user_id = body["user"]["id"]
+
+        def save() -> Corrected:
+            caller = deps.roster.caller(team_id, user_id, directory, now)
+            return deps.meetings.correct(caller, int(metadata.get("meeting", 0)), draft, now)
+
+        corrected = save_or_explain(ack, view, save, problem_block=HELD_ON, what="a meeting's correction")
+        if corrected is None:
             return
         ack()
         meeting = corrected.meeting
         if not corrected.changed:
-            send_dm(client, caller.user_id, "Nothing had changed, so the notes are as they were.")
+            send_dm(client, user_id, "Nothing had changed, so the notes are as they were.")
             return
         _refresh_mentee_message(client, deps, meeting)
         send_dm(client, meeting.mentee_id, corrected_notice(corrected))
         send_dm(
             client,
-            caller.user_id,
+            user_id,
             f"Your correction is saved ({', '.join(corrected.changed)}), with your name and the time."
             + (" The mentee has been asked to sign off again." if corrected.sign_off_reset else ""),
         )
-        refresh_homes(deps, client, team_id, [meeting.mentee_id, caller.user_id])
+        refresh_homes(deps, client, team_id, [meeting.mentee_id, user_id])
 
     @app.view(COMMENT_CALLBACK)
     def comment_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
@@ -96,17 +89,14 @@ def register(app: App, deps: Deps) -> None:
         comment = read_comment(view["state"]["values"])
         directory = SlackDirectory(client)
         team_id, now = body["team"]["id"], deps.now()
-        try:
-            caller = deps.roster.caller(team_id, body["user"]["id"], directory, now)
-            signed = deps.meetings.sign_off(caller, int(metadata.get("meeting", 0)), comment, now)
-        except FieldErrors as exc:
-            ack(response_action="errors", errors=field_errors_for_view(view, exc.errors))
-            return
-        except DomainError as exc:
-            ack(response_action="errors", errors=field_errors_for_view(view, {COMMENT: str(exc)}))
-            return
-        except Exception:
-            ack_save_failed(ack, view, COMMENT, "a sign-off")
+        user_id = body["user"]["id"]
+
+        def save() -> SignedOff:
+            caller = deps.roster.caller(team_id, user_id, directory, now)
+            return deps.meetings.sign_off(caller, int(metadata.get("meeting", 0)), comment, now)
+
+        signed = save_or_explain(ack, view, save, problem_block=COMMENT, what="a sign-off")
+        if signed is None:
             return
         ack()
         _refresh_mentee_message(client, deps, signed.meeting)

@@ -11,8 +11,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.deps import Deps
-from bot.errors import DomainError, FieldErrors
-from bot.services.observations import Recorded
+from bot.services.observations import Edited, Recorded
 from bot.slack_client import SlackDirectory
 from handlers.blocks.observations import (
     EDIT_CALLBACK,
@@ -31,7 +30,7 @@ from handlers.blocks.observations import (
     teacher_message,
 )
 from handlers.events.home import refresh_homes
-from handlers.replies import ack_save_failed, field_errors_for_view, send_dm
+from handlers.replies import field_errors_for_view, save_or_explain, send_dm
 
 log = logging.getLogger(__name__)
 
@@ -50,24 +49,27 @@ def register(app: App, deps: Deps) -> None:
         draft = read_state(view["state"]["values"], form, metadata)
         directory = SlackDirectory(client)
         team_id, now = body["team"]["id"], deps.now()
-        try:
-            caller = deps.roster.caller(team_id, body["user"]["id"], directory, now)
-            recorded = deps.observations.record(caller, draft, view["id"], directory, now)
-        except FieldErrors as exc:
-            errors = {field_block_id(k): v for k, v in exc.errors.items()}
-            ack(response_action="errors", errors=field_errors_for_view(view, errors))
-            return
-        except DomainError as exc:
-            ack(response_action="errors", errors=field_errors_for_view(view, {"teacher": str(exc)}))
-            return
-        except Exception:
-            ack_save_failed(ack, view, "date", "an observation")
+        user_id = body["user"]["id"]
+
+        def save() -> Recorded:
+            caller = deps.roster.caller(team_id, user_id, directory, now)
+            return deps.observations.record(caller, draft, view["id"], directory, now)
+
+        recorded = save_or_explain(
+            ack,
+            view,
+            save,
+            problem_block="teacher",
+            what="an observation",
+            field_block=field_block_id,
+        )
+        if recorded is None:
             return
         ack()
         if recorded.created:  # a retry of the same submission tells nobody twice
             _tell_everyone(client, deps, recorded)
             o = recorded.observation
-            refresh_homes(deps, client, team_id, [o.teacher_id, *recorded.mentor_ids, caller.user_id])
+            refresh_homes(deps, client, team_id, [o.teacher_id, *recorded.mentor_ids, user_id])
 
     @app.view(EDIT_CALLBACK)
     def correction_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
@@ -79,25 +81,28 @@ def register(app: App, deps: Deps) -> None:
         draft = read_state(view["state"]["values"], form, metadata)
         directory = SlackDirectory(client)
         team_id, now = body["team"]["id"], deps.now()
-        try:
-            caller = deps.roster.caller(team_id, body["user"]["id"], directory, now)
-            edited = deps.observations.edit(caller, metadata["edit"], draft, now)
-        except FieldErrors as exc:
-            errors = {field_block_id(k): v for k, v in exc.errors.items()}
-            ack(response_action="errors", errors=field_errors_for_view(view, errors))
-            return
-        except DomainError as exc:
-            ack(response_action="errors", errors=field_errors_for_view(view, {"date": str(exc)}))
-            return
-        except Exception:
-            ack_save_failed(ack, view, "date", "an observation's correction")
+        user_id = body["user"]["id"]
+
+        def save() -> Edited:
+            caller = deps.roster.caller(team_id, user_id, directory, now)
+            return deps.observations.edit(caller, metadata["edit"], draft, now)
+
+        edited = save_or_explain(
+            ack,
+            view,
+            save,
+            problem_block="date",
+            what="an observation's correction",
+            field_block=field_block_id,
+        )
+        if edited is None:
             return
         ack()
         if edited.changed:
             text = correction_notice(edited.observation, edited.changed)
             send_dm(client, edited.observation.teacher_id, text)
-            send_dm(client, caller.user_id, "Your correction is saved. " + text)
-            refresh_homes(deps, client, team_id, [edited.observation.teacher_id, caller.user_id])
+            send_dm(client, user_id, "Your correction is saved. " + text)
+            refresh_homes(deps, client, team_id, [edited.observation.teacher_id, user_id])
 
     @app.view(REFLECT_CALLBACK)
     def reflection_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
@@ -107,19 +112,13 @@ def register(app: App, deps: Deps) -> None:
         next_steps = (values.get(REFLECTION_NEXT_STEPS, {}).get(VALUE) or {}).get("value")
         directory = SlackDirectory(client)
         team_id, now = body["team"]["id"], deps.now()
-        try:
+
+        def save() -> Recorded:
             caller = deps.roster.caller(team_id, body["user"]["id"], directory, now)
-            recorded = deps.observations.reflect(
-                caller, int(metadata.get("observation", 0)), reflection, next_steps, now
-            )
-        except FieldErrors as exc:
-            ack(response_action="errors", errors=field_errors_for_view(view, exc.errors))
-            return
-        except DomainError as exc:
-            ack(response_action="errors", errors=field_errors_for_view(view, {REFLECTION: str(exc)}))
-            return
-        except Exception:
-            ack_save_failed(ack, view, REFLECTION, "a reflection")
+            return deps.observations.reflect(caller, int(metadata.get("observation", 0)), reflection, next_steps, now)
+
+        recorded = save_or_explain(ack, view, save, problem_block=REFLECTION, what="a reflection")
+        if recorded is None:
             return
         ack()
         o = recorded.observation
@@ -131,8 +130,8 @@ def register(app: App, deps: Deps) -> None:
                 log.warning("Could not update the teacher's observation message: %s", exc.response.get("error"))
         if recorded.created:  # first reflection: tell the observers and mentors once
             text, blocks = reflection_notice(recorded)
-            for user_id in _unique([o.observer_id, o.second_observer_id, *recorded.mentor_ids], skip=o.teacher_id):
-                send_dm(client, user_id, text, blocks)
+            for reader in _unique([o.observer_id, o.second_observer_id, *recorded.mentor_ids], skip=o.teacher_id):
+                send_dm(client, reader, text, blocks)
         refresh_homes(deps, client, team_id, [o.teacher_id, *recorded.mentor_ids])
 
 
