@@ -26,6 +26,19 @@ def divider() -> Block:
     return {"type": "divider"}
 
 
+def button(text: str, action_id: str, value: str, style: str | None = None) -> Block:
+    """A button; `style` is "primary" or "danger"."""
+    element: Block = {
+        "type": "button",
+        "text": {"type": "plain_text", "text": truncate(text, 75), "emoji": True},
+        "action_id": action_id,
+        "value": value,
+    }
+    if style:
+        element["style"] = style
+    return element
+
+
 def truncate(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 

@@ -6,7 +6,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.services.digests import OBSERVATIONS_PER_HALF_TERM, MenteeWeek, SchoolWeek
-from handlers.blocks.common import MESSAGE_BLOCK_LIMIT, Block, context, divider, header, section, sections_for_lines
+from handlers.blocks.common import (
+    MESSAGE_BLOCK_LIMIT,
+    Block,
+    button,
+    context,
+    divider,
+    header,
+    section,
+    sections_for_lines,
+)
 from storage.models import MenteeKind, Rating
 
 NUDGE_ACTION = "digest_nudge_mentor"
@@ -61,12 +70,7 @@ def _nudge_block(mentor_id: str, mentee_ids: list[str]) -> Block:
     )
     return {
         **section(f"<@{mentor_id}>: no meeting logged on cadence with {shown}"),
-        "accessory": {
-            "type": "button",
-            "text": {"type": "plain_text", "text": "Nudge"},
-            "action_id": NUDGE_ACTION,
-            "value": mentor_id,
-        },
+        "accessory": button("Nudge", NUDGE_ACTION, mentor_id),
     }
 
 

@@ -27,7 +27,7 @@ from bot.services.home import (
 from bot.services.meetings import CADENCE_LABEL
 from bot.services.observations import RATING_LABEL
 from bot.services.targets import TEXT_LIMIT
-from handlers.blocks.common import Block, context, divider, header, section, truncate
+from handlers.blocks.common import Block, button, context, divider, header, section, truncate
 from handlers.blocks.digests import KIND_NAMES, mentee_line
 from handlers.blocks.observations import RATING_MARK
 from handlers.blocks.roster import INTRO
@@ -128,22 +128,10 @@ def _pager(page: _Page, pages: Pages) -> list[Block]:
         return []
     elements = []
     if page.number > 0:
-        elements.append(_button("Back", BACK_ACTION, pages.turned(page.key, page.number - 1).encode() or "top"))
+        elements.append(button("Back", BACK_ACTION, pages.turned(page.key, page.number - 1).encode() or "top"))
     if page.number < page.last:
-        elements.append(_button("More", MORE_ACTION, pages.turned(page.key, page.number + 1).encode()))
+        elements.append(button("More", MORE_ACTION, pages.turned(page.key, page.number + 1).encode()))
     return [{"type": "actions", "block_id": f"home_page:{page.key}", "elements": elements}]
-
-
-def _button(text: str, action_id: str, value: str, style: str | None = None) -> dict[str, Any]:
-    element: dict[str, Any] = {
-        "type": "button",
-        "text": {"type": "plain_text", "text": text},
-        "action_id": action_id,
-        "value": value,
-    }
-    if style:
-        element["style"] = style
-    return element
 
 
 def _people(ids: Sequence[str], *, limit: int = 10) -> str:
@@ -234,7 +222,7 @@ def mentee_blocks(mentee: MenteeSection, today: date, pages: Pages) -> list[Bloc
                 {
                     **section(f"Observation by <@{item.observer_id}> on {item.observed_on:%A %-d %B}"),
                     "block_id": f"home_reflect:{item.observation_id}",
-                    "accessory": _button("Add your reflection", REFLECT_ACTION, str(item.observation_id), "primary"),
+                    "accessory": button("Add your reflection", REFLECT_ACTION, str(item.observation_id), "primary"),
                 }
             )
         blocks += _pager(page, pages)
@@ -326,11 +314,11 @@ def _status_text(s: MenteeStatus) -> str:
 def _mentee_actions(where: str, mentee_id: str, log: bool, observe: bool, target: bool) -> Block | None:
     elements = []
     if log:
-        elements.append(_button("Log meeting", LOG_MEETING_ACTION, mentee_id, "primary"))
+        elements.append(button("Log meeting", LOG_MEETING_ACTION, mentee_id, "primary"))
     if observe:
-        elements.append(_button("Observe", OBSERVE_ACTION, mentee_id))
+        elements.append(button("Observe", OBSERVE_ACTION, mentee_id))
     if target:
-        elements.append(_button("Set target", SET_TARGET_ACTION, mentee_id))
+        elements.append(button("Set target", SET_TARGET_ACTION, mentee_id))
     if not elements:
         return None
     return {"type": "actions", "block_id": f"home_{where}:{mentee_id}", "elements": elements}

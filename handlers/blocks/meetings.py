@@ -31,9 +31,8 @@ from bot.services.meetings import (
 from bot.services.reminders import DueReminder
 from bot.services.roster import KIND_LABEL
 from bot.services.targets import ROLLOVER_FLAG_AT, TEXT_LIMIT, standards_text
-from handlers.blocks.common import Block, context, divider, header, section, sections_for_lines, truncate
+from handlers.blocks.common import Block, button, context, divider, header, section, sections_for_lines, truncate
 from handlers.blocks.targets import (
-    button,
     checks_text,
     mrkdwn,
     new_target_controls,

@@ -28,6 +28,7 @@ from handlers.blocks.common import (
     MESSAGE_BLOCK_LIMIT,
     SECTION_LIMIT,
     Block,
+    button,
     context,
     divider,
     header,
@@ -405,13 +406,6 @@ def summary_blocks(observation: Observation, form: ObservationForm, *, full: boo
     return blocks
 
 
-def _button(text: str, action_id: str, value: str, *, style: str | None = None) -> dict[str, Any]:
-    button: dict[str, Any] = {"type": "button", "text": _plain(text), "action_id": action_id, "value": value}
-    if style:
-        button["style"] = style
-    return button
-
-
 def teacher_message(recorded: Recorded) -> tuple[str, list[Block]]:
     o = recorded.observation
     who = f"<@{o.observer_id}>" + (f" and <@{o.second_observer_id}>" if o.second_observer_id else "")
@@ -423,8 +417,8 @@ def teacher_message(recorded: Recorded) -> tuple[str, list[Block]]:
             "type": "actions",
             "block_id": "observation_actions",
             "elements": [
-                _button("Add your reflection", REFLECT_ACTION, str(o.id), style="primary"),
-                _button("See it in full", VIEW_ACTION, str(o.id)),
+                button("Add your reflection", REFLECT_ACTION, str(o.id), "primary"),
+                button("See it in full", VIEW_ACTION, str(o.id)),
             ],
         },
     ]
@@ -440,7 +434,7 @@ def reflected_message(recorded: Recorded) -> tuple[str, list[Block]]:
         {
             "type": "actions",
             "block_id": "observation_view",
-            "elements": [_button("See it in full", VIEW_ACTION, str(recorded.observation.id))],
+            "elements": [button("See it in full", VIEW_ACTION, str(recorded.observation.id))],
         }
     )
     return text, _fit(blocks)
@@ -458,8 +452,8 @@ def observer_confirmation(recorded: Recorded) -> tuple[str, list[Block]]:
             "type": "actions",
             "block_id": "observation_actions",
             "elements": [
-                _button("Correct it", EDIT_ACTION, str(o.id)),
-                _button("See it in full", VIEW_ACTION, str(o.id)),
+                button("Correct it", EDIT_ACTION, str(o.id)),
+                button("See it in full", VIEW_ACTION, str(o.id)),
             ],
         },
     ]
@@ -479,7 +473,7 @@ def lead_alert(recorded: Recorded) -> tuple[str, list[Block]]:
         {
             "type": "actions",
             "block_id": "observation_actions",
-            "elements": [_button("See it in full", VIEW_ACTION, str(o.id))],
+            "elements": [button("See it in full", VIEW_ACTION, str(o.id))],
         }
     )
     return f"{recorded.teacher.display}: observation flagged for lead mentor attention", _fit(blocks)
@@ -495,7 +489,7 @@ def reflection_notice(recorded: Recorded) -> tuple[str, list[Block]]:
         {
             "type": "actions",
             "block_id": "observation_actions",
-            "elements": [_button("See it in full", VIEW_ACTION, str(o.id))],
+            "elements": [button("See it in full", VIEW_ACTION, str(o.id))],
         }
     )
     return text, blocks
@@ -557,7 +551,7 @@ def observation_view(readable: Readable) -> dict[str, Any]:
             {
                 "type": "actions",
                 "block_id": "observation_actions",
-                "elements": [_button("Add your reflection", REFLECT_ACTION, str(o.id), style="primary")],
+                "elements": [button("Add your reflection", REFLECT_ACTION, str(o.id), "primary")],
             }
         )
     if len(blocks) > 100:
@@ -590,7 +584,7 @@ def history_blocks(teacher_id: str, teacher_name: str, readables: list[Readable]
         marks = " ".join(RATING_MARK[e.rating] for e in o.entries if e.rating)
         if marks:
             line += "\n" + marks
-        blocks.append({**section(line), "accessory": _button("View", VIEW_ACTION, str(o.id))})
+        blocks.append({**section(line), "accessory": button("View", VIEW_ACTION, str(o.id))})
     return f"Observations of {teacher_name}", _fit(blocks)
 
 

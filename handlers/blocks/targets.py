@@ -9,7 +9,7 @@ from typing import Any
 
 from bot.services.due_dates import describe
 from bot.services.targets import STANDARDS, STATUS_LABEL, Check, DraftView, TargetList, standards_text
-from handlers.blocks.common import MESSAGE_BLOCK_LIMIT, Block, context, header, section, truncate
+from handlers.blocks.common import MESSAGE_BLOCK_LIMIT, Block, button, context, header, section, truncate
 from storage.models import Target, TargetStatus
 
 # action_id values (each names one kind of interaction, wherever it appears)
@@ -74,18 +74,6 @@ def datepicker(action_id: str, initial: date | None, placeholder: str) -> dict[s
     }
     if initial is not None:
         element["initial_date"] = initial.isoformat()
-    return element
-
-
-def button(text: str, action_id: str, value: str, style: str | None = None) -> dict[str, Any]:
-    element: dict[str, Any] = {
-        "type": "button",
-        "text": {"type": "plain_text", "text": text},
-        "action_id": action_id,
-        "value": value,
-    }
-    if style:
-        element["style"] = style
     return element
 
 
