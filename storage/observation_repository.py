@@ -4,11 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, Select, func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from storage.models import Observation, ObservationRevision
+
+
+def ranked_observations(team_id: str, *conditions: ColumnElement[bool]) -> Select[Any]:
+    """Each teacher's observations newest first, numbered by `recency` (1 = the latest): for window queries."""
+    return select(
+        Observation.id,
+        Observation.teacher_id,
+        Observation.on_track,
+        func.row_number()
+        .over(partition_by=Observation.teacher_id, order_by=(Observation.observed_on.desc(), Observation.id.desc()))
+        .label("recency"),
+    ).where(Observation.team_id == team_id, *conditions)
 
 
 class ObservationRepository:

@@ -26,6 +26,7 @@ from storage.models import (
     Workspace,
 )
 from storage.models.meetings import Meeting
+from storage.observation_repository import ranked_observations
 
 WEEK_PATTERN = re.compile(r"^(\d{4})-W(\d{2})$")
 # How long a mentorship may go without a logged meeting before it is off its cadence.
@@ -281,21 +282,7 @@ class DigestBuilder:
         Three queries over each teacher's two latest observations, each answering in rows per teacher or
         per (standard, rating): Python never sees the individual ratings.
         """
-        ranked = (
-            select(
-                Observation.id,
-                Observation.teacher_id,
-                Observation.on_track,
-                func.row_number()
-                .over(
-                    partition_by=Observation.teacher_id,
-                    order_by=(Observation.observed_on.desc(), Observation.id.desc()),
-                )
-                .label("recency"),
-            )
-            .where(Observation.team_id == team_id, Observation.observed_on <= week.sunday)
-            .cte("ranked")
-        )
+        ranked = ranked_observations(team_id, Observation.observed_on <= week.sunday).cte("ranked")
         entry = aliased(ObservationEntry)
         score = _score(entry.rating)
         # Per teacher and standard: the latest score beside the previous one (one grouped pass, no self-join).

@@ -48,7 +48,7 @@ from storage.models import (
     TargetStatus,
     Workspace,
 )
-from storage.observation_repository import ObservationRepository
+from storage.observation_repository import ObservationRepository, ranked_observations
 
 TREND_LENGTH = 8  # ratings shown per standard, newest last
 
@@ -363,26 +363,11 @@ class HomeService:
             )
         }
         # 4. "On track?" from each mentee's latest observation.
-        ranked_observations = (
-            select(
-                Observation.teacher_id,
-                Observation.on_track,
-                func.row_number()
-                .over(
-                    partition_by=Observation.teacher_id,
-                    order_by=(Observation.observed_on.desc(), Observation.id.desc()),
-                )
-                .label("recency"),
-            )
-            .where(Observation.team_id == team_id, Observation.teacher_id.in_(mine))
-            .subquery()
-        )
+        ranked = ranked_observations(team_id, Observation.teacher_id.in_(mine)).subquery()
         on_track: dict[str, bool | None] = {
             teacher_id: value
             for teacher_id, value in session.execute(
-                select(ranked_observations.c.teacher_id, ranked_observations.c.on_track).where(
-                    ranked_observations.c.recency == 1
-                )
+                select(ranked.c.teacher_id, ranked.c.on_track).where(ranked.c.recency == 1)
             )
         }
         # 5. Open and overdue targets.
