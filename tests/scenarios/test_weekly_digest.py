@@ -149,3 +149,19 @@ def test_only_leaders_can_nudge(
 
     assert "Sorry, only lead mentors, SLT and the bot's admins can nudge a mentor" in refused
     assert emulator.messages_to(AMY) == []
+
+
+def test_the_bot_process_schedules_the_digest_tick(
+    emulator: SlackEmulator, deps: Deps, clock: FakeClock, week_of_mentoring: None
+) -> None:
+    from bot.scheduler import DIGEST_JOB, RETENTION_JOB, build_scheduler
+
+    scheduler = build_scheduler(deps, make_web_client(deps.settings), "T0001")
+    job = scheduler.get_job(DIGEST_JOB)
+    assert job is not None and job.trigger.interval == timedelta(minutes=5)
+    assert scheduler.get_job(RETENTION_JOB) is not None
+
+    at(clock, 4, hour=16)
+    job.func(*job.args)  # what the scheduler runs each tick
+
+    assert len(emulator.messages_to(LEO)) == 1 and len(emulator.messages_to(SLT)) == 1
