@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Select, String, and_, case, func, select, type_coerce
 from sqlalchemy.orm import Session, aliased
 
+from bot.services.reminders import SCHOOL_DAYS as REMINDER_SCHOOL_DAYS
 from bot.services.school_calendar import DateRange, SchoolCalendar
 from storage.db import Database
 from storage.models import (
@@ -30,7 +32,8 @@ from storage.observation_repository import ranked_observations
 
 WEEK_PATTERN = re.compile(r"^(\d{4})-W(\d{2})$")
 # How long a mentorship may go without a logged meeting before it is off its cadence.
-CADENCE_DAYS = {MeetingCadence.WEEKLY: 7, MeetingCadence.FORTNIGHTLY: 14, MeetingCadence.TWICE_A_TERM: 42}
+# School days a mentorship may go without a logged meeting, as the reminders count them: holidays don't count.
+CADENCE_SCHOOL_DAYS = {**REMINDER_SCHOOL_DAYS, MeetingCadence.TWICE_A_TERM: 30}
 OBSERVATIONS_PER_HALF_TERM = 2
 STREAM_BATCH = 5000  # rows fetched at a time from the largest queries: memory stays flat as cohorts grow
 
@@ -201,8 +204,15 @@ class DigestBuilder:
         self._add_observations(session, team_id, week, half, mentees)
         distribution = self._add_latest_ratings(session, team_id, week, mentees)
         self._add_targets(session, team_id, week, mentees)
+        due_after = lru_cache(maxsize=None)(self.calendar.add_school_days)  # many mentees share a last meeting day
         for mentee in mentees.values():
-            mentee.on_cadence = _on_cadence(mentee, week.sunday)
+            anchor = mentee.last_meeting or mentee.started_on
+            school_days = CADENCE_SCHOOL_DAYS[mentee.cadence]
+            due = due_after(anchor, school_days)
+            if due is None:  # beyond the calendar's last term: count weeks instead
+                mentee.on_cadence = (week.sunday - anchor).days < 7 * school_days // 5
+            else:
+                mentee.on_cadence = due >= week.sunday
         roles = session.execute(
             select(RoleGrant.user_id, RoleGrant.role)
             .where(RoleGrant.team_id == team_id, RoleGrant.role.in_([Role.LEAD, Role.SLT]))
@@ -380,9 +390,3 @@ def _score(rating: Any) -> Any:
 def _end_of(day: date) -> datetime:
     """The last instant of a day (UTC; a school's evening hour either side doesn't change a weekly count)."""
     return datetime.combine(day, time(23, 59, 59), tzinfo=UTC)
-
-
-def _on_cadence(mentee: MenteeWeek, as_of: date) -> bool:
-    allowed = CADENCE_DAYS[mentee.cadence]
-    since = mentee.last_meeting or mentee.started_on
-    return (as_of - since).days < allowed

@@ -505,3 +505,15 @@ def test_preview_prints_without_sending(deps: Deps, emulator: SlackEmulator, sch
     text = blocks_as_text(lead_digest(week).messages[0].blocks)
     assert "Your mentoring digest: week of 23 November" in text and "[Nudge]" in text
     assert emulator.calls_to("chat.postMessage") == []
+
+
+def test_half_term_does_not_count_against_the_meeting_cadence(deps: Deps, db: Database, school: None) -> None:
+    with db.unit_of_work() as session:
+        ben = session.scalars(select(Mentorship).where(Mentorship.mentee_id == BEN)).one()
+        session.add(_meeting(ben, date(2026, 10, 23)))  # the Friday before October half term
+
+    half_term = DigestBuilder(db, deps.calendar).build(TEAM, Week(2026, 44))  # 26 Oct – 1 Nov, all holiday
+    back = DigestBuilder(db, deps.calendar).build(TEAM, Week(2026, 45))  # 2–8 Nov: a school week, no meeting
+
+    assert {m.mentee_id: m.on_cadence for m in half_term.mentees}[BEN] is True
+    assert {m.mentee_id: m.on_cadence for m in back.mentees}[BEN] is False
