@@ -104,7 +104,8 @@ def _retention_job(deps: Deps) -> None:
 
     try:
         report = run_retention(deps, deps.now())
-        log.info("Data retention: %d people erased", len(report.erased))
+        drafts = deps.targets.purge_expired_drafts(deps.now())
+        log.info("Data retention: %d people erased, %d expired target drafts removed", len(report.erased), drafts)
     except Exception:
         log.exception("The data retention job failed; it will run again in %s", RETENTION_EVERY)
 

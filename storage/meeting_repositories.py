@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from storage.models import (
@@ -174,6 +174,15 @@ class TargetRepository:
         self.session.add(draft)
         self.session.flush()
         return draft
+
+    def delete_drafts_before(self, created_before: datetime) -> int:
+        """Drafts no one can confirm any more (in every workspace): they hold typed words, so they go."""
+        result = self.session.execute(
+            delete(TargetDraft)
+            .where(TargetDraft.created_at < created_before)
+            .execution_options(synchronize_session=False)
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
 
 
 class ReminderRepository:

@@ -314,6 +314,11 @@ class TargetService:
                     draft.standards = clean_standards(standards)
             return self._draft_view(session, draft, mentee, today, now, problem=problem)
 
+    def purge_expired_drafts(self, now: datetime) -> int:
+        """Remove /target drafts past the time they could be confirmed (run daily by the scheduler)."""
+        with self.db.unit_of_work() as session:
+            return TargetRepository(session).delete_drafts_before(now - DRAFT_LIFETIME)
+
     def confirm(self, caller: Caller, key: str, now: datetime) -> Confirmed:
         """Save the draft as a target, once: the draft key is the target's idempotency key."""
         try:

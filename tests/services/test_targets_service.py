@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from sqlalchemy import select
 
 from bot.errors import InvalidInput, NotAllowed, NotFound
 from bot.services.school_calendar import SchoolCalendar, default_calendar_path, load_calendar
 from bot.services.targets import TargetService, check_target, standards_text, suggested_standards
 from storage.db import Database
-from storage.models import TargetStatus
+from storage.models import TargetDraft, TargetStatus
 from tests.services.mentoring_support import AMY, BEN, LONDON, NOW, School, seed
 from tests.services.test_due_dates import UNDATED
 
@@ -222,3 +223,17 @@ def test_school_words_are_never_read_as_dates_when_setting_a_target(
 
     assert (view.draft.text, view.draft.due_given, view.draft.due_phrase) == (text, False, None)
     assert view.draft.due_on == date(2026, 12, 1)  # suggested: a week on, by the next meeting
+
+
+def test_drafts_nobody_can_confirm_any_more_are_purged(service: TargetService, school: School, db: Database) -> None:
+    old = service.draft(school.amy, BEN, "Use cold calling in every lesson by Friday", school.directory, NOW)
+    fresh = service.draft(school.amy, BEN, "Narrate the positive by Friday", school.directory, NOW + timedelta(days=6))
+
+    removed = service.purge_expired_drafts(NOW + timedelta(days=8))
+
+    assert removed == 1
+    with db.unit_of_work() as session:
+        keys = set(session.scalars(select(TargetDraft.key)))
+    assert keys == {fresh.draft.key} and old.draft.key not in keys
+    with pytest.raises(NotFound, match="type `/target` again"):  # a late Confirm is told what to do
+        service.confirm(school.amy, old.draft.key, NOW + timedelta(days=8))
