@@ -89,6 +89,7 @@ class MenteeWeek:
     cadence: MeetingCadence
     meetings_this_week: int = 0
     last_meeting: date | None = None
+    planned_meeting: date | None = None  # the "next meeting" date a meeting set, if later than the last one
     observations_this_half: int = 0
     concern_this_half: bool = False
     reflections_owed: int = 0
@@ -208,7 +209,8 @@ class DigestBuilder:
         for mentee in mentees.values():
             anchor = mentee.last_meeting or mentee.started_on
             school_days = CADENCE_SCHOOL_DAYS[mentee.cadence]
-            due = due_after(anchor, school_days)
+            # A next-meeting date set at the last meeting is the due date, as the reminders take it.
+            due = mentee.planned_meeting or due_after(anchor, school_days)
             if due is None:  # beyond the calendar's last term: count weeks instead
                 mentee.on_cadence = (week.sunday - anchor).days < 7 * school_days // 5
             else:
@@ -256,13 +258,21 @@ class DigestBuilder:
     def _add_meetings(self, session: Session, team_id: str, week: Week, mentees: dict[str, MenteeWeek]) -> None:
         in_week = and_(Meeting.held_on >= week.monday, Meeting.held_on <= week.sunday)
         rows = session.execute(
-            select(Meeting.mentee_id, func.sum(case((in_week, 1), else_=0)), func.max(Meeting.held_on))
+            select(
+                Meeting.mentee_id,
+                func.sum(case((in_week, 1), else_=0)),
+                func.max(Meeting.held_on),
+                func.max(Meeting.next_meeting_on),
+            )
             .where(Meeting.team_id == team_id, Meeting.held_on <= week.sunday)
             .group_by(Meeting.mentee_id)
         )
-        for mentee_id, this_week, last in rows:
+        for mentee_id, this_week, last, planned in rows:
             if (mentee := mentees.get(mentee_id)) is not None:
                 mentee.meetings_this_week, mentee.last_meeting = int(this_week or 0), last
+                mentee.planned_meeting = (
+                    planned if planned is not None and last is not None and planned > last else None
+                )
 
     def _add_observations(
         self, session: Session, team_id: str, week: Week, half: DateRange, mentees: dict[str, MenteeWeek]

@@ -517,3 +517,16 @@ def test_half_term_does_not_count_against_the_meeting_cadence(deps: Deps, db: Da
 
     assert {m.mentee_id: m.on_cadence for m in half_term.mentees}[BEN] is True
     assert {m.mentee_id: m.on_cadence for m in back.mentees}[BEN] is False
+
+
+def test_a_next_meeting_date_set_at_the_last_meeting_is_the_due_date(deps: Deps, db: Database, school: None) -> None:
+    with db.unit_of_work() as session:
+        cal = session.scalars(select(Mentorship).where(Mentorship.mentee_id == CAL)).one()
+        planned = _meeting(cal, date(2026, 11, 13))
+        planned.next_meeting_on = date(2026, 12, 2)  # agreed: after the school trip
+        session.add(planned)
+
+    week = DigestBuilder(db, deps.calendar).build(TEAM, WEEK)
+
+    cal_week = {m.mentee_id: m for m in week.mentees}[CAL]
+    assert cal_week.planned_meeting == date(2026, 12, 2) and cal_week.on_cadence is True
