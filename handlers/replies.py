@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from slack_bolt import Ack
+from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
@@ -16,6 +16,18 @@ from handlers.blocks.common import section
 T = TypeVar("T")
 
 log = logging.getLogger(__name__)
+
+
+def say(respond: Respond, text: str) -> None:
+    """An ephemeral reply through the request's response_url, beside whatever was clicked."""
+    respond(response_type="ephemeral", replace_original=False, text=text)
+
+
+def record_id(body: dict[str, Any]) -> int:
+    """The record id a button carries as its value; 0 (found nowhere) when it isn't one."""
+    actions = body.get("actions") or [{}]
+    value = str(actions[0].get("value") or "")
+    return int(value) if value.isdigit() else 0
 
 
 def notice_modal(title: str, text: str) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from bot.deps import Deps
 from bot.errors import DomainError
 from bot.slack_client import SlackDirectory
 from handlers.blocks.digests import NUDGE_ACTION, nudge_message
-from handlers.replies import send_dm
+from handlers.replies import say, send_dm
 
 
 def register(app: App, deps: Deps) -> None:
@@ -24,8 +24,8 @@ def register(app: App, deps: Deps) -> None:
             caller = deps.roster.caller(team_id, user_id, SlackDirectory(client), deps.now())
             mentees = deps.roster.mentees_to_nudge(caller, mentor_id)
         except DomainError as exc:
-            respond(response_type="ephemeral", replace_original=False, text=str(exc))
+            say(respond, str(exc))
             return
         sent = send_dm(client, mentor_id, nudge_message(user_id, mentees))
         text = f"Nudged <@{mentor_id}>." if sent else f"I couldn't reach <@{mentor_id}>: they may have left Slack."
-        respond(response_type="ephemeral", replace_original=False, text=text)
+        say(respond, text)

@@ -35,7 +35,7 @@ from handlers.blocks.observations import observation_modal, reflection_modal
 from handlers.blocks.targets import draft_message
 from handlers.commands.meeting import open_meeting_modal
 from handlers.events.home import home_service, publish_home
-from handlers.replies import notice_modal, save_or_explain, send_dm
+from handlers.replies import notice_modal, record_id, save_or_explain, send_dm
 
 log = logging.getLogger(__name__)
 
@@ -140,8 +140,7 @@ def register(app: App, deps: Deps) -> None:
     def reflect(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()
         try:
-            raw = _value(body)
-            readable = deps.observations.for_reflection(caller_of(body, client), int(raw) if raw.isdigit() else 0)
+            readable = deps.observations.for_reflection(caller_of(body, client), record_id(body))
             o = readable.observation
             view = reflection_modal(
                 o.id, o.observed_on, readable.name(o.observer_id), o.reflection, o.reflection_next_steps

@@ -23,18 +23,9 @@ from handlers.blocks.meetings import (
     signed_off_notice,
 )
 from handlers.commands.meeting import open_meeting_modal
-from handlers.replies import send_dm
+from handlers.replies import record_id, say, send_dm
 
 log = logging.getLogger(__name__)
-
-
-def _say(respond: Respond, text: str) -> None:
-    respond(response_type="ephemeral", replace_original=False, text=text)
-
-
-def _id(body: dict[str, Any]) -> int:
-    value = body["actions"][0].get("value") or "0"
-    return int(value) if value.isdigit() else 0
 
 
 def register(app: App, deps: Deps) -> None:
@@ -44,9 +35,9 @@ def register(app: App, deps: Deps) -> None:
         team_id, now = body["team"]["id"], deps.now()
         try:
             caller = deps.roster.caller(team_id, body["user"]["id"], SlackDirectory(client), now)
-            signed = deps.meetings.sign_off(caller, _id(body), None, now)
+            signed = deps.meetings.sign_off(caller, record_id(body), None, now)
         except DomainError as exc:
-            _say(respond, str(exc))
+            say(respond, str(exc))
             return
         meeting = signed.meeting
         container = body.get("container") or {}
@@ -57,7 +48,7 @@ def register(app: App, deps: Deps) -> None:
             client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks)
         except SlackApiError as exc:
             log.warning("Could not update the signed-off notes message: %s", exc.response.get("error"))
-            _say(respond, "Signed off. Thank you!")
+            say(respond, "Signed off. Thank you!")
         if signed.created:
             send_dm(client, meeting.author_id, signed_off_notice(meeting))
 
@@ -65,7 +56,7 @@ def register(app: App, deps: Deps) -> None:
     def sign_off_with_comment(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()
         # Open at once (trigger ids last three seconds); who may sign is checked when it's submitted.
-        client.views_open(trigger_id=body["trigger_id"], view=comment_modal(_id(body)))
+        client.views_open(trigger_id=body["trigger_id"], view=comment_modal(record_id(body)))
 
     @app.action(CORRECT)
     def correct(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
@@ -73,9 +64,9 @@ def register(app: App, deps: Deps) -> None:
         team_id, now = body["team"]["id"], deps.now()
         try:
             caller = deps.roster.caller(team_id, body["user"]["id"], SlackDirectory(client), now)
-            meeting, _ = deps.meetings.prepare_correction(caller, _id(body), now)
+            meeting, _ = deps.meetings.prepare_correction(caller, record_id(body), now)
         except DomainError as exc:
-            _say(respond, str(exc))
+            say(respond, str(exc))
             return
         client.views_open(trigger_id=body["trigger_id"], view=correction_modal(meeting))
 
@@ -91,4 +82,4 @@ def register(app: App, deps: Deps) -> None:
             trigger_id=body["trigger_id"],
         )
         if problem:
-            _say(respond, problem)
+            say(respond, problem)

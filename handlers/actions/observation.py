@@ -22,14 +22,7 @@ from handlers.blocks.observations import (
     read_state,
     reflection_modal,
 )
-from handlers.replies import notice_modal
-
-
-def _observation_id(body: dict[str, Any]) -> int:
-    try:
-        return int(body["actions"][0].get("value", ""))
-    except (KeyError, IndexError, ValueError):
-        return 0
+from handlers.replies import notice_modal, record_id
 
 
 def register(app: App, deps: Deps) -> None:
@@ -40,7 +33,7 @@ def register(app: App, deps: Deps) -> None:
     def view_observation(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()
         try:
-            readable = deps.observations.read(caller_of(body, client), _observation_id(body), deps.now())
+            readable = deps.observations.read(caller_of(body, client), record_id(body), deps.now())
             view = observation_view(readable)
         except DomainError as exc:
             view = notice_modal("Observation", str(exc))
@@ -50,7 +43,7 @@ def register(app: App, deps: Deps) -> None:
     def open_reflection(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()
         try:
-            readable = deps.observations.for_reflection(caller_of(body, client), _observation_id(body))
+            readable = deps.observations.for_reflection(caller_of(body, client), record_id(body))
             o = readable.observation
             view = reflection_modal(
                 o.id, o.observed_on, readable.name(o.observer_id), o.reflection, o.reflection_next_steps
@@ -66,7 +59,7 @@ def register(app: App, deps: Deps) -> None:
     def open_correction(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()
         try:
-            observation, form = deps.observations.editable(caller_of(body, client), _observation_id(body), deps.now())
+            observation, form = deps.observations.editable(caller_of(body, client), record_id(body), deps.now())
             view = observation_modal(
                 deps.forms,
                 form,

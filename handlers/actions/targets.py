@@ -30,14 +30,10 @@ from handlers.blocks.targets import (
     ready_for_review_notice,
 )
 from handlers.events.home import refresh_homes
-from handlers.replies import send_dm
+from handlers.replies import say, send_dm
 from storage.models import Target
 
 log = logging.getLogger(__name__)
-
-
-def _say(respond: Respond, text: str) -> None:
-    respond(response_type="ephemeral", replace_original=False, text=text)
 
 
 def _action(body: dict[str, Any]) -> dict[str, Any]:
@@ -75,13 +71,13 @@ def _update_message(
     """Replace the message the button was on: a DM by chat.update, an ephemeral one through its response_url."""
     container = body.get("container") or {}
     if container.get("is_ephemeral") or not container.get("message_ts"):
-        _say(respond, fallback)
+        say(respond, fallback)
         return
     try:
         client.chat_update(channel=container["channel_id"], ts=container["message_ts"], text=text, blocks=blocks)
     except SlackApiError as exc:
         log.warning("Could not update a target message: %s", exc.response.get("error"))
-        _say(respond, fallback)
+        say(respond, fallback)
 
 
 def _refresh_mentee_dm(client: WebClient, target: Target, today: date) -> None:
@@ -106,7 +102,7 @@ def register(app: App, deps: Deps) -> None:
             confirmed = deps.targets.confirm(caller, key, now)
             view = deps.targets.change_draft(team_id, user_id, key, now)
         except DomainError as exc:
-            _say(respond, str(exc))
+            say(respond, str(exc))
             return
         text, blocks = draft_message(view)
         respond(replace_original=True, text=text, blocks=blocks)
@@ -117,7 +113,7 @@ def register(app: App, deps: Deps) -> None:
             if sent and sent.get("channel") and sent.get("ts"):
                 deps.targets.remember_mentee_message(team_id, target.id, sent["channel"], sent["ts"])
             else:
-                _say(respond, f"I couldn't DM <@{target.mentee_id}>: please tell them about the new target.")
+                say(respond, f"I couldn't DM <@{target.mentee_id}>: please tell them about the new target.")
             refresh_homes(deps, client, team_id, [target.mentee_id, *confirmed.mentor_ids, user_id])
 
     @app.action(DRAFT_DUE)
@@ -131,7 +127,7 @@ def register(app: App, deps: Deps) -> None:
                 body["team"]["id"], body["user"]["id"], _draft_key(body), deps.now(), due=day
             )
         except DomainError as exc:
-            _say(respond, str(exc))
+            say(respond, str(exc))
             return
         text, blocks = draft_message(view)
         respond(replace_original=True, text=text, blocks=blocks)
@@ -144,7 +140,7 @@ def register(app: App, deps: Deps) -> None:
                 body["team"]["id"], body["user"]["id"], _draft_key(body), deps.now(), standards=_selected_codes(body)
             )
         except DomainError as exc:
-            _say(respond, str(exc))
+            say(respond, str(exc))
             return
         text, blocks = draft_message(view)
         respond(replace_original=True, text=text, blocks=blocks)
@@ -158,7 +154,7 @@ def register(app: App, deps: Deps) -> None:
             caller = deps.roster.caller(team_id, body["user"]["id"], SlackDirectory(client), now)
             change = deps.targets.mark_ready(caller, _target_id(body), now)
         except DomainError as exc:
-            _say(respond, str(exc))
+            say(respond, str(exc))
             return
         target = change.target
         text, blocks = mentee_target_message(target, change.today)
@@ -181,7 +177,7 @@ def register(app: App, deps: Deps) -> None:
                 caller = deps.roster.caller(team_id, body["user"]["id"], SlackDirectory(client), now)
                 change = deps.targets.close(caller, _target_id(body), status, now)
             except DomainError as exc:
-                _say(respond, str(exc))
+                say(respond, str(exc))
                 return
             target = change.target
             text, blocks = ready_for_review_notice(target, change.today)
@@ -206,11 +202,11 @@ def register(app: App, deps: Deps) -> None:
             caller = deps.roster.caller(team_id, body["user"]["id"], SlackDirectory(client), now)
             change = deps.targets.change_due(caller, _target_id(body), day, now)
         except DomainError as exc:
-            _say(respond, str(exc))
+            say(respond, str(exc))
             return
         if change.changed:
             _refresh_mentee_dm(client, change.target, change.today)
-            _say(respond, f"Done: that target is now due {describe(change.target.due_on)}.")
+            say(respond, f"Done: that target is now due {describe(change.target.due_on)}.")
 
     @app.action(TARGET_STANDARDS)
     def change_standards(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
@@ -220,8 +216,8 @@ def register(app: App, deps: Deps) -> None:
             caller = deps.roster.caller(team_id, body["user"]["id"], SlackDirectory(client), now)
             change = deps.targets.set_standards(caller, _target_id(body), _selected_codes(body), now)
         except DomainError as exc:
-            _say(respond, str(exc))
+            say(respond, str(exc))
             return
         if change.changed:
             linked = standards_text(change.target.standards) or "no standard"
-            _say(respond, f"Done: that target is now linked to {linked}.")
+            say(respond, f"Done: that target is now linked to {linked}.")
