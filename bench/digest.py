@@ -31,24 +31,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import event, insert, text
 from sqlalchemy.engine import make_url
 
-from bot.services.digests import DigestBuilder, Week
-from bot.services.school_calendar import default_calendar_path, load_calendar
-from handlers.blocks.digests import lead_digest, slt_summary
+from bot.core.school_calendar import default_calendar_path, load_calendar
+from bot.digests.service import DigestBuilder, Week
+from handlers.digests.blocks import lead_digest, slt_summary
 from storage.db import Database
-from storage.models import (
-    MeetingCadence,
-    MenteeKind,
-    Mentorship,
-    Observation,
-    ObservationEntry,
-    Rating,
-    Role,
-    RoleGrant,
-    Target,
-    TargetStatus,
-    Workspace,
-)
-from storage.models.meetings import Meeting
+from storage.meetings import Meeting
+from storage.observations import Observation, ObservationEntry, Rating
+from storage.roster import MeetingCadence, MenteeKind, Mentorship, Role, RoleGrant, Workspace
+from storage.targets import Target, TargetStatus
 
 TEAM = "TBENCH"
 WEEK = Week(2026, 50)  # 7–13 December: late in the autumn term, a full term of history behind it

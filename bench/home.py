@@ -28,13 +28,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import event
 
 from bench.digest import TEAM, database, seed
-from bot.services.forms import load_forms
-from bot.services.home import HomeService, HomeSettings
-from bot.services.roster import Caller
-from bot.services.school_calendar import default_calendar_path, load_calendar
-from handlers.blocks.home import home_view
+from bot.core.school_calendar import default_calendar_path, load_calendar
+from bot.home.service import HomeService, HomeSettings
+from bot.observations.forms import load_forms
+from bot.roster.service import Caller
+from handlers.home.blocks import home_view
 from storage.db import Database
-from storage.models import Role
+from storage.roster import Role
 
 NOW = datetime(2026, 12, 11, 12, 0, tzinfo=UTC)  # the Friday of the week bench/digest.py reports on
 LONDON = load_calendar(default_calendar_path()).tz

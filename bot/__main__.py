@@ -11,14 +11,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bot.settings import Settings, SettingsError, load_settings
+from bot.app.settings import Settings, SettingsError, load_settings
 
 if TYPE_CHECKING:
     from apscheduler.schedulers.background import BackgroundScheduler
     from slack_bolt import App
 
-    from bot.clock import Clock
-    from bot.deps import Deps
+    from bot.app.bootstrap import Deps
+    from bot.core.clock import Clock
     from storage.db import Database
 
 log = logging.getLogger("bot")
@@ -73,7 +73,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         settings = load_settings()
-        from bot.logging_setup import configure_logging
+        from bot.app.logging_setup import configure_logging
 
         configure_logging(
             settings.log_level,
@@ -134,9 +134,9 @@ def migrate(settings: Settings) -> None:
 def serve(settings: Settings) -> None:
     from slack_bolt.error import BoltError
 
-    from bot.app import create_app
-    from bot.deps import Deps
-    from bot.services.forms import FormError, load_forms
+    from bot.app.bootstrap import Deps
+    from bot.app.slack_app import create_app
+    from bot.observations.forms import FormError, load_forms
 
     try:
         forms = load_forms(settings.observation_forms_dir)  # a broken form file stops us before anything else
@@ -159,7 +159,7 @@ def serve(settings: Settings) -> None:
 
 def _start_scheduler(deps: Deps, app: App) -> BackgroundScheduler:
     """Periodic jobs (reminders, digests, retention) run in this process, for the token's workspace."""
-    from bot.scheduler import build_scheduler
+    from bot.app.scheduler import build_scheduler
 
     team_id = str(app.client.auth_test()["team_id"])
     scheduler = build_scheduler(deps, app.client, team_id)
@@ -175,7 +175,7 @@ def _listen(settings: Settings, app: App) -> None:
         log.info("Connecting to Slack in Socket Mode")
         SocketModeHandler(app, settings.slack_app_token.get_secret_value()).start()
     else:
-        from bot.server import SLACK_PATH, make_server
+        from bot.app.web import SLACK_PATH, make_server
 
         log.info("Listening for Slack on http://%s:%d%s", settings.host, settings.port, SLACK_PATH)
         make_server(
@@ -190,11 +190,12 @@ def _listen(settings: Settings, app: App) -> None:
 def roster_import(settings: Settings, file: Path, team_id: str) -> None:
     from slack_sdk.errors import SlackApiError
 
-    from bot.clock import system_clock
-    from bot.errors import DomainError
-    from bot.roster_csv import read_roster_csv
-    from bot.services.roster import RosterService
-    from bot.slack_client import SlackDirectory, make_web_client
+    from bot.app.slack_client import make_web_client
+    from bot.core.clock import system_clock
+    from bot.core.errors import DomainError
+    from bot.roster.csv_import import read_roster_csv
+    from bot.roster.service import RosterService
+    from handlers.slack.directory import SlackDirectory
 
     try:
         rows = read_roster_csv(file)  # every bad line is reported before anything is stored
@@ -218,10 +219,10 @@ def roster_import(settings: Settings, file: Path, team_id: str) -> None:
 def reminders_run(settings: Settings, team_id: str | None, *, clock: Clock | None = None) -> None:
     from slack_sdk.errors import SlackApiError
 
-    from bot.clock import system_clock
-    from bot.deps import Deps
-    from bot.scheduler import send_due_reminders
-    from bot.slack_client import make_web_client
+    from bot.app.bootstrap import Deps
+    from bot.app.scheduler import send_due_reminders
+    from bot.app.slack_client import make_web_client
+    from bot.core.clock import system_clock
 
     db = _ready_database(settings)
     client = make_web_client(settings)
@@ -245,12 +246,12 @@ def reminders_run(settings: Settings, team_id: str | None, *, clock: Clock | Non
 
 
 def digest(settings: Settings, action: str, team_id: str, week_text: str | None) -> None:
-    from bot.clock import system_clock
-    from bot.deps import Deps
-    from bot.services.digests import DigestBuilder, Week
-    from handlers.blocks.digests import lead_digest, slt_summary
-    from handlers.blocks.plain import blocks_as_text
-    from storage.digest_repository import DigestRepository
+    from bot.app.bootstrap import Deps
+    from bot.core.clock import system_clock
+    from bot.digests.service import DigestBuilder, Week
+    from handlers.digests.blocks import lead_digest, slt_summary
+    from handlers.slack.plain import blocks_as_text
+    from storage.digests import DigestRepository
 
     now = system_clock()
     try:
@@ -276,8 +277,8 @@ def digest(settings: Settings, action: str, team_id: str, week_text: str | None)
         previous = previous or builder.build(team_id, week.previous).numbers()
         print(blocks_as_text(slt_summary(school, previous).blocks))
     elif action == "send":
-        from bot.jobs.digests import DigestRun
-        from bot.slack_client import make_web_client
+        from bot.app.slack_client import make_web_client
+        from handlers.digests.delivery import DigestRun
 
         report = DigestRun(deps, make_web_client(settings)).run(team_id, week, now)
         print(
@@ -326,8 +327,8 @@ def _slack_id(value: str | None, kind: str, flag: str) -> None:
 
 
 def privacy(settings: Settings, args: argparse.Namespace) -> None:
-    from bot.clock import system_clock
-    from bot.services import privacy as gdpr
+    from bot.core.clock import system_clock
+    from bot.privacy import service as gdpr
 
     _slack_id(args.team, "team", "--team")
     _slack_id(getattr(args, "user", None), "user", "--user")
@@ -354,8 +355,8 @@ def privacy(settings: Settings, args: argparse.Namespace) -> None:
 
 
 def _privacy_export(settings: Settings, db: Database, team_id: str, user_id: str, out: Path, now: datetime) -> None:
-    from bot.services import privacy as gdpr
-    from bot.services.forms import FormError, load_forms
+    from bot.observations.forms import FormError, load_forms
+    from bot.privacy import service as gdpr
 
     try:
         forms = load_forms(settings.observation_forms_dir)
@@ -375,7 +376,7 @@ def _privacy_export(settings: Settings, db: Database, team_id: str, user_id: str
 
 
 def _privacy_erase(db: Database, team_id: str, user_id: str, now: datetime, *, confirmed: bool) -> None:
-    from bot.services import privacy as gdpr
+    from bot.privacy import service as gdpr
 
     if not confirmed:
         plan = gdpr.preview_erasure(db, team_id, user_id, now)

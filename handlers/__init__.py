@@ -2,19 +2,22 @@
 
 from slack_bolt import App
 
-from bot.deps import Deps
+from bot.app.bootstrap import Deps
 
 
 def register(app: App, deps: Deps) -> None:
-    from handlers.actions import digests as digest_actions
-    from handlers.actions import home as home_actions
-    from handlers.actions import meetings as meeting_actions
-    from handlers.actions import observation as observation_actions
-    from handlers.actions import targets as target_actions
-    from handlers.commands import meeting, mentor, observe, target
-    from handlers.events import home
-    from handlers.views import meeting as meeting_views
-    from handlers.views import observation as observation_views
+    from handlers.digests import actions as digest_actions
+    from handlers.home import actions as home_actions
+    from handlers.home import events as home
+    from handlers.meetings import actions as meeting_actions
+    from handlers.meetings import command as meeting
+    from handlers.meetings import views as meeting_views
+    from handlers.observations import actions as observation_actions
+    from handlers.observations import command as observe
+    from handlers.observations import views as observation_views
+    from handlers.roster import command as mentor
+    from handlers.targets import actions as target_actions
+    from handlers.targets import command as target
 
     mentor.register(app, deps)
     home.register(app, deps)

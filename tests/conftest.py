@@ -16,12 +16,12 @@ import pytest
 from sqlalchemy import delete, text
 from sqlalchemy.engine import make_url
 
-from bot.app import create_app
-from bot.deps import Deps
-from bot.server import BackgroundServer
-from bot.settings import Settings
+from bot.app.bootstrap import Deps
+from bot.app.settings import Settings
+from bot.app.slack_app import create_app
+from bot.app.web import BackgroundServer
 from storage.db import Database
-from storage.models import Base
+from storage.schema import Base
 from tests.slack.driver import SlackDriver
 from tests.slack.emulator import SlackEmulator
 

@@ -14,7 +14,7 @@ from sqlalchemy import inspect, select
 
 import bot.__main__ as cli
 from storage.db import Database
-from storage.models import MenteeKind, Mentorship
+from storage.roster import MenteeKind, Mentorship
 from tests.conftest import SIGNING_SECRET, BackendDatabase
 from tests.slack.driver import SlackDriver, wait_until
 from tests.slack.emulator import SlackEmulator

@@ -9,9 +9,10 @@ import pytest
 from sqlalchemy import select
 
 import bot.__main__ as cli
-from bot.settings import load_settings
+from bot.app.settings import load_settings
 from storage.db import Database
-from storage.models import MeetingCadence, MenteeKind, Mentorship, ReminderSent, Workspace
+from storage.reminders import ReminderSent
+from storage.roster import MeetingCadence, MenteeKind, Mentorship, Workspace
 from tests.conftest import LONDON, SIGNING_SECRET, BackendDatabase, FakeClock
 from tests.slack.emulator import SlackEmulator
 from tests.test_cli import run_bot

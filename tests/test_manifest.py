@@ -10,7 +10,7 @@ import yaml
 from slack_bolt import App
 
 import handlers
-from bot.deps import Deps
+from bot.app.bootstrap import Deps
 
 ROOT = Path(__file__).resolve().parent.parent
 MANIFEST = yaml.safe_load((ROOT / "manifest.yml").read_text())

@@ -13,7 +13,7 @@ from sqlalchemy import inspect
 from sqlalchemy.exc import DBAPIError
 
 from storage.db import MIGRATIONS_DIR, Database
-from storage.models import Base
+from storage.schema import Base
 
 
 def test_migrations_match_the_models(db: Database) -> None:

@@ -12,7 +12,8 @@ from sqlalchemy import func, select
 
 import bot.__main__ as cli
 from storage.db import Database
-from storage.models import AuditEntry, Observation, Person
+from storage.observations import Observation
+from storage.roster import AuditEntry, Person
 from tests.conftest import SIGNING_SECRET, BackendDatabase
 from tests.services.test_privacy import BEN, REFLECTION, STRENGTHS, TEAM, rows_holding, seed_retention, seed_school
 
@@ -122,7 +123,7 @@ def test_retention_runs_now_with_the_configured_period(
     operator: Path, db: Database, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     seed_retention(db)
-    monkeypatch.setattr("bot.clock.datetime", _FixedDatetime)
+    monkeypatch.setattr("bot.core.clock.datetime", _FixedDatetime)
 
     assert cli.main(["privacy", "retention", "--team", TEAM, "--dry-run"]) == 0
     assert "Would erase 2 people whose last mentorship ended before 26 November 2019" in capsys.readouterr().out

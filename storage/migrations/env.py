@@ -3,7 +3,7 @@
 from alembic import context
 from sqlalchemy import Engine
 
-from storage.models import Base
+from storage.schema import Base
 
 config = context.config
 engine = config.attributes.get("engine")

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot.services import privacy
+from bot.privacy import service as privacy
 from storage.db import Database
-from storage.models import AuditEntry, Mentorship
+from storage.roster import AuditEntry, Mentorship
 from tests.conftest import FakeClock
 from tests.scenarios.support import block_text, mention, reply_to
 from tests.slack.driver import SlackDriver

@@ -11,18 +11,11 @@ import pytest
 from sqlalchemy import select, update
 
 from storage.db import Database
-from storage.digest_repository import DigestRepository
-from storage.models import (
-    Meeting,
-    MenteeKind,
-    Mentorship,
-    Observation,
-    ObservationEntry,
-    Rating,
-    Target,
-    TargetDraft,
-    TargetStatus,
-)
+from storage.digests import DigestRepository
+from storage.meetings import Meeting
+from storage.observations import Observation, ObservationEntry, Rating
+from storage.roster import MenteeKind, Mentorship
+from storage.targets import Target, TargetDraft, TargetStatus
 from tests.conftest import LONDON, FakeClock
 from tests.scenarios.support import block_text, mention, reply_to
 from tests.slack.driver import SlackDriver, state_for, wait_until

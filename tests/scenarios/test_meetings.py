@@ -9,20 +9,14 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot.deps import Deps
-from bot.scheduler import REMINDER_JOB, build_scheduler, send_due_reminders
-from bot.slack_client import make_web_client
+from bot.app.bootstrap import Deps
+from bot.app.scheduler import REMINDER_JOB, build_scheduler, send_due_reminders
+from bot.app.slack_client import make_web_client
 from storage.db import Database
-from storage.models import (
-    Meeting,
-    MeetingCadence,
-    MeetingRevision,
-    Mentorship,
-    ReminderSent,
-    ReviewOutcome,
-    Target,
-    TargetStatus,
-)
+from storage.meetings import Meeting, MeetingRevision, ReviewOutcome
+from storage.reminders import ReminderSent
+from storage.roster import MeetingCadence, Mentorship
+from storage.targets import Target, TargetStatus
 from tests.conftest import LONDON, FakeClock
 from tests.scenarios.support import block_text, mention, reply_to
 from tests.slack.driver import SlackDriver, state_for, wait_until

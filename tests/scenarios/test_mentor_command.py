@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from storage.db import Database
-from storage.models import AuditEntry, MenteeKind, Mentorship, Person, Role, RoleGrant, Workspace
+from storage.roster import AuditEntry, MenteeKind, Mentorship, Person, Role, RoleGrant, Workspace
 from tests.conftest import FakeClock
 from tests.slack.driver import SlackDriver, wait_until
 from tests.slack.emulator import SlackEmulator

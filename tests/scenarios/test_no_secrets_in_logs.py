@@ -12,7 +12,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.logging_setup import configure_logging
+from bot.app.logging_setup import configure_logging
 from tests.conftest import SIGNING_SECRET, FakeClock
 from tests.scenarios.support import mention, reply_to
 from tests.scenarios.test_observations import button, dms_to, full_answers, open_form, submit

@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import func, select
 
 from storage.db import Database
-from storage.models import AuditEntry, Observation, ObservationRevision, Rating
+from storage.observations import Observation, ObservationRevision, Rating
+from storage.roster import AuditEntry
 from tests.conftest import FakeClock
 from tests.scenarios.support import block_text, mention, reply_to
 from tests.slack.driver import SlackDriver, state_for, wait_until

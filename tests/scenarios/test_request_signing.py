@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from storage.db import Database
-from storage.models import Mentorship, Person
+from storage.roster import Mentorship, Person
 from tests.slack.driver import SlackDriver
 from tests.slack.emulator import SlackEmulator
 

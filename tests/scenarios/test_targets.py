@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from storage.db import Database
-from storage.models import Target, TargetDraft, TargetStatus
+from storage.targets import Target, TargetDraft, TargetStatus
 from tests.conftest import LONDON, FakeClock
 from tests.scenarios.support import block_text, mention, reply_to
 from tests.slack.driver import SlackDriver, wait_until

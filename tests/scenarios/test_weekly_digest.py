@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from bot.deps import Deps
-from bot.scheduler import digest_tick
-from bot.slack_client import make_web_client
+from bot.app.bootstrap import Deps
+from bot.app.scheduler import digest_tick
+from bot.app.slack_client import make_web_client
 from tests.conftest import LONDON, FakeClock
 from tests.scenarios.support import block_text, mention, reply_to
 from tests.scenarios.test_meetings import answers as meeting_answers
@@ -154,7 +154,7 @@ def test_only_leaders_can_nudge(
 def test_the_bot_process_schedules_the_digest_tick(
     emulator: SlackEmulator, deps: Deps, clock: FakeClock, week_of_mentoring: None
 ) -> None:
-    from bot.scheduler import DIGEST_JOB, RETENTION_JOB, build_scheduler
+    from bot.app.scheduler import DIGEST_JOB, RETENTION_JOB, build_scheduler
 
     scheduler = build_scheduler(deps, make_web_client(deps.settings), "T0001")
     job = scheduler.get_job(DIGEST_JOB)

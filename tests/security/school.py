@@ -24,14 +24,17 @@ from typing import Any
 
 from sqlalchemy import Table, delete, select
 
-from bot.deps import Deps
-from bot.services.forms import FieldKind
-from bot.services.meetings import MeetingDraft
-from bot.services.observations import ObservationDraft
-from bot.services.roster import Caller
-from bot.slack_client import SlackDirectory, make_web_client
+from bot.app.bootstrap import Deps
+from bot.app.slack_client import make_web_client
+from bot.meetings.service import MeetingDraft
+from bot.observations.forms import FieldKind
+from bot.observations.service import ObservationDraft
+from bot.roster.service import Caller
+from handlers.slack.directory import SlackDirectory
 from storage.db import Database
-from storage.models import Base, MenteeKind, Rating, Role
+from storage.observations import Rating
+from storage.roster import MenteeKind, Role
+from storage.schema import Base
 from tests.scenarios.support import block_text
 from tests.slack.driver import SlackDriver, wait_until
 from tests.slack.emulator import SlackEmulator
@@ -283,9 +286,9 @@ class Stack:
 
 
 def start_stack(db: Database, url: str, now: datetime, signing_secret: str) -> Stack:
-    from bot.app import create_app
-    from bot.server import BackgroundServer
-    from bot.settings import Settings
+    from bot.app.settings import Settings
+    from bot.app.slack_app import create_app
+    from bot.app.web import BackgroundServer
     from tests.conftest import FakeClock
 
     emulator = SlackEmulator(team_id="T0001").start()

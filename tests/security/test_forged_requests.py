@@ -24,9 +24,10 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from bot.server import MAX_BODY_BYTES, SLACK_PATH
+from bot.app.web import MAX_BODY_BYTES, SLACK_PATH
 from storage.db import Database
-from storage.models import Base, Mentorship
+from storage.roster import Mentorship
+from storage.schema import Base
 from tests.conftest import SIGNING_SECRET
 from tests.slack.driver import SlackDriver, wait_until
 from tests.slack.emulator import SlackEmulator

@@ -24,11 +24,13 @@ from slack_sdk.http_retry import handler as retry_handler
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
-from bot.settings import Settings
-from bot.slack_client import make_web_client
-from handlers.replies import SAVE_FAILED
-from storage.models import AuditEntry, Meeting, MeetingRevision, Observation, ObservationRevision, Target, TargetDraft
-from storage.repositories import AuditRepository
+from bot.app.settings import Settings
+from bot.app.slack_client import make_web_client
+from handlers.slack.replies import SAVE_FAILED
+from storage.meetings import Meeting, MeetingRevision
+from storage.observations import Observation, ObservationRevision
+from storage.roster import AuditEntry, AuditRepository
+from storage.targets import Target, TargetDraft
 from tests.conftest import SIGNING_SECRET
 from tests.scenarios.support import mention
 from tests.scenarios.test_observations import full_answers

@@ -27,32 +27,21 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from bot.deps import Deps
-from bot.errors import FieldErrors, InvalidInput, NotAllowed
-from bot.jobs.digests import DigestRun
-from bot.services import privacy
-from bot.services.digests import Week
-from bot.services.meetings import MeetingDraft
-from bot.services.permissions import POLICY, WHO_CAN, Action, Standing, is_allowed
-from bot.services.roster import Caller
-from bot.slack_client import make_web_client
+from bot.app.bootstrap import Deps
+from bot.app.slack_client import make_web_client
+from bot.core.errors import FieldErrors, InvalidInput, NotAllowed
+from bot.core.permissions import POLICY, WHO_CAN, Action, Standing, is_allowed
+from bot.digests.service import Week
+from bot.meetings.service import MeetingDraft
+from bot.privacy import service as privacy
+from bot.roster.service import Caller
+from handlers.digests.delivery import DigestRun
 from storage.db import Database
-from storage.models import (
-    AuditEntry,
-    Base,
-    Meeting,
-    MeetingCadence,
-    MeetingRevision,
-    MenteeKind,
-    Mentorship,
-    Observation,
-    ObservationRevision,
-    Role,
-    RoleGrant,
-    Target,
-    TargetDraft,
-    TargetStatus,
-)
+from storage.meetings import Meeting, MeetingRevision
+from storage.observations import Observation, ObservationRevision
+from storage.roster import AuditEntry, MeetingCadence, MenteeKind, Mentorship, Role, RoleGrant
+from storage.schema import Base
+from storage.targets import Target, TargetDraft, TargetStatus
 from tests.scenarios.support import block_text, mention
 from tests.scenarios.test_observations import full_answers
 from tests.security.school import (

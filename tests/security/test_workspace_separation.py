@@ -22,11 +22,12 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot.jobs.digests import DigestRun
-from bot.services import privacy
-from bot.services.digests import DigestBuilder, Week
-from bot.slack_client import make_web_client
-from storage.models import AuditEntry, MenteeKind, Target, TargetDraft
+from bot.app.slack_client import make_web_client
+from bot.digests.service import DigestBuilder, Week
+from bot.privacy import service as privacy
+from handlers.digests.delivery import DigestRun
+from storage.roster import AuditEntry, MenteeKind
+from storage.targets import Target, TargetDraft
 from tests.scenarios.support import block_text, mention
 from tests.scenarios.test_observations import full_answers
 from tests.security.school import (

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from bot.services.people import DirectoryUser
-from bot.services.roster import Caller
+from bot.core.directory import DirectoryUser
+from bot.roster.service import Caller
 from storage.db import Database
-from storage.models import MeetingCadence, MenteeKind, Mentorship, Person, Role, RoleGrant, Workspace
+from storage.roster import MeetingCadence, MenteeKind, Mentorship, Person, Role, RoleGrant, Workspace
 
 LONDON = ZoneInfo("Europe/London")
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=LONDON)  # Tuesday, autumn term

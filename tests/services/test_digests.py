@@ -12,30 +12,18 @@ import pytest
 from slack_sdk import WebClient
 from sqlalchemy import event, insert, select
 
-from bot.deps import Deps
-from bot.jobs.digests import DigestRun, digest_due
-from bot.services.digests import DigestBuilder, Week
-from bot.slack_client import make_web_client
-from handlers.blocks.digests import lead_digest, slt_summary
-from handlers.blocks.plain import blocks_as_text
+from bot.app.bootstrap import Deps
+from bot.app.slack_client import make_web_client
+from bot.digests.service import DigestBuilder, Week
+from handlers.digests.blocks import lead_digest, slt_summary
+from handlers.digests.delivery import DigestRun, digest_due
+from handlers.slack.plain import blocks_as_text
 from storage.db import Database
-from storage.models import (
-    DeliveryKind,
-    DeliveryStatus,
-    DigestDelivery,
-    MeetingCadence,
-    MenteeKind,
-    Mentorship,
-    Observation,
-    ObservationEntry,
-    Rating,
-    Role,
-    RoleGrant,
-    Target,
-    TargetStatus,
-    Workspace,
-)
-from storage.models.meetings import Meeting
+from storage.digests import DeliveryKind, DeliveryStatus, DigestDelivery
+from storage.meetings import Meeting
+from storage.observations import Observation, ObservationEntry, Rating
+from storage.roster import MeetingCadence, MenteeKind, Mentorship, Role, RoleGrant, Workspace
+from storage.targets import Target, TargetStatus
 from tests.conftest import LONDON
 from tests.scenarios.support import block_text
 from tests.slack.emulator import SlackEmulator

@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.services.due_dates import DueDateError, DuePhrase, parse_due, split_target
-from bot.services.school_calendar import SchoolCalendar, default_calendar_path, load_calendar
+from bot.core.due_dates import DueDateError, DuePhrase, parse_due, split_target
+from bot.core.school_calendar import SchoolCalendar, default_calendar_path, load_calendar
 
 LONDON = ZoneInfo("Europe/London")
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.services.forms import FieldKind, FieldRole, FormError, load_forms, parse_form
-from storage.models import MenteeKind
+from bot.observations.forms import FieldKind, FieldRole, FormError, load_forms, parse_form
+from storage.roster import MenteeKind
 
 GOOD = """key = "science"
 name = "Science practical"

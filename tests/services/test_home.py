@@ -12,26 +12,15 @@ from typing import Any
 import pytest
 from sqlalchemy import event, insert, update
 
-from bot.deps import Deps
-from bot.services.home import Home, HomeService, HomeSettings
-from bot.services.roster import Caller
-from handlers.blocks.home import VIEW_BLOCK_LIMIT, Pages, home_view
+from bot.app.bootstrap import Deps
+from bot.home.service import Home, HomeService, HomeSettings
+from bot.roster.service import Caller
+from handlers.home.blocks import VIEW_BLOCK_LIMIT, Pages, home_view
 from storage.db import Database
-from storage.models import (
-    Meeting,
-    MeetingCadence,
-    MenteeKind,
-    Mentorship,
-    Observation,
-    ObservationEntry,
-    Person,
-    Rating,
-    Role,
-    RoleGrant,
-    Target,
-    TargetStatus,
-    Workspace,
-)
+from storage.meetings import Meeting
+from storage.observations import Observation, ObservationEntry, Rating
+from storage.roster import MeetingCadence, MenteeKind, Mentorship, Person, Role, RoleGrant, Workspace
+from storage.targets import Target, TargetStatus
 from tests.conftest import LONDON
 from tests.scenarios.support import block_text
 from tests.slack.emulator import validate_view

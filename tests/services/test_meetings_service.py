@@ -6,12 +6,14 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from bot.errors import FieldErrors, InvalidInput, NotAllowed
-from bot.services.meetings import MeetingDraft, MeetingService, NewTargetDraft
-from bot.services.school_calendar import SchoolCalendar, default_calendar_path, load_calendar
-from bot.services.targets import TargetService
+from bot.core.errors import FieldErrors, InvalidInput, NotAllowed
+from bot.core.school_calendar import SchoolCalendar, default_calendar_path, load_calendar
+from bot.meetings.service import MeetingDraft, MeetingService, NewTargetDraft
+from bot.targets.service import TargetService
 from storage.db import Database
-from storage.models import MeetingCadence, ReviewOutcome, TargetStatus
+from storage.meetings import ReviewOutcome
+from storage.roster import MeetingCadence
+from storage.targets import TargetStatus
 from tests.services.mentoring_support import AMY, BEN, LONDON, NOW, School, seed
 
 

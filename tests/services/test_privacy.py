@@ -12,33 +12,17 @@ from typing import Any
 import pytest
 from sqlalchemy import Column, ForeignKey, Integer, MetaData, String, Table, func, select, update
 
-from bot.deps import Deps
-from bot.services import privacy
-from bot.services.privacy import REGISTRY, collect, erase_expired, erase_person, preview_erasure, registry_problems
+from bot.app.bootstrap import Deps
+from bot.privacy import service as privacy
+from bot.privacy.service import REGISTRY, collect, erase_expired, erase_person, preview_erasure, registry_problems
 from storage.db import Database
-from storage.models import (
-    AuditEntry,
-    Base,
-    DeliveryKind,
-    DigestDelivery,
-    Meeting,
-    MeetingRevision,
-    MeetingTargetReview,
-    MenteeKind,
-    Mentorship,
-    Observation,
-    ObservationEntry,
-    ObservationRevision,
-    Person,
-    Rating,
-    ReminderSent,
-    ReviewOutcome,
-    Role,
-    RoleGrant,
-    Target,
-    TargetDraft,
-    Workspace,
-)
+from storage.digests import DeliveryKind, DigestDelivery
+from storage.meetings import Meeting, MeetingRevision, MeetingTargetReview, ReviewOutcome
+from storage.observations import Observation, ObservationEntry, ObservationRevision, Rating
+from storage.reminders import ReminderSent
+from storage.roster import AuditEntry, MenteeKind, Mentorship, Person, Role, RoleGrant, Workspace
+from storage.schema import Base
+from storage.targets import Target, TargetDraft
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
 TEAM, OTHER_TEAM = "T0001", "T0002"

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.services.reminders import ReminderService, halves, meeting_due
-from bot.services.school_calendar import SchoolCalendar, default_calendar_path, load_calendar
+from bot.core.school_calendar import SchoolCalendar, default_calendar_path, load_calendar
+from bot.reminders.service import ReminderService, halves, meeting_due
 from storage.db import Database
-from storage.models import Meeting, MeetingCadence, MenteeKind, Mentorship
+from storage.meetings import Meeting
+from storage.roster import MeetingCadence, MenteeKind, Mentorship
 from tests.services.mentoring_support import AMY, BEN, LONDON, NOW, seed
 
 

@@ -7,13 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.services.school_calendar import (
-    CalendarError,
-    DateRange,
-    SchoolCalendar,
-    default_calendar_path,
-    load_calendar,
-)
+from bot.core.school_calendar import CalendarError, DateRange, SchoolCalendar, default_calendar_path, load_calendar
 
 
 @pytest.fixture(scope="module")

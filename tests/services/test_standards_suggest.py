@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.services.standards_suggest import suggest_standards
+from bot.core.standards import suggest_standards
 
 
 @pytest.mark.parametrize(

@@ -7,11 +7,11 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.errors import InvalidInput, NotAllowed, NotFound
-from bot.services.school_calendar import SchoolCalendar, default_calendar_path, load_calendar
-from bot.services.targets import TargetService, check_target, standards_text, suggested_standards
+from bot.core.errors import InvalidInput, NotAllowed, NotFound
+from bot.core.school_calendar import SchoolCalendar, default_calendar_path, load_calendar
+from bot.targets.service import TargetService, check_target, standards_text, suggested_standards
 from storage.db import Database
-from storage.models import TargetDraft, TargetStatus
+from storage.targets import TargetDraft, TargetStatus
 from tests.services.mentoring_support import AMY, BEN, LONDON, NOW, School, seed
 from tests.services.test_due_dates import UNDATED
 

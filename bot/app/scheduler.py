@@ -1,0 +1,144 @@
+"""Periodic jobs inside the bot process: meeting reminders, the weekly digests and data retention.
+
+APScheduler's BackgroundScheduler runs the jobs in a thread beside the HTTP server (or Socket Mode).
+A job that fails is logged and tried again at its next run. The rules about *whether* a reminder is
+due (school days, school hours, the school-aware week) live in `bot.services.reminders`; this module
+only decides when to look, and sends.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.app.bootstrap import Deps
+from handlers.meetings.blocks import reminder_message
+
+log = logging.getLogger(__name__)
+
+REMINDER_EVERY = timedelta(minutes=30)
+FIRST_RUN_AFTER = timedelta(minutes=1)  # soon after start, so a restart in the day catches up
+REMINDER_JOB = "meeting-reminders"
+DIGEST_EVERY = timedelta(minutes=5)  # a tick: sends what is due and retries what failed
+DIGEST_JOB = "weekly-digests"
+RETENTION_EVERY = timedelta(hours=24)
+RETENTION_JOB = "data-retention"
+
+
+@dataclass(frozen=True)
+class ReminderReport:
+    sent: int
+    already_sent: int  # claimed by another run between looking and claiming
+    failed: int
+
+
+def send_due_reminders(deps: Deps, client: WebClient, team_id: str, *, any_hour: bool = False) -> ReminderReport:
+    """Send every reminder owed now, each claimed before it is sent so none goes twice."""
+    now = deps.now()
+    sent = already = failed = 0
+    for reminder in deps.reminders.due(team_id, now, any_hour=any_hour):
+        claim = deps.reminders.claim(reminder, now)
+        if claim is None:
+            already += 1
+            continue
+        text, blocks = reminder_message(reminder)
+        try:
+            response = client.chat_postMessage(channel=reminder.mentor_id, text=text, blocks=blocks)
+        except SlackApiError as exc:
+            log.warning("Could not send a meeting reminder to %s: %s", reminder.mentor_id, exc.response.get("error"))
+            deps.reminders.release(team_id, claim)
+            failed += 1
+            continue
+        deps.reminders.mark_sent(team_id, claim, response.get("channel"), response.get("ts"), deps.now())
+        sent += 1
+    if sent or failed:
+        log.info("Meeting reminders for %s: %d sent, %d failed", team_id, sent, failed)
+    return ReminderReport(sent=sent, already_sent=already, failed=failed)
+
+
+def _reminder_job(deps: Deps, client: WebClient, team_id: str) -> None:
+    try:
+        send_due_reminders(deps, client, team_id)
+    except Exception:
+        log.exception("The meeting reminder job failed; it will run again in %s", REMINDER_EVERY)
+
+
+def digest_tick(deps: Deps, client: WebClient, team_id: str) -> None:
+    """Once this week's send time has passed, deliver whatever of the week's digests isn't delivered yet."""
+    from handlers.digests.delivery import DigestRun, digest_due
+
+    now = deps.now()
+    week = digest_due(now, deps)
+    if week is None:
+        return
+    run = DigestRun(deps, client)
+    if not run.needs_run(team_id, week):
+        return
+    report = run.run(team_id, week, now)
+    if report.sent or report.failed or report.undeliverable:
+        log.info(
+            "Digests for %s, %s: %d sent, %d failed (retried next tick), %d undeliverable",
+            team_id,
+            week,
+            len(report.sent),
+            len(report.failed),
+            len(report.undeliverable),
+        )
+
+
+def _digest_job(deps: Deps, client: WebClient, team_id: str) -> None:
+    try:
+        digest_tick(deps, client, team_id)
+    except Exception:
+        log.exception("The digest job failed; it will run again in %s", DIGEST_EVERY)
+
+
+def _retention_job(deps: Deps) -> None:
+    from bot.privacy.service import run_retention
+
+    try:
+        report = run_retention(deps, deps.now())
+        drafts = deps.targets.purge_expired_drafts(deps.now())
+        log.info("Data retention: %d people erased, %d expired target drafts removed", len(report.erased), drafts)
+    except Exception:
+        log.exception("The data retention job failed; it will run again in %s", RETENTION_EVERY)
+
+
+def build_scheduler(
+    deps: Deps, client: WebClient, team_id: str, *, start_at: datetime | None = None
+) -> BackgroundScheduler:
+    """A scheduler (not yet started) with the bot's periodic jobs for one workspace."""
+    tz = deps.settings.tz
+    first = start_at or datetime.now(tz) + FIRST_RUN_AFTER
+    scheduler = BackgroundScheduler(
+        timezone=tz,
+        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": int(REMINDER_EVERY.total_seconds())},
+    )
+    scheduler.add_job(
+        _reminder_job,
+        IntervalTrigger(seconds=int(REMINDER_EVERY.total_seconds()), start_date=first, timezone=tz),
+        args=(deps, client, team_id),
+        id=REMINDER_JOB,
+        name="Meeting reminders",
+    )
+    scheduler.add_job(
+        _digest_job,
+        IntervalTrigger(seconds=int(DIGEST_EVERY.total_seconds()), start_date=first, timezone=tz),
+        args=(deps, client, team_id),
+        id=DIGEST_JOB,
+        name="Weekly digests",
+    )
+    scheduler.add_job(
+        _retention_job,
+        IntervalTrigger(seconds=int(RETENTION_EVERY.total_seconds()), start_date=first, timezone=tz),
+        args=(deps,),
+        id=RETENTION_JOB,
+        name="Data retention",
+    )
+    return scheduler

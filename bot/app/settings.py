@@ -1,0 +1,187 @@
+"""Runtime settings, read from the environment or a `.env` file.
+
+Nothing is read at import: call `get_settings()` (cached) or build `Settings(...)` in tests.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from bot.core.school_calendar import CalendarError, default_calendar_path, load_calendar
+
+DEFAULT_DATABASE_URL = "sqlite:///mentor_bot.db"
+
+# How to fix each setting, shown when it is missing or malformed.
+SETTING_HELP: dict[str, str] = {
+    "SLACK_BOT_TOKEN": "the Bot User OAuth Token (xoxb-…) from your Slack app's OAuth & Permissions page",
+    "SLACK_SIGNING_SECRET": "the Signing Secret from your Slack app's Basic Information page",
+    "SLACK_APP_TOKEN": "an app-level token (xapp-…) with connections:write, only for Socket Mode",
+    "DATABASE_URL": "a SQLAlchemy URL such as sqlite:///mentor_bot.db or postgresql://user:pass@host/db",
+    "SLACK_API_URL": "the Slack Web API base URL, e.g. https://slack.com/api/ (only for a local stand-in)",
+    "PORT": "the HTTP port to listen on, 1-65535",
+    "SCHOOL_TIMEZONE": "an IANA time zone such as Europe/London",
+    "HOST": "the interface to listen on, e.g. 0.0.0.0",
+    "LOG_LEVEL": "one of DEBUG, INFO, WARNING, ERROR",
+    "SCHOOL_CALENDAR": "the path of a school calendar file (copy bot/calendars/england-2026-27.toml and edit it)",
+    "OBSERVATION_FORMS_DIR": "a folder of your school's observation form files (*.toml)",
+    "RETENTION_DAYS": "a whole number of days, 0-36500, to keep a person's records after their last mentorship "
+    "ends (default 2555, about seven years; 0 keeps them forever)",
+    "DIGEST_DAY": "the weekday the weekly digests go out, e.g. friday",
+    "DIGEST_TIME": "the school-time hour the weekly digests go out, as HH:MM, e.g. 15:00",
+}
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    slack_bot_token: SecretStr = Field(alias="SLACK_BOT_TOKEN")
+    slack_signing_secret: SecretStr = Field(alias="SLACK_SIGNING_SECRET")
+    slack_app_token: SecretStr | None = Field(default=None, alias="SLACK_APP_TOKEN")
+    database_url: str = Field(default=DEFAULT_DATABASE_URL, alias="DATABASE_URL")
+    slack_api_url: str | None = Field(default=None, alias="SLACK_API_URL")
+    host: str = Field(default="0.0.0.0", alias="HOST")
+    port: int = Field(default=3000, alias="PORT", ge=1, le=65535)
+    school_timezone: str = Field(default="Europe/London", alias="SCHOOL_TIMEZONE")
+    log_level: str = Field(default="INFO", alias="LOG_LEVEL")
+    school_calendar: Path = Field(default_factory=default_calendar_path, alias="SCHOOL_CALENDAR")
+    observation_forms_dir: Path | None = Field(default=None, alias="OBSERVATION_FORMS_DIR")
+    # Days a person's records are kept after their last mentorship ends; 0 keeps them forever.
+    retention_days: int = Field(default=2555, alias="RETENTION_DAYS", ge=0, le=36500)
+    digest_day: str = Field(default="friday", alias="DIGEST_DAY")
+    digest_time: str = Field(default="15:00", alias="DIGEST_TIME")
+
+    @field_validator("slack_bot_token")
+    @classmethod
+    def _bot_token_shape(cls, value: SecretStr) -> SecretStr:
+        if not value.get_secret_value().startswith("xoxb-"):
+            raise ValueError("must start with xoxb-")
+        return value
+
+    @field_validator("slack_signing_secret")
+    @classmethod
+    def _signing_secret_present(cls, value: SecretStr) -> SecretStr:
+        if not value.get_secret_value().strip():
+            raise ValueError("must not be empty")
+        return value
+
+    @field_validator("slack_app_token")
+    @classmethod
+    def _app_token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value():
+            return None
+        if not value.get_secret_value().startswith("xapp-"):
+            raise ValueError("must start with xapp-")
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url_parses(cls, value: str) -> str:
+        try:
+            url = make_url(value)
+        except ArgumentError as exc:
+            raise ValueError("is not a database URL") from exc
+        if url.get_backend_name() not in ("sqlite", "postgresql"):
+            raise ValueError("must be a sqlite:// or postgresql:// URL")
+        return value
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _api_url_shape(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http(s) URL")
+        return value if value.endswith("/") else value + "/"
+
+    @field_validator("school_timezone")
+    @classmethod
+    def _timezone_known(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError("is not a known time zone") from exc
+        return value
+
+    @field_validator("digest_day")
+    @classmethod
+    def _digest_day_known(cls, value: str) -> str:
+        day = value.strip().lower()
+        days = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+        match = [d for d in days if d.startswith(day[:3])] if len(day) >= 3 else []
+        if len(match) != 1:
+            raise ValueError("is not a weekday")
+        return match[0]
+
+    @field_validator("digest_time")
+    @classmethod
+    def _digest_time_shape(cls, value: str) -> str:
+        try:
+            hour, minute = (int(part) for part in value.strip().split(":"))
+        except ValueError:
+            raise ValueError("is not a time like 15:00") from None
+        if not (0 <= hour < 24 and 0 <= minute < 60):
+            raise ValueError("is not a time like 15:00")
+        return f"{hour:02d}:{minute:02d}"
+
+    @field_validator("log_level")
+    @classmethod
+    def _log_level_known(cls, value: str) -> str:
+        level = value.upper()
+        if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+            raise ValueError("is not a log level")
+        return level
+
+    @field_validator("school_calendar")
+    @classmethod
+    def _calendar_readable(cls, value: Path) -> Path:
+        try:
+            load_calendar(value)  # read again by bootstrap; checked here so a bad file stops start-up
+        except CalendarError as exc:
+            raise ValueError(f"is wrong ({exc})") from None
+        return value
+
+    @property
+    def socket_mode(self) -> bool:
+        return self.slack_app_token is not None
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.school_timezone)
+
+
+class SettingsError(Exception):
+    """A setting is missing or malformed; the message is one line a person can act on."""
+
+
+def describe_validation_error(error: ValidationError) -> str:
+    """Turn pydantic's report into one line per setting, naming it and how to fix it."""
+    lines = []
+    for problem in error.errors():
+        name = str(problem["loc"][0]) if problem["loc"] else "?"
+        name = name.upper()
+        fix = SETTING_HELP.get(name, "")
+        if problem["type"] == "missing":
+            lines.append(f"{name} is not set: set it in the environment or in .env ({fix}).")
+        else:
+            reason = str(problem["msg"]).removeprefix("Value error, ")
+            lines.append(f"{name} {reason}: set it to {fix}.")
+    return " ".join(lines)
+
+
+def load_settings(env_file: str | Path | None = ".env") -> Settings:
+    try:
+        return Settings(_env_file=env_file)  # type: ignore[call-arg]
+    except ValidationError as exc:
+        raise SettingsError(describe_validation_error(exc)) from None
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return load_settings()

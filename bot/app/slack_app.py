@@ -1,0 +1,53 @@
+"""The Bolt app: configured, with every listener registered. Nothing runs at import."""
+
+from __future__ import annotations
+
+import logging
+from concurrent.futures import Executor
+from typing import Any
+
+from slack_bolt import App, BoltResponse
+
+from bot.app.bootstrap import Deps
+from bot.app.slack_client import make_web_client
+
+log = logging.getLogger(__name__)
+
+SORRY = (
+    "Sorry, something went wrong on my side and I couldn't finish that. "
+    "Nothing you had already saved was lost; please try again in a minute."
+)
+
+
+def create_app(deps: Deps, *, verify_token: bool = True, listener_executor: Executor | None = None) -> App:
+    settings = deps.settings
+    app = App(
+        client=make_web_client(settings),
+        signing_secret=settings.slack_signing_secret.get_secret_value(),
+        token_verification_enabled=verify_token,
+        # Listeners run in Bolt's thread pool; Slack gets its ack as soon as ack() is called.
+        process_before_response=False,
+        listener_executor=listener_executor,  # None: Bolt's own pool
+        logger=logging.getLogger("slack_bolt.App"),
+    )
+
+    @app.error
+    def on_unexpected_error(error: Exception, body: dict[str, Any], respond: Any) -> BoltResponse | None:
+        # Log the failure with its traceback but never the payload: it can hold personal notes.
+        log.error(
+            "Unhandled error in %s from team %s",
+            body.get("type") or body.get("command") or "request",
+            body.get("team_id") or (body.get("team") or {}).get("id"),
+            exc_info=error,
+        )
+        if respond is not None and (body.get("response_url") or body.get("response_urls")):
+            try:
+                respond(response_type="ephemeral", replace_original=False, text=SORRY)
+            except Exception:
+                log.warning("Could not tell the user about the error")
+        return None
+
+    import handlers
+
+    handlers.register(app, deps)
+    return app

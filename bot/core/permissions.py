@@ -1,0 +1,109 @@
+"""Who may do what: one table, enforced by the services.
+
+A person's *standing* towards a record is every hat they wear for it: the mentor of this
+mentee, a lead mentor, SLT, an admin, the mentee themselves. An action is allowed when any
+of those standings is in the action's row.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+
+from bot.core.errors import NotAllowed
+
+
+class Standing(enum.StrEnum):
+    MENTEE = "mentee"  # the person the record is about
+    MENTOR = "mentor"  # the mentee's own mentor
+    LEAD = "lead"  # lead mentor
+    SLT = "slt"
+    ADMIN = "admin"  # bot admin: workspace admins/owners and anyone granted the admin role
+    AUTHOR = "author"  # wrote this record (e.g. the observer)
+    OBSERVER = "observer"  # named on this record as a second observer
+    NONE = "none"
+
+
+class Action(enum.StrEnum):
+    VIEW_OWN_ROSTER = "see their own mentorships and roles"
+    VIEW_ROSTER = "see the school's mentorships and roles"
+    CHANGE_ROSTER = "change mentorships, roles and settings"
+    IMPORT_ROSTER = "import a roster"
+    OBSERVE = "record an observation of this teacher"
+    READ_OBSERVATION = "read this observation"
+    EDIT_OBSERVATION = "correct this observation"
+    REFLECT_ON_OBSERVATION = "add a reflection to this observation"
+    SEE_DIGEST = "see the weekly digests"
+    NUDGE_MENTOR = "nudge a mentor about missing logs"
+    LOG_MEETING = "log a meeting with this mentee"
+    READ_MEETING = "read these meeting notes"
+    EDIT_MEETING = "correct these meeting notes"
+    SIGN_OFF_MEETING = "sign off these meeting notes"
+    SET_TARGET = "set a target for this mentee"
+    CLOSE_TARGET = "review or close this target"
+    MARK_TARGET_READY = "mark this target ready for review"
+    READ_TARGETS = "see this person's targets"
+    SET_CADENCE = "change how often this mentee meets their mentor"
+    READ_AUDIT_LOG = "read the audit log"
+
+
+M, MR, L, S, A = Standing.MENTEE, Standing.MENTOR, Standing.LEAD, Standing.SLT, Standing.ADMIN
+AU, OB = Standing.AUTHOR, Standing.OBSERVER
+
+POLICY: dict[Action, frozenset[Standing]] = {
+    Action.VIEW_OWN_ROSTER: frozenset(Standing),
+    Action.VIEW_ROSTER: frozenset({L, S, A}),
+    Action.CHANGE_ROSTER: frozenset({A}),
+    Action.IMPORT_ROSTER: frozenset({A}),
+    Action.OBSERVE: frozenset({MR, L, S, A}),
+    # Observations are personal data: admins run the roster but do not read them.
+    Action.READ_OBSERVATION: frozenset({M, AU, OB, MR, L, S}),
+    Action.EDIT_OBSERVATION: frozenset({AU}),
+    Action.REFLECT_ON_OBSERVATION: frozenset({M}),
+    Action.SEE_DIGEST: frozenset({L, S, A}),
+    Action.NUDGE_MENTOR: frozenset({L, S, A}),
+    Action.LOG_MEETING: frozenset({MR, L}),
+    # Meeting notes and wellbeing are personal: admins do not read them either.
+    Action.READ_MEETING: frozenset({M, AU, MR, L, S}),
+    Action.EDIT_MEETING: frozenset({AU}),
+    Action.SIGN_OFF_MEETING: frozenset({M}),
+    Action.SET_TARGET: frozenset({MR, L}),
+    Action.CLOSE_TARGET: frozenset({AU, MR, L}),
+    Action.MARK_TARGET_READY: frozenset({M}),
+    Action.READ_TARGETS: frozenset({M, MR, L, S}),
+    Action.SET_CADENCE: frozenset({MR, L, A}),
+    # The audit log names who did what to whom: the people who run the bot read it, no one else.
+    Action.READ_AUDIT_LOG: frozenset({A}),
+}
+
+WHO_CAN: dict[Action, str] = {
+    Action.VIEW_ROSTER: "lead mentors, SLT and the bot's admins",
+    Action.CHANGE_ROSTER: "the bot's admins (Slack workspace admins and owners, or anyone given the admin role)",
+    Action.IMPORT_ROSTER: "the bot's admins",
+    Action.OBSERVE: "the teacher's mentors, lead mentors, SLT and the bot's admins",
+    Action.READ_OBSERVATION: "the observed teacher, the observers, the teacher's mentors, lead mentors and SLT",
+    Action.EDIT_OBSERVATION: "the person who wrote it",
+    Action.REFLECT_ON_OBSERVATION: "the observed teacher",
+    Action.SEE_DIGEST: "lead mentors, SLT and the bot's admins",
+    Action.NUDGE_MENTOR: "lead mentors, SLT and the bot's admins",
+    Action.LOG_MEETING: "the mentee's mentors and lead mentors",
+    Action.READ_MEETING: "the mentee, their mentors, lead mentors and SLT",
+    Action.EDIT_MEETING: "the person who logged it",
+    Action.SIGN_OFF_MEETING: "the mentee",
+    Action.SET_TARGET: "the mentee's mentors and lead mentors",
+    Action.CLOSE_TARGET: "the mentee's mentors and lead mentors",
+    Action.MARK_TARGET_READY: "the mentee",
+    Action.READ_TARGETS: "the mentee, their mentors, lead mentors and SLT",
+    Action.SET_CADENCE: "the mentee's mentors, lead mentors and the bot's admins",
+    Action.READ_AUDIT_LOG: "the bot's admins",
+}
+
+
+def is_allowed(action: Action, standings: Iterable[Standing]) -> bool:
+    return any(standing in POLICY[action] for standing in standings)
+
+
+def require(action: Action, standings: Iterable[Standing]) -> None:
+    if not is_allowed(action, standings):
+        who = WHO_CAN.get(action, "people whose role needs it")
+        raise NotAllowed(f"Sorry, only {who} can {action.value}.")

@@ -1,0 +1,623 @@
+"""Weekly meetings: logged by the mentor, reviewed targets closed or carried, new ones set, signed off by the mentee.
+
+Rules:
+* a meeting is dated from the mentorship's start to today (in the mentor's time zone): late entries are
+  fine, future ones are not;
+* its author may correct it for seven days; every correction is kept (who, when, each field before and
+  after). Correcting the notes after the mentee signed off asks them to sign off again;
+* each open target shown is reviewed: met / not met / dropped close it; progressing carries it
+  forward, and a target carried past two meetings is flagged (stored, for the lead mentor's digest);
+* the view id of the submission is the idempotency key: a double-click or a retry stores one meeting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.core.directory import Directory
+from bot.core.due_dates import DueDateError, DuePhrase, describe, parse_due
+from bot.core.errors import FieldErrors, InvalidInput, NotFound
+from bot.core.permissions import Action, Standing, require
+from bot.core.school_calendar import SchoolCalendar
+from bot.roster.people import ensure_person
+from bot.roster.service import Caller
+from bot.targets.service import (
+    ROLLOVER_FLAG_AT,
+    TEXT_LIMIT,
+    Check,
+    TargetService,
+    check_target,
+    clean_standards,
+    close_target,
+    mentorship_for,
+    person_tz,
+    read_due,
+    suggested_standards,
+)
+from storage.db import Database
+from storage.meetings import Meeting, MeetingRepository, MeetingRevision, MeetingTargetReview, ReviewOutcome
+from storage.roster import AuditRepository, MeetingCadence, Mentorship, MentorshipRepository, PeopleRepository, Person
+from storage.targets import Target, TargetRepository, TargetStatus
+
+EDIT_WINDOW = timedelta(days=7)
+MAX_REVIEWS = 30  # open targets listed in the modal; the rest are closed from /target list
+NEW_TARGET_SLOTS = 3
+DURATION_RANGE = (5, 480)
+
+WELLBEING = {1: "Struggling", 2: "Finding it hard", 3: "Getting by", 4: "Good", 5: "Thriving"}
+OUTCOME_LABEL = {
+    ReviewOutcome.MET: "Met",
+    ReviewOutcome.PROGRESSING: "Progressing",
+    ReviewOutcome.NOT_MET: "Not met",
+    ReviewOutcome.DROPPED: "Dropped",
+}
+CLOSING = {
+    ReviewOutcome.MET: TargetStatus.MET,
+    ReviewOutcome.NOT_MET: TargetStatus.NOT_MET,
+    ReviewOutcome.DROPPED: TargetStatus.DROPPED,
+}
+CADENCE_LABEL = {
+    MeetingCadence.WEEKLY: "weekly",
+    MeetingCadence.FORTNIGHTLY: "fortnightly",
+    MeetingCadence.TWICE_A_TERM: "twice a term",
+}
+
+# Field names: the handler maps them to the modal's block ids.
+HELD_ON, DURATION, NOTES, WELLBEING_SCORE, WELLBEING_NOTE, NEXT_MEETING = (
+    "held_on",
+    "duration",
+    "notes",
+    "wellbeing",
+    "wellbeing_note",
+    "next_meeting",
+)
+
+
+def new_target_field(kind: str, slot: int) -> str:
+    """ "text", "due" or "standards" of new target `slot` (0-based)."""
+    return f"new_{kind}_{slot}"
+
+
+@dataclass(frozen=True)
+class NewTargetDraft:
+    slot: int
+    text: str | None
+    due_text: str | None
+    standards: list[str] | None  # None: not chosen, suggest from the words
+
+
+@dataclass(frozen=True)
+class MeetingDraft:
+    """What the mentor typed into the meeting modal, not yet checked."""
+
+    mentee_id: str
+    held_on: date | None
+    notes: str | None
+    duration_minutes: int | None = None
+    duration_text: str | None = None  # as typed, when it wasn't a whole number
+    wellbeing: int | None = None
+    wellbeing_note: str | None = None
+    next_meeting_on: date | None = None
+    reviews: dict[int, ReviewOutcome | None] = field(default_factory=dict)
+    new_targets: list[NewTargetDraft] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class MeetingForm:
+    """What the meeting modal opens with."""
+
+    mentee: Person
+    mentorship: Mentorship
+    today: date
+    open_targets: Sequence[Target]  # at most MAX_REVIEWS
+    open_total: int
+    previous: Meeting | None
+
+
+@dataclass(frozen=True)
+class NewTarget:
+    target: Target
+    checks: list[Check]
+    suggested: bool  # standards were suggested from the words
+
+
+@dataclass(frozen=True)
+class Logged:
+    meeting: Meeting
+    created: bool
+    mentee: Person
+    reviewed: list[tuple[Target, ReviewOutcome]]
+    new_targets: list[NewTarget]
+    flagged: list[Target]  # carried past two meetings, flagged now
+    mentor_ids: list[str]
+
+
+@dataclass(frozen=True)
+class SignedOff:
+    meeting: Meeting
+    created: bool
+
+
+@dataclass(frozen=True)
+class Corrected:
+    meeting: Meeting
+    changed: list[str]  # labels of what changed
+    sign_off_reset: bool
+
+
+@dataclass(frozen=True)
+class CadenceSet:
+    mentee_id: str
+    mentorships: list[Mentorship]
+    changed: bool
+
+
+FIELD_LABEL = {
+    HELD_ON: "date",
+    DURATION: "duration",
+    NOTES: "notes",
+    WELLBEING_SCORE: "wellbeing",
+    WELLBEING_NOTE: "wellbeing note",
+    NEXT_MEETING: "next meeting",
+}
+
+
+class MeetingService:
+    def __init__(self, db: Database, calendar: SchoolCalendar, school_tz: ZoneInfo, targets: TargetService) -> None:
+        self.db = db
+        self.calendar = calendar
+        self.school_tz = school_tz
+        self.targets = targets
+
+    # --- opening the modal ---------------------------------------------------------------------------
+    def prepare(self, caller: Caller, mentee_id: str, directory: Directory, now: datetime) -> MeetingForm:
+        """Check the caller may log a meeting with this mentee, and gather what the modal carries forward."""
+        with self.db.unit_of_work() as session:
+            mentee = ensure_person(session, directory, caller.team_id, mentee_id, now)
+            mentorship = mentorship_for(session, caller, mentee, Action.LOG_MEETING, "log a meeting with")
+            open_targets = TargetRepository(session).open_for(caller.team_id, mentee.user_id)
+            return MeetingForm(
+                mentee=mentee,
+                mentorship=mentorship,
+                today=self._today(session, caller, now),
+                open_targets=open_targets[:MAX_REVIEWS],
+                open_total=len(open_targets),
+                previous=MeetingRepository(session).latest_for_mentee(caller.team_id, mentee.user_id),
+            )
+
+    def sole_mentee(self, caller: Caller) -> str | None:
+        """The caller's only mentee, if they mentor exactly one person."""
+        with self.db.unit_of_work() as session:
+            mentees = {
+                m.mentee_id
+                for m in MentorshipRepository(session).active_for(caller.team_id, caller.user_id)
+                if m.mentor_id == caller.user_id
+            }
+            return next(iter(mentees)) if len(mentees) == 1 else None
+
+    # --- saving ------------------------------------------------------------------------------------
+    def log(
+        self, caller: Caller, draft: MeetingDraft, submission_key: str, directory: Directory, now: datetime
+    ) -> Logged:
+        """Store the meeting, its reviews and new targets once, however often Slack sends the submission."""
+        errors = _check_fields(draft)
+        try:
+            with self.db.unit_of_work() as session:
+                repo = MeetingRepository(session)
+                existing = repo.by_submission(caller.team_id, submission_key)
+                if existing is not None:
+                    return self._logged(session, existing, created=False, new_targets=[], flagged=[])
+                mentee = ensure_person(session, directory, caller.team_id, draft.mentee_id, now)
+                mentorship = mentorship_for(session, caller, mentee, Action.LOG_MEETING, "log a meeting with")
+                mentor = PeopleRepository(session).get(caller.team_id, caller.user_id)
+                local_now = now.astimezone(person_tz(mentor, self.school_tz))
+                today = local_now.date()
+                if draft.held_on is not None and HELD_ON not in errors:
+                    problem = _held_on_problem(draft.held_on, mentorship, today)
+                    if problem:
+                        errors[HELD_ON] = problem
+                planned = self._new_targets(draft, local_now, mentorship.meeting_cadence, errors)
+                if errors:
+                    raise FieldErrors(errors)
+                assert draft.held_on is not None and draft.notes is not None
+                meeting = repo.add(
+                    Meeting(
+                        team_id=caller.team_id,
+                        mentorship_id=mentorship.id,
+                        mentee_id=mentee.user_id,
+                        author_id=caller.user_id,
+                        held_on=draft.held_on,
+                        duration_minutes=draft.duration_minutes,
+                        notes=draft.notes.strip(),
+                        wellbeing=draft.wellbeing,
+                        wellbeing_note=_blank_to_none(draft.wellbeing_note),
+                        next_meeting_on=draft.next_meeting_on,
+                        submission_key=submission_key,
+                        created_at=now,
+                        updated_at=now,
+                    )
+                )
+                flagged = self._review(session, caller, meeting, draft.reviews, now)
+                week_count = self.targets.new_this_week(session, caller.team_id, mentee.user_id, now)
+                new_targets = []
+                target_repo = TargetRepository(session)
+                for index, (slot, text, phrase, due, standards, suggested) in enumerate(planned, start=1):
+                    target = target_repo.add(
+                        Target(
+                            team_id=caller.team_id,
+                            mentorship_id=mentorship.id,
+                            mentee_id=mentee.user_id,
+                            set_by=caller.user_id,
+                            text=text,
+                            due_on=due,
+                            due_phrase=phrase.phrase[:200] if phrase else None,
+                            standards=standards,
+                            status=TargetStatus.OPEN,
+                            meeting_id=meeting.id,
+                            carried_count=0,
+                            submission_key=f"{submission_key}:{slot}",
+                            created_at=now,
+                            updated_at=now,
+                        )
+                    )
+                    checks = check_target(
+                        text,
+                        due_given=phrase is not None or bool(draft.next_meeting_on),
+                        due=due,
+                        standards=standards,
+                        new_this_week=week_count + index,
+                    )
+                    new_targets.append(NewTarget(target, checks, suggested))
+                AuditRepository(session).record(
+                    caller.team_id,
+                    caller.user_id,
+                    "meeting.create",
+                    now,
+                    subject_id=mentee.user_id,
+                    record_type="meeting",
+                    record_id=meeting.id,
+                )
+                return self._logged(session, meeting, created=True, new_targets=new_targets, flagged=flagged)
+        except IntegrityError:
+            # Two deliveries of one submission raced: the other one stored it.
+            with self.db.unit_of_work() as session:
+                existing = MeetingRepository(session).by_submission(caller.team_id, submission_key)
+                if existing is None:
+                    raise
+                return self._logged(session, existing, created=False, new_targets=[], flagged=[])
+
+    def _new_targets(
+        self, draft: MeetingDraft, local_now: datetime, cadence: MeetingCadence, errors: dict[str, str]
+    ) -> list[tuple[int, str, DuePhrase | None, date, list[str], bool]]:
+        planned = []
+        for new in draft.new_targets:
+            text = (new.text or "").strip()
+            due_text = (new.due_text or "").strip()
+            text_field, due_field = new_target_field("text", new.slot), new_target_field("due", new.slot)
+            if not text:
+                if due_text or new.standards:
+                    errors[text_field] = "Say what the target is, or clear its date and standards."
+                continue
+            if len(text) > TEXT_LIMIT:
+                errors[text_field] = f"Keep a target under {TEXT_LIMIT} characters (this one is {len(text)})."
+                continue
+            phrase: DuePhrase | None
+            if due_text:
+                try:
+                    due = parse_due(due_text, now=local_now, calendar=self.calendar)
+                except DueDateError as exc:
+                    errors[due_field] = str(exc)
+                    continue
+                phrase = DuePhrase(due, due_text)
+            else:
+                try:
+                    text, phrase, due = read_due(
+                        text,
+                        now=local_now,
+                        calendar=self.calendar,
+                        cadence=cadence,
+                        next_meeting=draft.next_meeting_on,
+                    )
+                except InvalidInput as exc:
+                    errors[text_field] = str(exc)
+                    continue
+                if not text.strip(" ,.;:-"):
+                    errors[text_field] = "Say what the target is, not only when it's due."
+                    continue
+            suggested = new.standards is None or not new.standards
+            standards = suggested_standards(text) if suggested else clean_standards(new.standards or [])
+            planned.append((new.slot, text, phrase, due, standards, suggested))
+        return planned
+
+    def _review(
+        self,
+        session: Session,
+        caller: Caller,
+        meeting: Meeting,
+        reviews: dict[int, ReviewOutcome | None],
+        now: datetime,
+    ) -> list[Target]:
+        """Apply each review; returns the targets flagged now for being carried past two meetings."""
+        flagged: list[Target] = []
+        targets = TargetRepository(session).many(caller.team_id, list(reviews))
+        for target_id, chosen in reviews.items():
+            target = targets.get(target_id)
+            if target is None or target.mentee_id != meeting.mentee_id or target.status is not TargetStatus.OPEN:
+                continue  # closed meanwhile (from a DM button), or not this mentee's
+            outcome = chosen or ReviewOutcome.PROGRESSING
+            meeting.reviews.append(MeetingTargetReview(team_id=caller.team_id, target_id=target.id, outcome=outcome))
+            if outcome in CLOSING:
+                close_target(target, CLOSING[outcome], caller.user_id, now)
+                continue
+            target.carried_count += 1
+            target.updated_at = now
+            if target.carried_count >= ROLLOVER_FLAG_AT and target.flagged_at is None:
+                target.flagged_at = now
+                flagged.append(target)
+        session.flush()
+        return flagged
+
+    def _logged(
+        self,
+        session: Session,
+        meeting: Meeting,
+        *,
+        created: bool,
+        new_targets: list[NewTarget],
+        flagged: list[Target],
+    ) -> Logged:
+        mentee = PeopleRepository(session).get(meeting.team_id, meeting.mentee_id)
+        assert mentee is not None
+        targets = TargetRepository(session).many(meeting.team_id, [r.target_id for r in meeting.reviews])
+        reviewed = [(targets[r.target_id], r.outcome) for r in meeting.reviews if r.target_id in targets]
+        if not created:
+            new_targets = [NewTarget(t, [], False) for t in TargetRepository(session).of_meeting(meeting.id)]
+        return Logged(
+            meeting=meeting,
+            created=created,
+            mentee=mentee,
+            reviewed=reviewed,
+            new_targets=new_targets,
+            flagged=flagged,
+            mentor_ids=MentorshipRepository(session).mentors_of(meeting.team_id, meeting.mentee_id),
+        )
+
+    def remember_mentee_message(self, team_id: str, meeting_id: int, channel: str, ts: str) -> None:
+        with self.db.unit_of_work() as session:
+            meeting = MeetingRepository(session).get(team_id, meeting_id)
+            if meeting is not None:
+                meeting.mentee_message_channel, meeting.mentee_message_ts = channel, ts
+
+    # --- the mentee signs off --------------------------------------------------------------------------
+    def sign_off(self, caller: Caller, meeting_id: int, comment: str | None, now: datetime) -> SignedOff:
+        comment = _blank_to_none(comment)
+        if comment is not None and len(comment) > TEXT_LIMIT:
+            raise FieldErrors({"comment": f"Keep your comment under {TEXT_LIMIT} characters."})
+        with self.db.unit_of_work() as session:
+            meeting = self._meeting(session, caller.team_id, meeting_id)
+            require(Action.SIGN_OFF_MEETING, self._standings(session, caller, meeting))
+            # Claimed in one conditional UPDATE: a double-click arriving twice at once signs (and tells) once.
+            signed = MeetingRepository(session).claim_sign_off(caller.team_id, meeting.id, caller.user_id, comment, now)
+            session.refresh(meeting, attribute_names=["signed_off_at", "signed_off_by", "mentee_comment", "updated_at"])
+            if not signed:
+                return SignedOff(meeting, created=False)
+            AuditRepository(session).record(
+                caller.team_id,
+                caller.user_id,
+                "meeting.sign_off",
+                now,
+                subject_id=meeting.mentee_id,
+                record_type="meeting",
+                record_id=meeting.id,
+            )
+            return SignedOff(meeting, created=True)
+
+    def summary(self, team_id: str, meeting_id: int) -> Logged:
+        """A stored meeting with what was reviewed and set in it, to show it again (after a sign-off, say)."""
+        with self.db.unit_of_work() as session:
+            meeting = self._meeting(session, team_id, meeting_id)
+            return self._logged(session, meeting, created=False, new_targets=[], flagged=[])
+
+    def read(self, caller: Caller, meeting_id: int) -> Meeting:
+        with self.db.unit_of_work() as session:
+            meeting = self._meeting(session, caller.team_id, meeting_id)
+            require(Action.READ_MEETING, self._standings(session, caller, meeting))
+            return meeting
+
+    # --- the author corrects it --------------------------------------------------------------------------
+    def prepare_correction(self, caller: Caller, meeting_id: int, now: datetime) -> tuple[Meeting, date]:
+        with self.db.unit_of_work() as session:
+            meeting = self._editable(session, caller, meeting_id, now)
+            return meeting, self._today(session, caller, now)
+
+    def correct(self, caller: Caller, meeting_id: int, draft: MeetingDraft, now: datetime) -> Corrected:
+        errors = _check_fields(draft)
+        with self.db.unit_of_work() as session:
+            meeting = self._editable(session, caller, meeting_id, now)
+            mentorship = session.get(Mentorship, meeting.mentorship_id)
+            assert mentorship is not None
+            today = self._today(session, caller, now)
+            if draft.held_on is not None and HELD_ON not in errors:
+                problem = _held_on_problem(draft.held_on, mentorship, today)
+                if problem:
+                    errors[HELD_ON] = problem
+            if errors:
+                raise FieldErrors(errors)
+            assert draft.held_on is not None and draft.notes is not None
+            after = {
+                HELD_ON: draft.held_on,
+                DURATION: draft.duration_minutes,
+                NOTES: draft.notes.strip(),
+                WELLBEING_SCORE: draft.wellbeing,
+                WELLBEING_NOTE: _blank_to_none(draft.wellbeing_note),
+                NEXT_MEETING: draft.next_meeting_on,
+            }
+            before = _fields_of(meeting)
+            changes = {
+                key: [_jsonable(before[key]), _jsonable(value)] for key, value in after.items() if before[key] != value
+            }
+            if not changes:
+                return Corrected(meeting, [], sign_off_reset=False)
+            meeting.held_on = draft.held_on
+            meeting.duration_minutes = draft.duration_minutes
+            meeting.notes = draft.notes.strip()
+            meeting.wellbeing = draft.wellbeing
+            meeting.wellbeing_note = _blank_to_none(draft.wellbeing_note)
+            meeting.next_meeting_on = draft.next_meeting_on
+            meeting.updated_at = now
+            reset = meeting.signed_off_at is not None and bool(set(changes) - {NEXT_MEETING})
+            if reset:
+                changes["signed_off_at"] = [_jsonable(meeting.signed_off_at), None]
+                meeting.signed_off_at = meeting.signed_off_by = None
+            MeetingRepository(session).add_revision(
+                MeetingRevision(
+                    team_id=caller.team_id,
+                    meeting_id=meeting.id,
+                    changed_by=caller.user_id,
+                    changed_at=now,
+                    changes=changes,
+                )
+            )
+            AuditRepository(session).record(
+                caller.team_id,
+                caller.user_id,
+                "meeting.correct",
+                now,
+                subject_id=meeting.mentee_id,
+                record_type="meeting",
+                record_id=meeting.id,
+                detail=", ".join(sorted(changes)),
+            )
+            labels = [FIELD_LABEL[key] for key in after if key in changes]
+            return Corrected(meeting, labels, sign_off_reset=reset)
+
+    def revisions(self, team_id: str, meeting_id: int) -> Sequence[MeetingRevision]:
+        with self.db.unit_of_work() as session:
+            meeting = self._meeting(session, team_id, meeting_id)
+            return MeetingRepository(session).revisions(meeting.id)
+
+    # --- cadence -------------------------------------------------------------------------------------------
+    def set_cadence(
+        self,
+        caller: Caller,
+        mentee_id: str,
+        cadence: MeetingCadence | None,
+        directory: Directory,
+        now: datetime,
+    ) -> CadenceSet:
+        """Show (cadence None) or change how often a mentee meets their mentor."""
+        with self.db.unit_of_work() as session:
+            mentee = ensure_person(session, directory, caller.team_id, mentee_id, now)
+            repo = MentorshipRepository(session)
+            require(Action.SET_CADENCE, caller.towards(mentee.user_id, repo.mentors_of(caller.team_id, mentee.user_id)))
+            live = [m for m in repo.active_for(caller.team_id, mentee.user_id) if m.mentee_id == mentee.user_id]
+            if not live:
+                raise InvalidInput(
+                    f"<@{mentee.user_id}> has no mentor yet. An admin can start one with `/mentor assign`."
+                )
+            own = [m for m in live if m.mentor_id == caller.user_id]
+            chosen = own or live
+            changed = False
+            if cadence is not None:
+                for mentorship in chosen:
+                    if mentorship.meeting_cadence is not cadence:
+                        mentorship.meeting_cadence = cadence
+                        changed = True
+                        AuditRepository(session).record(
+                            caller.team_id,
+                            caller.user_id,
+                            "mentorship.cadence",
+                            now,
+                            subject_id=mentee.user_id,
+                            record_type="mentorship",
+                            record_id=mentorship.id,
+                            detail=cadence.value,
+                        )
+            return CadenceSet(mentee.user_id, list(chosen), changed)
+
+    # --- helpers ---------------------------------------------------------------------------------------------
+    def _today(self, session: Session, caller: Caller, now: datetime) -> date:
+        me = PeopleRepository(session).get(caller.team_id, caller.user_id)
+        return now.astimezone(person_tz(me, self.school_tz)).date()
+
+    def _meeting(self, session: Session, team_id: str, meeting_id: int) -> Meeting:
+        meeting = MeetingRepository(session).get(team_id, meeting_id)
+        if meeting is None:
+            raise NotFound("I can't find that meeting: it may have been removed.")
+        return meeting
+
+    def _standings(self, session: Session, caller: Caller, meeting: Meeting) -> set[Standing]:
+        mentor_ids = MentorshipRepository(session).mentors_of(caller.team_id, meeting.mentee_id)
+        standings = caller.towards(meeting.mentee_id, mentor_ids)
+        if meeting.author_id == caller.user_id:
+            standings.add(Standing.AUTHOR)
+        return standings
+
+    def _editable(self, session: Session, caller: Caller, meeting_id: int, now: datetime) -> Meeting:
+        meeting = self._meeting(session, caller.team_id, meeting_id)
+        require(Action.EDIT_MEETING, self._standings(session, caller, meeting))
+        if now - meeting.created_at > EDIT_WINDOW:
+            raise InvalidInput(
+                f"Meeting notes can be corrected for {EDIT_WINDOW.days} days after they're logged; these were logged "
+                f"on {describe(meeting.created_at.astimezone(self.school_tz).date())}. Add what changed to the next "
+                "meeting's notes instead."
+            )
+        return meeting
+
+
+def _held_on_problem(held_on: date, mentorship: Mentorship, today: date) -> str | None:
+    if held_on > today:
+        return f"{describe(held_on)} hasn't happened yet: log a meeting once it has taken place."
+    if held_on < mentorship.start_date:
+        return f"The mentorship started on {describe(mentorship.start_date)}: choose a date from then on."
+    return None
+
+
+def _check_fields(draft: MeetingDraft) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if draft.held_on is None:
+        errors[HELD_ON] = "Choose the date of the meeting."
+    notes = (draft.notes or "").strip()
+    if not notes:
+        errors[NOTES] = "Note what you discussed: the mentee gets these notes to sign off."
+    elif len(notes) > TEXT_LIMIT:
+        errors[NOTES] = f"Keep the notes under {TEXT_LIMIT} characters (they're {len(notes)})."
+    if draft.duration_text is not None and draft.duration_minutes is None:
+        errors[DURATION] = "Give the length in whole minutes, e.g. 30."
+    elif draft.duration_minutes is not None and not DURATION_RANGE[0] <= draft.duration_minutes <= DURATION_RANGE[1]:
+        errors[DURATION] = f"Give a length between {DURATION_RANGE[0]} and {DURATION_RANGE[1]} minutes."
+    if draft.wellbeing is not None and draft.wellbeing not in WELLBEING:
+        errors[WELLBEING_SCORE] = "Choose one of the options."
+    if draft.wellbeing_note and len(draft.wellbeing_note) > TEXT_LIMIT:
+        errors[WELLBEING_NOTE] = f"Keep the note under {TEXT_LIMIT} characters."
+    if draft.next_meeting_on is not None and draft.held_on is not None and draft.next_meeting_on <= draft.held_on:
+        errors[NEXT_MEETING] = "The next meeting should come after this one."
+    return errors
+
+
+def _fields_of(meeting: Meeting) -> dict[str, object]:
+    return {
+        HELD_ON: meeting.held_on,
+        DURATION: meeting.duration_minutes,
+        NOTES: meeting.notes,
+        WELLBEING_SCORE: meeting.wellbeing,
+        WELLBEING_NOTE: meeting.wellbeing_note,
+        NEXT_MEETING: meeting.next_meeting_on,
+    }
+
+
+def _jsonable(value: object) -> object:
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return value
+
+
+def _blank_to_none(text: str | None) -> str | None:
+    text = (text or "").strip()
+    return text or None

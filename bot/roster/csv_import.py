@@ -1,0 +1,63 @@
+"""Reading a school's roster file: mentor email, mentee email, mentee kind, start date."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date, datetime
+from pathlib import Path
+
+from bot.core.errors import InvalidInput
+from bot.roster.service import ImportRow
+from storage.roster import MenteeKind
+
+KINDS = {"trainee": MenteeKind.TRAINEE, "ect": MenteeKind.ECT, "staff": MenteeKind.STAFF}
+DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y")
+
+
+def _parse_date(raw: str) -> date | None:
+    for fmt in DATE_FORMATS:
+        try:
+            return datetime.strptime(raw, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def read_roster_csv(path: Path) -> list[ImportRow]:
+    """Every row checked; all problems reported together with their line numbers."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")  # Excel saves CSV with a byte-order mark
+    except FileNotFoundError:
+        raise InvalidInput(f"There is no file at {path}.") from None
+    except UnicodeDecodeError:
+        raise InvalidInput(f"{path} is not UTF-8 text: save it from your spreadsheet as 'CSV UTF-8'.") from None
+
+    rows: list[ImportRow] = []
+    problems: list[str] = []
+    for line, cells in enumerate(csv.reader(text.splitlines()), start=1):
+        cells = [cell.strip() for cell in cells]
+        if not any(cells) or (line == 1 and "@" not in cells[0]):
+            continue  # blank line, or the header row
+        if len(cells) != 4:
+            problems.append(f"line {line}: expected 4 columns (mentor email, mentee email, kind, start date)")
+            continue
+        mentor, mentee, kind, start = cells
+        row_problems = []
+        for label, email in (("mentor", mentor), ("mentee", mentee)):
+            if "@" not in email:
+                row_problems.append(f"the {label} email “{email}” is not an email address")
+        if kind.lower() not in KINDS:
+            row_problems.append(f"the kind “{kind}” must be trainee, ect or staff")
+        start_date = _parse_date(start)
+        if start_date is None:
+            row_problems.append(f"the start date “{start}” must look like 2026-09-01 or 01/09/2026")
+        if row_problems:
+            problems.append(f"line {line}: " + "; ".join(row_problems))
+            continue
+        assert start_date is not None
+        rows.append(ImportRow(line, mentor, mentee, KINDS[kind.lower()], start_date))
+    if problems:
+        raise InvalidInput("Nothing was imported. Fix these rows and run the import again:\n" + "\n".join(problems))
+    if not rows:
+        raise InvalidInput(f"{path} has no mentorships in it.")
+    return rows

@@ -1,0 +1,359 @@
+"""The roster: who mentors whom, who holds which role, where the SLT summary goes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from bot.core.directory import Directory, DirectoryUser
+from bot.core.errors import InvalidInput, NotAllowed
+from bot.core.permissions import Action, Standing, require
+from bot.roster.people import ensure_person, remember
+from storage.db import Database
+from storage.roster import (
+    AuditRepository,
+    MeetingCadence,
+    MenteeKind,
+    Mentorship,
+    MentorshipRepository,
+    PeopleRepository,
+    Person,
+    Role,
+    RoleGrant,
+    RoleRepository,
+    WorkspaceRepository,
+)
+
+ROLE_STANDING = {Role.LEAD: Standing.LEAD, Role.SLT: Standing.SLT, Role.ADMIN: Standing.ADMIN}
+KIND_LABEL = {MenteeKind.TRAINEE: "trainee", MenteeKind.ECT: "ECT", MenteeKind.STAFF: "staff member"}
+ROLE_LABEL = {Role.LEAD: "lead mentor", Role.SLT: "SLT", Role.ADMIN: "admin"}
+
+
+def default_end_date(start: date) -> date:
+    """A mentorship lasts one academic year by default: the day before the same date next year."""
+    try:
+        return start.replace(year=start.year + 1) - timedelta(days=1)
+    except ValueError:  # 29 February
+        return start.replace(year=start.year + 1, day=28)
+
+
+@dataclass(frozen=True)
+class Caller:
+    team_id: str
+    user_id: str
+    roles: frozenset[Role]
+    is_workspace_admin: bool
+    mentors_someone: bool
+    is_mentored: bool
+
+    @property
+    def standings(self) -> frozenset[Standing]:
+        standings = {ROLE_STANDING[role] for role in self.roles}
+        if self.is_workspace_admin:
+            standings.add(Standing.ADMIN)
+        if self.mentors_someone:
+            standings.add(Standing.MENTOR)
+        if self.is_mentored:
+            standings.add(Standing.MENTEE)
+        return frozenset(standings or {Standing.NONE})
+
+    @property
+    def is_admin(self) -> bool:
+        return Standing.ADMIN in self.standings
+
+    def towards(self, subject_id: str, subject_mentor_ids: Iterable[str]) -> set[Standing]:
+        """The caller's standing towards one person's records: their roles, plus mentee or mentor of them."""
+        standings = {ROLE_STANDING[role] for role in self.roles}
+        if self.is_workspace_admin:
+            standings.add(Standing.ADMIN)
+        if self.user_id == subject_id:
+            standings.add(Standing.MENTEE)
+        if self.user_id in set(subject_mentor_ids):
+            standings.add(Standing.MENTOR)
+        return standings
+
+
+@dataclass(frozen=True)
+class Assignment:
+    mentorship: Mentorship
+    mentor: Person
+    mentee: Person
+    created: bool
+
+
+@dataclass(frozen=True)
+class RosterOverview:
+    """Mentorships and roles, with the names needed to show them."""
+
+    mentorships: Sequence[Mentorship]
+    grants: Sequence[RoleGrant]
+    people: dict[str, Person] = field(default_factory=dict)
+    slt_channel_id: str | None = None
+
+    def name(self, user_id: str) -> str:
+        person = self.people.get(user_id)
+        return person.display if person else user_id
+
+
+@dataclass(frozen=True)
+class ImportRow:
+    line: int
+    mentor_email: str
+    mentee_email: str
+    kind: MenteeKind
+    start: date
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    created: int
+    unchanged: int
+
+
+class RosterService:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def caller(self, team_id: str, user_id: str, directory: Directory, now: datetime) -> Caller:
+        with self.db.unit_of_work() as session:
+            person = ensure_person(session, directory, team_id, user_id, now)
+            roles = RoleRepository(session).roles_of(team_id, user_id)
+            mentorships = MentorshipRepository(session).active_for(team_id, user_id)
+            return Caller(
+                team_id=team_id,
+                user_id=user_id,
+                roles=frozenset(roles),
+                is_workspace_admin=person.is_workspace_admin and not person.deleted,
+                mentors_someone=any(m.mentor_id == user_id for m in mentorships),
+                is_mentored=any(m.mentee_id == user_id for m in mentorships),
+            )
+
+    def admins(self, team_id: str) -> list[str]:
+        """Granted admins, then workspace admins the bot has met: the people to ask for roster changes."""
+        with self.db.unit_of_work() as session:
+            granted = RoleRepository(session).holders(team_id, Role.ADMIN)
+            slack_admins = PeopleRepository(session).workspace_admins(team_id)
+            return list(dict.fromkeys([*granted, *slack_admins]))
+
+    def assign(
+        self,
+        caller: Caller,
+        mentor_id: str,
+        mentee_id: str,
+        kind: MenteeKind,
+        directory: Directory,
+        now: datetime,
+        *,
+        today: date,
+    ) -> Assignment:
+        require(Action.CHANGE_ROSTER, caller.standings)
+        if mentor_id == mentee_id:
+            raise InvalidInput("A person can't mentor themselves: name two different people.")
+        with self.db.unit_of_work() as session:
+            mentor = ensure_person(session, directory, caller.team_id, mentor_id, now)
+            mentee = ensure_person(session, directory, caller.team_id, mentee_id, now)
+            for person in (mentor, mentee):
+                _require_real_person(person)
+            repo = MentorshipRepository(session)
+            existing = repo.active_pair(caller.team_id, mentor_id, mentee_id)
+            if existing is not None:
+                return Assignment(existing, mentor, mentee, created=False)
+            mentorship, created = repo.add_unless_active(
+                Mentorship(
+                    team_id=caller.team_id,
+                    mentor_id=mentor_id,
+                    mentee_id=mentee_id,
+                    mentee_kind=kind,
+                    start_date=today,
+                    end_date=default_end_date(today),
+                    meeting_cadence=MeetingCadence.WEEKLY,
+                    created_by=caller.user_id,
+                    created_at=now,
+                )
+            )
+            if not created:  # the same assignment, sent twice at once
+                return Assignment(mentorship, mentor, mentee, created=False)
+            AuditRepository(session).record(
+                caller.team_id,
+                caller.user_id,
+                "mentorship.assign",
+                now,
+                subject_id=mentee_id,
+                record_type="mentorship",
+                record_id=mentorship.id,
+            )
+            return Assignment(mentorship, mentor, mentee, created=True)
+
+    def unassign(self, caller: Caller, mentor_id: str, mentee_id: str, now: datetime) -> Mentorship:
+        require(Action.CHANGE_ROSTER, caller.standings)
+        with self.db.unit_of_work() as session:
+            mentorship = MentorshipRepository(session).active_pair(caller.team_id, mentor_id, mentee_id)
+            if mentorship is None:
+                raise InvalidInput(f"<@{mentor_id}> isn't mentoring <@{mentee_id}>, so there is nothing to end.")
+            mentorship.ended_at = now
+            mentorship.ended_by = caller.user_id
+            AuditRepository(session).record(
+                caller.team_id,
+                caller.user_id,
+                "mentorship.unassign",
+                now,
+                subject_id=mentee_id,
+                record_type="mentorship",
+                record_id=mentorship.id,
+            )
+            return mentorship
+
+    def grant_role(self, caller: Caller, user_id: str, role: Role, directory: Directory, now: datetime) -> bool:
+        require(Action.CHANGE_ROSTER, caller.standings)
+        with self.db.unit_of_work() as session:
+            _require_real_person(ensure_person(session, directory, caller.team_id, user_id, now))
+            granted = RoleRepository(session).grant(caller.team_id, user_id, role, caller.user_id, now)
+            if granted:
+                AuditRepository(session).record(
+                    caller.team_id, caller.user_id, "role.grant", now, subject_id=user_id, detail=role.value
+                )
+            return granted
+
+    def revoke_role(self, caller: Caller, user_id: str, role: Role, now: datetime) -> bool:
+        require(Action.CHANGE_ROSTER, caller.standings)
+        with self.db.unit_of_work() as session:
+            revoked = RoleRepository(session).revoke(caller.team_id, user_id, role)
+            if revoked:
+                AuditRepository(session).record(
+                    caller.team_id, caller.user_id, "role.revoke", now, subject_id=user_id, detail=role.value
+                )
+            return revoked
+
+    def mentees_to_nudge(self, caller: Caller, mentor_id: str) -> list[str]:
+        """The mentees a leader is nudging a quiet mentor about (the digest's Nudge button)."""
+        require(Action.NUDGE_MENTOR, caller.standings)
+        with self.db.unit_of_work() as session:
+            mentees = [
+                m.mentee_id
+                for m in MentorshipRepository(session).active_for(caller.team_id, mentor_id)
+                if m.mentor_id == mentor_id
+            ]
+        if not mentees:
+            raise InvalidInput(f"<@{mentor_id}> isn't mentoring anyone now, so there's nothing to nudge.")
+        return mentees
+
+    def set_slt_channel(self, caller: Caller, channel_id: str, now: datetime) -> None:
+        require(Action.CHANGE_ROSTER, caller.standings)
+        with self.db.unit_of_work() as session:
+            workspace = WorkspaceRepository(session).ensure(caller.team_id, now)
+            workspace.slt_channel_id = channel_id
+            workspace.updated_at = now
+            AuditRepository(session).record(
+                caller.team_id, caller.user_id, "settings.slt_channel", now, detail=channel_id
+            )
+
+    def overview(self, caller: Caller, about: str | None = None) -> RosterOverview:
+        """The whole roster for leaders; one person's part for them, or for leaders asking about them."""
+        asking_about_someone_else = about is not None and about != caller.user_id
+        if about is None or asking_about_someone_else:
+            try:
+                require(Action.VIEW_ROSTER, caller.standings)
+            except NotAllowed:
+                if asking_about_someone_else:
+                    raise
+                about = caller.user_id
+        with self.db.unit_of_work() as session:
+            mentorships_repo = MentorshipRepository(session)
+            roles_repo = RoleRepository(session)
+            workspace = WorkspaceRepository(session).get(caller.team_id)
+            if about is None:
+                mentorships = mentorships_repo.active(caller.team_id)
+                grants = roles_repo.all(caller.team_id)
+            else:
+                mentorships = mentorships_repo.active_for(caller.team_id, about)
+                grants = [g for g in roles_repo.all(caller.team_id) if g.user_id == about]
+            ids = {m.mentor_id for m in mentorships} | {m.mentee_id for m in mentorships}
+            ids |= {g.user_id for g in grants} | ({about} if about else set())
+            people = PeopleRepository(session).many(caller.team_id, ids)
+            return RosterOverview(
+                mentorships=mentorships,
+                grants=grants,
+                people=people,
+                slt_channel_id=workspace.slt_channel_id if workspace else None,
+            )
+
+    def import_rows(self, team_id: str, rows: Sequence[ImportRow], directory: Directory, now: datetime) -> ImportReport:
+        """All rows or none: every problem is collected with its line number before anything is stored."""
+        problems: list[str] = []
+        resolved: list[tuple[ImportRow, str, str]] = []
+        cache: dict[str, DirectoryUser | None] = {}
+
+        def resolve(email: str) -> str | None:
+            key = email.lower()
+            if key not in cache:
+                found = directory.user_by_email(email)
+                usable = found is not None and not found.deleted and not found.is_bot
+                cache[key] = found if usable else None
+            found = cache[key]
+            return found.user_id if found else None
+
+        seen_pairs: dict[tuple[str, str], int] = {}
+        for row in rows:
+            mentor_id, mentee_id = resolve(row.mentor_email), resolve(row.mentee_email)
+            if mentor_id is None:
+                problems.append(f"line {row.line}: no active Slack user has the email {row.mentor_email}")
+            if mentee_id is None:
+                problems.append(f"line {row.line}: no active Slack user has the email {row.mentee_email}")
+            if mentor_id is None or mentee_id is None:
+                continue
+            if mentor_id == mentee_id:
+                problems.append(f"line {row.line}: the mentor and the mentee are the same person")
+                continue
+            if (mentor_id, mentee_id) in seen_pairs:
+                first = seen_pairs[(mentor_id, mentee_id)]
+                problems.append(f"line {row.line}: the same pair is already on line {first}")
+                continue
+            seen_pairs[(mentor_id, mentee_id)] = row.line
+            resolved.append((row, mentor_id, mentee_id))
+        if problems:
+            raise InvalidInput("Nothing was imported. Fix these rows and run the import again:\n" + "\n".join(problems))
+
+        created = unchanged = 0
+        with self.db.unit_of_work() as session:
+            WorkspaceRepository(session).ensure(team_id, now)
+            repo = MentorshipRepository(session)
+            for row, mentor_id, mentee_id in resolved:
+                for email in (row.mentor_email, row.mentee_email):
+                    found = cache[email.lower()]
+                    if found is not None:
+                        remember(session, team_id, found, now)
+                if repo.active_pair(team_id, mentor_id, mentee_id) is not None:
+                    unchanged += 1
+                    continue
+                mentorship = repo.add(
+                    Mentorship(
+                        team_id=team_id,
+                        mentor_id=mentor_id,
+                        mentee_id=mentee_id,
+                        mentee_kind=row.kind,
+                        start_date=row.start,
+                        end_date=default_end_date(row.start),
+                        meeting_cadence=MeetingCadence.WEEKLY,
+                        created_by="roster-import",
+                        created_at=now,
+                    )
+                )
+                AuditRepository(session).record(
+                    team_id,
+                    "roster-import",
+                    "mentorship.assign",
+                    now,
+                    subject_id=mentee_id,
+                    record_type="mentorship",
+                    record_id=mentorship.id,
+                )
+                created += 1
+        return ImportReport(created=created, unchanged=unchanged)
+
+
+def _require_real_person(person: Person) -> None:
+    if person.is_bot:
+        raise InvalidInput(f"<@{person.user_id}> is a bot, not a member of staff.")
+    if person.deleted:
+        raise InvalidInput(f"<@{person.user_id}> has left this Slack workspace.")

@@ -1,0 +1,256 @@
+"""Block Kit for the weekly digests: the lead mentor's DM (paged into a thread) and the SLT channel summary."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from bot.digests.service import OBSERVATIONS_PER_HALF_TERM, MenteeWeek, SchoolWeek
+from handlers.slack.blocks import (
+    MESSAGE_BLOCK_LIMIT,
+    Block,
+    button,
+    context,
+    divider,
+    header,
+    section,
+    sections_for_lines,
+)
+from storage.observations import Rating
+from storage.roster import MenteeKind
+
+NUDGE_ACTION = "digest_nudge_mentor"
+# Past this many messages a digest's remainder goes into a CSV file in the thread instead.
+MAX_THREAD_MESSAGES = 10
+KIND_NAMES = {
+    MenteeKind.TRAINEE: ("trainee", "trainees"),
+    MenteeKind.ECT: ("ECT", "ECTs"),
+    MenteeKind.STAFF: ("staff", "staff"),
+}
+
+
+@dataclass(frozen=True)
+class Message:
+    text: str
+    blocks: list[Block]
+
+
+@dataclass(frozen=True)
+class LeadDigest:
+    messages: list[Message]  # the first is the DM; the rest go in its thread
+    overflow_csv: bytes | None  # every mentee, when the thread would be too long
+
+
+def standard_label(key: str) -> str:
+    if key.startswith("standard_"):
+        return key.removeprefix("standard_")
+    return {"part_two": "Part 2"}.get(key, key)
+
+
+def mentee_line(m: MenteeWeek) -> str:
+    mentors = ", ".join(f"<@{i}>" for i in m.mentor_ids)
+    parts = [f"*<@{m.mentee_id}>* (mentor {mentors})"]
+    if m.flags:
+        parts.append(":warning: " + ", ".join(m.flags))
+    last = f"last {m.last_meeting:%-d %b}" if m.last_meeting else "none yet"
+    meeting_mark = "" if m.on_cadence else ":hourglass: "
+    parts.append(f"{meeting_mark}meetings {m.meetings_this_week} this week ({last})")
+    parts.append(f"observations {m.observations_this_half}/{OBSERVATIONS_PER_HALF_TERM}")
+    if m.improved or m.declined:
+        parts.append(f"ratings ↑{m.improved} ↓{m.declined}")
+    if m.targets_set or m.targets_met or m.targets_overdue:
+        parts.append(f"targets {m.targets_set} set, {m.targets_met} met, {m.targets_overdue} overdue")
+    if m.reflections_owed:
+        parts.append(f"{m.reflections_owed} reflection{'s' if m.reflections_owed > 1 else ''} owed")
+    return " · ".join(parts)
+
+
+def _nudge_block(mentor_id: str, mentee_ids: list[str]) -> Block:
+    shown = ", ".join(f"<@{i}>" for i in mentee_ids[:10]) + (
+        f" and {len(mentee_ids) - 10} more" if len(mentee_ids) > 10 else ""
+    )
+    return {
+        **section(f"<@{mentor_id}>: no meeting logged on cadence with {shown}"),
+        "accessory": button("Nudge", NUDGE_ACTION, mentor_id),
+    }
+
+
+def lead_digest(school: SchoolWeek) -> LeadDigest:
+    ordered = school.by_need
+    needing = [m for m in ordered if m.needs_attention]
+    fine = [m for m in ordered if not m.needs_attention]
+    quiet = school.quiet_mentors
+    week_of = f"{school.week.monday:%-d %B}"
+    summary = (
+        f"*{len(ordered)} mentee{'s' if len(ordered) != 1 else ''}* · :large_green_circle: {len(fine)} on track · "
+        f":warning: {len(needing)} need you · :hourglass: {len(quiet)} mentor{'s' if len(quiet) != 1 else ''} "
+        "with missing logs"
+    )
+    lead: list[Block] = [header(f"Your mentoring digest: week of {week_of}"), section(summary)]
+    body: list[Block] = []
+    if not ordered:
+        body.append(section("No mentorships are running yet. An admin can start one with `/mentor assign`."))
+    if needing:
+        body += sections_for_lines(["*Needs you* (most urgent first)", *(mentee_line(m) for m in needing)])
+    elif ordered:
+        body.append(section(":tada: Everyone is on track this week."))
+    if quiet:
+        body.append(section("*Mentors with missing logs*"))
+        body += [_nudge_block(mentor, mentees) for mentor, mentees in sorted(quiet.items())]
+    if fine:
+        body += sections_for_lines(["*On track*", *(mentee_line(m) for m in fine)])
+    body.append(
+        context(
+            f"Observations count this half term (from {school.half.start:%-d %b}); "
+            ":hourglass: means no meeting within the mentorship's cadence."
+        )
+    )
+    messages, overflow = _paginate(lead, body)
+    csv = _cohort_csv(ordered) if overflow else None
+    fallback = f"Mentoring digest, week of {week_of}: {len(needing)} mentees need you"
+    return LeadDigest([Message(fallback if i == 0 else "Digest, continued", b) for i, b in enumerate(messages)], csv)
+
+
+def _paginate(first: list[Block], body: list[Block]) -> tuple[list[list[Block]], bool]:
+    """Split into messages of at most 50 blocks: the first keeps the summary, the rest continue in the thread."""
+    messages: list[list[Block]] = []
+    current = list(first)
+    for block in body:
+        if len(current) >= MESSAGE_BLOCK_LIMIT - 1:
+            messages.append(current)
+            current = [context("_continued_")]
+        current.append(block)
+    messages.append(current)
+    if len(messages) > 1:
+        messages[0].append(context(f"Continued in the thread ({len(messages) - 1} more message(s))."))
+    if len(messages) <= MAX_THREAD_MESSAGES + 1:
+        return messages, False
+    kept = messages[: MAX_THREAD_MESSAGES + 1]
+    kept[-1] = [*kept[-1][: MESSAGE_BLOCK_LIMIT - 1], context("The full cohort is in the attached CSV file.")]
+    return kept, True
+
+
+def _cohort_csv(mentees: list[MenteeWeek]) -> bytes:
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        [
+            "mentee",
+            "mentors",
+            "kind",
+            "flags",
+            "meetings this week",
+            "last meeting",
+            "on cadence",
+            "observations this half term",
+            "ratings improved",
+            "ratings declined",
+            "targets set",
+            "targets met",
+            "targets overdue",
+            "reflections owed",
+        ]
+    )
+    for m in mentees:
+        writer.writerow(
+            [
+                m.mentee_id,
+                " ".join(m.mentor_ids),
+                m.kind.value,
+                "; ".join(m.flags),
+                m.meetings_this_week,
+                m.last_meeting.isoformat() if m.last_meeting else "",
+                "yes" if m.on_cadence else "no",
+                m.observations_this_half,
+                m.improved,
+                m.declined,
+                m.targets_set,
+                m.targets_met,
+                m.targets_overdue,
+                m.reflections_owed,
+            ]
+        )
+    return out.getvalue().encode("utf-8")
+
+
+def _delta(now: int, before: int | None, *, unit: str = "") -> str:
+    if before is None or now == before:
+        return ""
+    arrow = "▲" if now > before else "▼"
+    return f" {arrow}{abs(now - before)}{unit} since last week"
+
+
+def ratings_table(distribution: dict[str, dict[str, int]]) -> str:
+    order = [r for r in (Rating.FULLY, Rating.PARTLY, Rating.NOT_DEMONSTRATED, Rating.NOT_APPLICABLE)]
+    widths = (7, 8, 5, 5)
+    headings = ("Fully", "Partly", "Not", "N/A")
+    lines = [f"{'Standard':<10}" + "".join(f"{h:>{w}}" for h, w in zip(headings, widths, strict=True))]
+    for key in sorted(distribution, key=_standard_order):
+        counts = distribution[key]
+        cells = "".join(f"{counts.get(r.value, 0):>{w}}" for r, w in zip(order, widths, strict=True))
+        lines.append(f"{standard_label(key):<10}{cells}")
+    return "```\n" + "\n".join(lines) + "\n```"
+
+
+def _standard_order(key: str) -> tuple[int, str]:
+    label = standard_label(key)
+    return (int(label), "") if label.isdigit() else (99, label)
+
+
+def slt_summary(school: SchoolWeek, previous: dict[str, Any] | None) -> Message:
+    n = school.numbers()
+    p = previous or {}
+    kinds = " · ".join(
+        f"{count} {KIND_NAMES[MenteeKind(kind)][count != 1]}" for kind, count in n["by_kind"].items() if count
+    )
+    fields = [
+        f"*Cohort*\n{n['mentees']} mentees" + (f": {kinds}" if kinds else "") + _delta(n["mentees"], p.get("mentees")),
+        f"*Meeting their cadence*\n{n['on_cadence_pct']}% ({n['on_cadence']} of {n['mentees']})"
+        + _delta(n["on_cadence_pct"], p.get("on_cadence_pct"), unit=" pts"),
+        f"*Observed twice this half term*\n{n['observation_coverage_pct']}% "
+        f"({n['observation_coverage']} of {n['mentees']})"
+        + _delta(n["observation_coverage_pct"], p.get("observation_coverage_pct"), unit=" pts"),
+        f"*Not on track*\n{n['not_on_track']}" + _delta(n["not_on_track"], p.get("not_on_track")),
+        f"*Concerns this half term*\n{n['concerns']}" + _delta(n["concerns"], p.get("concerns")),
+        f"*Targets*\n{n['targets_met']} met this week · {n['targets_overdue']} overdue",
+    ]
+    blocks: list[Block] = [
+        header(f"School mentoring summary: week of {school.week.monday:%-d %B}"),
+        {"type": "section", "fields": [{"type": "mrkdwn", "text": f} for f in fields]},
+    ]
+    if n["ratings"]:
+        blocks.append(
+            section(
+                "*Latest rating per standard* (each teacher's most recent observation)\n" + ratings_table(n["ratings"])
+            )
+        )
+    flagged = [m for m in school.by_need if m.not_on_track or m.concern_this_half]
+    if flagged:
+        lines = [
+            f"• <@{m.mentee_id}> (mentor {', '.join(f'<@{i}>' for i in m.mentor_ids)}): "
+            + ", ".join(f for f in m.flags if f in ("not on track", "concern"))
+            for m in flagged
+        ]
+        more = len(lines) - 100
+        blocks += sections_for_lines(["*Flagged*", *lines[:100]] + ([f"…and {more} more"] if more > 0 else []))
+    blocks.append(divider())
+    blocks.append(
+        context("Details stay with the lead mentors: no meeting notes, comments or concern details are shared here.")
+    )
+    text = f"School mentoring summary: {n['mentees']} mentees, {n['not_on_track']} not on track"
+    return Message(text, blocks[:MESSAGE_BLOCK_LIMIT])
+
+
+def nudge_message(lead_id: str, mentee_ids: list[str]) -> str:
+    names = ", ".join(f"<@{i}>" for i in mentee_ids) or "your mentee"
+    return (
+        f"<@{lead_id}> noticed there's no meeting logged lately with {names}. "
+        "If you've met, log it with `/meeting @mentee`; if not, please find a time this week."
+    )
+
+
+def admin_notice(problem: str) -> Message:
+    return Message(problem, [section(f":wrench: {problem}")])

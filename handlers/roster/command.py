@@ -1,0 +1,224 @@
+"""`/mentor …`: help, the roster, roles and settings. Every reply is ephemeral."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.app.bootstrap import Deps
+from bot.core.errors import DomainError, InvalidInput, NotAllowed
+from bot.core.permissions import Standing
+from bot.privacy.service import audit_trail
+from bot.roster.service import KIND_LABEL, ROLE_LABEL, Caller
+from handlers.roster.blocks import audit_blocks, help_blocks, roster_blocks, usage_text
+from handlers.slack import parsing
+from handlers.slack.directory import SlackDirectory
+from storage.roster import MenteeKind, Role
+
+log = logging.getLogger(__name__)
+
+MENTOR = "/mentor"
+
+USAGE = {
+    "assign": "/mentor assign @mentor @mentee [trainee|ect|staff]",
+    "unassign": "/mentor unassign @mentor @mentee",
+    "role": "/mentor role add|remove @person lead|slt|admin",
+    "slt-channel": "/mentor slt-channel #channel",
+    "list": "/mentor list [@person]",
+    "audit": "/mentor audit [@person]",
+    "help": "/mentor help",
+}
+KINDS = {"trainee": MenteeKind.TRAINEE, "ect": MenteeKind.ECT, "staff": MenteeKind.STAFF}
+ROLES = {"lead": Role.LEAD, "slt": Role.SLT, "admin": Role.ADMIN}
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A sub-command whose words made sense; `run` does the work once the command is acknowledged."""
+
+    run: Callable[[Deps, Caller, SlackDirectory], dict[str, Any]]
+
+
+def parse(text: str) -> Parsed:
+    """Check the words before anything is stored or fetched; raise InvalidInput with the right usage."""
+    words = parsing.tokens(text)
+    sub = words[0].lower() if words else "help"
+    args = words[1:]
+    if sub not in USAGE:
+        known = ", ".join(f"`{name}`" for name in USAGE)
+        raise InvalidInput(f"I don't know `/mentor {words[0]}`. Try {known}, or `/mentor help`.")
+    try:
+        return _PARSERS[sub](args)
+    except InvalidInput as exc:
+        raise InvalidInput(usage_text(str(exc), USAGE[sub])) from None
+
+
+def _parse_help(args: list[str]) -> Parsed:
+    return Parsed(lambda deps, caller, directory: {"text": "mentor-bot help", "blocks": help_blocks(caller)})
+
+
+def _parse_list(args: list[str]) -> Parsed:
+    if len(args) > 1:
+        raise InvalidInput("Name at most one person.")
+    about = parsing.user_id(args[0]) if args else None
+
+    def run(deps: Deps, caller: Caller, directory: SlackDirectory) -> dict[str, Any]:
+        overview = deps.roster.overview(caller, about)
+        shown_about = about if about is not None else (None if caller.standings & _LEADERS else caller.user_id)
+        text, blocks = roster_blocks(overview, about=shown_about)
+        return {"text": text, "blocks": blocks}
+
+    return Parsed(run)
+
+
+def _parse_assign(args: list[str]) -> Parsed:
+    if len(args) not in (2, 3):
+        raise InvalidInput("Name the mentor, then the mentee.")
+    mentor_id = parsing.user_id(args[0], what="a mentor")
+    mentee_id = parsing.user_id(args[1], what="a mentee")
+    kind = MenteeKind.ECT
+    if len(args) == 3:
+        if args[2].lower() not in KINDS:
+            raise InvalidInput(f"“{args[2]}” isn't a kind of mentee: use trainee, ect or staff.")
+        kind = KINDS[args[2].lower()]
+
+    def run(deps: Deps, caller: Caller, directory: SlackDirectory) -> dict[str, Any]:
+        now = deps.now()
+        today = now.astimezone(deps.settings.tz).date()
+        result = deps.roster.assign(caller, mentor_id, mentee_id, kind, directory, now, today=today)
+        m = result.mentorship
+        if not result.created:
+            return {
+                "text": f"<@{mentor_id}> already mentors <@{mentee_id}> (since {m.start_date:%-d %B %Y}). "
+                "Nothing changed."
+            }
+        return {
+            "text": f":white_check_mark: <@{mentor_id}> now mentors <@{mentee_id}> as "
+            f"{_article(KIND_LABEL[kind])} {KIND_LABEL[kind]}, from {m.start_date:%A %-d %B %Y} "
+            f"to {m.end_date:%-d %B %Y}, meeting weekly."
+        }
+
+    return Parsed(run)
+
+
+def _parse_unassign(args: list[str]) -> Parsed:
+    if len(args) != 2:
+        raise InvalidInput("Name the mentor, then the mentee.")
+    mentor_id = parsing.user_id(args[0], what="a mentor")
+    mentee_id = parsing.user_id(args[1], what="a mentee")
+
+    def run(deps: Deps, caller: Caller, directory: SlackDirectory) -> dict[str, Any]:
+        deps.roster.unassign(caller, mentor_id, mentee_id, deps.now())
+        return {
+            "text": f"<@{mentor_id}> no longer mentors <@{mentee_id}>. "
+            "Their meetings, observations and targets are kept."
+        }
+
+    return Parsed(run)
+
+
+def _parse_role(args: list[str]) -> Parsed:
+    if len(args) != 3 or args[0].lower() not in ("add", "remove"):
+        raise InvalidInput("Say add or remove, then the person, then the role.")
+    adding = args[0].lower() == "add"
+    who = parsing.user_id(args[1])
+    if args[2].lower() not in ROLES:
+        raise InvalidInput(f"“{args[2]}” isn't a role: use lead, slt or admin.")
+    role = ROLES[args[2].lower()]
+    label = ROLE_LABEL[role]
+
+    def run(deps: Deps, caller: Caller, directory: SlackDirectory) -> dict[str, Any]:
+        if adding:
+            changed = deps.roster.grant_role(caller, who, role, directory, deps.now())
+            text = f"<@{who}> is now {_article(label)} {label}." if changed else f"<@{who}> is already {label}."
+        else:
+            changed = deps.roster.revoke_role(caller, who, role, deps.now())
+            text = f"<@{who}> is no longer {label}." if changed else f"<@{who}> wasn't {label}, so nothing changed."
+        return {"text": text}
+
+    return Parsed(run)
+
+
+def _parse_slt_channel(args: list[str]) -> Parsed:
+    if len(args) != 1:
+        raise InvalidInput("Name one channel.")
+    channel = parsing.channel_id(args[0])
+
+    def run(deps: Deps, caller: Caller, directory: SlackDirectory) -> dict[str, Any]:
+        deps.roster.set_slt_channel(caller, channel, deps.now())
+        text = f"The weekly SLT summary will be posted in <#{channel}>."
+        if not _bot_is_member(directory.client, channel):
+            text += f" I'm not in <#{channel}> yet: type `/invite @mentor-bot` there so I can post."
+        return {"text": text}
+
+    return Parsed(run)
+
+
+def _parse_audit(args: list[str]) -> Parsed:
+    if len(args) > 1:
+        raise InvalidInput("Name at most one person.")
+    about = parsing.user_id(args[0]) if args else None
+
+    def run(deps: Deps, caller: Caller, directory: SlackDirectory) -> dict[str, Any]:
+        trail = audit_trail(deps.db, caller, about=about)
+        text, blocks = audit_blocks(trail, deps.settings.tz)
+        return {"text": text, "blocks": blocks}
+
+    return Parsed(run)
+
+
+_PARSERS: dict[str, Callable[[list[str]], Parsed]] = {
+    "help": _parse_help,
+    "list": _parse_list,
+    "assign": _parse_assign,
+    "unassign": _parse_unassign,
+    "role": _parse_role,
+    "slt-channel": _parse_slt_channel,
+    "audit": _parse_audit,
+}
+_LEADERS = frozenset({Standing.LEAD, Standing.SLT, Standing.ADMIN})
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1].lower() in "aeiou" or word.startswith(("ECT", "SLT")) else "a"
+
+
+def _bot_is_member(client: WebClient, channel: str) -> bool:
+    try:
+        info = client.conversations_info(channel=channel)
+    except SlackApiError:
+        return False
+    return bool(info["channel"].get("is_member"))
+
+
+def register(app: App, deps: Deps) -> None:
+    @app.command(MENTOR)
+    def mentor_command(ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient) -> None:
+        try:
+            parsed = parse(command.get("text", ""))
+        except InvalidInput as exc:
+            ack(response_type="ephemeral", text=str(exc))
+            return
+        ack()
+        directory = SlackDirectory(client)
+        try:
+            caller = deps.roster.caller(command["team_id"], command["user_id"], directory, deps.now())
+            reply = parsed.run(deps, caller, directory)
+        except NotAllowed as exc:
+            reply = {"text": _with_whom_to_ask(str(exc), deps, command["team_id"])}
+        except DomainError as exc:
+            reply = {"text": str(exc)}
+        respond(response_type="ephemeral", replace_original=False, **reply)
+
+
+def _with_whom_to_ask(refusal: str, deps: Deps, team_id: str) -> str:
+    admins = deps.roster.admins(team_id)[:5]
+    if not admins:
+        return refusal + " Ask a Slack workspace admin or owner."
+    return refusal + " Ask " + ", ".join(f"<@{a}>" for a in admins) + "."

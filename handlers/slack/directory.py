@@ -1,0 +1,50 @@
+"""The people directory, read from Slack: users.info and users.lookupByEmail."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.core.directory import DirectoryUser
+
+
+def _directory_user(user: dict[str, Any]) -> DirectoryUser:
+    profile = user.get("profile") or {}
+    return DirectoryUser(
+        user_id=user["id"],
+        team_id=user.get("team_id"),
+        name=user.get("name") or user["id"],
+        real_name=profile.get("real_name") or user.get("real_name") or None,
+        email=profile.get("email"),
+        tz=user.get("tz"),
+        is_admin=bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner")),
+        is_bot=bool(user.get("is_bot")) or user["id"] == "USLACKBOT",
+        deleted=bool(user.get("deleted")),
+    )
+
+
+class SlackDirectory:
+    """Looks people up through users.info and users.lookupByEmail."""
+
+    def __init__(self, client: WebClient) -> None:
+        self.client = client
+
+    def user(self, user_id: str) -> DirectoryUser | None:
+        try:
+            response = self.client.users_info(user=user_id)
+        except SlackApiError as exc:
+            if exc.response.get("error") in ("user_not_found", "user_not_visible"):
+                return None
+            raise
+        return _directory_user(response["user"])
+
+    def user_by_email(self, email: str) -> DirectoryUser | None:
+        try:
+            response = self.client.users_lookupByEmail(email=email)
+        except SlackApiError as exc:
+            if exc.response.get("error") == "users_not_found":
+                return None
+            raise
+        return _directory_user(response["user"])

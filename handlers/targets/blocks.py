@@ -1,0 +1,246 @@
+"""What /target shows: the confirm message, the DMs about a target, and the list of open targets."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+
+from bot.core.due_dates import describe
+from bot.targets.service import STANDARDS, STATUS_LABEL, Check, DraftView, TargetList, standards_text
+from handlers.slack.blocks import MESSAGE_BLOCK_LIMIT, Block, button, context, header, section, truncate
+from storage.targets import Target, TargetStatus
+
+# action_id values (each names one kind of interaction, wherever it appears)
+DRAFT_CONFIRM = "target_draft_confirm"
+DRAFT_DUE = "target_draft_due"
+DRAFT_STANDARDS = "target_draft_standards"
+TARGET_READY = "target_ready"
+TARGET_MET = "target_met"
+TARGET_NOT_MET = "target_not_met"
+TARGET_DROP = "target_drop"
+TARGET_DUE = "target_due"
+TARGET_STANDARDS = "target_standards"
+# block_id prefixes: the draft key or the target id follows
+DRAFT_BLOCK = "target_draft:"
+TARGET_BLOCK = "target:"
+
+CLOSE_ACTIONS = {TARGET_MET: TargetStatus.MET, TARGET_NOT_MET: TargetStatus.NOT_MET, TARGET_DROP: TargetStatus.DROPPED}
+MAX_LISTED = 20  # targets in one /target list message: two blocks each, inside Slack's 50
+
+_SLACK_TOKEN = re.compile(r"(<[@#!][^>]*>)")
+
+
+def mrkdwn(text: str) -> str:
+    """Text people typed, safe in mrkdwn: & < > escaped, but @mentions and #channels kept as links."""
+    parts = _SLACK_TOKEN.split(text)
+    return "".join(
+        part if _SLACK_TOKEN.fullmatch(part) else part.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        for part in parts
+    )
+
+
+def slack_date(moment: datetime) -> str:
+    """A moment as Slack shows it in each reader's own time zone ("Tuesday, November 24th")."""
+    return f"<!date^{int(moment.timestamp())}^{{date_long}}|{moment:%-d %B %Y}>"
+
+
+def short_date(day: date) -> str:
+    return f"{day:%a} {day.day} {day:%b}"
+
+
+def standards_options(codes: Sequence[str] = ()) -> dict[str, Any]:
+    """Options (and initial options) for a Teachers' Standards multi-select."""
+    options = [{"text": {"type": "plain_text", "text": label}, "value": code} for code, label in STANDARDS.items()]
+    chosen = [option for option in options if option["value"] in set(codes)]
+    return {"options": options, **({"initial_options": chosen} if chosen else {})}
+
+
+def standards_select(action_id: str, codes: Sequence[str]) -> dict[str, Any]:
+    return {
+        "type": "multi_static_select",
+        "action_id": action_id,
+        "placeholder": {"type": "plain_text", "text": "Teachers' Standards"},
+        **standards_options(codes),
+    }
+
+
+def datepicker(action_id: str, initial: date | None, placeholder: str) -> dict[str, Any]:
+    element: dict[str, Any] = {
+        "type": "datepicker",
+        "action_id": action_id,
+        "placeholder": {"type": "plain_text", "text": placeholder},
+    }
+    if initial is not None:
+        element["initial_date"] = initial.isoformat()
+    return element
+
+
+def checks_text(checks: Sequence[Check]) -> str:
+    lines = []
+    for check in checks:
+        lines.append(f":white_check_mark: {check.label}" if check.ok else f":warning: *{check.label}?* {check.why}")
+    return "\n".join(lines)
+
+
+def target_line(target: Target, today: date) -> str:
+    """One target on one line: its words, when it's due, its standards and where it stands."""
+    bits = [f"due {short_date(target.due_on)}"]
+    if target.is_overdue(today):
+        bits.append("*overdue*")
+    if target.standards:
+        bits.append(standards_text(target.standards))
+    if target.status is not TargetStatus.OPEN:
+        bits.append(STATUS_LABEL[target.status])
+    elif target.ready_for_review_at is not None:
+        bits.append("ready for review")
+    if target.flagged_at is not None and target.status is TargetStatus.OPEN:
+        bits.append(f"carried over {target.carried_count} meetings")
+    return f"{mrkdwn(truncate(target.text, 600))} — {' · '.join(bits)}"
+
+
+# --- /target: the confirm message (ephemeral) ----------------------------------------------------
+
+
+def draft_message(view: DraftView) -> tuple[str, list[Block]]:
+    draft = view.draft
+    mentee = f"<@{draft.mentee_id}>"
+    if view.saved is not None:
+        target = view.saved
+        text = f"Target saved for {mentee}: due {describe(target.due_on)}."
+        saved: list[Block] = [
+            section(f":white_check_mark: *Target saved for {mentee}*\n{mrkdwn(target.text)}"),
+            context(
+                f"Due *{describe(target.due_on)}*"
+                + (f" · {standards_text(target.standards)}" if target.standards else "")
+                + f" · sent to {mentee}, who can mark it ready for review."
+            ),
+        ]
+        return text, saved
+    due = f"*Due {describe(draft.due_on)}*"
+    if draft.due_phrase:
+        due += f" (from “{mrkdwn(draft.due_phrase)}”)"
+    elif not draft.due_given:
+        due += " (suggested: no date was given)"
+    blocks: list[Block] = [
+        context(f"New target for {mentee}"),
+        section(mrkdwn(draft.text)),
+        section(due),
+    ]
+    if view.problem:
+        blocks.append(section(f":warning: {view.problem}"))
+    blocks.append(context(checks_text(view.checks)))
+    blocks.append(
+        {
+            "type": "actions",
+            "block_id": DRAFT_BLOCK + draft.key,
+            "elements": [
+                button("Confirm", DRAFT_CONFIRM, draft.key, "primary"),
+                datepicker(DRAFT_DUE, draft.due_on, "Change date"),
+                standards_select(DRAFT_STANDARDS, draft.standards),
+            ],
+        }
+    )
+    hint = "Suggested from the words: change them if they're not right." if draft.standards else ""
+    blocks.append(context(f"Confirm to save it and send it to {mentee}. {hint}".strip()))
+    return f"Target for {mentee}: due {describe(draft.due_on)}. Confirm or change the date.", blocks
+
+
+# --- DMs ---------------------------------------------------------------------------------------
+
+
+def mentee_target_message(target: Target, today: date) -> tuple[str, list[Block]]:
+    """Sent to the mentee when a target is set with /target; its button marks it ready for review."""
+    text = f"<@{target.set_by}> set you a new target, due {describe(target.due_on)}."
+    blocks: list[Block] = [
+        section(f"<@{target.set_by}> set you a new target:\n>{mrkdwn(truncate(target.text, 2800))}"),
+        context(
+            f"Due *{describe(target.due_on)}*" + (f" · {standards_text(target.standards)}" if target.standards else "")
+        ),
+    ]
+    blocks.append(_ready_part(target))
+    return text, blocks
+
+
+def _ready_part(target: Target) -> Block:
+    if target.status is not TargetStatus.OPEN:
+        return context(f"This target is {STATUS_LABEL[target.status]}.")
+    if target.ready_for_review_at is not None:
+        return context(
+            f":raised_hand: You marked it ready for review on {slack_date(target.ready_for_review_at)}: "
+            "your mentor has been told."
+        )
+    return {
+        "type": "actions",
+        "block_id": TARGET_BLOCK + str(target.id),
+        "elements": [button("Ready for review", TARGET_READY, str(target.id), "primary")],
+    }
+
+
+def ready_for_review_notice(target: Target, today: date) -> tuple[str, list[Block]]:
+    """Sent to the mentee's mentors when they mark a target ready: buttons close it."""
+    text = f"<@{target.mentee_id}> says a target is ready for review."
+    blocks: list[Block] = [
+        section(f"<@{target.mentee_id}> says this target is ready for review:\n>{mrkdwn(truncate(target.text, 2800))}"),
+        context(f"Set by <@{target.set_by}> · due {describe(target.due_on)}"),
+        close_actions(target),
+    ]
+    return text, blocks
+
+
+def close_actions(target: Target) -> Block:
+    if target.status is not TargetStatus.OPEN:
+        when = f" on {slack_date(target.closed_at)}" if target.closed_at else ""
+        return context(f"Marked *{STATUS_LABEL[target.status]}* by <@{target.closed_by}>{when}.")
+    return {
+        "type": "actions",
+        "block_id": TARGET_BLOCK + str(target.id),
+        "elements": [
+            button("Met", TARGET_MET, str(target.id), "primary"),
+            button("Not met", TARGET_NOT_MET, str(target.id)),
+            button("Drop", TARGET_DROP, str(target.id)),
+        ],
+    }
+
+
+def closed_notice(target: Target) -> str:
+    return (
+        f"<@{target.closed_by}> marked your target *{STATUS_LABEL[target.status]}*: "
+        f"{mrkdwn(truncate(target.text, 300))}"
+    )
+
+
+def new_target_controls(target: Target) -> Block:
+    """A saved target's date and standards, changeable from the mentor's confirmation."""
+    return {
+        "type": "actions",
+        "block_id": TARGET_BLOCK + str(target.id),
+        "elements": [
+            datepicker(TARGET_DUE, target.due_on, "Change date"),
+            standards_select(TARGET_STANDARDS, target.standards),
+        ],
+    }
+
+
+# --- /target list ----------------------------------------------------------------------------------
+
+
+def target_list_blocks(listing: TargetList) -> tuple[str, list[Block]]:
+    who = f"<@{listing.mentee_id}>"
+    count = len(listing.targets)
+    title = f"Open targets for {listing.mentee_name}"
+    blocks: list[Block] = [header(title)]
+    if not listing.targets:
+        blocks.append(section(f"{who} has no open targets."))
+        return f"{who} has no open targets.", blocks
+    for target in listing.targets[:MAX_LISTED]:
+        blocks.append(section("• " + target_line(target, listing.today)))
+        if listing.can_close:
+            blocks.append(close_actions(target))
+        elif listing.can_mark_ready:
+            blocks.append(_ready_part(target))
+    if count > MAX_LISTED:
+        blocks.append(context(f"{count - MAX_LISTED} more aren't shown here: close some of these first."))
+    assert len(blocks) <= MESSAGE_BLOCK_LIMIT
+    return f"{count} open target{'' if count == 1 else 's'} for {who}", blocks

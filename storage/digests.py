@@ -1,0 +1,186 @@
+"""Digest deliveries and snapshots. Claims: insert once, claim with a conditional update, so only one worker sends."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, mapped_column
+
+from storage.base import Base, UTCDateTime, str_enum
+from storage.db import Database
+
+
+class DeliveryKind(enum.StrEnum):
+    LEAD = "lead"  # a lead mentor's cohort digest, by DM
+    SLT = "slt"  # the school summary, in the SLT channel
+    ADMIN_NOTICE = "admin_notice"  # something an admin must set up or fix, by DM
+
+
+class DeliveryStatus(enum.StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"  # claimed by a worker; stale claims are checked against Slack before any resend
+    SENT = "sent"
+    FAILED = "failed"  # will be retried at the next tick
+    UNDELIVERABLE = "undeliverable"  # e.g. the person left the workspace: not retried, reported
+
+
+class DigestDelivery(Base):
+    __tablename__ = "digest_deliveries"
+    __table_args__ = (
+        UniqueConstraint("team_id", "week", "kind", "recipient"),
+        Index("ix_digest_deliveries_status", "status", "claimed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(ForeignKey("workspaces.team_id"))
+    week: Mapped[str] = mapped_column(String(10))  # ISO week, e.g. 2026-W48
+    kind: Mapped[DeliveryKind] = mapped_column(str_enum(DeliveryKind, "delivery_kind"))
+    recipient: Mapped[str] = mapped_column(String(64))  # a user id, a channel id, or user id + notice
+    status: Mapped[DeliveryStatus] = mapped_column(
+        str_enum(DeliveryStatus, "delivery_status"), default=DeliveryStatus.PENDING
+    )
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    channel: Mapped[str | None] = mapped_column(String(32))
+    message_ts: Mapped[str | None] = mapped_column(String(32))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class DigestSnapshot(Base):
+    """The school-wide numbers of a week's digest: for "since last week" and the SLT Home tab. No names."""
+
+    __tablename__ = "digest_snapshots"
+    __table_args__ = (UniqueConstraint("team_id", "week"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(ForeignKey("workspaces.team_id"))
+    week: Mapped[str] = mapped_column(String(10))
+    numbers: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+RETRYABLE = (DeliveryStatus.PENDING, DeliveryStatus.FAILED)
+
+
+class DigestRepository:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def ensure(self, team_id: str, week: str, kind: DeliveryKind, recipient: str, now: datetime) -> DigestDelivery:
+        """The delivery row for this recipient and week, created if this is the first worker to ask."""
+        try:
+            with self.db.unit_of_work() as session:
+                found = session.scalar(_row(team_id, week, kind, recipient))
+                if found is not None:
+                    return found
+                delivery = DigestDelivery(
+                    team_id=team_id,
+                    week=week,
+                    kind=kind,
+                    recipient=recipient,
+                    status=DeliveryStatus.PENDING,
+                    attempts=0,
+                    created_at=now,
+                )
+                session.add(delivery)
+                session.flush()
+                return delivery
+        except IntegrityError:  # another worker created it between our read and our insert
+            with self.db.unit_of_work() as session:
+                found = session.scalar(_row(team_id, week, kind, recipient))
+                assert found is not None
+                return found
+
+    def claim(self, delivery_id: int, worker: str, now: datetime, stale_before: datetime) -> DigestDelivery | None:
+        """Take the delivery for this worker, or None if it is sent or another worker holds a fresh claim."""
+        with self.db.unit_of_work() as session:
+            claimable = DigestDelivery.status.in_(RETRYABLE) | (
+                (DigestDelivery.status == DeliveryStatus.SENDING) & (DigestDelivery.claimed_at < stale_before)
+            )
+            result = session.execute(
+                update(DigestDelivery)
+                .where(DigestDelivery.id == delivery_id, claimable)
+                .values(
+                    status=DeliveryStatus.SENDING,
+                    claimed_by=worker,
+                    claimed_at=now,
+                    attempts=DigestDelivery.attempts + 1,
+                )
+                .execution_options(synchronize_session=False)
+            )
+            if getattr(result, "rowcount", 0) != 1:
+                return None
+            return session.get(DigestDelivery, delivery_id, populate_existing=True)
+
+    def finish(self, delivery_id: int, worker: str, status: DeliveryStatus, **values: Any) -> None:
+        with self.db.unit_of_work() as session:
+            session.execute(
+                update(DigestDelivery)
+                .where(DigestDelivery.id == delivery_id, DigestDelivery.claimed_by == worker)
+                .values(status=status, **values)
+                .execution_options(synchronize_session=False)
+            )
+
+    def for_week(self, team_id: str, week: str) -> Sequence[DigestDelivery]:
+        with self.db.unit_of_work() as session:
+            return session.scalars(
+                select(DigestDelivery)
+                .where(DigestDelivery.team_id == team_id, DigestDelivery.week == week)
+                .order_by(DigestDelivery.kind, DigestDelivery.recipient)
+            ).all()
+
+    def unfinished(self, team_id: str) -> Sequence[DigestDelivery]:
+        with self.db.unit_of_work() as session:
+            return session.scalars(
+                select(DigestDelivery)
+                .where(
+                    DigestDelivery.team_id == team_id,
+                    DigestDelivery.status.in_([*RETRYABLE, DeliveryStatus.SENDING]),
+                )
+                .order_by(DigestDelivery.week, DigestDelivery.id)
+            ).all()
+
+    def save_snapshot(self, team_id: str, week: str, numbers: dict[str, Any], now: datetime) -> None:
+        try:
+            with self.db.unit_of_work() as session:
+                found = session.scalar(
+                    select(DigestSnapshot).where(DigestSnapshot.team_id == team_id, DigestSnapshot.week == week)
+                )
+                if found is None:
+                    session.add(DigestSnapshot(team_id=team_id, week=week, numbers=numbers, created_at=now))
+                else:
+                    found.numbers = numbers
+        except IntegrityError:
+            pass  # a racing worker saved the same week's numbers
+
+    def snapshot(self, team_id: str, week: str) -> dict[str, Any] | None:
+        with self.db.unit_of_work() as session:
+            return session.scalar(
+                select(DigestSnapshot.numbers).where(DigestSnapshot.team_id == team_id, DigestSnapshot.week == week)
+            )
+
+    def latest_snapshot(self, team_id: str) -> DigestSnapshot | None:
+        with self.db.unit_of_work() as session:
+            return session.scalar(
+                select(DigestSnapshot)
+                .where(DigestSnapshot.team_id == team_id)
+                .order_by(DigestSnapshot.week.desc())
+                .limit(1)
+            )
+
+
+def _row(team_id: str, week: str, kind: DeliveryKind, recipient: str) -> Any:
+    return select(DigestDelivery).where(
+        DigestDelivery.team_id == team_id,
+        DigestDelivery.week == week,
+        DigestDelivery.kind == kind,
+        DigestDelivery.recipient == recipient,
+    )
