@@ -9,7 +9,6 @@ from typing import Any
 from slack_bolt import App, BoltResponse
 
 from bot.app.bootstrap import Deps
-from bot.app.slack_client import make_web_client
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +21,7 @@ SORRY = (
 def create_app(deps: Deps, *, verify_token: bool = True, listener_executor: Executor | None = None) -> App:
     settings = deps.settings
     app = App(
-        client=make_web_client(settings),
+        client=deps.slack.client,
         signing_secret=settings.slack_signing_secret.get_secret_value(),
         token_verification_enabled=verify_token,
         # Listeners run in Bolt's thread pool; Slack gets its ack as soon as ack() is called.

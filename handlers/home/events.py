@@ -18,7 +18,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.app.bootstrap import Deps
 from bot.core.errors import DomainError
-from bot.home.service import HomeService, HomeSettings
+from bot.home.service import HomeService
 from handlers.home.blocks import Pages, home_view
 from handlers.slack.directory import SlackDirectory
 
@@ -26,16 +26,7 @@ log = logging.getLogger(__name__)
 
 
 def home_service(deps: Deps) -> HomeService:
-    settings = deps.settings
-    return HomeService(
-        deps.db,
-        deps.calendar,
-        deps.forms,
-        settings.tz,
-        HomeSettings(
-            calendar_name=deps.calendar.name, digest_day=settings.digest_day, digest_time=settings.digest_time
-        ),
-    )
+    return deps.home
 
 
 def publish_home(deps: Deps, client: WebClient, team_id: str, user_id: str, pages: Pages | None = None) -> bool:
