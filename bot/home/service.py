@@ -216,8 +216,11 @@ class HomeService:
         forms: FormLibrary,
         school_tz: ZoneInfo,
         settings: HomeSettings,
+        *,
+        digests: DigestBuilder,
     ) -> None:
         self.db = db
+        self.digests = digests
         self.calendar = calendar
         self.forms = forms
         self.school_tz = school_tz
@@ -232,7 +235,7 @@ class HomeService:
         standings = caller.standings
         school: SchoolWeek | None = None
         if Standing.LEAD in standings or Standing.SLT in standings:
-            school = DigestBuilder(self.db, self.calendar).build(caller.team_id, Week.containing(today))
+            school = self.digests.build(caller.team_id, Week.containing(today))
         with self.db.unit_of_work() as session:
             mentee = self._mentee(session, caller, today) if Standing.MENTEE in standings else None
             mentor = self._mentor(session, caller, today) if Standing.MENTOR in standings else None
