@@ -5,14 +5,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Select, String, and_, case, func, select, type_coerce
 from sqlalchemy.orm import Session, aliased
 
+from bot.core.cadence import MeetingCadenceRule
 from bot.core.school_calendar import DateRange, SchoolCalendar
-from bot.reminders.service import SCHOOL_DAYS as REMINDER_SCHOOL_DAYS
 from storage.db import Database
 from storage.meetings import Meeting
 from storage.observations import Observation, ObservationEntry, Rating, ranked_observations
@@ -20,9 +19,6 @@ from storage.roster import MeetingCadence, MenteeKind, Mentorship, Role, RoleGra
 from storage.targets import Target, TargetStatus
 
 WEEK_PATTERN = re.compile(r"^(\d{4})-W(\d{2})$")
-# How long a mentorship may go without a logged meeting before it is off its cadence.
-# School days a mentorship may go without a logged meeting, as the reminders count them: holidays don't count.
-CADENCE_SCHOOL_DAYS = {**REMINDER_SCHOOL_DAYS, MeetingCadence.TWICE_A_TERM: 30}
 OBSERVATIONS_PER_HALF_TERM = 2
 STREAM_BATCH = 5000  # rows fetched at a time from the largest queries: memory stays flat as cohorts grow
 
@@ -183,27 +179,27 @@ class DigestBuilder:
         self.db = db
         self.calendar = calendar
 
-    def build(self, team_id: str, week: Week) -> SchoolWeek:
+    def build(self, team_id: str, week: Week, *, as_of: date | None = None) -> SchoolWeek:
+        """The week's digest. Meetings are counted overdue as of the week's Sunday, or `as_of` (Home: today)."""
         with self.db.unit_of_work() as session:
-            return self._build(session, team_id, week)
+            return self._build(session, team_id, week, as_of)
 
-    def _build(self, session: Session, team_id: str, week: Week) -> SchoolWeek:
+    def _build(self, session: Session, team_id: str, week: Week, as_of: date | None) -> SchoolWeek:
         half = self.calendar.teaching_half_for(week.sunday)
         mentees = self._mentees(session, team_id, week)
         self._add_meetings(session, team_id, week, mentees)
         self._add_observations(session, team_id, week, half, mentees)
         distribution = self._add_latest_ratings(session, team_id, week, mentees)
         self._add_targets(session, team_id, week, mentees)
-        due_after = lru_cache(maxsize=None)(self.calendar.add_school_days)  # many mentees share a last meeting day
+        rule = MeetingCadenceRule(self.calendar)
         for mentee in mentees.values():
-            anchor = mentee.last_meeting or mentee.started_on
-            school_days = CADENCE_SCHOOL_DAYS[mentee.cadence]
-            # A next-meeting date set at the last meeting is the due date, as the reminders take it.
-            due = mentee.planned_meeting or due_after(anchor, school_days)
-            if due is None:  # beyond the calendar's last term: count weeks instead
-                mentee.on_cadence = (week.sunday - anchor).days < 7 * school_days // 5
-            else:
-                mentee.on_cadence = due >= week.sunday
+            due = rule.next_due(
+                mentee.cadence,
+                started_on=mentee.started_on,
+                last_held_on=mentee.last_meeting,
+                agreed_on=mentee.planned_meeting,
+            )
+            mentee.on_cadence = due is None or not due.overdue(as_of or week.sunday)
         roles = session.execute(
             select(RoleGrant.user_id, RoleGrant.role)
             .where(RoleGrant.team_id == team_id, RoleGrant.role.in_([Role.LEAD, Role.SLT]))

@@ -15,20 +15,20 @@ from __future__ import annotations
 import calendar as month_calendar
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, case, exists, func, select
 from sqlalchemy.orm import Session, aliased
 
+from bot.core.cadence import MeetingCadenceRule
 from bot.core.directory import Directory
 from bot.core.permissions import Action, Standing, is_allowed
 from bot.core.school_calendar import DateRange, SchoolCalendar
 from bot.digests.service import DigestBuilder, MenteeWeek, SchoolWeek, Week
 from bot.observations.forms import FormLibrary
 from bot.privacy.service import PSEUDONYM_PREFIX
-from bot.reminders.service import SCHOOL_DAYS, halves
 from bot.roster.people import ensure_person
 from bot.roster.service import Caller
 from bot.targets.service import mentorship_for
@@ -232,7 +232,7 @@ class HomeService:
         standings = caller.standings
         school: SchoolWeek | None = None
         if Standing.LEAD in standings or Standing.SLT in standings:
-            school = DigestBuilder(self.db, self.calendar).build(caller.team_id, Week.containing(today))
+            school = DigestBuilder(self.db, self.calendar).build(caller.team_id, Week.containing(today), as_of=today)
         with self.db.unit_of_work() as session:
             mentee = self._mentee(session, caller, today) if Standing.MENTEE in standings else None
             mentor = self._mentor(session, caller, today) if Standing.MENTOR in standings else None
@@ -372,13 +372,15 @@ class HomeService:
                 .group_by(Target.mentee_id)
             )
         }
-        school_days: dict[tuple[date, int], date | None] = {}
+        rule = MeetingCadenceRule(self.calendar)
         statuses = []
         for mentee_id, mentorship in own.items():
             standings = caller.towards(mentee_id, mentors.get(mentee_id, []))
             readable = is_allowed(Action.READ_OBSERVATION, standings)
             held_on, planned = last.get(mentee_id, (None, None))
-            due = self._meeting_due(mentorship, held_on, planned, today, school_days)
+            due = rule.next_due(
+                mentorship.meeting_cadence, started_on=mentorship.start_date, last_held_on=held_on, agreed_on=planned
+            )
             count, concern = observed.get(mentee_id, (0, False))
             open_, overdue = targets.get(mentee_id, (0, 0))
             statuses.append(
@@ -387,8 +389,8 @@ class HomeService:
                     kind=mentorship.mentee_kind,
                     cadence=mentorship.meeting_cadence,
                     last_meeting=held_on,
-                    meeting_due=due,
-                    meeting_overdue=due is not None and due < today,
+                    meeting_due=due.due_on if due is not None else None,
+                    meeting_overdue=due is not None and due.overdue(today),
                     observations_this_half=count,
                     observations_needed=mentorship.observations_per_half_term,
                     targets_open=open_,
@@ -402,31 +404,6 @@ class HomeService:
             )
         statuses.sort(key=lambda s: (-s.need, s.mentee_id))
         return MentorSection(statuses, half)
-
-    def _meeting_due(
-        self,
-        mentorship: Mentorship,
-        held_on: date | None,
-        planned: date | None,
-        today: date,
-        cache: dict[tuple[date, int], date | None],
-    ) -> date | None:
-        """When the next meeting is due, counted as the reminders count it (school days, or halves of terms)."""
-        cadence = mentorship.meeting_cadence
-        if cadence in SCHOOL_DAYS:
-            if held_on is not None and planned is not None and planned > held_on:
-                return planned
-            key = (held_on or mentorship.start_date, SCHOOL_DAYS[cadence])
-            if key not in cache:  # many mentees share a last-meeting date: count the school days once
-                cache[key] = self.calendar.add_school_days(*key)
-            return cache[key]
-        # Twice a term: a meeting in each half of each term, due by the half's last school day.
-        upcoming = [half for _, half in halves(self.calendar) if half.end >= today]
-        if upcoming and held_on is not None and held_on >= upcoming[0].start:
-            upcoming = upcoming[1:]  # met in this half already: the next half's is the one due
-        if not upcoming:
-            return None
-        return self.calendar.last_school_day_before(upcoming[0].end + timedelta(days=1)) or upcoming[0].end
 
     # --- SLT -------------------------------------------------------------------------------------------------------
     def _slt(self, caller: Caller, school: SchoolWeek) -> SltSection:

@@ -532,6 +532,11 @@ def reminder_message(reminder: DueReminder) -> tuple[str, list[Block]]:
     last = f"the last was on {describe(reminder.last_meeting_on)}" if reminder.last_meeting_on else "none logged yet"
     if reminder.planned:
         line = f"You planned to meet {mentee} on {describe(reminder.due_on)}, but no meeting has been logged ({last})."
+    elif reminder.cadence is MeetingCadence.TWICE_A_TERM and not reminder.early:
+        line = (
+            f"No meeting with {mentee} was logged in the half of term that ended on "
+            f"{describe(reminder.due_on)} ({last})."
+        )
     elif reminder.cadence is MeetingCadence.TWICE_A_TERM:
         line = (
             f"You haven't logged a meeting with {mentee} in this half of term, which ends on "
