@@ -17,9 +17,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
-
 from bot.core.directory import Directory
 from bot.core.due_dates import DueDateError, DuePhrase, describe, parse_due
 from bot.core.errors import FieldErrors, InvalidInput, NotFound
@@ -40,7 +37,7 @@ from bot.targets.service import (
     read_due,
     suggested_standards,
 )
-from storage.db import Database
+from storage.db import Conflict, Database, UnitOfWork
 from storage.meetings import Meeting, MeetingRepository, MeetingRevision, MeetingTargetReview, ReviewOutcome
 from storage.roster import AuditRepository, MeetingCadence, Mentorship, MentorshipRepository, PeopleRepository, Person
 from storage.targets import Target, TargetRepository, TargetStatus
@@ -284,7 +281,7 @@ class MeetingService:
                     record_id=meeting.id,
                 )
                 return self._logged(session, meeting, created=True, new_targets=new_targets, flagged=flagged)
-        except IntegrityError:
+        except Conflict:
             # Two deliveries of one submission raced: the other one stored it.
             with self.db.unit_of_work() as session:
                 existing = MeetingRepository(session).by_submission(caller.team_id, submission_key)
@@ -337,7 +334,7 @@ class MeetingService:
 
     def _review(
         self,
-        session: Session,
+        session: UnitOfWork,
         caller: Caller,
         meeting: Meeting,
         reviews: dict[int, ReviewOutcome | None],
@@ -365,7 +362,7 @@ class MeetingService:
 
     def _logged(
         self,
-        session: Session,
+        session: UnitOfWork,
         meeting: Meeting,
         *,
         created: bool,
@@ -542,24 +539,24 @@ class MeetingService:
             return CadenceSet(mentee.user_id, list(chosen), changed)
 
     # --- helpers ---------------------------------------------------------------------------------------------
-    def _today(self, session: Session, caller: Caller, now: datetime) -> date:
+    def _today(self, session: UnitOfWork, caller: Caller, now: datetime) -> date:
         me = PeopleRepository(session).get(caller.team_id, caller.user_id)
         return now.astimezone(person_tz(me, self.school_tz)).date()
 
-    def _meeting(self, session: Session, team_id: str, meeting_id: int) -> Meeting:
+    def _meeting(self, session: UnitOfWork, team_id: str, meeting_id: int) -> Meeting:
         meeting = MeetingRepository(session).get(team_id, meeting_id)
         if meeting is None:
             raise NotFound("I can't find that meeting: it may have been removed.")
         return meeting
 
-    def _standings(self, session: Session, caller: Caller, meeting: Meeting) -> set[Standing]:
+    def _standings(self, session: UnitOfWork, caller: Caller, meeting: Meeting) -> set[Standing]:
         mentor_ids = MentorshipRepository(session).mentors_of(caller.team_id, meeting.mentee_id)
         standings = caller.towards(meeting.mentee_id, mentor_ids)
         if meeting.author_id == caller.user_id:
             standings.add(Standing.AUTHOR)
         return standings
 
-    def _editable(self, session: Session, caller: Caller, meeting_id: int, now: datetime) -> Meeting:
+    def _editable(self, session: UnitOfWork, caller: Caller, meeting_id: int, now: datetime) -> Meeting:
         meeting = self._meeting(session, caller.team_id, meeting_id)
         require(Action.EDIT_MEETING, self._standings(session, caller, meeting))
         if now - meeting.created_at > EDIT_WINDOW:

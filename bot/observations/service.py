@@ -6,16 +6,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
-
 from bot.core.directory import Directory
 from bot.core.errors import FieldErrors, InvalidInput, NotAllowed, NotFound
 from bot.core.permissions import Action, Standing, is_allowed, require
 from bot.observations.forms import FieldKind, FieldRole, FormLibrary, ObservationForm
 from bot.roster.people import ensure_person
 from bot.roster.service import Caller
-from storage.db import Database
+from storage.db import Conflict, Database, UnitOfWork
 from storage.observations import Observation, ObservationEntry, ObservationRepository, ObservationRevision, Rating
 from storage.roster import (
     AuditRepository,
@@ -131,7 +128,7 @@ class ObservationService:
             mentorship = self._mentorship_for(session, caller, teacher)
             return Prepared(teacher, mentorship, self.forms.default_for(mentorship.mentee_kind), self.today(now))
 
-    def _mentorship_for(self, session: Session, caller: Caller, teacher: Person) -> Mentorship:
+    def _mentorship_for(self, session: UnitOfWork, caller: Caller, teacher: Person) -> Mentorship:
         mentorships = MentorshipRepository(session)
         mentor_ids = mentorships.mentors_of(caller.team_id, teacher.user_id)
         if teacher.user_id == caller.user_id:
@@ -196,7 +193,7 @@ class ObservationService:
                     record_id=observation.id,
                 )
                 return self._recorded(session, caller, observation, form, created=True)
-        except IntegrityError:
+        except Conflict:
             # Two deliveries of one submission raced: the other one stored it.
             with self.db.unit_of_work() as session:
                 existing = ObservationRepository(session).by_submission(caller.team_id, submission_key)
@@ -205,7 +202,7 @@ class ObservationService:
                 return self._recorded(session, caller, existing, form, created=False)
 
     def _recorded(
-        self, session: Session, caller: Caller, observation: Observation, form: ObservationForm, *, created: bool
+        self, session: UnitOfWork, caller: Caller, observation: Observation, form: ObservationForm, *, created: bool
     ) -> Recorded:
         people = PeopleRepository(session)
         teacher = people.get(caller.team_id, observation.teacher_id)
@@ -275,7 +272,7 @@ class ObservationService:
             self._require_editable(session, caller, observation, now)
             return observation, self._form(observation.form_key)
 
-    def _require_editable(self, session: Session, caller: Caller, observation: Observation, now: datetime) -> None:
+    def _require_editable(self, session: UnitOfWork, caller: Caller, observation: Observation, now: datetime) -> None:
         require(Action.EDIT_OBSERVATION, self._standings(session, caller, observation))
         if now - observation.created_at > EDIT_WINDOW:
             raise NotAllowed(
@@ -413,11 +410,11 @@ class ObservationService:
             )
             return [Readable(o, self._form_of(o), people, False, False) for o in visible]
 
-    def _standings(self, session: Session, caller: Caller, observation: Observation) -> set[Standing]:
+    def _standings(self, session: UnitOfWork, caller: Caller, observation: Observation) -> set[Standing]:
         mentor_ids = MentorshipRepository(session).mentors_of(caller.team_id, observation.teacher_id)
         return caller.towards(observation.teacher_id, mentor_ids) | _record_standing(caller, observation)
 
-    def _get(self, session: Session, caller: Caller, observation_id: int) -> Observation:
+    def _get(self, session: UnitOfWork, caller: Caller, observation_id: int) -> Observation:
         observation = ObservationRepository(session).get(caller.team_id, observation_id)
         if observation is None:
             raise NotFound("I can't find that observation. It may have been removed.")

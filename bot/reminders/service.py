@@ -19,11 +19,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.exc import IntegrityError
-
 from bot.core.cadence import MeetingCadenceRule
 from bot.core.school_calendar import SchoolCalendar
-from storage.db import Database
+from storage.db import Conflict, Database
 from storage.meetings import Meeting, MeetingRepository
 from storage.reminders import ReminderRepository, ReminderSent
 from storage.roster import MeetingCadence, Mentorship
@@ -145,7 +143,7 @@ class ReminderService:
                     )
                 )
                 return claimed.id
-        except IntegrityError:
+        except Conflict:
             return None
 
     def mark_sent(self, team_id: str, claim_id: int, channel: str | None, ts: str | None, now: datetime) -> None:

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy.orm import Session
-
 from bot.core.directory import Directory, DirectoryUser
 from bot.core.errors import NotFound
+from storage.db import UnitOfWork
 from storage.roster import PeopleRepository, Person, WorkspaceRepository
 
 # Names and time zones change rarely; refresh a stored person after this long.
 STALE_AFTER = timedelta(hours=24)
 
 
-def remember(session: Session, team_id: str, found: DirectoryUser, now: datetime) -> Person:
+def remember(session: UnitOfWork, team_id: str, found: DirectoryUser, now: datetime) -> Person:
     person = PeopleRepository(session).get_or_create(team_id, found.user_id, found.name, now)
     person.name = found.name
     person.real_name = found.real_name
@@ -27,7 +26,7 @@ def remember(session: Session, team_id: str, found: DirectoryUser, now: datetime
     return person
 
 
-def ensure_person(session: Session, directory: Directory, team_id: str, user_id: str, now: datetime) -> Person:
+def ensure_person(session: UnitOfWork, directory: Directory, team_id: str, user_id: str, now: datetime) -> Person:
     """The stored person, refreshed from Slack when missing or stale."""
     WorkspaceRepository(session).ensure(team_id, now)
     person = PeopleRepository(session).get(team_id, user_id)

@@ -18,9 +18,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
-
 from bot.core.directory import Directory
 from bot.core.due_dates import DueDateError, DuePhrase, describe, split_target
 from bot.core.errors import InvalidInput, NotAllowed, NotFound
@@ -29,7 +26,7 @@ from bot.core.school_calendar import SchoolCalendar
 from bot.core.standards import suggest_standards
 from bot.roster.people import ensure_person
 from bot.roster.service import Caller
-from storage.db import Database
+from storage.db import Conflict, Database, UnitOfWork
 from storage.roster import AuditRepository, MeetingCadence, Mentorship, MentorshipRepository, PeopleRepository, Person
 from storage.targets import Target, TargetDraft, TargetRepository, TargetStatus
 
@@ -156,7 +153,7 @@ def week_start(now: datetime, tz: ZoneInfo) -> datetime:
     return datetime.combine(monday, time(0, 0), tzinfo=tz)
 
 
-def mentorship_for(session: Session, caller: Caller, mentee: Person, action: Action, what: str) -> Mentorship:
+def mentorship_for(session: UnitOfWork, caller: Caller, mentee: Person, action: Action, what: str) -> Mentorship:
     """The live mentorship `action` is done under, once the caller is allowed to do it for this mentee.
 
     `what` completes "You can't … yourself" ("log a meeting with").
@@ -351,7 +348,7 @@ class TargetService:
                 draft.target_id = target.id
                 _audit(session, caller.team_id, caller.user_id, "target.create", now, target)
                 return self._confirmed(session, target, created=True)
-        except IntegrityError:
+        except Conflict:
             # Two clicks raced: the other one saved it.
             with self.db.unit_of_work() as session:
                 existing = TargetRepository(session).by_submission(caller.team_id, key)
@@ -441,11 +438,11 @@ class TargetService:
             return TargetRepository(session).flagged(team_id)
 
     # --- helpers -----------------------------------------------------------------------------------
-    def new_this_week(self, session: Session, team_id: str, mentee_id: str, now: datetime) -> int:
+    def new_this_week(self, session: UnitOfWork, team_id: str, mentee_id: str, now: datetime) -> int:
         return TargetRepository(session).set_since(team_id, mentee_id, week_start(now, self.school_tz))
 
     def _own_draft(
-        self, session: Session, team_id: str, user_id: str, key: str, now: datetime
+        self, session: UnitOfWork, team_id: str, user_id: str, key: str, now: datetime
     ) -> tuple[TargetDraft, Person, date]:
         draft = TargetRepository(session).draft(team_id, key)
         if draft is None:
@@ -460,7 +457,7 @@ class TargetService:
 
     def _draft_view(
         self,
-        session: Session,
+        session: UnitOfWork,
         draft: TargetDraft,
         mentee: Person,
         today: date,
@@ -474,24 +471,24 @@ class TargetService:
         )
         return DraftView(draft=draft, checks=checks, mentee=mentee, today=today, saved=saved, problem=problem)
 
-    def _target(self, session: Session, team_id: str, target_id: int) -> Target:
+    def _target(self, session: UnitOfWork, team_id: str, target_id: int) -> Target:
         target = TargetRepository(session).get(team_id, target_id)
         if target is None:
             raise NotFound("I can't find that target: it may have been removed.")
         return target
 
-    def _standings(self, session: Session, caller: Caller, target: Target) -> set[Standing]:
+    def _standings(self, session: UnitOfWork, caller: Caller, target: Target) -> set[Standing]:
         mentor_ids = MentorshipRepository(session).mentors_of(caller.team_id, target.mentee_id)
         standings = caller.towards(target.mentee_id, mentor_ids)
         if target.set_by == caller.user_id and caller.user_id != target.mentee_id:
             standings.add(Standing.AUTHOR)
         return standings
 
-    def _confirmed(self, session: Session, target: Target, *, created: bool) -> Confirmed:
+    def _confirmed(self, session: UnitOfWork, target: Target, *, created: bool) -> Confirmed:
         mentor_ids = MentorshipRepository(session).mentors_of(target.team_id, target.mentee_id)
         return Confirmed(target=target, created=created, mentor_ids=mentor_ids)
 
-    def _change(self, session: Session, target: Target, changed: bool, now: datetime) -> TargetChange:
+    def _change(self, session: UnitOfWork, target: Target, changed: bool, now: datetime) -> TargetChange:
         mentor_ids = MentorshipRepository(session).mentors_of(target.team_id, target.mentee_id)
         today = now.astimezone(self.school_tz).date()
         return TargetChange(target=target, changed=changed, mentor_ids=mentor_ids, today=today)
@@ -504,7 +501,7 @@ def close_target(target: Target, status: TargetStatus, by: str, now: datetime) -
     target.updated_at = now
 
 
-def _audit(session: Session, team_id: str, actor: str, action: str, now: datetime, target: Target) -> None:
+def _audit(session: UnitOfWork, team_id: str, actor: str, action: str, now: datetime, target: Target) -> None:
     AuditRepository(session).record(
         team_id, actor, action, now, subject_id=target.mentee_id, record_type="target", record_id=target.id
     )
