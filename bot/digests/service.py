@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from bot.core.attention import Signs
 from bot.core.cadence import MeetingCadenceRule
 from bot.core.school_calendar import DateRange, SchoolCalendar
 from storage.db import Database
@@ -87,31 +88,31 @@ class MenteeWeek:
         return self.latest_on_track is False
 
     @property
+    def signs(self) -> Signs:
+        return Signs(
+            not_on_track=self.not_on_track,
+            concern=self.concern_this_half,
+            targets_rolled_over=self.targets_rolled_over,
+            targets_overdue=self.targets_overdue,
+            meeting_overdue=not self.on_cadence,
+            declined=self.declined,
+            observations_short=OBSERVATIONS_PER_HALF_TERM - self.observations_this_half,
+            reflections_owed=self.reflections_owed,
+        )
+
+    @property
     def flags(self) -> list[str]:
-        flags = []
-        if self.not_on_track:
-            flags.append("not on track")
-        if self.concern_this_half:
-            flags.append("concern")
-        if rolled := self.targets_rolled_over:
-            flags.append(f"{rolled} target{'s' if rolled > 1 else ''} rolled over twice")
-        return flags
+        return self.signs.flags
 
     @property
     def need(self) -> int:
-        """Higher means the lead mentor should look sooner; flags always come first."""
-        score = 1000 * self.not_on_track + 500 * self.concern_this_half + 200 * bool(self.targets_rolled_over)
-        score += 40 * self.targets_overdue + 30 * (not self.on_cadence) + 20 * self.declined
-        score += 10 * max(0, OBSERVATIONS_PER_HALF_TERM - self.observations_this_half) + 5 * self.reflections_owed
-        return score
+        """Higher means the lead mentor should look sooner (bot/core/attention.py)."""
+        return self.signs.need
 
     @property
     def needs_attention(self) -> bool:
-        """A flag, an overdue target, a missed meeting or a slipping rating: worth the lead mentor's look.
-
-        Fewer than two observations alone is not: early in a half term nobody has had two yet.
-        """
-        return bool(self.flags or self.targets_overdue or not self.on_cadence or self.declined)
+        """A flag, an overdue target, a missed meeting or a slipping rating (bot/core/attention.py)."""
+        return self.signs.needs_attention
 
 
 @dataclass

@@ -19,6 +19,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.core.attention import Signs
 from bot.core.cadence import MeetingCadenceRule
 from bot.core.directory import Directory
 from bot.core.permissions import Action, Standing, is_allowed
@@ -107,6 +108,8 @@ class MenteeStatus:
     observations_needed: int
     targets_open: int
     targets_overdue: int
+    targets_rolled_over: int
+    reflections_owed: int
     not_on_track: bool | None  # None when the viewer may not read observations
     concern: bool | None
     can_log_meeting: bool
@@ -114,25 +117,30 @@ class MenteeStatus:
     can_set_target: bool
 
     @property
+    def signs(self) -> Signs:
+        """The digest's terms (bot/core/attention.py); rating directions aren't read for the mentor's Home."""
+        return Signs(
+            not_on_track=bool(self.not_on_track),
+            concern=bool(self.concern),
+            targets_rolled_over=self.targets_rolled_over,
+            targets_overdue=self.targets_overdue,
+            meeting_overdue=self.meeting_overdue,
+            observations_short=self.observations_needed - self.observations_this_half,
+            reflections_owed=self.reflections_owed,
+        )
+
+    @property
     def flags(self) -> list[str]:
-        flags = []
-        if self.not_on_track:
-            flags.append("not on track")
-        if self.concern:
-            flags.append("concern")
-        return flags
+        return self.signs.flags
 
     @property
     def needs_attention(self) -> bool:
-        """A flag, an overdue target or a missed meeting (as in the digest, two observations short alone is not)."""
-        return bool(self.flags or self.targets_overdue or self.meeting_overdue)
+        return self.signs.needs_attention
 
     @property
     def need(self) -> int:
-        """Higher means look sooner: the same weights as the weekly digest."""
-        score = 1000 * bool(self.not_on_track) + 500 * bool(self.concern)
-        score += 40 * self.targets_overdue + 30 * self.meeting_overdue
-        return score + 10 * max(0, self.observations_needed - self.observations_this_half)
+        """Higher means look sooner: the same rule as the weekly digest."""
+        return self.signs.need
 
 
 @dataclass(frozen=True)
@@ -317,8 +325,8 @@ class HomeService:
             due = rule.next_due(
                 mentorship.meeting_cadence, started_on=mentorship.start_date, last_held_on=held_on, agreed_on=planned
             )
-            count, concern = observed.get(mentee_id, (0, False))
-            open_, overdue = targets.get(mentee_id, (0, 0))
+            count, concern, owed = observed.get(mentee_id, (0, False, 0))
+            open_, overdue, rolled = targets.get(mentee_id, (0, 0, 0))
             statuses.append(
                 MenteeStatus(
                     mentee_id=mentee_id,
@@ -331,6 +339,8 @@ class HomeService:
                     observations_needed=mentorship.observations_per_half_term,
                     targets_open=open_,
                     targets_overdue=overdue,
+                    targets_rolled_over=rolled,
+                    reflections_owed=owed,
                     not_on_track=(on_track.get(mentee_id) is False) if readable else None,
                     concern=concern if readable else None,
                     can_log_meeting=is_allowed(Action.LOG_MEETING, standings),

@@ -72,19 +72,27 @@ class HomeQueries:
         )
         return {mentee_id: (held_on, planned) for mentee_id, held_on, planned in rows}
 
-    def observations_in(self, mentor_id: str, start: date, end: date) -> dict[str, tuple[int, bool]]:
-        """Observations of the mentor's mentees between `start` and `end`, and whether any raised a concern."""
+    def observations_in(self, mentor_id: str, start: date, end: date) -> dict[str, tuple[int, bool, int]]:
+        """Per mentee of the mentor: observations between `start` and `end`, whether any of those raised a
+        concern, and reflections owed on any observation up to `end`."""
         in_half = and_(Observation.observed_on >= start, Observation.observed_on <= end)
         rows = self.session.execute(
             select(
                 Observation.teacher_id,
-                func.count(),
-                func.sum(case((Observation.has_concern.is_(True), 1), else_=0)),
+                func.sum(case((in_half, 1), else_=0)),
+                func.sum(case((and_(in_half, Observation.has_concern.is_(True)), 1), else_=0)),
+                func.sum(case((Observation.reflected_at.is_(None), 1), else_=0)),
             )
-            .where(Observation.team_id == self.team_id, Observation.teacher_id.in_(self._mine(mentor_id)), in_half)
+            .where(
+                Observation.team_id == self.team_id,
+                Observation.teacher_id.in_(self._mine(mentor_id)),
+                Observation.observed_on <= end,
+            )
             .group_by(Observation.teacher_id)
         )
-        return {teacher_id: (int(count or 0), bool(concerns)) for teacher_id, count, concerns in rows}
+        return {
+            teacher_id: (int(count or 0), bool(concerns), int(owed or 0)) for teacher_id, count, concerns, owed in rows
+        }
 
     def latest_on_track(self, mentor_id: str) -> dict[str, bool | None]:
         """ "On track?" from each of the mentor's mentees' latest observation."""
@@ -92,10 +100,15 @@ class HomeQueries:
         rows = self.session.execute(select(ranked.c.teacher_id, ranked.c.on_track).where(ranked.c.recency == 1))
         return {teacher_id: value for teacher_id, value in rows}
 
-    def open_targets(self, mentor_id: str, today: date) -> dict[str, tuple[int, int]]:
-        """Open targets of the mentor's mentees, and how many of them are overdue: mentee -> (open, overdue)."""
+    def open_targets(self, mentor_id: str, today: date) -> dict[str, tuple[int, int, int]]:
+        """Open targets of the mentor's mentees: mentee -> (open, overdue, carried over at two meetings or more)."""
         rows = self.session.execute(
-            select(Target.mentee_id, func.count(), func.sum(case((Target.due_on < today, 1), else_=0)))
+            select(
+                Target.mentee_id,
+                func.count(),
+                func.sum(case((Target.due_on < today, 1), else_=0)),
+                func.sum(case((Target.carried_count >= 2, 1), else_=0)),
+            )
             .where(
                 Target.team_id == self.team_id,
                 Target.mentee_id.in_(self._mine(mentor_id)),
@@ -103,7 +116,10 @@ class HomeQueries:
             )
             .group_by(Target.mentee_id)
         )
-        return {mentee_id: (int(open_ or 0), int(overdue or 0)) for mentee_id, open_, overdue in rows}
+        return {
+            mentee_id: (int(open_ or 0), int(overdue or 0), int(rolled or 0))
+            for mentee_id, open_, overdue, rolled in rows
+        }
 
     # --- admin: roster health, no observation or meeting content ---------------------------------------------------
     def without_mentor(self, today: date, pseudonym_prefix: str) -> list[tuple[str, str, datetime, date]]:
