@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from bot.core.directory import Directory
 from bot.core.errors import FieldErrors, InvalidInput, NotAllowed, NotFound
 from bot.core.permissions import Action, Standing, is_allowed, require
+from bot.core.vocabulary import RATING_LABEL
 from bot.observations.forms import FieldKind, FieldRole, FormLibrary, ObservationForm
 from bot.roster.people import ensure_person
 from bot.roster.service import Caller
@@ -29,12 +30,6 @@ EDIT_WINDOW = timedelta(days=7)
 TEXT_LIMIT = 3000
 SHORT_LIMIT = 150
 
-RATING_LABEL = {
-    Rating.NOT_APPLICABLE: "N/A in this observation",
-    Rating.NOT_DEMONSTRATED: "Not demonstrated",
-    Rating.PARTLY: "Partly demonstrated",
-    Rating.FULLY: "Fully demonstrated",
-}
 
 # Names of the lesson-detail fields every form shares; used as keys for field errors too.
 DATE, SUBJECT, CLASS_GROUP, PUPILS, DURATION, FOCUS = "date", "subject", "class_group", "pupils", "duration", "focus"

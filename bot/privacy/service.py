@@ -34,8 +34,10 @@ from sqlalchemy import MetaData, Table
 from sqlalchemy.orm import Session
 
 from bot.core.permissions import Action, require
+from bot.core.vocabulary import RATING_LABEL
 from storage import privacy as statements
 from storage.db import Database
+from storage.observations import Rating
 from storage.queries import export as queries
 from storage.roster import AuditEntry
 from storage.schema import Base
@@ -569,7 +571,6 @@ def write_export(data: PersonalData, out_dir: Path, *, forms: FormLibrary | None
 
 
 # --- the readable PDF -----------------------------------------------------------------------------------------------
-RATING_WORDS = {"na": "N/A in this observation", "not": "Not demonstrated", "partly": "Partly", "fully": "Fully"}
 _FONT_CANDIDATES = (
     "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
     "/usr/share/fonts/dejavu/DejaVuSans.ttf",
@@ -815,6 +816,10 @@ def render_pdf(data: PersonalData, *, forms: FormLibrary | None = None, tz: Zone
     return pdf.build(f"Personal data: {shown_name}")
 
 
+def _rating_words(value: Any) -> str:
+    return RATING_LABEL[Rating(value)] if value else ""
+
+
 def _record(record_type: str | None, record_id: int | None) -> str:
     if record_type and record_id is not None:
         return f"{record_type} {record_id}"
@@ -859,7 +864,7 @@ def _pdf_observations(pdf: _Pdf, data: PersonalData, forms: FormLibrary | None) 
         rows = [
             [
                 _entry_label(forms, o["form_key"], e["key"]),
-                RATING_WORDS.get(jsonable(e["rating"]) or "", ""),
+                _rating_words(e["rating"]),
                 e["text"] or "",
             ]
             for e in sorted(entries[o["id"]], key=lambda e: e["position"])

@@ -7,8 +7,8 @@ from datetime import date
 from typing import Any
 
 from bot.core.due_dates import describe
-from bot.meetings.service import (
-    CADENCE_LABEL,
+from bot.core.vocabulary import CADENCE_LABEL, KIND_LABEL, OUTCOME_LABEL
+from bot.meetings.forms import (
     DURATION,
     DURATION_RANGE,
     EDIT_WINDOW,
@@ -16,7 +16,6 @@ from bot.meetings.service import (
     NEW_TARGET_SLOTS,
     NEXT_MEETING,
     NOTES,
-    OUTCOME_LABEL,
     WELLBEING,
     WELLBEING_NOTE,
     WELLBEING_SCORE,
@@ -29,8 +28,7 @@ from bot.meetings.service import (
     new_target_field,
 )
 from bot.reminders.service import DueReminder
-from bot.roster.service import KIND_LABEL
-from bot.targets.service import ROLLOVER_FLAG_AT, TEXT_LIMIT, standards_text
+from bot.targets.checks import ROLLOVER_FLAG_AT, TEXT_LIMIT, standards_text
 from handlers.slack.blocks import Block, button, context, divider, header, section, sections_for_lines, truncate
 from handlers.targets.blocks import (
     checks_text,
@@ -514,14 +512,6 @@ def cadence_text(result: CadenceSet) -> str:
         f"{prefix}{mentors} {cadence}, and is observed at least {observations} times a half term. "
         "I remind the mentor, once, when a meeting is missed."
     )
-
-
-CADENCE_WORDS = {
-    "weekly": MeetingCadence.WEEKLY,
-    "fortnightly": MeetingCadence.FORTNIGHTLY,
-    "twice-a-term": MeetingCadence.TWICE_A_TERM,
-    "termly": MeetingCadence.TWICE_A_TERM,
-}
 
 
 # --- the reminder ------------------------------------------------------------------------------------

@@ -9,7 +9,8 @@ from slack_sdk import WebClient
 
 from bot.app.bootstrap import Deps
 from bot.core.errors import DomainError, InvalidInput
-from handlers.meetings.blocks import CADENCE_WORDS, cadence_text, meeting_modal
+from bot.core.vocabulary import CADENCE_WORDS
+from handlers.meetings.blocks import cadence_text, meeting_modal
 from handlers.slack import parsing
 from handlers.slack.directory import SlackDirectory
 

@@ -11,7 +11,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.app.bootstrap import Deps
-from bot.meetings.service import HELD_ON, Corrected, Logged, SignedOff
+from bot.meetings.forms import HELD_ON, Corrected, Logged, SignedOff
 from handlers.home.events import refresh_homes
 from handlers.meetings.blocks import (
     COMMENT,

@@ -6,6 +6,7 @@ import json
 from datetime import date
 from typing import Any
 
+from bot.core.vocabulary import RATING_MARK
 from bot.observations.forms import FieldKind, FieldRole, FormField, FormLibrary, ObservationForm
 from bot.observations.service import (
     CLASS_GROUP,
@@ -48,12 +49,6 @@ VALUE = "value"
 FORM = "form"
 REFLECTION, REFLECTION_NEXT_STEPS = "reflection", "reflection_next_steps"
 
-RATING_MARK = {
-    Rating.NOT_APPLICABLE: ":heavy_minus_sign:",
-    Rating.NOT_DEMONSTRATED: ":red_circle:",
-    Rating.PARTLY: ":large_yellow_circle:",
-    Rating.FULLY: ":large_green_circle:",
-}
 LESSON_KEYS = {TEACHER, FORM, DATE, SUBJECT, CLASS_GROUP, PUPILS, DURATION, FOCUS, SECOND_OBSERVER}
 
 

@@ -13,7 +13,8 @@ from slack_sdk.errors import SlackApiError
 from bot.app.bootstrap import Deps
 from bot.core.due_dates import describe
 from bot.core.errors import DomainError
-from bot.targets.service import STATUS_LABEL, standards_text
+from bot.core.vocabulary import TARGET_STATUS_LABEL as STATUS_LABEL
+from bot.targets.checks import standards_text
 from handlers.home.events import refresh_homes
 from handlers.slack.directory import SlackDirectory
 from handlers.slack.replies import say, send_dm

@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 
 from bot.app.bootstrap import Deps
 from bot.core.errors import DomainError, InvalidInput
-from bot.targets.service import TEXT_LIMIT
+from bot.targets.checks import TEXT_LIMIT
 from handlers.slack import parsing
 from handlers.slack.directory import SlackDirectory
 from handlers.targets.blocks import draft_message, target_list_blocks
