@@ -26,8 +26,6 @@ from storage.roster import (
 )
 
 ROLE_STANDING = {Role.LEAD: Standing.LEAD, Role.SLT: Standing.SLT, Role.ADMIN: Standing.ADMIN}
-KIND_LABEL = {MenteeKind.TRAINEE: "trainee", MenteeKind.ECT: "ECT", MenteeKind.STAFF: "staff member"}
-ROLE_LABEL = {Role.LEAD: "lead mentor", Role.SLT: "SLT", Role.ADMIN: "admin"}
 
 
 def default_end_date(start: date) -> date:
