@@ -23,7 +23,7 @@ from bot.app.web import BackgroundServer
 from storage.db import Database
 from storage.schema import Base
 from tests.slack.driver import SlackDriver
-from tests.slack.emulator import SlackEmulator
+from tests.support.emulator import SlackEmulator
 
 LONDON = ZoneInfo("Europe/London")
 SIGNING_SECRET = "test-signing-secret-0123456789"

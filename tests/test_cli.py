@@ -17,7 +17,7 @@ from storage.db import Database
 from storage.roster import MenteeKind, Mentorship
 from tests.conftest import SIGNING_SECRET, BackendDatabase
 from tests.slack.driver import SlackDriver, wait_until
-from tests.slack.emulator import SlackEmulator
+from tests.support.emulator import SlackEmulator
 
 ROOT = Path(__file__).resolve().parent.parent
 SETTING_NAMES = (

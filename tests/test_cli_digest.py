@@ -9,7 +9,7 @@ import pytest
 import bot.__main__ as cli
 from tests.conftest import SIGNING_SECRET, BackendDatabase
 from tests.services.test_digests import LEO, SLT_CHANNEL, school  # noqa: F401 - the seeded school fixture
-from tests.slack.emulator import SlackEmulator
+from tests.support.emulator import SlackEmulator
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from storage.db import Database
 from storage.reminders import ReminderSent
 from storage.roster import MeetingCadence, MenteeKind, Mentorship, Workspace
 from tests.conftest import LONDON, SIGNING_SECRET, BackendDatabase, FakeClock
-from tests.slack.emulator import SlackEmulator
+from tests.support.emulator import SlackEmulator
 from tests.test_cli import run_bot
 
 AMY, BEN = "UAMY0001", "UBEN0001"

@@ -14,7 +14,7 @@ from storage.roster import AuditEntry, Mentorship
 from tests.conftest import FakeClock
 from tests.scenarios.support import block_text, mention, reply_to
 from tests.slack.driver import SlackDriver
-from tests.slack.emulator import SlackEmulator
+from tests.support.emulator import SlackEmulator
 
 ADMIN, AMY, BEN, CAT, LEO = "UADMIN01", "UAMY0001", "UBEN0001", "UCAT0001", "ULEO0001"
 

@@ -19,7 +19,7 @@ from storage.targets import Target, TargetDraft, TargetStatus
 from tests.conftest import LONDON, FakeClock
 from tests.scenarios.support import block_text, mention, reply_to
 from tests.slack.driver import SlackDriver, state_for, wait_until
-from tests.slack.emulator import SlackEmulator
+from tests.support.emulator import SlackEmulator
 
 TEAM = "T0001"
 ADMIN, AMY, BEN, DEV, LEO, SAM, CAT = (

@@ -20,7 +20,7 @@ from storage.targets import Target, TargetStatus
 from tests.conftest import LONDON, FakeClock
 from tests.scenarios.support import block_text, mention, reply_to
 from tests.slack.driver import SlackDriver, state_for, wait_until
-from tests.slack.emulator import SlackEmulator
+from tests.support.emulator import SlackEmulator
 
 ADMIN, AMY, BEN, LEO, CAT = "UADMIN01", "UAMY0001", "UBEN0001", "ULEO0001", "UCAT0001"
 MEETING = "/meeting"

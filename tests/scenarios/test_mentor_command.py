@@ -11,7 +11,7 @@ from storage.db import Database
 from storage.roster import AuditEntry, MenteeKind, Mentorship, Person, Role, RoleGrant, Workspace
 from tests.conftest import FakeClock
 from tests.slack.driver import SlackDriver, wait_until
-from tests.slack.emulator import SlackEmulator
+from tests.support.emulator import SlackEmulator
 
 ADMIN, AMY, BEN, CAT = "UADMIN01", "UAMY0001", "UBEN0001", "UCAT0001"
 

@@ -17,7 +17,7 @@ from tests.conftest import SIGNING_SECRET, FakeClock
 from tests.scenarios.support import mention, reply_to
 from tests.scenarios.test_observations import button, dms_to, full_answers, open_form, submit
 from tests.slack.driver import SlackDriver, wait_until
-from tests.slack.emulator import SlackEmulator
+from tests.support.emulator import SlackEmulator
 
 ADMIN, AMY, BEN, LEO = "UADMIN01", "UAMY0001", "UBEN0001", "ULEO0001"
 STRENGTHS = "Kept a calm, purposeful atmosphere; Jamie's question was handled beautifully."

@@ -15,7 +15,7 @@ from storage.roster import AuditEntry
 from tests.conftest import FakeClock
 from tests.scenarios.support import block_text, mention, reply_to
 from tests.slack.driver import SlackDriver, state_for, wait_until
-from tests.slack.emulator import SlackEmulator
+from tests.support.emulator import SlackEmulator
 
 ADMIN, AMY, BEN, LEO, SAM, CAT = "UADMIN01", "UAMY0001", "UBEN0001", "ULEO0001", "USAM0001", "UCAT0001"
 STANDARDS = [f"standard_{n}" for n in range(1, 9)] + ["part_two"]

@@ -13,7 +13,7 @@ from storage.targets import Target, TargetDraft, TargetStatus
 from tests.conftest import LONDON, FakeClock
 from tests.scenarios.support import block_text, mention, reply_to
 from tests.slack.driver import SlackDriver, wait_until
-from tests.slack.emulator import SlackEmulator
+from tests.support.emulator import SlackEmulator
 
 ADMIN, AMY, BEN, LEO, CAT, DEV = "UADMIN01", "UAMY0001", "UBEN0001", "ULEO0001", "UCAT0001", "UDEV0001"
 TARGET = "/target"

@@ -18,7 +18,7 @@ from tests.scenarios.test_meetings import submit as submit_meeting
 from tests.scenarios.test_observations import full_answers, open_form
 from tests.scenarios.test_observations import submit as submit_observation
 from tests.slack.driver import SlackDriver, wait_until
-from tests.slack.emulator import SlackEmulator
+from tests.support.emulator import SlackEmulator
 
 ADMIN, AMY, BEN, CAL, LEO, SAM = "UADMIN01", "UAMY0001", "UBEN0001", "UCAL0001", "ULEO0001", "USAM0001"
 SLT = "CSLT0001"

@@ -37,7 +37,7 @@ from storage.roster import MenteeKind, Role
 from storage.schema import Base
 from tests.scenarios.support import block_text
 from tests.slack.driver import SlackDriver, wait_until
-from tests.slack.emulator import SlackEmulator
+from tests.support.emulator import SlackEmulator
 
 
 @dataclass(frozen=True)

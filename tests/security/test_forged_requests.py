@@ -30,7 +30,7 @@ from storage.roster import Mentorship
 from storage.schema import Base
 from tests.conftest import SIGNING_SECRET
 from tests.slack.driver import SlackDriver, wait_until
-from tests.slack.emulator import SlackEmulator
+from tests.support.emulator import SlackEmulator
 
 SEED = 20261124
 ADMIN, AMY, BEN = "UADMIN01", "UAMY0001", "UBEN0001"

@@ -56,7 +56,7 @@ from tests.security.school import (
     seed_school,
 )
 from tests.slack.driver import SlackDriver, state_for, wait_until
-from tests.slack.emulator import SlackEmulator
+from tests.support.emulator import SlackEmulator
 
 M, MR, L, S, A = Standing.MENTEE, Standing.MENTOR, Standing.LEAD, Standing.SLT, Standing.ADMIN
 AU, OB, NONE = Standing.AUTHOR, Standing.OBSERVER, Standing.NONE

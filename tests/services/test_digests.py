@@ -26,7 +26,7 @@ from storage.roster import MeetingCadence, MenteeKind, Mentorship, Role, RoleGra
 from storage.targets import Target, TargetStatus
 from tests.conftest import LONDON
 from tests.scenarios.support import block_text
-from tests.slack.emulator import SlackEmulator
+from tests.support.emulator import SlackEmulator
 
 TEAM = "T0001"
 ADMIN, AMY, DEE, BEN, CAL, EVA, LEO, SAM = (

@@ -23,7 +23,7 @@ from storage.roster import MeetingCadence, MenteeKind, Mentorship, Person, Role,
 from storage.targets import Target, TargetStatus
 from tests.conftest import LONDON
 from tests.scenarios.support import block_text
-from tests.slack.emulator import validate_view
+from tests.support.emulator import validate_view
 
 TEAM = "T0001"
 LEAD, AMY, BEN, CAL, DEE = "ULEAD001", "UAMY0001", "UBEN0001", "UCAL0001", "UDEE0001"

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from slack_sdk.signature import SignatureVerifier
 
-from tests.slack.emulator import SlackEmulator
+from tests.support.emulator import SlackEmulator
 
 T = TypeVar("T")
 _counter = itertools.count(1)
