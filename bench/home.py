@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import event
 
-from bench.digest import TEAM, database, seed
+from bench.digest import database
 from bot.core.school_calendar import default_calendar_path, load_calendar
 from bot.home.service import HomeService, HomeSettings
 from bot.observations.forms import load_forms
@@ -35,6 +35,7 @@ from bot.roster.service import Caller
 from handlers.home.blocks import home_view
 from storage.db import Database
 from storage.roster import Role
+from tests.support.seeding import TEAM, seed_term
 
 NOW = datetime(2026, 12, 11, 12, 0, tzinfo=UTC)  # the Friday of the week bench/digest.py reports on
 LONDON = load_calendar(default_calendar_path()).tz
@@ -81,7 +82,7 @@ def main() -> None:
             for size in sizes:
                 db, cleanup = database(backend, Path(workdir))
                 try:
-                    seed(db, size)
+                    seed_term(db, size)
                     service = HomeService(db, calendar, load_forms(), LONDON, settings)
                     for label, viewer in VIEWERS.items():
                         measure(db, service, viewer)  # warm the caches and query plans, as a running bot has them

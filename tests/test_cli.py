@@ -15,33 +15,11 @@ from sqlalchemy import inspect, select
 import bot.__main__ as cli
 from storage.db import Database
 from storage.roster import MenteeKind, Mentorship
-from tests.conftest import SIGNING_SECRET, BackendDatabase
+from tests.conftest import BackendDatabase
 from tests.slack.driver import SlackDriver, wait_until
+from tests.support.cli import ROOT, SETTING_NAMES, run_bot
 from tests.support.emulator import SlackEmulator
-
-ROOT = Path(__file__).resolve().parent.parent
-SETTING_NAMES = (
-    "SLACK_BOT_TOKEN",
-    "SLACK_SIGNING_SECRET",
-    "SLACK_APP_TOKEN",
-    "DATABASE_URL",
-    "SLACK_API_URL",
-    "PORT",
-    "SCHOOL_TIMEZONE",
-)
-
-
-def run_bot(*args: str, env: dict[str, str], cwd: Path, timeout: float = 60) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if k not in SETTING_NAMES}
-    clean["PYTHONPATH"] = str(ROOT)
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        env={**clean, **env},
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
+from tests.support.people import SIGNING_SECRET
 
 
 def test_missing_settings_stop_start_up_with_one_clear_line(tmp_path: Path) -> None:

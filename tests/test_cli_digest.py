@@ -7,9 +7,15 @@ from pathlib import Path
 import pytest
 
 import bot.__main__ as cli
-from tests.conftest import SIGNING_SECRET, BackendDatabase
-from tests.services.test_digests import LEO, SLT_CHANNEL, school  # noqa: F401 - the seeded school fixture
+from tests.conftest import BackendDatabase
+from tests.support.digests import seed_digest_school
 from tests.support.emulator import SlackEmulator
+from tests.support.people import LEO, SIGNING_SECRET, SLT_CHANNEL
+
+
+@pytest.fixture
+def school(backend: BackendDatabase, emulator: SlackEmulator) -> None:
+    seed_digest_school(backend.db, emulator)
 
 
 @pytest.fixture

@@ -13,11 +13,11 @@ from bot.app.settings import load_settings
 from storage.db import Database
 from storage.reminders import ReminderSent
 from storage.roster import MeetingCadence, MenteeKind, Mentorship, Workspace
-from tests.conftest import LONDON, SIGNING_SECRET, BackendDatabase, FakeClock
+from tests.conftest import BackendDatabase
+from tests.support.cli import run_bot
+from tests.support.clock import FakeClock
 from tests.support.emulator import SlackEmulator
-from tests.test_cli import run_bot
-
-AMY, BEN = "UAMY0001", "UBEN0001"
+from tests.support.people import AMY, BEN, LONDON, SIGNING_SECRET
 
 
 @pytest.fixture

@@ -14,8 +14,9 @@ import bot.__main__ as cli
 from storage.db import Database
 from storage.observations import Observation
 from storage.roster import AuditEntry, Person
-from tests.conftest import SIGNING_SECRET, BackendDatabase
-from tests.services.test_privacy import BEN, REFLECTION, STRENGTHS, TEAM, rows_holding, seed_retention, seed_school
+from tests.conftest import BackendDatabase
+from tests.support.people import BEN, SIGNING_SECRET, TEAM
+from tests.support.privacy import REFLECTION, STRENGTHS, rows_holding, seed_retention, seed_school
 
 
 @pytest.fixture

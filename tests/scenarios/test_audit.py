@@ -11,22 +11,18 @@ from sqlalchemy import select
 from bot.privacy import service as privacy
 from storage.db import Database
 from storage.roster import AuditEntry, Mentorship
-from tests.conftest import FakeClock
-from tests.scenarios.support import block_text, mention, reply_to
 from tests.slack.driver import SlackDriver
+from tests.support.clock import FakeClock
 from tests.support.emulator import SlackEmulator
-
-ADMIN, AMY, BEN, CAT, LEO = "UADMIN01", "UAMY0001", "UBEN0001", "UCAT0001", "ULEO0001"
+from tests.support.people import ADMIN, AMY, BEN, CAT, LEO
+from tests.support.school import add_people
+from tests.support.slack import block_text, mention, reply_to
 
 
 @pytest.fixture(autouse=True)
 def school(slack: SlackDriver, emulator: SlackEmulator, clock: FakeClock) -> None:
     """The admin assigns Amy to mentor Ben, then makes Leo lead mentor an hour later."""
-    emulator.add_user(ADMIN, "head", real_name="Hana Head", is_admin=True)
-    emulator.add_user(AMY, "amy", real_name="Amy Mentor")
-    emulator.add_user(BEN, "ben", real_name="Ben Trainee")
-    emulator.add_user(CAT, "cat", real_name="Cat Colleague")
-    emulator.add_user(LEO, "leo", real_name="Leo Lead")
+    add_people(emulator, ADMIN, AMY, BEN, CAT, LEO)
     reply_to(slack, "/mentor", f"assign {mention(AMY)} {mention(BEN)} trainee", user=ADMIN)
     clock.now += timedelta(hours=1)
     reply_to(slack, "/mentor", f"role add {mention(LEO)} lead", user=ADMIN)

@@ -4,7 +4,7 @@ right modals, paging with More, and the Homes a change touches published again."
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -16,22 +16,13 @@ from storage.meetings import Meeting
 from storage.observations import Observation, ObservationEntry, Rating
 from storage.roster import MenteeKind, Mentorship
 from storage.targets import Target, TargetDraft, TargetStatus
-from tests.conftest import LONDON, FakeClock
-from tests.scenarios.support import block_text, mention, reply_to
 from tests.slack.driver import SlackDriver, state_for, wait_until
+from tests.support.clock import FakeClock
 from tests.support.emulator import SlackEmulator
+from tests.support.people import ADMIN, AMY, BEN, CAT, DEV, LEO, LONDON, SAM, SLT_CHANNEL, TEAM
+from tests.support.school import add_people, enrol
+from tests.support.slack import block_text, mention, reply_to
 
-TEAM = "T0001"
-ADMIN, AMY, BEN, DEV, LEO, SAM, CAT = (
-    "UADMIN01",
-    "UAMY0001",
-    "UBEN0001",
-    "UDEV0001",
-    "ULEO0001",
-    "USAM0001",
-    "UCAT0001",
-)
-SLT_CHANNEL = "CSLT0001"
 STANDARDS = [f"standard_{n}" for n in range(1, 9)] + ["part_two"]
 SEPT = datetime(2026, 9, 2, 9, 0, tzinfo=UTC)
 
@@ -39,19 +30,9 @@ SEPT = datetime(2026, 9, 2, 9, 0, tzinfo=UTC)
 @pytest.fixture(autouse=True)
 def school(slack: SlackDriver, emulator: SlackEmulator, clock: FakeClock) -> None:
     """Amy mentors Ben (a trainee) and Dev (an ECT) since Monday 2 November; Leo leads, Sam is SLT, Cat is new."""
-    emulator.add_user(ADMIN, "head", real_name="Hana Head", is_admin=True)
-    for user, name in ((AMY, "amy"), (BEN, "ben"), (DEV, "dev"), (LEO, "leo"), (SAM, "sam"), (CAT, "cat")):
-        emulator.add_user(user, name, real_name=name.capitalize())
+    add_people(emulator, ADMIN, AMY, BEN, DEV, LEO, SAM, CAT)
     emulator.add_channel(SLT_CHANNEL, "slt")
-    started = clock.now
-    clock.now = started - timedelta(days=22)
-    reply_to(slack, "/mentor", f"assign {mention(AMY)} {mention(BEN)} trainee", user=ADMIN)
-    reply_to(slack, "/mentor", f"assign {mention(AMY)} {mention(DEV)} ect", user=ADMIN)
-    clock.now = started
-    reply_to(slack, "/mentor", f"role add {mention(LEO)} lead", user=ADMIN)
-    reply_to(slack, "/mentor", f"role add {mention(SAM)} slt", user=ADMIN)
-    reply_to(slack, "/mentor", f"slt-channel <#{SLT_CHANNEL}|slt>", user=ADMIN)
-    emulator.reset()
+    enrol(slack, clock, mentees={BEN: "trainee", DEV: "ect"}, lead=LEO, slt=SAM, slt_channel=SLT_CHANNEL)
 
 
 # --- seeding what the Homes show ------------------------------------------------------------------------------------

@@ -17,30 +17,22 @@ from storage.meetings import Meeting, MeetingRevision, ReviewOutcome
 from storage.reminders import ReminderSent
 from storage.roster import MeetingCadence, Mentorship
 from storage.targets import Target, TargetStatus
-from tests.conftest import LONDON, FakeClock
-from tests.scenarios.support import block_text, mention, reply_to
-from tests.slack.driver import SlackDriver, state_for, wait_until
+from tests.slack.driver import SlackDriver, wait_until
+from tests.support.clock import FakeClock
 from tests.support.emulator import SlackEmulator
+from tests.support.meetings import MEETING, NOTES, answers, open_modal, submit
+from tests.support.people import ADMIN, AMY, BEN, CAT, LEO, LONDON
+from tests.support.school import add_people, enrol
+from tests.support.slack import block_text, mention, reply_to
 
-ADMIN, AMY, BEN, LEO, CAT = "UADMIN01", "UAMY0001", "UBEN0001", "ULEO0001", "UCAT0001"
-MEETING = "/meeting"
 MENTORSHIP_START = date(2026, 11, 2)
 
 
 @pytest.fixture(autouse=True)
 def school(slack: SlackDriver, emulator: SlackEmulator, clock: FakeClock) -> None:
     """Amy mentors Ben (a trainee) since Monday 2 November; Leo is lead mentor; Cat is a colleague."""
-    emulator.add_user(ADMIN, "head", real_name="Hana Head", is_admin=True)
-    emulator.add_user(AMY, "amy", real_name="Amy Mentor")
-    emulator.add_user(BEN, "ben", real_name="Ben Trainee")
-    emulator.add_user(LEO, "leo", real_name="Leo Lead")
-    emulator.add_user(CAT, "cat", real_name="Cat Colleague")
-    started = clock.now
-    clock.now = started - timedelta(days=22)
-    reply_to(slack, "/mentor", f"assign {mention(AMY)} {mention(BEN)} trainee", user=ADMIN)
-    clock.now = started
-    reply_to(slack, "/mentor", f"role add {mention(LEO)} lead", user=ADMIN)
-    emulator.reset()
+    add_people(emulator, ADMIN, AMY, BEN, LEO, CAT)
+    enrol(slack, clock, mentees={BEN: "trainee"}, lead=LEO)
 
 
 def add_target(db: Database, text: str, due: date, *, carried: int = 0, created: datetime | None = None) -> int:
@@ -64,20 +56,6 @@ def add_target(db: Database, text: str, due: date, *, carried: int = 0, created:
         session.add(target)
         session.flush()
         return target.id
-
-
-def open_modal(slack: SlackDriver, text: str = "", *, user: str = AMY) -> dict[str, Any]:
-    before = len(slack.emulator.calls_to("views.open"))
-    result = slack.command(MEETING, text or mention(BEN, "ben"), user=user)
-    assert result.status == 200 and not result.body, result.text
-    wait_until(lambda: len(slack.emulator.calls_to("views.open")) > before, what="the meeting modal")
-    return slack.emulator.open_views()[-1]
-
-
-def submit(slack: SlackDriver, view: dict[str, Any], answers: dict[str, Any], *, user: str = AMY) -> Any:
-    result = slack.submit(view, state_for(view, answers), user=user)
-    assert result.status == 200, result.text
-    return result.json if result.body else None
 
 
 def meetings(db: Database) -> list[Meeting]:
@@ -117,15 +95,6 @@ def click(slack: SlackDriver, message: dict[str, Any], action_id: str, *, user: 
         action_id, user=user, value=el.get("value"), block_id=block_id, message=message, channel=message["channel"]
     )
     assert result.status == 200, result.text
-
-
-NOTES = "Talked through the Year 5 fractions lesson.\nBehaviour at transitions is improving."
-
-
-def answers(view: dict[str, Any], **overrides: Any) -> dict[str, Any]:
-    filled: dict[str, Any] = {"held_on": "2026-11-24", "duration": "40", "notes": NOTES, "wellbeing": "4"}
-    filled.update(overrides)
-    return filled
 
 
 def test_the_modal_opens_with_todays_date_and_the_open_targets_carried_forward(

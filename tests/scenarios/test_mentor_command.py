@@ -9,11 +9,10 @@ from sqlalchemy import func, select
 
 from storage.db import Database
 from storage.roster import AuditEntry, MenteeKind, Mentorship, Person, Role, RoleGrant, Workspace
-from tests.conftest import FakeClock
 from tests.slack.driver import SlackDriver, wait_until
+from tests.support.clock import FakeClock
 from tests.support.emulator import SlackEmulator
-
-ADMIN, AMY, BEN, CAT = "UADMIN01", "UAMY0001", "UBEN0001", "UCAT0001"
+from tests.support.people import ADMIN, AMY, BEN, CAT
 
 
 def mention(user_id: str, name: str = "someone") -> str:

@@ -8,18 +8,18 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from datetime import timedelta
 
 import pytest
 
 from bot.app.logging_setup import configure_logging
-from tests.conftest import SIGNING_SECRET, FakeClock
-from tests.scenarios.support import mention, reply_to
-from tests.scenarios.test_observations import button, dms_to, full_answers, open_form, submit
 from tests.slack.driver import SlackDriver, wait_until
+from tests.support.clock import FakeClock
 from tests.support.emulator import SlackEmulator
+from tests.support.observations import button, dms_to, full_answers, open_form, submit
+from tests.support.people import ADMIN, AMY, BEN, LEO, SIGNING_SECRET
+from tests.support.school import add_people, enrol
+from tests.support.slack import mention
 
-ADMIN, AMY, BEN, LEO = "UADMIN01", "UAMY0001", "UBEN0001", "ULEO0001"
 STRENGTHS = "Kept a calm, purposeful atmosphere; Jamie's question was handled beautifully."
 CONCERN = "Raised his voice at a pupil during the plenary."
 REFLECTION = "I felt rushed at the end and will plan the plenary properly."
@@ -43,15 +43,8 @@ def bot_logging(
 
 @pytest.fixture(autouse=True)
 def school(bot_logging: None, slack: SlackDriver, emulator: SlackEmulator, clock: FakeClock) -> None:
-    emulator.add_user(ADMIN, "head", real_name="Hana Head", is_admin=True)
-    emulator.add_user(AMY, "amy", real_name="Amy Mentor")
-    emulator.add_user(BEN, "ben", real_name="Ben Trainee")
-    emulator.add_user(LEO, "leo", real_name="Leo Lead")
-    started = clock.now
-    clock.now = started - timedelta(days=22)
-    reply_to(slack, "/mentor", f"assign {mention(AMY)} {mention(BEN)} trainee", user=ADMIN)
-    clock.now = started
-    reply_to(slack, "/mentor", f"role add {mention(LEO)} lead", user=ADMIN)
+    add_people(emulator, ADMIN, AMY, BEN, LEO)
+    enrol(slack, clock, mentees={BEN: "trainee"}, lead=LEO, reset=False)
 
 
 def test_a_whole_observation_at_debug_logs_no_token_secret_or_note(

@@ -12,66 +12,20 @@ from sqlalchemy import func, select
 from storage.db import Database
 from storage.observations import Observation, ObservationRevision, Rating
 from storage.roster import AuditEntry
-from tests.conftest import FakeClock
-from tests.scenarios.support import block_text, mention, reply_to
 from tests.slack.driver import SlackDriver, state_for, wait_until
+from tests.support.clock import FakeClock
 from tests.support.emulator import SlackEmulator
-
-ADMIN, AMY, BEN, LEO, SAM, CAT = "UADMIN01", "UAMY0001", "UBEN0001", "ULEO0001", "USAM0001", "UCAT0001"
-STANDARDS = [f"standard_{n}" for n in range(1, 9)] + ["part_two"]
+from tests.support.observations import STANDARDS, button, dms_to, full_answers, open_form, submit
+from tests.support.people import ADMIN, AMY, BEN, CAT, LEO, SAM
+from tests.support.school import add_people, enrol
+from tests.support.slack import block_text, mention, reply_to
 
 
 @pytest.fixture(autouse=True)
 def school(slack: SlackDriver, emulator: SlackEmulator, clock: FakeClock) -> None:
     """Amy mentors Ben (a trainee) since 2 November; Leo is lead mentor, Sam is SLT, Cat a colleague."""
-    emulator.add_user(ADMIN, "head", real_name="Hana Head", is_admin=True)
-    emulator.add_user(AMY, "amy", real_name="Amy Mentor")
-    emulator.add_user(BEN, "ben", real_name="Ben Trainee")
-    emulator.add_user(LEO, "leo", real_name="Leo Lead")
-    emulator.add_user(SAM, "sam", real_name="Sam Senior")
-    emulator.add_user(CAT, "cat", real_name="Cat Colleague")
-    started = clock.now
-    clock.now = started - timedelta(days=22)
-    reply_to(slack, "/mentor", f"assign {mention(AMY)} {mention(BEN)} trainee", user=ADMIN)
-    clock.now = started
-    reply_to(slack, "/mentor", f"role add {mention(LEO)} lead", user=ADMIN)
-    reply_to(slack, "/mentor", f"role add {mention(SAM)} slt", user=ADMIN)
-    emulator.reset()
-
-
-def open_form(slack: SlackDriver, text: str, *, user: str = AMY) -> dict[str, Any]:
-    before = len(slack.emulator.calls_to("views.open"))
-    result = slack.command("/observe", text, user=user)
-    assert result.status == 200 and not result.body
-    wait_until(lambda: len(slack.emulator.calls_to("views.open")) > before, what="the modal")
-    return slack.emulator.open_views()[-1]
-
-
-def full_answers(**overrides: Any) -> dict[str, Any]:
-    answers: dict[str, Any] = {
-        "date": "2026-11-24",
-        "subject": "Maths",
-        "class_group": "Year 5",
-        "pupils": "28",
-        "duration": "50",
-        "focus": "Equivalent fractions with bar models",
-        **{f"field:{key}": "partly" for key in STANDARDS},
-        "field:standard_7": "fully",
-        "field:standard_3": "not",
-        "comment:standard_3": "Misconception about denominators went unaddressed.",
-        "field:strengths": "Warm, calm routines; pupils settled within a minute.",
-        "field:development": "Check understanding before moving on.",
-        "field:on_track": "yes",
-        "field:next_steps": "Plan hinge questions for each lesson next week.",
-    }
-    answers.update(overrides)
-    return answers
-
-
-def submit(slack: SlackDriver, view: dict[str, Any], answers: dict[str, Any], *, user: str = AMY) -> Any:
-    result = slack.submit(view, state_for(view, answers), user=user)
-    assert result.status == 200, result.text
-    return result.json if result.body else None
+    add_people(emulator, ADMIN, AMY, BEN, LEO, SAM, CAT)
+    enrol(slack, clock, mentees={BEN: "trainee"}, lead=LEO, slt=SAM)
 
 
 def observations(db: Database) -> list[Observation]:
@@ -82,24 +36,12 @@ def observations(db: Database) -> list[Observation]:
         return list(rows)
 
 
-def dms_to(emulator: SlackEmulator, user: str) -> list[dict[str, Any]]:
-    return emulator.messages_to(user)
-
-
 def next_modal(emulator: SlackEmulator, click: Any) -> dict[str, Any]:
     """Press something and return the modal the bot opens in answer (not an earlier one)."""
     before = len(emulator.calls_to("views.open"))
     click()
     wait_until(lambda: len(emulator.calls_to("views.open")) > before, what="a modal")
     return dict(emulator.calls_to("views.open")[before].params["view"])
-
-
-def button(message: dict[str, Any], action_id: str) -> dict[str, Any]:
-    for block in message.get("blocks", []):
-        for element in [*block.get("elements", []), block.get("accessory") or {}]:
-            if element.get("action_id") == action_id:
-                return dict(element)
-    raise AssertionError(f"no {action_id} button in {block_text(message.get('blocks', []))}")
 
 
 def test_the_observation_form_has_every_standard_with_its_sub_points(slack: SlackDriver) -> None:

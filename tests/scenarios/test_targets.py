@@ -10,31 +10,21 @@ from sqlalchemy import select
 
 from storage.db import Database
 from storage.targets import Target, TargetDraft, TargetStatus
-from tests.conftest import LONDON, FakeClock
-from tests.scenarios.support import block_text, mention, reply_to
 from tests.slack.driver import SlackDriver, wait_until
+from tests.support.clock import FakeClock
 from tests.support.emulator import SlackEmulator
+from tests.support.people import ADMIN, AMY, BEN, CAT, DEV, LEO, LONDON
+from tests.support.school import add_people, enrol
+from tests.support.slack import block_text, mention
 
-ADMIN, AMY, BEN, LEO, CAT, DEV = "UADMIN01", "UAMY0001", "UBEN0001", "ULEO0001", "UCAT0001", "UDEV0001"
 TARGET = "/target"
 
 
 @pytest.fixture(autouse=True)
 def school(slack: SlackDriver, emulator: SlackEmulator, clock: FakeClock) -> None:
     """Amy mentors Ben (a trainee) and Dev since 2 November; Leo is lead mentor; Cat is a colleague."""
-    emulator.add_user(ADMIN, "head", real_name="Hana Head", is_admin=True)
-    emulator.add_user(AMY, "amy", real_name="Amy Mentor")
-    emulator.add_user(BEN, "ben", real_name="Ben Trainee")
-    emulator.add_user(LEO, "leo", real_name="Leo Lead")
-    emulator.add_user(CAT, "cat", real_name="Cat Colleague")
-    emulator.add_user(DEV, "dev", real_name="Dev Early")
-    started = clock.now
-    clock.now = started - timedelta(days=22)
-    reply_to(slack, "/mentor", f"assign {mention(AMY)} {mention(BEN)} trainee", user=ADMIN)
-    reply_to(slack, "/mentor", f"assign {mention(AMY)} {mention(DEV)} ect", user=ADMIN)
-    clock.now = started
-    reply_to(slack, "/mentor", f"role add {mention(LEO)} lead", user=ADMIN)
-    emulator.reset()
+    add_people(emulator, ADMIN, AMY, BEN, LEO, CAT, DEV)
+    enrol(slack, clock, mentees={BEN: "trainee", DEV: "ect"}, lead=LEO)
 
 
 def ask(slack: SlackDriver, text: str, *, user: str = AMY) -> dict[str, Any]:

@@ -10,18 +10,19 @@ import pytest
 from bot.app.bootstrap import Deps
 from bot.app.scheduler import digest_tick
 from bot.app.slack_client import make_web_client
-from tests.conftest import LONDON, FakeClock
-from tests.scenarios.support import block_text, mention, reply_to
-from tests.scenarios.test_meetings import answers as meeting_answers
-from tests.scenarios.test_meetings import open_modal as open_meeting
-from tests.scenarios.test_meetings import submit as submit_meeting
-from tests.scenarios.test_observations import full_answers, open_form
-from tests.scenarios.test_observations import submit as submit_observation
 from tests.slack.driver import SlackDriver, wait_until
+from tests.support.clock import FakeClock
 from tests.support.emulator import SlackEmulator
+from tests.support.meetings import answers as meeting_answers
+from tests.support.meetings import open_modal as open_meeting
+from tests.support.meetings import submit as submit_meeting
+from tests.support.observations import full_answers, open_form
+from tests.support.observations import submit as submit_observation
+from tests.support.people import ADMIN, AMY, BEN, CAL, LEO, LONDON, SAM, SLT_CHANNEL
+from tests.support.school import add_people, enrol
+from tests.support.slack import block_text, mention
 
-ADMIN, AMY, BEN, CAL, LEO, SAM = "UADMIN01", "UAMY0001", "UBEN0001", "UCAL0001", "ULEO0001", "USAM0001"
-SLT = "CSLT0001"
+SLT = SLT_CHANNEL
 MONDAY = datetime(2026, 11, 23, 8, 30, tzinfo=LONDON)
 
 
@@ -32,16 +33,13 @@ def at(clock: FakeClock, day: int, hour: int = 16) -> None:
 
 @pytest.fixture
 def week_of_mentoring(slack: SlackDriver, emulator: SlackEmulator, clock: FakeClock) -> None:
-    for user, name in ((ADMIN, "head"), (AMY, "amy"), (BEN, "ben"), (CAL, "cal"), (LEO, "leo"), (SAM, "sam")):
-        emulator.add_user(user, name, is_admin=user == ADMIN)
+    add_people(emulator, ADMIN, AMY, BEN, CAL, LEO, SAM)
     emulator.add_channel(SLT, "slt", is_member=True)
     # The autumn term's second half began on 2 November; the mentorships began then.
     clock.now = datetime(2026, 11, 2, 8, 30, tzinfo=LONDON)
-    reply_to(slack, "/mentor", f"assign {mention(AMY)} {mention(BEN)} trainee", user=ADMIN)
-    reply_to(slack, "/mentor", f"assign {mention(AMY)} {mention(CAL)} ect", user=ADMIN)
-    reply_to(slack, "/mentor", f"role add {mention(LEO)} lead", user=ADMIN)
-    reply_to(slack, "/mentor", f"role add {mention(SAM)} slt", user=ADMIN)
-    reply_to(slack, "/mentor", f"slt-channel <#{SLT}|slt>", user=ADMIN)
+    enrol(
+        slack, clock, mentees={BEN: "trainee", CAL: "ect"}, lead=LEO, slt=SAM, slt_channel=SLT, days_ago=0, reset=False
+    )
 
     at(clock, 1)  # Tuesday: Amy meets Ben and sets a target in the meeting
     view = open_meeting(slack, mention(BEN))

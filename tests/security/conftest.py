@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
 from typing import Any
 
 import pytest
 
-from tests.conftest import BACKENDS, LONDON, SIGNING_SECRET
+from tests.conftest import BACKENDS
 from tests.security.school import Stack, start_stack, stop_stack
-
-NOW = datetime(2026, 11, 24, 10, 0, tzinfo=LONDON)  # a Tuesday in the autumn term
+from tests.support.people import NOW, SIGNING_SECRET
 
 
 @pytest.fixture(scope="module", params=BACKENDS)

@@ -35,9 +35,9 @@ from storage.db import Database
 from storage.observations import Rating
 from storage.roster import MenteeKind, Role
 from storage.schema import Base
-from tests.scenarios.support import block_text
 from tests.slack.driver import SlackDriver, wait_until
 from tests.support.emulator import SlackEmulator
+from tests.support.slack import block_text
 
 
 @dataclass(frozen=True)
@@ -289,7 +289,7 @@ def start_stack(db: Database, url: str, now: datetime, signing_secret: str) -> S
     from bot.app.settings import Settings
     from bot.app.slack_app import create_app
     from bot.app.web import BackgroundServer
-    from tests.conftest import FakeClock
+    from tests.support.clock import FakeClock
 
     emulator = SlackEmulator(team_id="T0001").start()
     values: dict[str, Any] = {

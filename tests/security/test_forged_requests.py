@@ -28,12 +28,11 @@ from bot.app.web import MAX_BODY_BYTES, SLACK_PATH
 from storage.db import Database
 from storage.roster import Mentorship
 from storage.schema import Base
-from tests.conftest import SIGNING_SECRET
 from tests.slack.driver import SlackDriver, wait_until
 from tests.support.emulator import SlackEmulator
+from tests.support.people import ADMIN, AMY, BEN, SIGNING_SECRET
 
 SEED = 20261124
-ADMIN, AMY, BEN = "UADMIN01", "UAMY0001", "UBEN0001"
 FORM = "application/x-www-form-urlencoded"
 JSON_TYPE = "application/json"
 WORKERS = 8

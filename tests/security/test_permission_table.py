@@ -42,8 +42,6 @@ from storage.observations import Observation, ObservationRevision
 from storage.roster import AuditEntry, MeetingCadence, MenteeKind, Mentorship, Role, RoleGrant
 from storage.schema import Base
 from storage.targets import Target, TargetDraft, TargetStatus
-from tests.scenarios.support import block_text, mention
-from tests.scenarios.test_observations import full_answers
 from tests.security.school import (
     School,
     Stack,
@@ -57,6 +55,8 @@ from tests.security.school import (
 )
 from tests.slack.driver import SlackDriver, state_for, wait_until
 from tests.support.emulator import SlackEmulator
+from tests.support.observations import full_answers
+from tests.support.slack import block_text, mention
 
 M, MR, L, S, A = Standing.MENTEE, Standing.MENTOR, Standing.LEAD, Standing.SLT, Standing.ADMIN
 AU, OB, NONE = Standing.AUTHOR, Standing.OBSERVER, Standing.NONE

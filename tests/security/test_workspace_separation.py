@@ -28,8 +28,6 @@ from bot.privacy import service as privacy
 from handlers.digests.delivery import DigestRun
 from storage.roster import AuditEntry, MenteeKind
 from storage.targets import Target, TargetDraft
-from tests.scenarios.support import block_text, mention
-from tests.scenarios.test_observations import full_answers
 from tests.security.school import (
     School,
     Stack,
@@ -43,6 +41,8 @@ from tests.security.school import (
     team_rows,
 )
 from tests.slack.driver import state_for
+from tests.support.observations import full_answers
+from tests.support.slack import block_text, mention
 
 T1, T2 = "T0001", "T0002"
 

@@ -1,20 +1,19 @@
-"""A small school for service tests of meetings, targets and reminders: no Slack, straight into the database."""
+"""A small school for service tests of meetings, targets and reminders: no Slack, straight into the database
+(tests.support.school.seed_roster), with a stand-in for Slack's users.info."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from bot.core.directory import DirectoryUser
 from bot.roster.service import Caller
 from storage.db import Database
-from storage.roster import MeetingCadence, MenteeKind, Mentorship, Person, Role, RoleGrant, Workspace
+from storage.roster import MeetingCadence, MenteeKind, Role
+from tests.support.people import AMY, BEN, CAT, LEO, NAMES, NOW, TEAM
+from tests.support.school import mentorship, seed_roster
 
-LONDON = ZoneInfo("Europe/London")
-NOW = datetime(2026, 11, 24, 10, 0, tzinfo=LONDON)  # Tuesday, autumn term
-TEAM, AMY, BEN, LEO, CAT = "T0001", "UAMY0001", "UBEN0001", "ULEO0001", "UCAT0001"
-NAMES = {AMY: "Amy Mentor", BEN: "Ben Trainee", LEO: "Leo Lead", CAT: "Cat Colleague"}
+PEOPLE = (AMY, BEN, LEO, CAT)
 
 
 class Directory:
@@ -24,7 +23,7 @@ class Directory:
         self.tz = tz or {}
 
     def user(self, user_id: str) -> DirectoryUser | None:
-        if user_id not in NAMES:
+        if user_id not in PEOPLE:
             return None
         return DirectoryUser(
             user_id=user_id,
@@ -83,32 +82,13 @@ def seed(
     tz: dict[str, str] | None = None,
 ) -> School:
     """Amy mentors Ben (a trainee) from `start`; Leo is a lead mentor; Cat is a colleague."""
-    with db.unit_of_work() as session:
-        session.add(Workspace(team_id=TEAM, created_at=NOW, updated_at=NOW))
-        session.flush()
-        for user_id, name in NAMES.items():
-            session.add(
-                Person(
-                    team_id=TEAM,
-                    user_id=user_id,
-                    name=name.split()[0].lower(),
-                    real_name=name,
-                    tz=(tz or {}).get(user_id, "Europe/London"),
-                    refreshed_at=NOW,
-                )
-            )
-        session.add(RoleGrant(team_id=TEAM, user_id=LEO, role=Role.LEAD, granted_by="seed", granted_at=NOW))
-        mentorship = Mentorship(
-            team_id=TEAM,
-            mentor_id=AMY,
-            mentee_id=BEN,
-            mentee_kind=MenteeKind.TRAINEE,
-            start_date=start,
-            end_date=date(start.year + 1, 7, 31),
-            meeting_cadence=cadence,
-            created_by="seed",
-            created_at=NOW,
-        )
-        session.add(mentorship)
-        session.flush()
-        return School(mentorship_id=mentorship.id, directory=Directory(tz))
+    end = date(start.year + 1, 7, 31)
+    ids = seed_roster(
+        db,
+        at=NOW,
+        people=PEOPLE,
+        tz=tz,
+        roles={LEO: [Role.LEAD]},
+        mentorships=[mentorship(AMY, BEN, MenteeKind.TRAINEE, start=start, end=end, at=NOW, cadence=cadence)],
+    )
+    return School(mentorship_id=ids[BEN], directory=Directory(tz))

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
 from slack_sdk import WebClient
-from sqlalchemy import event, insert, select
+from sqlalchemy import select
 
 from bot.app.bootstrap import Deps
 from bot.app.slack_client import make_web_client
@@ -20,161 +18,19 @@ from handlers.digests.delivery import DigestRun, digest_due
 from handlers.slack.plain import blocks_as_text
 from storage.db import Database
 from storage.digests import DeliveryKind, DeliveryStatus, DigestDelivery
-from storage.meetings import Meeting
-from storage.observations import Observation, ObservationEntry, Rating
-from storage.roster import MeetingCadence, MenteeKind, Mentorship, Role, RoleGrant, Workspace
-from storage.targets import Target, TargetStatus
-from tests.conftest import LONDON
-from tests.scenarios.support import block_text
+from storage.roster import Mentorship, Role, RoleGrant, Workspace
+from tests.support.digests import FRIDAY_AFTERNOON, WEEK, add_cohort, meeting_row, seed_digest_school
 from tests.support.emulator import SlackEmulator
-
-TEAM = "T0001"
-ADMIN, AMY, DEE, BEN, CAL, EVA, LEO, SAM = (
-    "UADMIN01",
-    "UAMY0001",
-    "UDEE0001",
-    "UBEN0001",
-    "UCAL0001",
-    "UEVA0001",
-    "ULEO0001",
-    "USAM0001",
-)
-SLT_CHANNEL = "CSLT0001"
-WEEK = Week(2026, 48)  # Monday 23 – Sunday 29 November 2026
-FRIDAY_AFTERNOON = datetime(2026, 11, 27, 15, 30, tzinfo=LONDON)
-SEPT = datetime(2026, 9, 2, 9, 0, tzinfo=UTC)
-
-
-def _mentorship(mentor: str, mentee: str, kind: MenteeKind, **extra: Any) -> Mentorship:
-    return Mentorship(
-        team_id=TEAM,
-        mentor_id=mentor,
-        mentee_id=mentee,
-        mentee_kind=kind,
-        start_date=date(2026, 9, 2),
-        end_date=date(2027, 9, 1),
-        meeting_cadence=extra.pop("cadence", MeetingCadence.WEEKLY),
-        created_by=ADMIN,
-        created_at=SEPT,
-        **extra,
-    )
-
-
-def _observation(teacher: str, observer: str, on: date, ratings: dict[str, Rating], **extra: Any) -> Observation:
-    o = Observation(
-        team_id=TEAM,
-        teacher_id=teacher,
-        observer_id=observer,
-        form_key="ect",
-        observed_on=on,
-        submission_key=f"V{teacher}{on}",
-        on_track=extra.pop("on_track", True),
-        has_concern=extra.pop("has_concern", False),
-        created_at=SEPT,
-        updated_at=SEPT,
-        **extra,
-    )
-    o.entries = [ObservationEntry(key=k, position=i, rating=r) for i, (k, r) in enumerate(ratings.items())]
-    o.entries.append(ObservationEntry(key="strengths", position=20, text="Secret strengths note"))
-    if o.has_concern:
-        o.entries.append(ObservationEntry(key="concerns", position=21, text="Private concern detail"))
-    return o
-
-
-def _meeting(mentorship: Mentorship, on: date) -> Meeting:
-    return Meeting(
-        team_id=TEAM,
-        mentorship_id=mentorship.id,
-        mentee_id=mentorship.mentee_id,
-        author_id=mentorship.mentor_id,
-        held_on=on,
-        notes="Private meeting notes",
-        submission_key=f"M{mentorship.id}{on}",
-        created_at=SEPT,
-        updated_at=SEPT,
-    )
-
-
-def _target(mentorship: Mentorship, created: datetime, due: date, **extra: Any) -> Target:
-    return Target(
-        team_id=TEAM,
-        mentorship_id=mentorship.id,
-        mentee_id=mentorship.mentee_id,
-        set_by=mentorship.mentor_id,
-        text="Use cold calling",
-        due_on=due,
-        standards=["4"],
-        status=extra.pop("status", TargetStatus.OPEN),
-        carried_count=extra.pop("carried_count", 0),
-        submission_key=f"T{mentorship.id}{created.isoformat()}{due}",
-        created_at=created,
-        updated_at=created,
-        **extra,
-    )
+from tests.support.people import ADMIN, AMY, BEN, CAL, EVA, LEO, LONDON, SAM, SLT_CHANNEL, TEAM
+from tests.support.seeding import TEAM as BENCH_TEAM
+from tests.support.seeding import count_queries, seed_term
+from tests.support.slack import block_text
 
 
 @pytest.fixture
 def school(db: Database, emulator: SlackEmulator) -> None:
     """Amy mentors Ben (doing well) and Cal (struggling, quiet); Dee mentors Eva. Leo leads, Sam is SLT."""
-    for user, name in ((ADMIN, "head"), (AMY, "amy"), (DEE, "dee"), (BEN, "ben"), (CAL, "cal"), (EVA, "eva")):
-        emulator.add_user(user, name, is_admin=user == ADMIN)
-    emulator.add_user(LEO, "leo")
-    emulator.add_user(SAM, "sam")
-    emulator.add_channel(SLT_CHANNEL, "slt", is_member=True)
-    with db.unit_of_work() as session:
-        session.add(Workspace(team_id=TEAM, slt_channel_id=SLT_CHANNEL, created_at=SEPT, updated_at=SEPT))
-        session.flush()
-        ben = _mentorship(AMY, BEN, MenteeKind.TRAINEE)
-        cal = _mentorship(AMY, CAL, MenteeKind.ECT)
-        eva = _mentorship(DEE, EVA, MenteeKind.STAFF, cadence=MeetingCadence.FORTNIGHTLY)
-        session.add_all([ben, cal, eva])
-        session.add_all(
-            [
-                RoleGrant(team_id=TEAM, user_id=LEO, role=Role.LEAD, granted_by=ADMIN, granted_at=SEPT),
-                RoleGrant(team_id=TEAM, user_id=SAM, role=Role.SLT, granted_by=ADMIN, granted_at=SEPT),
-                RoleGrant(team_id=TEAM, user_id=ADMIN, role=Role.ADMIN, granted_by=ADMIN, granted_at=SEPT),
-            ]
-        )
-        session.flush()
-        session.add_all(
-            [
-                _meeting(ben, date(2026, 11, 24)),
-                _meeting(ben, date(2026, 11, 17)),
-                _meeting(cal, date(2026, 11, 5)),
-                _meeting(eva, date(2026, 11, 20)),
-                _observation(
-                    BEN, AMY, date(2026, 11, 10), {"standard_3": Rating.NOT_DEMONSTRATED, "standard_7": Rating.FULLY}
-                ),
-                _observation(
-                    BEN,
-                    AMY,
-                    date(2026, 11, 24),
-                    {"standard_3": Rating.FULLY, "standard_7": Rating.FULLY},
-                    reflected_at=SEPT,
-                ),
-                _observation(
-                    CAL,
-                    LEO,
-                    date(2026, 11, 20),
-                    {"standard_3": Rating.PARTLY, "standard_7": Rating.NOT_DEMONSTRATED},
-                    on_track=False,
-                    has_concern=True,
-                ),
-                _observation(
-                    BEN, AMY, date(2026, 10, 12), {"standard_3": Rating.PARTLY}, reflected_at=SEPT
-                ),  # last half term
-                _target(ben, datetime(2026, 11, 24, 16, 0, tzinfo=UTC), date(2026, 12, 4)),
-                _target(ben, datetime(2026, 11, 10, 16, 0, tzinfo=UTC), date(2026, 11, 20)),  # overdue
-                _target(
-                    ben,
-                    datetime(2026, 11, 3, 16, 0, tzinfo=UTC),
-                    date(2026, 11, 17),
-                    status=TargetStatus.MET,
-                    closed_at=datetime(2026, 11, 24, 16, 5, tzinfo=UTC),
-                ),
-                _target(cal, datetime(2026, 10, 1, 16, 0, tzinfo=UTC), date(2026, 12, 18), carried_count=2),
-            ]
-        )
+    seed_digest_school(db, emulator)
 
 
 def test_the_week_is_read_right(deps: Deps, school: None) -> None:
@@ -194,52 +50,25 @@ def test_the_week_is_read_right(deps: Deps, school: None) -> None:
     assert (week.lead_ids, week.slt_ids, week.slt_channel_id) == ([LEO], [SAM], SLT_CHANNEL)
 
 
-def add_cohort(db: Database, size: int) -> None:
-    """`size` more ECTs, each with their own mentor and no history yet."""
-    with db.unit_of_work() as session:
-        session.execute(
-            insert(Mentorship),
-            [
-                dict(
-                    team_id=TEAM,
-                    mentor_id=f"UM{n:05d}",
-                    mentee_id=f"UE{n:05d}",
-                    mentee_kind=MenteeKind.ECT,
-                    start_date=date(2026, 9, 2),
-                    end_date=date(2027, 9, 1),
-                    meeting_cadence=MeetingCadence.WEEKLY,
-                    observations_per_half_term=2,
-                    created_by=ADMIN,
-                    created_at=SEPT,
-                )
-                for n in range(size)
-            ],
-        )
-
-
-@contextmanager
-def counting_queries(db: Database) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def count(*args: Any) -> None:
-        statements.append(args[2])
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
-
-
 def test_the_number_of_queries_does_not_grow_with_the_cohort(deps: Deps, db: Database, school: None) -> None:
     builder = DigestBuilder(db, deps.calendar)
-    with counting_queries(db) as small:
+    with count_queries(db) as small:
         builder.build(TEAM, WEEK)
     add_cohort(db, 300)
-    with counting_queries(db) as large:
+    with count_queries(db) as large:
         week = builder.build(TEAM, WEEK)
     assert len(week.mentees) == 303
     assert len(large) == len(small) <= 10
+
+
+def test_the_benchmarks_school_gets_a_digest_for_every_mentee_in_the_same_few_queries(deps: Deps, db: Database) -> None:
+    seed_term(db, 30)  # what bench/digest.py measures, small
+
+    with count_queries(db) as queries:
+        week = DigestBuilder(db, deps.calendar).build(BENCH_TEAM, Week(2026, 50))
+
+    assert len(week.mentees) == 30 and len(queries) <= 10
+    assert lead_digest(week).messages
 
 
 def test_the_lead_mentors_digest_puts_those_who_need_them_first(deps: Deps, school: None) -> None:
@@ -498,7 +327,7 @@ def test_preview_prints_without_sending(deps: Deps, emulator: SlackEmulator, sch
 def test_half_term_does_not_count_against_the_meeting_cadence(deps: Deps, db: Database, school: None) -> None:
     with db.unit_of_work() as session:
         ben = session.scalars(select(Mentorship).where(Mentorship.mentee_id == BEN)).one()
-        session.add(_meeting(ben, date(2026, 10, 23)))  # the Friday before October half term
+        session.add(meeting_row(ben, date(2026, 10, 23)))  # the Friday before October half term
 
     half_term = DigestBuilder(db, deps.calendar).build(TEAM, Week(2026, 44))  # 26 Oct – 1 Nov, all holiday
     back = DigestBuilder(db, deps.calendar).build(TEAM, Week(2026, 45))  # 2–8 Nov: a school week, no meeting
@@ -510,7 +339,7 @@ def test_half_term_does_not_count_against_the_meeting_cadence(deps: Deps, db: Da
 def test_a_next_meeting_date_set_at_the_last_meeting_is_the_due_date(deps: Deps, db: Database, school: None) -> None:
     with db.unit_of_work() as session:
         cal = session.scalars(select(Mentorship).where(Mentorship.mentee_id == CAL)).one()
-        planned = _meeting(cal, date(2026, 11, 13))
+        planned = meeting_row(cal, date(2026, 11, 13))
         planned.next_meeting_on = date(2026, 12, 2)  # agreed: after the school trip
         session.add(planned)
 

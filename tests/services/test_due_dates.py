@@ -9,6 +9,7 @@ import pytest
 
 from bot.core.due_dates import DueDateError, DuePhrase, parse_due, split_target
 from bot.core.school_calendar import SchoolCalendar, default_calendar_path, load_calendar
+from tests.support.phrases import UNDATED
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -134,50 +135,8 @@ DATED: list[tuple[datetime, str, str, date]] = [
     (SATURDAY, "Email the parents by the end of the week", "Email the parents", D(2027, 2, 19)),
 ]  # fmt: skip
 
+
 # School words are never dates.
-UNDATED: list[str] = [
-    "Plan a phonics lesson for phase 3 phonics",
-    "Teach Year 10 set 2 with more challenge",
-    "Use 10 minutes of retrieval at the start",
-    "Focus on Standard 7",
-    "Plan for Year 5",
-    "Use retrieval practice for Y6",
-    "Model the written method for KS2",
-    "Keep the starter to 10 minutes",
-    "Re-read chapter 4",
-    "Split the class into 2 groups",
-    "Give extra support to 3 pupils",
-    "Move Jack up to set 4",
-    "Revisit lesson 2 on fractions",
-    "Annotate page 12 of the scheme",
-    "Use the model answer on p.12",
-    "Teach Unit 3 with more modelling",
-    "Share the 5 big ideas with the class",
-    "Settle Reception quickly after lunch",
-    "Use cold calling with 9X2",
-    "Stretch the top set in Year 11",
-    "Spend 5 minutes on retrieval in every lesson",
-    "Aim for 8/10 on the weekly spelling test",
-    "Aim for 8/10",
-    "Use mini whiteboards in every lesson",
-    "Protect your time at the weekend",
-    "Use the new marking policy from next week",
-    "Run a book look every Friday",
-    "Teach phonics on Mondays",
-    "Talk to the class about Christmas",
-    "Have pupils lined up by 3pm",
-    "Check understanding by the end of the lesson",
-    "Raise quiz scores by 10 marks",
-    "Be on time for period 1",
-    "Use stage 2 of the reading programme",
-    "Plan for the mock exams",
-    "Complete the book scrutiny for 10B1",
-    "Observe Mrs Day teaching Year 2",
-    "Bring the data to our next meeting",
-    "Move Thursday's lesson to Friday",
-]
-
-
 @pytest.mark.parametrize(("now", "text", "rest", "due"), DATED, ids=[row[1] for row in DATED])
 def test_due_phrase_is_split_off(now: datetime, text: str, rest: str, due: date, calendar: SchoolCalendar) -> None:
     remaining, phrase = split_target(text, now=now, calendar=calendar)

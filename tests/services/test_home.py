@@ -3,14 +3,13 @@ each section follows (meetings due in school days, roster health, paging)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import event, insert, update
+from sqlalchemy import insert, update
 
 from bot.app.bootstrap import Deps
 from bot.home.service import Home, HomeService, HomeSettings
@@ -19,15 +18,14 @@ from handlers.home.blocks import VIEW_BLOCK_LIMIT, Pages, home_view
 from storage.db import Database
 from storage.meetings import Meeting
 from storage.observations import Observation, ObservationEntry, Rating
-from storage.roster import MeetingCadence, MenteeKind, Mentorship, Person, Role, RoleGrant, Workspace
+from storage.roster import MeetingCadence, MenteeKind, Mentorship, Person, Role
 from storage.targets import Target, TargetStatus
-from tests.conftest import LONDON
-from tests.scenarios.support import block_text
 from tests.support.emulator import validate_view
+from tests.support.people import AMY, BEN, CAL, DEE, LEAD, NOW, SLT_CHANNEL, TEAM
+from tests.support.school import seed_roster
+from tests.support.seeding import add_mentorships, count_queries
+from tests.support.slack import block_text
 
-TEAM = "T0001"
-LEAD, AMY, BEN, CAL, DEE = "ULEAD001", "UAMY0001", "UBEN0001", "UCAL0001", "UDEE0001"
-NOW = datetime(2026, 11, 24, 10, 0, tzinfo=LONDON)  # a Tuesday in the second half of the autumn term
 SEPT = datetime(2026, 9, 2, 9, 0, tzinfo=UTC)
 STANDARDS = [f"standard_{n}" for n in range(1, 9)] + ["part_two"]
 RATINGS = [Rating.NOT_DEMONSTRATED, Rating.PARTLY, Rating.FULLY, Rating.NOT_APPLICABLE]
@@ -44,13 +42,7 @@ def caller(user_id: str, *, roles: Iterable[Role] = (), mentors: bool = False, m
 
 @pytest.fixture
 def workspace(db: Database) -> None:
-    with db.unit_of_work() as session:
-        session.add(Workspace(team_id=TEAM, slt_channel_id="CSLT0001", created_at=SEPT, updated_at=SEPT))
-        session.flush()
-        session.add_all(
-            RoleGrant(team_id=TEAM, user_id=LEAD, role=role, granted_by="seed", granted_at=SEPT)
-            for role in (Role.LEAD, Role.SLT, Role.ADMIN)
-        )
+    seed_roster(db, at=SEPT, slt_channel=SLT_CHANNEL, roles={LEAD: [Role.LEAD, Role.SLT, Role.ADMIN]})
 
 
 def seed(
@@ -59,28 +51,10 @@ def seed(
     """Mentorships for (mentor, mentee) pairs, each with a half term of history: four meetings, `targets`
     targets (one overdue, one met), `observations` observations with every standard rated (the latest
     `unreflected` not yet reflected on); every seventh mentee is not on track and every eleventh has a concern."""
+    ids = add_mentorships(
+        db, pairs, team=TEAM, start=date(2026, 9, 2), end=date(2027, 9, 1), at=SEPT, created_by="seed"
+    )
     with db.unit_of_work() as session:
-        ids = dict(
-            (mentee, id_)
-            for id_, mentee in session.execute(
-                insert(Mentorship).returning(Mentorship.id, Mentorship.mentee_id),
-                [
-                    dict(
-                        team_id=TEAM,
-                        mentor_id=mentor,
-                        mentee_id=mentee,
-                        mentee_kind=MenteeKind.ECT,
-                        start_date=date(2026, 9, 2),
-                        end_date=date(2027, 9, 1),
-                        meeting_cadence=MeetingCadence.WEEKLY,
-                        observations_per_half_term=2,
-                        created_by="seed",
-                        created_at=SEPT,
-                    )
-                    for mentor, mentee in pairs
-                ],
-            )
-        )
         base = dict(team_id=TEAM, created_at=SEPT, updated_at=SEPT)
         session.execute(
             insert(Meeting),
@@ -161,22 +135,8 @@ class Built:
         return block_text(self.view["blocks"])
 
 
-@contextmanager
-def counting(db: Database) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def count(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
-
-
 def build(deps: Deps, who: Caller, pages: Pages | None = None, now: datetime = NOW) -> Built:
-    with counting(deps.db) as statements:
+    with count_queries(deps.db) as statements:
         home = service(deps).build(who, now)
     view = home_view(home, pages)
     assert len(view["blocks"]) <= VIEW_BLOCK_LIMIT

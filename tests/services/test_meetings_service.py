@@ -14,7 +14,8 @@ from storage.db import Database
 from storage.meetings import ReviewOutcome
 from storage.roster import MeetingCadence
 from storage.targets import TargetStatus
-from tests.services.mentoring_support import AMY, BEN, LONDON, NOW, School, seed
+from tests.services.mentoring_support import School, seed
+from tests.support.people import AMY, BEN, LONDON, NOW
 
 
 @pytest.fixture(scope="module")

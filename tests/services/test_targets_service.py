@@ -12,8 +12,9 @@ from bot.core.school_calendar import SchoolCalendar, default_calendar_path, load
 from bot.targets.service import TargetService, check_target, standards_text, suggested_standards
 from storage.db import Database
 from storage.targets import TargetDraft, TargetStatus
-from tests.services.mentoring_support import AMY, BEN, LONDON, NOW, School, seed
-from tests.services.test_due_dates import UNDATED
+from tests.services.mentoring_support import School, seed
+from tests.support.people import AMY, BEN, LONDON, NOW
+from tests.support.phrases import UNDATED
 
 
 @pytest.fixture(scope="module")
