@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
 import yaml
@@ -11,8 +10,8 @@ from slack_bolt import App
 
 import handlers
 from bot.app.bootstrap import Deps
+from tests.support.cli import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 MANIFEST = yaml.safe_load((ROOT / "manifest.yml").read_text())
 
 # The bot scope each Web API method needs. A method missing here fails the test: add it and its scope.
