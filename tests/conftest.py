@@ -20,8 +20,8 @@ from bot.app.slack_app import create_app
 from bot.app.web import BackgroundServer
 from storage.db import Database
 from storage.schema import Base
-from tests.slack.driver import SlackDriver
 from tests.support.clock import FakeClock
+from tests.support.driver import SlackDriver
 from tests.support.emulator import SlackEmulator
 from tests.support.people import NOW, SIGNING_SECRET
 

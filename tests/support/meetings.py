@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.slack.driver import SlackDriver, state_for, wait_until
+from tests.support.driver import SlackDriver, state_for, wait_until
 from tests.support.people import AMY, BEN
 from tests.support.slack import mention
 

@@ -15,7 +15,7 @@ from typing import Any, Protocol
 
 from storage.db import Database
 from storage.roster import MeetingCadence, MenteeKind, Mentorship, Person, Role, RoleGrant, Workspace
-from tests.slack.driver import SlackDriver
+from tests.support.driver import SlackDriver
 from tests.support.emulator import SlackEmulator
 from tests.support.people import ADMIN, AMY, BEN, HANDLES, LEO, NAMES, TEAM, mention
 from tests.support.slack import reply_to

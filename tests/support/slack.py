@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.slack.driver import SlackDriver, wait_until
+from tests.support.driver import SlackDriver, wait_until
 from tests.support.people import mention
 
 __all__ = ["block_text", "mention", "reply_to"]

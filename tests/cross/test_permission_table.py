@@ -42,7 +42,7 @@ from storage.observations import Observation, ObservationRevision
 from storage.roster import AuditEntry, MeetingCadence, MenteeKind, Mentorship, Role, RoleGrant
 from storage.schema import Base
 from storage.targets import Target, TargetDraft, TargetStatus
-from tests.security.school import (
+from tests.cross.school import (
     School,
     Stack,
     command,
@@ -53,7 +53,7 @@ from tests.security.school import (
     opened_or_replied,
     seed_school,
 )
-from tests.slack.driver import SlackDriver, state_for, wait_until
+from tests.support.driver import SlackDriver, state_for, wait_until
 from tests.support.emulator import SlackEmulator
 from tests.support.observations import full_answers
 from tests.support.slack import block_text, mention

@@ -10,8 +10,8 @@ import pytest
 from bot.app.bootstrap import Deps
 from bot.app.scheduler import digest_tick
 from bot.app.slack_client import make_web_client
-from tests.slack.driver import SlackDriver, wait_until
 from tests.support.clock import FakeClock
+from tests.support.driver import SlackDriver, wait_until
 from tests.support.emulator import SlackEmulator
 from tests.support.meetings import answers as meeting_answers
 from tests.support.meetings import open_modal as open_meeting

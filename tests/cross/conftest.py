@@ -1,4 +1,4 @@
-"""Security tests share one bot server per module and backend (see tests.security.school.Stack)."""
+"""Security tests share one bot server per module and backend (see tests.cross.school.Stack)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import BACKENDS
-from tests.security.school import Stack, start_stack, stop_stack
+from tests.cross.school import Stack, start_stack, stop_stack
 from tests.support.people import NOW, SIGNING_SECRET
 
 

@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 
 from storage.db import Database
 from storage.roster import AuditEntry, MenteeKind, Mentorship, Person, Role, RoleGrant, Workspace
-from tests.slack.driver import SlackDriver, wait_until
 from tests.support.clock import FakeClock
+from tests.support.driver import SlackDriver, wait_until
 from tests.support.emulator import SlackEmulator
 from tests.support.people import ADMIN, AMY, BEN, CAT
 

@@ -28,7 +28,7 @@ from bot.privacy import service as privacy
 from handlers.digests.delivery import DigestRun
 from storage.roster import AuditEntry, MenteeKind
 from storage.targets import Target, TargetDraft
-from tests.security.school import (
+from tests.cross.school import (
     School,
     Stack,
     command,
@@ -40,7 +40,7 @@ from tests.security.school import (
     seed_school,
     team_rows,
 )
-from tests.slack.driver import state_for
+from tests.support.driver import state_for
 from tests.support.observations import full_answers
 from tests.support.slack import block_text, mention
 

@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from storage.db import Database
 from storage.targets import Target, TargetDraft, TargetStatus
-from tests.slack.driver import SlackDriver, wait_until
 from tests.support.clock import FakeClock
+from tests.support.driver import SlackDriver, wait_until
 from tests.support.emulator import SlackEmulator
 from tests.support.people import ADMIN, AMY, BEN, CAT, DEV, LEO, LONDON
 from tests.support.school import add_people, enrol

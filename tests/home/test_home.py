@@ -16,8 +16,8 @@ from storage.meetings import Meeting
 from storage.observations import Observation, ObservationEntry, Rating
 from storage.roster import MenteeKind, Mentorship
 from storage.targets import Target, TargetDraft, TargetStatus
-from tests.slack.driver import SlackDriver, state_for, wait_until
 from tests.support.clock import FakeClock
+from tests.support.driver import SlackDriver, state_for, wait_until
 from tests.support.emulator import SlackEmulator
 from tests.support.people import ADMIN, AMY, BEN, CAT, DEV, LEO, LONDON, SAM, SLT_CHANNEL, TEAM
 from tests.support.school import add_people, enrol

@@ -11,8 +11,8 @@ from sqlalchemy import select
 from bot.privacy import service as privacy
 from storage.db import Database
 from storage.roster import AuditEntry, Mentorship
-from tests.slack.driver import SlackDriver
 from tests.support.clock import FakeClock
+from tests.support.driver import SlackDriver
 from tests.support.emulator import SlackEmulator
 from tests.support.people import ADMIN, AMY, BEN, CAT, LEO
 from tests.support.school import add_people

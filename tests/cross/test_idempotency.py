@@ -31,8 +31,8 @@ from storage.meetings import Meeting, MeetingRevision
 from storage.observations import Observation, ObservationRevision
 from storage.roster import AuditEntry, AuditRepository
 from storage.targets import Target, TargetDraft
-from tests.security.school import School, Stack, command, modal, seed_school
-from tests.slack.driver import HttpResult, state_for
+from tests.cross.school import School, Stack, command, modal, seed_school
+from tests.support.driver import HttpResult, state_for
 from tests.support.observations import full_answers
 from tests.support.people import SIGNING_SECRET
 from tests.support.slack import mention

@@ -12,8 +12,8 @@ from collections.abc import Iterator
 import pytest
 
 from bot.app.logging_setup import configure_logging
-from tests.slack.driver import SlackDriver, wait_until
 from tests.support.clock import FakeClock
+from tests.support.driver import SlackDriver, wait_until
 from tests.support.emulator import SlackEmulator
 from tests.support.observations import button, dms_to, full_answers, open_form, submit
 from tests.support.people import ADMIN, AMY, BEN, LEO, SIGNING_SECRET

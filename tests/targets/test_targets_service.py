@@ -12,9 +12,9 @@ from bot.core.school_calendar import SchoolCalendar, default_calendar_path, load
 from bot.targets.service import TargetService, check_target, standards_text, suggested_standards
 from storage.db import Database
 from storage.targets import TargetDraft, TargetStatus
-from tests.services.mentoring_support import School, seed
 from tests.support.people import AMY, BEN, LONDON, NOW
 from tests.support.phrases import UNDATED
+from tests.support.service_school import School, seed
 
 
 @pytest.fixture(scope="module")

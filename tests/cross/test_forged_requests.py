@@ -28,7 +28,7 @@ from bot.app.web import MAX_BODY_BYTES, SLACK_PATH
 from storage.db import Database
 from storage.roster import Mentorship
 from storage.schema import Base
-from tests.slack.driver import SlackDriver, wait_until
+from tests.support.driver import SlackDriver, wait_until
 from tests.support.emulator import SlackEmulator
 from tests.support.people import ADMIN, AMY, BEN, SIGNING_SECRET
 

@@ -35,7 +35,7 @@ from storage.db import Database
 from storage.observations import Rating
 from storage.roster import MenteeKind, Role
 from storage.schema import Base
-from tests.slack.driver import SlackDriver, wait_until
+from tests.support.driver import SlackDriver, wait_until
 from tests.support.emulator import SlackEmulator
 from tests.support.slack import block_text
 

@@ -14,8 +14,8 @@ from storage.db import Database
 from storage.meetings import ReviewOutcome
 from storage.roster import MeetingCadence
 from storage.targets import TargetStatus
-from tests.services.mentoring_support import School, seed
 from tests.support.people import AMY, BEN, LONDON, NOW
+from tests.support.service_school import School, seed
 
 
 @pytest.fixture(scope="module")

@@ -16,8 +16,8 @@ import bot.__main__ as cli
 from storage.db import Database
 from storage.roster import MenteeKind, Mentorship
 from tests.conftest import BackendDatabase
-from tests.slack.driver import SlackDriver, wait_until
 from tests.support.cli import ROOT, SETTING_NAMES, run_bot
+from tests.support.driver import SlackDriver, wait_until
 from tests.support.emulator import SlackEmulator
 from tests.support.people import SIGNING_SECRET
 

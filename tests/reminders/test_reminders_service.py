@@ -12,8 +12,8 @@ from bot.reminders.service import ReminderService, halves, meeting_due
 from storage.db import Database
 from storage.meetings import Meeting
 from storage.roster import MeetingCadence, MenteeKind, Mentorship
-from tests.services.mentoring_support import seed
 from tests.support.people import AMY, BEN, LONDON, NOW
+from tests.support.service_school import seed
 
 
 @pytest.fixture(scope="module")

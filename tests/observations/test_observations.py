@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 from storage.db import Database
 from storage.observations import Observation, ObservationRevision, Rating
 from storage.roster import AuditEntry
-from tests.slack.driver import SlackDriver, state_for, wait_until
 from tests.support.clock import FakeClock
+from tests.support.driver import SlackDriver, state_for, wait_until
 from tests.support.emulator import SlackEmulator
 from tests.support.observations import STANDARDS, button, dms_to, full_answers, open_form, submit
 from tests.support.people import ADMIN, AMY, BEN, CAT, LEO, SAM

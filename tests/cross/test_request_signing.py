@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from storage.db import Database
 from storage.roster import Mentorship, Person
-from tests.slack.driver import SlackDriver
+from tests.support.driver import SlackDriver
 from tests.support.emulator import SlackEmulator
 
 ASSIGN = "assign <@UAMY0001|amy> <@UBEN0001|ben>"

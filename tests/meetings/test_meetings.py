@@ -17,8 +17,8 @@ from storage.meetings import Meeting, MeetingRevision, ReviewOutcome
 from storage.reminders import ReminderSent
 from storage.roster import MeetingCadence, Mentorship
 from storage.targets import Target, TargetStatus
-from tests.slack.driver import SlackDriver, wait_until
 from tests.support.clock import FakeClock
+from tests.support.driver import SlackDriver, wait_until
 from tests.support.emulator import SlackEmulator
 from tests.support.meetings import MEETING, NOTES, answers, open_modal, submit
 from tests.support.people import ADMIN, AMY, BEN, CAT, LEO, LONDON
