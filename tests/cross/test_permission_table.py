@@ -227,7 +227,7 @@ def _change_roster(c: Ctx, user: str) -> Outcome:
 
 def _import_roster(c: Ctx, user: str) -> Outcome:
     """Slack offers no import: `python -m bot roster import` is run by the operators, who hold the server and the
-    bot token (it checks the token's workspace is the one named: tests/test_cli.py). No person's standing is
+    bot token (it checks the token's workspace is the one named: tests/cross/test_cli.py). No person's standing is
     involved, so the table's admins-only row is kept by where the surface lives, not by a check."""
     text = command(c.slack, "/mentor", "import roster.csv", user=user)
     assert "I don't know `/mentor import`" in text, text

@@ -2,7 +2,7 @@
 
 Amy mentors Ben (a trainee); Leo is lead mentor, Sam is SLT, Hana (ADMIN) is the workspace admin, Cat a
 colleague with no role. Cal, Dev, Dee and Eva are further mentees and mentors where a test needs them; LEAD
-is one person who holds several roles at once. The two-school permission walk (tests/security/school.py)
+is one person who holds several roles at once. The two-school permission walk (tests/cross/school.py)
 names its people per school instead.
 """
 
