@@ -21,6 +21,8 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
+from bot.app import envelope
+
 log = logging.getLogger(__name__)
 
 SLACK_PATH = "/slack/events"
@@ -179,7 +181,10 @@ def create_asgi_app(
             return JSONResponse({"error": "invalid request"}, status_code=401)
         try:
             bolt_request = to_bolt_request(request, body)  # parses JSON bodies and payload= forms
-        except ValueError:
+            envelope.check(bolt_request.body)
+        except (ValueError, TypeError, AttributeError, RecursionError, envelope.Malformed) as exc:
+            reason = str(exc) if isinstance(exc, envelope.Malformed) else "its body could not be parsed"
+            log.warning("Refused a signed request that is not shaped as Slack sends it: %s", reason)
             return PlainTextResponse("Request body is malformed", status_code=400)
         # Bolt's App is synchronous: dispatch off the event loop so one slow request never blocks others.
         bolt_response = await run_in_threadpool(bolt_app.dispatch, bolt_request)
