@@ -149,7 +149,7 @@ def _view(view: dict[str, Any], kind: str) -> None:
         if not isinstance(decoded, dict) or not all(_plain(v) or _plain_list(v) for v in decoded.values()):
             raise Malformed(f"{where}.private_metadata is not an object of plain values")
         for key in ID_KEYS & decoded.keys():
-            if not _record_id(decoded[key]):
+            if decoded[key] is not None and not _record_id(decoded[key]):
                 raise Malformed(f"{where}.private_metadata.{key} is not a record id")
         if not (_plain_list(decoded.get("reviews", [])) and all(_record_id(v) for v in decoded.get("reviews", []))):
             raise Malformed(f"{where}.private_metadata.reviews is not a list of record ids")
