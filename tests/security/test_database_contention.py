@@ -43,13 +43,13 @@ def locked(backend: BackendDatabase, *tables: str) -> Iterator[None]:
     """Another connection holds a lock for the length of the block."""
     url = make_url(backend.url)
     if url.get_backend_name() == "sqlite":
-        connection = sqlite3.connect(url.database or "", isolation_level=None)
-        connection.execute("BEGIN IMMEDIATE")  # the write lock: every other writer waits
+        raw = sqlite3.connect(url.database or "", isolation_level=None)
+        raw.execute("BEGIN IMMEDIATE")  # the write lock: every other writer waits
         try:
             yield
         finally:
-            connection.execute("ROLLBACK")
-            connection.close()
+            raw.execute("ROLLBACK")
+            raw.close()
     else:
         engine = create_engine(url.set(drivername="postgresql+psycopg"))
         with engine.connect() as connection:
