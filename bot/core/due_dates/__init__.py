@@ -24,7 +24,26 @@ School words are never dates: a phrase is only taken from the end of the target 
 ahead. Pure functions: the time is always passed in.
 """
 
+from bot.core.due_dates.advice import NotASchoolDay, not_a_school_day
 from bot.core.due_dates.parse import parse_due, split_target
-from bot.core.due_dates.phrases import MAX_MONTHS_AHEAD, DueDateError, DuePhrase, describe
+from bot.core.due_dates.phrases import (
+    MAX_MONTHS_AHEAD,
+    PASSED_RECENTLY,
+    DueDateError,
+    DuePhrase,
+    PassedDateError,
+    describe,
+)
 
-__all__ = ["MAX_MONTHS_AHEAD", "DueDateError", "DuePhrase", "describe", "parse_due", "split_target"]
+__all__ = [
+    "MAX_MONTHS_AHEAD",
+    "PASSED_RECENTLY",
+    "DueDateError",
+    "DuePhrase",
+    "NotASchoolDay",
+    "PassedDateError",
+    "describe",
+    "not_a_school_day",
+    "parse_due",
+    "split_target",
+]

@@ -29,11 +29,13 @@ from bot.core.due_dates.phrases import (
     MAX_MONTHS_AHEAD,
     DueDateError,
     DuePhrase,
+    PassedDateError,
     _add_months,
     _Context,
     _next_occurrence,
     _normalise,
     describe,
+    passed_recently,
 )
 from bot.core.school_calendar import SchoolCalendar
 
@@ -61,26 +63,37 @@ def split_target(text: str, *, now: datetime, calendar: SchoolCalendar) -> tuple
         if index > 0 and _normalise(words[index - 1].group()) in _NOT_A_DEADLINE_BEFORE:
             continue  # "from next week", "every Friday", "last Monday"
         phrase = core[words[index].start() :]
-        due = _interpret(phrase, now, calendar)
+        rest = core[: words[index].start()].rstrip().rstrip(",;:–—-").rstrip()
+        try:
+            due = _interpret(phrase, now, calendar)
+        except PassedDateError as passed:
+            _refuse_half_understood(rest, phrase)
+            raise passed.with_rest(rest) from None
         if due is not None:
-            rest = core[: words[index].start()].rstrip().rstrip(",;:–—-").rstrip()
+            _refuse_half_understood(rest, phrase)
             return rest, DuePhrase(due, phrase)
 
     _raise_if_failed_attempt(core, words)
     return text, None
 
 
-def parse_due(phrase: str, *, now: datetime, calendar: SchoolCalendar) -> date:
-    """Understand a date typed on its own ("Monday week", "by 30/11", "end of term")."""
+def parse_due(phrase: str, *, now: datetime, calendar: SchoolCalendar, allow_overdue: bool = False) -> date:
+    """Understand a date typed on its own ("Monday week", "by 30/11", "end of term").
+
+    With `allow_overdue`, a date typed with its year that passed recently ("30/11/2026") is allowed: that is
+    how a mentor keeps this year's date when told a day and month has passed (PassedDateError).
+    """
     cleaned = phrase.strip().rstrip(".!?;,").strip()
-    due = _interpret(cleaned, now, calendar) if cleaned else None
+    if _NUMERIC_DATE.fullmatch(cleaned):
+        cleaned = f"on {cleaned}"  # in a box for a date, "30/11/2026" is a date, not a score
+    due = _interpret(cleaned, now, calendar, allow_overdue=allow_overdue) if cleaned else None
     if due is None:
         shown = cleaned or phrase
         raise DueDateError(f"I couldn't understand “{shown}” as a date. {_EXAMPLES}")
     return due
 
 
-def _interpret(phrase: str, now: datetime, calendar: SchoolCalendar) -> date | None:
+def _interpret(phrase: str, now: datetime, calendar: SchoolCalendar, *, allow_overdue: bool = False) -> date | None:
     """The date `phrase` means, None if it isn't a due phrase at all; DueDateError if it's a bad one."""
     body = _normalise(phrase)
     prep = ""
@@ -97,7 +110,7 @@ def _interpret(phrase: str, now: datetime, calendar: SchoolCalendar) -> date | N
         return None  # "to" only as in "bring it to Friday's meeting"
     if not body or _SCHOOL_WORDS.search(body):
         return None
-    context = _Context(now.date(), now.replace(tzinfo=None), calendar, prep, phrase.strip())
+    context = _Context(now.date(), now.replace(tzinfo=None), calendar, prep, phrase.strip(), allow_overdue)
     due = _match_rules(body, context)
     if due is None:
         due = _calendar_date(body, context)
@@ -118,7 +131,7 @@ def _match_rules(body: str, context: _Context) -> date | None:
 
 
 def _check_range(due: date, context: _Context) -> None:
-    if due < context.today:
+    if due < context.today and not (context.allow_past and passed_recently(due, context.today)):
         raise DueDateError(f"“{context.raw}” is in the past ({describe(due)}). Choose a date from today onwards.")
     if due > _add_months(context.today, MAX_MONTHS_AHEAD):
         raise DueDateError(
@@ -174,6 +187,11 @@ def _calendar_date(body: str, context: _Context) -> date | None:
     due = _next_occurrence(month, day, context.today, year)
     if due is None:
         raise context.not_understood()
+    if year is None and due.year > context.today.year:
+        this_year = _next_occurrence(month, day, context.today, context.today.year)
+        same_weekday = this_year is not None and (not weekdays or this_year.weekday() == weekdays[0])
+        if this_year is not None and same_weekday and passed_recently(this_year, context.today):
+            raise context.passed(this_year, due)
     if weekdays and due.weekday() != weekdays[0]:
         given = next(name for name, number in _WEEKDAYS.items() if number == weekdays[0] and len(name) > 5)
         raise DueDateError(
@@ -194,11 +212,15 @@ def _leading_clause(core: str, now: datetime, calendar: SchoolCalendar) -> tuple
     words = _normalise(phrase).split()
     if not words or (words[0] not in {p.split()[0] for p in _PREPOSITIONS} and len(words) > 4):
         return None
-    due = _interpret(phrase, now, calendar)
+    rest = head.group("rest").strip()
+    rest = rest[:1].upper() + rest[1:]
+    try:
+        due = _interpret(phrase, now, calendar)
+    except PassedDateError as passed:
+        raise passed.with_rest(rest) from None
     if due is None:
         return None
-    rest = head.group("rest").strip()
-    return rest[:1].upper() + rest[1:], DuePhrase(due, phrase)
+    return rest, DuePhrase(due, phrase)
 
 
 _NOT_DATE_DAYS = frozenset({"holiday", "birthday", "midday", "payday", "everyday", "someday", "heyday", "yesterday"})
@@ -236,3 +258,21 @@ def _raise_if_failed_attempt(core: str, words: list[re.Match[str]]) -> None:
                 phrase = core[words[index].start() :]
                 raise DueDateError(f"I couldn't understand “{phrase}” as a date. {_EXAMPLES}")
             return
+
+
+# Words that belong to a date, never to a target's last word: left there, the date was half understood.
+_DATE_WORDS_BEFORE = frozenset(
+    {"next", "this", "coming", "following", "week", "weeks", "fortnight", "fortnights", "end", "of", "the", "a",
+     "by", "before", "until", "till", "due", "after", "b4", "nxt", "wk", "first", "last", "same"}
+)  # fmt: skip
+
+
+def _refuse_half_understood(rest: str, phrase: str) -> None:
+    """ "Mark books nxt fri" must not become "Mark books nxt", due Friday: say what wasn't understood."""
+    typed = rest.split()[-1] if rest.split() else ""
+    word = _normalise(typed).removesuffix("'s")
+    if word in _DATE_WORDS_BEFORE or word in _WEEKDAYS or (word in _MONTHS and len(word) > 3):
+        raise DueDateError(
+            f"I understood “{phrase.strip()}” but not “{typed}” just before it. "
+            f"Say the whole date another way. {_EXAMPLES}"
+        )

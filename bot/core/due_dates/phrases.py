@@ -35,6 +35,34 @@ class DueDateError(ValueError):
     """The mentor tried to give a due date that can't be used; the message can be shown to them."""
 
 
+# A day and month without a year that passed this recently is taken for a slip, never for next year's
+# date ("by 30/11" on 2 December, "by 1 September" in the first week of December).
+PASSED_RECENTLY = timedelta(days=120)
+
+
+class PassedDateError(DueDateError):
+    """A day and month that has passed recently: this year's date (overdue) or next year's? Ask.
+
+    `rest` is the target's text without the phrase, when the phrase came from a whole target.
+    """
+
+    def __init__(self, raw: str, passed: date, next_year: date, *, today: date, rest: str | None = None) -> None:
+        self.raw, self.passed, self.next_year, self.today, self.rest = raw, passed, next_year, today, rest
+        days = (today - passed).days
+        ago = "yesterday" if days == 1 else f"{days} days ago"
+        super().__init__(
+            f"“{raw}” has passed: {describe(passed)} was {ago}. Did you mean {describe(passed)} "
+            f"(the target starts overdue) or next year's, {describe(next_year)}?"
+        )
+
+    def with_rest(self, rest: str) -> PassedDateError:
+        return PassedDateError(self.raw, self.passed, self.next_year, today=self.today, rest=rest)
+
+
+def passed_recently(this_year: date, today: date) -> bool:
+    return this_year < today and today - this_year <= PASSED_RECENTLY
+
+
 def describe(day: date) -> str:
     """A date the British way: "Monday 7 December 2026"."""
     return f"{day:%A} {day.day} {day:%B %Y}"
@@ -84,7 +112,7 @@ _NOT_A_DEADLINE_BEFORE = frozenset({"from", "starting", "since", "every", "each"
 _PREPOSITIONS = (
     "by no later than", "no later than", "ready for", "due by", "due on", "due for",
     "by", "before", "until", "till", "til", "for", "on", "at", "in", "within", "after", "over",
-    "during", "due", "to",
+    "during", "due", "to", "from",
 )  # fmt: skip
 _PREPOSITION = re.compile(rf"(?P<prep>{_alternatives(_PREPOSITIONS)})(?: |$)")
 _CANONICAL_PREP = {
@@ -130,6 +158,10 @@ class _Context:
     calendar: SchoolCalendar
     prep: str  # canonical preposition, "" when there is none
     raw: str  # the phrase as typed, for messages
+    allow_past: bool = False  # a date with its year that passed recently is allowed (chosen as overdue)
+
+    def passed(self, this_year: date, next_year: date) -> PassedDateError:
+        return PassedDateError(self.raw, this_year, next_year, today=self.today)
 
     def gap(self, what: str) -> DueDateError:
         return DueDateError(
@@ -169,6 +201,9 @@ def _normalise(text: str) -> str:
     text = re.sub(r"(?<=[a-z])-(?=[a-z])", " ", text)  # half-term, end-of-term, mid-December
     text = re.sub(r"\bhalfterm\b", "half term", text)
     text = re.sub(r"\bx-?mas\b", "christmas", text)
+    text = re.sub(r"\bb4\b", "before", text)  # text-speak, one word for one word
+    text = re.sub(r"\bnxt\b", "next", text)
+    text = re.sub(r"\bwk\b", "week", text)
     text = re.sub(r"\s*[,–—]\s*|\s+", " ", text)
     return text.strip(" .!?;:")
 

@@ -17,12 +17,129 @@ from bot.core.due_dates.phrases import (
     _easter_sunday,
     rule_registry,
 )
-from bot.core.school_calendar import DateRange
+from bot.core.school_calendar import DateRange, Half
 
 RULES: list[Rule] = []
 _rule = rule_registry(RULES)
 
-# --- the school year -------------------------------------------------------------------------------
+# --- halves of terms ("Autumn 1" … "Summer 2") and the weeks at their edges ---------------------------
+
+
+def _half_end(half: Half | None, context: _Context, what: str) -> date:
+    last = None if half is None else context.calendar.last_school_day_before(half.days.end + timedelta(days=1))
+    if last is None or half is None or last < half.days.start:
+        raise context.gap(what)
+    return last
+
+
+@_rule(rf"{_END_OF}(?P<which>this |the |next )?half(?: term)?", _BY | {"in", "during"})
+def _end_of_half_term(found: re.Match[str], context: _Context) -> date:
+    """ "The end of this half term": the last school day of the half we are in (not the holiday after it)."""
+    calendar = context.calendar
+    half = calendar.current_or_next_half(context.today)
+    if half is not None and (found.group("which") or "").strip() == "next":
+        later = [h for h in calendar.halves() if h.days.start > half.days.end]
+        half = later[0] if later else None
+    return _half_end(half, context, "when this half term ends")
+
+
+_HALF_NUMBER = {"1": "1", "one": "1", "2": "2", "two": "2"}
+
+
+@_rule(
+    rf"(?P<end>{_END_OF})?(?P<start>{_START_OF})?(?:the )?{_SEASON} (?P<n>1|2|one|two)",
+    _BY | {"in", "during", "from"},
+)
+def _named_half(found: re.Match[str], context: _Context) -> date | None:
+    """ "Autumn 1" … "Summer 2": "by/from spring 1" is its first day, "the end of"/"in autumn 2" its last.
+
+    Said during the half itself, "by autumn 2" means by its last school day.
+    """
+    if not (found.group("end") or found.group("start") or context.prep):
+        return None  # "Teach the Autumn 2 unit again": a bare name is not a deadline
+    name = f"{found.group('season').title()} {_HALF_NUMBER[found.group('n')]}"
+    calendar, today = context.calendar, context.today
+    wants_start = found.group("start") is not None or (
+        found.group("end") is None and context.prep not in ("in", "during")
+    )
+    for half in calendar.halves():
+        if half.name != name:
+            continue
+        first = calendar.first_school_day_from(half.days.start)
+        last = calendar.last_school_day_before(half.days.end + timedelta(days=1))
+        if first is None or last is None or last < today:
+            continue
+        if wants_start and first >= today:
+            return first
+        return last
+    raise context.gap(f"when the next {name} {'starts' if wants_start else 'ends'}")
+
+
+_BACK_AFTER = {"half term": ("1",), "christmas": ("Spring 1",), "easter": ("Summer 1",), "summer": ("Autumn 1",)}
+
+
+@_rule(
+    r"(?:the )?first week back(?: after (?:the )?(?P<after>half term|christmas|easter|summer|holidays?|break)"
+    r"(?: holidays?| break| hols)?)?",
+    {"by", "before", "till", "for", "in", "during", "on"},
+)
+def _first_week_back(found: re.Match[str], context: _Context) -> date:
+    """The first week back after the next holiday: "in/by" it is its last school day, "for" it its first,
+    "before" it the last school day before the holiday ends."""
+    calendar, today = context.calendar, context.today
+    after = found.group("after")
+    for half in calendar.halves():
+        first = calendar.first_school_day_from(half.days.start)
+        if first is None or first <= today:
+            continue
+        if after == "half term" and not half.name.endswith("2"):
+            continue
+        if after in _BACK_AFTER and after != "half term" and half.name not in _BACK_AFTER[after]:
+            continue
+        if context.prep == "for":
+            return first
+        if context.prep == "before":
+            before = calendar.last_school_day_before(first)
+            if before is not None and before >= today:
+                return before
+            raise context.not_understood()
+        return _last_school_day_of_week(first, context)
+    raise context.gap("when school is next back after a holiday")
+
+
+def _last_school_day_of_week(day: date, context: _Context) -> date:
+    """The last school day in `day`'s Monday-to-Sunday week (`day` itself at least)."""
+    friday = day + timedelta(days=max(0, 4 - day.weekday()))
+    while friday > day and not context.calendar.is_school_day(friday):
+        friday -= timedelta(days=1)
+    return friday
+
+
+@_rule(r"(?:the )?last week of (?:the |this )?term", _BY | {"in", "during"})
+def _last_week_of_term(found: re.Match[str], context: _Context) -> date | None:
+    """The last week of term: "in/by" it is the term's last school day; "for" it, that week's first school day."""
+    if not context.prep:
+        return None  # "Plan the last week of term"
+    calendar, today = context.calendar, context.today
+    last = calendar.end_of_term(today)
+    if last is not None and last < today:
+        term = calendar.next_term_after(today)
+        last = None if term is None else calendar.last_school_day_of(term)
+    if last is None:
+        raise context.gap("when this term ends")
+    if context.prep == "for":
+        monday = last - timedelta(days=last.weekday())
+        first = calendar.first_school_day_from(monday)
+        return first if first is not None and first >= today else last
+    if context.prep == "before":
+        monday = last - timedelta(days=last.weekday())
+        before = calendar.last_school_day_before(monday)
+        if before is not None and before >= today:
+            return before
+    return last
+
+
+# --- terms -------------------------------------------------------------------------------------------
 
 
 @_rule(rf"{_END_OF}(?:the |this )?term|this term|(?:the )?term", _BY | {"in", "during"})
@@ -39,9 +156,9 @@ def _end_of_this_term(found: re.Match[str], context: _Context) -> date | None:
     return due
 
 
-@_rule(rf"(?:{_START_OF}(?:the )?next term|next term|the next term|{_START_OF}term)", _BY | {"in", "during"})
+@_rule(rf"(?:{_START_OF}(?:the )?next term|next term|the next term|{_START_OF}term)", _BY | {"in", "during", "from"})
 def _next_term(_: re.Match[str], context: _Context) -> date:
-    """Next term means its first day ("in next term" / "during next term": by its last day)."""
+    """Next term means its first day, "from next term" too ("in next term" / "during next term": by its last day)."""
     term = context.calendar.next_term_after(context.today)
     if term is None:
         raise context.gap("when next term starts")

@@ -27,6 +27,7 @@ from bot.core.due_dates.phrases import (
     _friday_of_this_week,
     _in_week,
     _number,
+    passed_recently,
     rule_registry,
 )
 
@@ -66,13 +67,17 @@ def _next_weekday(found: re.Match[str], context: _Context) -> date:
 
 
 @_rule(
-    rf"(?P<wd>{_WD}) week|(?:the )?(?P<wd2>{_WD}) after next"
-    rf"|(?P<n>{_NUM}) (?P<unit>weeks?|fortnights?) (?:on|from) (?P<wd3>{_WD})"
+    rf"(?P<wd>{_WD}) (?P<unit0>week|fortnight)|(?:the )?(?P<wd2>{_WD}) after next"
+    rf"|(?P<n>{_NUM}) (?P<unit>weeks?|fortnights?) (?:(?:on|from) )?(?P<wd3>{_WD})"
 )
 def _weekday_week(found: re.Match[str], context: _Context) -> date:
-    """British "Monday week" = "a week on Monday" = the Monday after the coming one."""
+    """British "Monday week" = "a week on Monday" = "a week Monday": the Monday after the coming one.
+
+    "Friday fortnight" (and "a fortnight Friday"): the coming Friday and two weeks more.
+    """
     weekday = _WEEKDAYS[found.group("wd") or found.group("wd2") or found.group("wd3")]
-    weeks = _number(found.group("n")) * (2 if (found.group("unit") or "").startswith("fortnight") else 1)
+    unit = found.group("unit") or found.group("unit0") or ""
+    weeks = _number(found.group("n")) * (2 if unit.startswith("fortnight") else 1)
     return _coming(weekday, context.today) + timedelta(weeks=weeks)
 
 
@@ -168,7 +173,10 @@ def _month_day(month: int, day_of: Callable[[int], int], year: str | None, conte
     this_year = date(context.today.year, month, day_of(context.today.year))
     if this_year >= context.today:
         return this_year
-    return date(this_year.year + 1, month, day_of(this_year.year + 1))
+    next_year = date(this_year.year + 1, month, day_of(this_year.year + 1))
+    if passed_recently(this_year, context.today):
+        raise context.passed(this_year, next_year)  # "by the end of November" on 2 December: a slip?
+    return next_year
 
 
 @_rule(rf"{_END_OF}(?P<mon>{_MON})(?: (?P<year>{_YEAR}))?")
