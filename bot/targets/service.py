@@ -22,7 +22,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.core.directory import Directory
-from bot.core.due_dates import DueDateError, DuePhrase, describe, split_target
+from bot.core.due_dates import (
+    DueDateError,
+    DuePhrase,
+    NotASchoolDay,
+    PassedDateError,
+    describe,
+    not_a_school_day,
+    split_target,
+)
 from bot.core.errors import InvalidInput, NotAllowed, NotFound
 from bot.core.permissions import Action, Standing, is_allowed, require
 from bot.core.school_calendar import SchoolCalendar
@@ -193,10 +201,13 @@ def read_due(
 ) -> tuple[str, DuePhrase | None, date]:
     """Split the due phrase off a target: (text, phrase as typed or None, due date, suggested when None).
 
-    Raises InvalidInput with dateparser-friendly advice for a date that can't be used.
+    Raises InvalidInput with dateparser-friendly advice for a date that can't be used, and PassedDateError
+    for a day and month that has just gone (the caller asks which year was meant).
     """
     try:
         rest, phrase = split_target(text, now=now, calendar=calendar)
+    except PassedDateError:
+        raise  # the caller asks: this year's date (overdue) or next year's
     except DueDateError as exc:
         raise InvalidInput(str(exc)) from None
     if phrase is not None:
@@ -217,6 +228,8 @@ class DraftView:
     today: date
     saved: Target | None = None
     problem: str | None = None  # e.g. a date chosen in the past, shown above the buttons
+    passed: PassedDateError | None = None  # the date typed has just gone: ask which year before confirming
+    not_school_day: NotASchoolDay | None = None  # a weekend or holiday: offer the school days either side
 
 
 @dataclass(frozen=True)
@@ -268,9 +281,12 @@ class TargetService:
             mentorship = mentorship_for(session, caller, mentee, Action.SET_TARGET, "set a target for")
             mentor = PeopleRepository(session).get(caller.team_id, caller.user_id)
             local_now = now.astimezone(person_tz(mentor, self.school_tz))
-            text, phrase, due = read_due(
-                typed, now=local_now, calendar=self.calendar, cadence=mentorship.meeting_cadence
-            )
+            try:
+                text, phrase, due = read_due(
+                    typed, now=local_now, calendar=self.calendar, cadence=mentorship.meeting_cadence
+                )
+            except PassedDateError as passed:  # kept with this year's date until the mentor picks a year
+                text, phrase, due = passed.rest or "", DuePhrase(passed.passed, passed.raw), passed.passed
             if not text.strip(" ,.;:-"):
                 raise InvalidInput("Say what the target is, not only when it's due.")
             draft = TargetRepository(session).add_draft(
@@ -306,7 +322,9 @@ class TargetService:
             problem = None
             if draft.target_id is None:
                 if due is not None:
-                    if due < today:
+                    if due < today and due == draft.due_on and _awaiting_year(draft, today):
+                        draft.due_phrase, draft.due_given = None, True  # this year's date, knowingly overdue
+                    elif due < today:
                         problem = f"{describe(due)} is in the past: choose a date from today onwards."
                     else:
                         draft.due_on, draft.due_phrase, draft.due_given = due, None, True
@@ -323,12 +341,16 @@ class TargetService:
         """Save the draft as a target, once: the draft key is the target's idempotency key."""
         try:
             with self.db.unit_of_work() as session:
-                draft, mentee, _ = self._own_draft(session, caller.team_id, caller.user_id, key, now)
+                draft, mentee, today = self._own_draft(session, caller.team_id, caller.user_id, key, now)
                 repo = TargetRepository(session)
                 existing = repo.by_submission(caller.team_id, key)
                 if existing is not None:
                     return self._confirmed(session, existing, created=False)
                 mentorship = mentorship_for(session, caller, mentee, Action.SET_TARGET, "set a target for")
+                if _awaiting_year(draft, today):
+                    raise InvalidInput(
+                        f"“{draft.due_phrase}” has passed: choose this year's date (overdue) or next year's first."
+                    )
                 if now - draft.created_at > DRAFT_LIFETIME:
                     raise InvalidInput("This draft is more than a week old: type `/target` again to set it.")
                 target = repo.add(
@@ -472,7 +494,22 @@ class TargetService:
         checks = check_target(
             draft.text, due_given=draft.due_given, due=draft.due_on, standards=draft.standards, new_this_week=count
         )
-        return DraftView(draft=draft, checks=checks, mentee=mentee, today=today, saved=saved, problem=problem)
+        passed = not_school_day = None
+        if saved is None and _awaiting_year(draft, today):
+            next_year = _same_day_next_year(draft.due_on)
+            passed = PassedDateError(draft.due_phrase or "", draft.due_on, next_year, today=today)
+        elif saved is None:
+            not_school_day = not_a_school_day(draft.due_on, self.calendar, today=today)
+        return DraftView(
+            draft=draft,
+            checks=checks,
+            mentee=mentee,
+            today=today,
+            saved=saved,
+            problem=problem,
+            passed=passed,
+            not_school_day=not_school_day,
+        )
 
     def _target(self, session: Session, team_id: str, target_id: int) -> Target:
         target = TargetRepository(session).get(team_id, target_id)
@@ -495,6 +532,18 @@ class TargetService:
         mentor_ids = MentorshipRepository(session).mentors_of(target.team_id, target.mentee_id)
         today = now.astimezone(self.school_tz).date()
         return TargetChange(target=target, changed=changed, mentor_ids=mentor_ids, today=today)
+
+
+def _awaiting_year(draft: TargetDraft, today: date) -> bool:
+    """A draft whose typed day and month has just gone: the mentor hasn't yet said which year."""
+    return draft.target_id is None and draft.due_phrase is not None and draft.due_on < today
+
+
+def _same_day_next_year(day: date) -> date:
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + 1, day=28)
 
 
 def close_target(target: Target, status: TargetStatus, by: str, now: datetime) -> None:

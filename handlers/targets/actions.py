@@ -21,6 +21,7 @@ from handlers.targets.blocks import (
     CLOSE_ACTIONS,
     DRAFT_BLOCK,
     DRAFT_CONFIRM,
+    DRAFT_DATE_BUTTONS,
     DRAFT_DUE,
     DRAFT_STANDARDS,
     TARGET_DUE,
@@ -131,6 +132,25 @@ def register(app: App, deps: Deps) -> None:
             return
         text, blocks = draft_message(view)
         respond(replace_original=True, text=text, blocks=blocks)
+
+    def pick_draft_date(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
+        """A date button on the draft: this year's or next year's, or a school day either side."""
+        ack()
+        key, _, raw = str(_action(body).get("value") or "").partition("|")
+        try:
+            day = date.fromisoformat(raw)
+        except ValueError:
+            return
+        try:
+            view = deps.targets.change_draft(body["team"]["id"], body["user"]["id"], key, deps.now(), due=day)
+        except DomainError as exc:
+            say(respond, str(exc))
+            return
+        text, blocks = draft_message(view)
+        respond(replace_original=True, text=text, blocks=blocks)
+
+    for action_id in DRAFT_DATE_BUTTONS:
+        app.action(action_id)(pick_draft_date)
 
     @app.action(DRAFT_STANDARDS)
     def change_draft_standards(ack: Ack, body: dict[str, Any], respond: Respond) -> None:

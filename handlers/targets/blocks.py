@@ -16,6 +16,12 @@ from storage.targets import Target, TargetStatus
 DRAFT_CONFIRM = "target_draft_confirm"
 DRAFT_DUE = "target_draft_due"
 DRAFT_STANDARDS = "target_draft_standards"
+# buttons that set the draft's date to the one in their value ("<draft key>|<YYYY-MM-DD>")
+DRAFT_KEEP_PASSED = "target_draft_keep_passed"
+DRAFT_NEXT_YEAR = "target_draft_next_year"
+DRAFT_DAY_BEFORE = "target_draft_day_before"
+DRAFT_DAY_AFTER = "target_draft_day_after"
+DRAFT_DATE_BUTTONS = (DRAFT_KEEP_PASSED, DRAFT_NEXT_YEAR, DRAFT_DAY_BEFORE, DRAFT_DAY_AFTER)
 TARGET_READY = "target_ready"
 TARGET_MET = "target_met"
 TARGET_NOT_MET = "target_not_met"
@@ -24,6 +30,7 @@ TARGET_DUE = "target_due"
 TARGET_STANDARDS = "target_standards"
 # block_id prefixes: the draft key or the target id follows
 DRAFT_BLOCK = "target_draft:"
+DRAFT_CHOICE_BLOCK = "target_draft_date:"
 TARGET_BLOCK = "target:"
 
 CLOSE_ACTIONS = {TARGET_MET: TargetStatus.MET, TARGET_NOT_MET: TargetStatus.NOT_MET, TARGET_DROP: TargetStatus.DROPPED}
@@ -130,6 +137,10 @@ def draft_message(view: DraftView) -> tuple[str, list[Block]]:
     ]
     if view.problem:
         blocks.append(section(f":warning: {view.problem}"))
+    if view.passed is not None:
+        return _passed_message(view, blocks)
+    if view.not_school_day is not None:
+        blocks.extend(_school_day_choice(draft.key, view))
     blocks.append(context(checks_text(view.checks)))
     blocks.append(
         {
@@ -145,6 +156,52 @@ def draft_message(view: DraftView) -> tuple[str, list[Block]]:
     hint = "Suggested from the words: change them if they're not right." if draft.standards else ""
     blocks.append(context(f"Confirm to save it and send it to {mentee}. {hint}".strip()))
     return f"Target for {mentee}: due {describe(draft.due_on)}. Confirm or change the date.", blocks
+
+
+def _date_button(text: str, action_id: str, key: str, day: date, style: str | None = None) -> dict[str, Any]:
+    return button(text, action_id, f"{key}|{day.isoformat()}", style)
+
+
+def _passed_message(view: DraftView, blocks: list[Block]) -> tuple[str, list[Block]]:
+    """The day and month typed has just gone: no Confirm until the mentor says which year."""
+    passed = view.passed
+    assert passed is not None
+    key, mentee = view.draft.key, f"<@{view.draft.mentee_id}>"
+    blocks[-1] = section(
+        f":warning: *{mrkdwn(passed.raw)} has passed:* {describe(passed.passed)} was "
+        f"{(view.today - passed.passed).days} day{'' if (view.today - passed.passed).days == 1 else 's'} ago. "
+        "Which did you mean?"
+    )
+    blocks.append(
+        {
+            "type": "actions",
+            "block_id": DRAFT_CHOICE_BLOCK + key,
+            "elements": [
+                _date_button(f"{short_date(passed.passed)} {passed.passed.year} (overdue)", DRAFT_KEEP_PASSED, key,
+                             passed.passed),
+                _date_button(f"{short_date(passed.next_year)} {passed.next_year.year}", DRAFT_NEXT_YEAR, key,
+                             passed.next_year, "primary"),
+            ],
+        }
+    )  # fmt: skip
+    blocks.append(context(f"Then confirm to save it and send it to {mentee}."))
+    text = f"Target for {mentee}: {passed.raw} has passed. This year's date (overdue) or next year's?"
+    return text, blocks
+
+
+def _school_day_choice(key: str, view: DraftView) -> list[Block]:
+    """A weekend or holiday date: say so, and offer the school days either side as buttons."""
+    advice = view.not_school_day
+    assert advice is not None
+    elements = []
+    if advice.before is not None:
+        elements.append(_date_button(f"{short_date(advice.before)} (before)", DRAFT_DAY_BEFORE, key, advice.before))
+    if advice.after is not None:
+        elements.append(_date_button(f"{short_date(advice.after)} (after)", DRAFT_DAY_AFTER, key, advice.after))
+    blocks: list[Block] = [section(f":warning: {advice.message()} {advice.suggestion()}".strip())]
+    if elements:
+        blocks.append({"type": "actions", "block_id": DRAFT_CHOICE_BLOCK + key, "elements": elements})
+    return blocks
 
 
 # --- DMs ---------------------------------------------------------------------------------------
