@@ -322,7 +322,7 @@ class TargetService:
             problem = None
             if draft.target_id is None:
                 if due is not None:
-                    if due < today and due == draft.due_on and _awaiting_year(draft, today):
+                    if due < today and due == draft.due_on and self._awaiting_year(session, draft):
                         draft.due_phrase, draft.due_given = None, True  # this year's date, knowingly overdue
                     elif due < today:
                         problem = f"{describe(due)} is in the past: choose a date from today onwards."
@@ -341,18 +341,18 @@ class TargetService:
         """Save the draft as a target, once: the draft key is the target's idempotency key."""
         try:
             with self.db.unit_of_work() as session:
-                draft, mentee, today = self._own_draft(session, caller.team_id, caller.user_id, key, now)
+                draft, mentee, _ = self._own_draft(session, caller.team_id, caller.user_id, key, now)
                 repo = TargetRepository(session)
                 existing = repo.by_submission(caller.team_id, key)
                 if existing is not None:
                     return self._confirmed(session, existing, created=False)
                 mentorship = mentorship_for(session, caller, mentee, Action.SET_TARGET, "set a target for")
-                if _awaiting_year(draft, today):
+                if now - draft.created_at > DRAFT_LIFETIME:
+                    raise InvalidInput("This draft is more than a week old: type `/target` again to set it.")
+                if self._awaiting_year(session, draft):
                     raise InvalidInput(
                         f"“{draft.due_phrase}” has passed: choose this year's date (overdue) or next year's first."
                     )
-                if now - draft.created_at > DRAFT_LIFETIME:
-                    raise InvalidInput("This draft is more than a week old: type `/target` again to set it.")
                 target = repo.add(
                     Target(
                         team_id=caller.team_id,
@@ -495,7 +495,7 @@ class TargetService:
             draft.text, due_given=draft.due_given, due=draft.due_on, standards=draft.standards, new_this_week=count
         )
         passed = not_school_day = None
-        if saved is None and _awaiting_year(draft, today):
+        if saved is None and self._awaiting_year(session, draft):
             next_year = _same_day_next_year(draft.due_on)
             passed = PassedDateError(draft.due_phrase or "", draft.due_on, next_year, today=today)
         elif saved is None:
@@ -510,6 +510,13 @@ class TargetService:
             passed=passed,
             not_school_day=not_school_day,
         )
+
+    def _awaiting_year(self, session: Session, draft: TargetDraft) -> bool:
+        """A draft whose typed day and month had already gone when typed: the mentor hasn't said which year."""
+        if draft.target_id is not None or draft.due_phrase is None:
+            return False
+        mentor = PeopleRepository(session).get(draft.team_id, draft.set_by)
+        return draft.due_on < draft.created_at.astimezone(person_tz(mentor, self.school_tz)).date()
 
     def _target(self, session: Session, team_id: str, target_id: int) -> Target:
         target = TargetRepository(session).get(team_id, target_id)
@@ -532,11 +539,6 @@ class TargetService:
         mentor_ids = MentorshipRepository(session).mentors_of(target.team_id, target.mentee_id)
         today = now.astimezone(self.school_tz).date()
         return TargetChange(target=target, changed=changed, mentor_ids=mentor_ids, today=today)
-
-
-def _awaiting_year(draft: TargetDraft, today: date) -> bool:
-    """A draft whose typed day and month has just gone: the mentor hasn't yet said which year."""
-    return draft.target_id is None and draft.due_phrase is not None and draft.due_on < today
 
 
 def _same_day_next_year(day: date) -> date:
