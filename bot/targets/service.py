@@ -11,10 +11,8 @@ term" and the like.
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -25,7 +23,6 @@ from bot.core.directory import Directory
 from bot.core.due_dates import (
     DueDateError,
     DuePhrase,
-    NotASchoolDay,
     PassedDateError,
     describe,
     not_a_school_day,
@@ -34,30 +31,32 @@ from bot.core.due_dates import (
 from bot.core.errors import InvalidInput, NotAllowed, NotFound
 from bot.core.permissions import Action, Standing, is_allowed, require
 from bot.core.school_calendar import SchoolCalendar
-from bot.core.standards import suggest_standards
 from bot.roster.people import ensure_person
 from bot.roster.service import Caller
+from bot.targets.checks import (  # noqa: F401  (re-exported for the handlers)
+    MAX_NEW_PER_WEEK,
+    STANDARDS,
+    Check,
+    check_target,
+    clean_standards,
+    standards_text,
+    suggested_standards,
+)
+from bot.targets.results import (
+    NAME_SOMEONE,
+    Confirmed,
+    DraftView,
+    TargetChange,
+    TargetList,
+    TargetOverview,
+)
 from storage.db import Database
 from storage.roster import AuditRepository, MeetingCadence, Mentorship, MentorshipRepository, PeopleRepository, Person
 from storage.targets import Target, TargetDraft, TargetRepository, TargetStatus
 
 TEXT_LIMIT = 3000
-MAX_NEW_PER_WEEK = 3
 ROLLOVER_FLAG_AT = 2  # meetings a target may be carried past, still open, before it is flagged
 DRAFT_LIFETIME = timedelta(days=7)
-
-# The Teachers' Standards (2011), short enough for a Slack option (75 characters).
-STANDARDS: dict[str, str] = {
-    "1": "1 · Set high expectations",
-    "2": "2 · Promote good progress",
-    "3": "3 · Subject and curriculum knowledge",
-    "4": "4 · Plan and teach well-structured lessons",
-    "5": "5 · Adapt teaching to all pupils",
-    "6": "6 · Accurate and productive assessment",
-    "7": "7 · Manage behaviour effectively",
-    "8": "8 · Wider professional responsibilities",
-    "P2": "Part Two · Personal and professional conduct",
-}
 
 STATUS_LABEL = {
     TargetStatus.OPEN: "open",
@@ -68,81 +67,6 @@ STATUS_LABEL = {
 # With no date typed, a target is due by the next meeting; for twice-a-term mentorships that is too far
 # off for a short-term target, so two weeks. (How often meetings must happen is in bot.services.digests.)
 DEFAULT_DUE_DAYS = {MeetingCadence.WEEKLY: 7, MeetingCadence.FORTNIGHTLY: 14, MeetingCadence.TWICE_A_TERM: 14}
-
-
-def standards_text(codes: Sequence[str]) -> str:
-    """ "Standards 6 and 7", "Standard 4", "Part Two"; "" for none."""
-    numbers = [c for c in codes if c != "P2"]
-    parts = []
-    if numbers:
-        joined = numbers[0] if len(numbers) == 1 else ", ".join(numbers[:-1]) + " and " + numbers[-1]
-        parts.append(("Standard " if len(numbers) == 1 else "Standards ") + joined)
-    if "P2" in codes:
-        parts.append("Part Two")
-    return " and ".join(parts)
-
-
-def clean_standards(codes: Sequence[str]) -> list[str]:
-    """Known codes only, in the Standards' own order, without repeats."""
-    wanted = set(codes)
-    return [code for code in STANDARDS if code in wanted]
-
-
-def suggested_standards(text: str) -> list[str]:
-    return clean_standards([str(n) for n in suggest_standards(text)])
-
-
-# --- the gentle checks ---------------------------------------------------------------------------
-
-# Words that make a target an aim rather than something you could see in a lesson.
-_VAGUE_START = re.compile(
-    r"^\s*(?:to\s+)?(?:try\s+to\s+|continue\s+to\s+)?"
-    r"(?:improve|better|get\s+better|be\s+better|work\s+on|develop|focus\s+on|think\s+about|consider|"
-    r"understand|know|learn\s+about|be\s+more|become|enhance|strengthen|look\s+at|reflect\s+on|"
-    r"keep\s+working|raise|increase)\b",
-    re.IGNORECASE,
-)
-_SPECIFIC_WORDS = 7  # a vague verb with this many words or more usually says how
-
-
-@dataclass(frozen=True)
-class Check:
-    ok: bool
-    label: str  # "Specific", "Dated", …
-    why: str  # shown when not ok (and sometimes when ok)
-
-
-def check_target(text: str, *, due_given: bool, due: date, standards: Sequence[str], new_this_week: int) -> list[Check]:
-    """What an appropriate body looks for in a target: specific, dated, linked to a standard, not too many.
-
-    `new_this_week` counts this target too. The checks only advise: the mentor can still save it.
-    """
-    words = text.split()
-    vague = bool(_VAGUE_START.match(text)) and len(words) < _SPECIFIC_WORDS
-    checks = [
-        Check(
-            not vague and len(words) >= 3,
-            "Specific",
-            "Name an action someone could see in a lesson (e.g. “Use a countdown and narrate the positive at "
-            "every transition”) rather than an aim like “improve behaviour”.",
-        ),
-        Check(
-            due_given,
-            "Dated",
-            f"No date was given, so I suggested {describe(due)}. Change it if another date suits better.",
-        ),
-        Check(
-            bool(standards),
-            "Linked to a standard",
-            "Choose the Teachers' Standard it serves so its progress shows against that standard.",
-        ),
-        Check(
-            new_this_week <= MAX_NEW_PER_WEEK,
-            "At most three new this week",
-            f"This would be new target number {new_this_week} this week: three at most is easier to act on.",
-        ),
-    ]
-    return checks
 
 
 # --- shared rules for mentees and their mentorships ----------------------------------------------
@@ -213,49 +137,6 @@ def read_due(
     if phrase is not None:
         return rest, phrase, phrase.due
     return rest, None, next_meeting or default_due(now.date(), cadence, calendar)
-
-
-# --- results -------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class DraftView:
-    """A /target draft as the mentor sees it in the confirm message."""
-
-    draft: TargetDraft
-    checks: list[Check]
-    mentee: Person
-    today: date
-    saved: Target | None = None
-    problem: str | None = None  # e.g. a date chosen in the past, shown above the buttons
-    passed: PassedDateError | None = None  # the date typed has just gone: ask which year before confirming
-    not_school_day: NotASchoolDay | None = None  # a weekend or holiday: offer the school days either side
-
-
-@dataclass(frozen=True)
-class Confirmed:
-    target: Target
-    created: bool
-    mentor_ids: list[str]
-
-
-@dataclass(frozen=True)
-class TargetChange:
-    target: Target
-    changed: bool
-    mentor_ids: list[str]
-    today: date
-
-
-@dataclass(frozen=True)
-class TargetList:
-    mentee_id: str
-    mentee_name: str
-    targets: Sequence[Target]
-    today: date
-    can_close: bool
-    can_mark_ready: bool
-    flagged_ids: set[int] = field(default_factory=set)
 
 
 class TargetService:
@@ -456,6 +337,18 @@ class TargetService:
                 can_mark_ready=is_allowed(Action.MARK_TARGET_READY, standings),
                 flagged_ids={t.id for t in targets if t.flagged_at is not None},
             )
+
+    def overview(self, caller: Caller, directory: Directory, now: datetime) -> TargetOverview:
+        """`/target list` with no name: a mentee sees theirs, a mentor each mentee's, a lead is asked for a name."""
+        with self.db.unit_of_work() as session:
+            live = MentorshipRepository(session).active_for(caller.team_id, caller.user_id)
+        mentee_ids = list(dict.fromkeys(m.mentee_id for m in live if m.mentor_id == caller.user_id))
+        mentored = any(m.mentee_id == caller.user_id for m in live)
+        if not mentee_ids and not mentored and Standing.LEAD in caller.standings:
+            return TargetOverview(lists=[], own_id=caller.user_id, prompt=NAME_SOMEONE)
+        subjects = ([caller.user_id] if mentored or not mentee_ids else []) + mentee_ids
+        lists = [self.listing(caller, subject, directory, now) for subject in subjects]
+        return TargetOverview(lists=lists, own_id=caller.user_id)
 
     def flagged(self, team_id: str) -> Sequence[Target]:
         """Open targets carried past two meetings, for the lead mentor's digest."""

@@ -8,7 +8,15 @@ from datetime import date, datetime
 from typing import Any
 
 from bot.core.due_dates import describe
-from bot.targets.service import STANDARDS, STATUS_LABEL, Check, DraftView, TargetList, standards_text
+from bot.targets.service import (
+    STANDARDS,
+    STATUS_LABEL,
+    Check,
+    DraftView,
+    TargetList,
+    TargetOverview,
+    standards_text,
+)
 from handlers.slack.blocks import MESSAGE_BLOCK_LIMIT, Block, button, context, header, section, truncate
 from storage.targets import Target, TargetStatus
 
@@ -301,3 +309,37 @@ def target_list_blocks(listing: TargetList) -> tuple[str, list[Block]]:
         blocks.append(context(f"{count - MAX_LISTED} more aren't shown here: close some of these first."))
     assert len(blocks) <= MESSAGE_BLOCK_LIMIT
     return f"{count} open target{'' if count == 1 else 's'} for {who}", blocks
+
+
+def target_overview_blocks(overview: TargetOverview) -> tuple[str, list[Block]]:
+    """`/target list` with no name: one's own targets, or each mentee's under their name."""
+    if overview.prompt is not None:
+        return overview.prompt, [section(overview.prompt)]
+    if len(overview.lists) == 1 and overview.lists[0].mentee_id == overview.own_id:
+        listing = overview.lists[0]
+        if not listing.targets:
+            return "You have no open targets.", [header("Your open targets"), section("You have no open targets.")]
+        return target_list_blocks(listing)
+    blocks: list[Block] = [header("Open targets")]
+    total = 0
+    for listing in overview.lists:
+        mine = listing.mentee_id == overview.own_id
+        name = "Yours" if mine else f"{mrkdwn(listing.mentee_name)} (<@{listing.mentee_id}>)"
+        if not listing.targets:
+            blocks.append(context(f"*{name}*: no open targets."))
+            continue
+        blocks.append(section(f"*{name}*"))
+        for index, target in enumerate(listing.targets):
+            if len(blocks) + 3 > MESSAGE_BLOCK_LIMIT:
+                hidden = len(listing.targets) - index
+                blocks.append(context(f"{hidden} more not shown: use `/target list @{listing.mentee_name}`."))
+                break
+            total += 1
+            blocks.append(section("• " + target_line(target, listing.today)))
+            if listing.can_close:
+                blocks.append(close_actions(target))
+            elif listing.can_mark_ready:
+                blocks.append(_ready_part(target))
+    people = len(overview.lists)
+    text = f"{total} open target{'' if total == 1 else 's'} for {people} {'person' if people == 1 else 'people'}"
+    return text, blocks[:MESSAGE_BLOCK_LIMIT]

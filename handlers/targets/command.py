@@ -13,7 +13,7 @@ from bot.core.errors import DomainError, InvalidInput
 from bot.targets.service import TEXT_LIMIT
 from handlers.slack import parsing
 from handlers.slack.directory import SlackDirectory
-from handlers.targets.blocks import draft_message, target_list_blocks
+from handlers.targets.blocks import draft_message, target_list_blocks, target_overview_blocks
 
 TARGET = "/target"
 EXAMPLE = "/target @ana Use cold calling in every lesson by Monday week"
@@ -83,7 +83,10 @@ def _list(ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient
     now = deps.now()
     try:
         caller = deps.roster.caller(command["team_id"], command["user_id"], directory, now)
-        text, blocks = target_list_blocks(deps.targets.listing(caller, mentee_id, directory, now))
+        if mentee_id is None:
+            text, blocks = target_overview_blocks(deps.targets.overview(caller, directory, now))
+        else:
+            text, blocks = target_list_blocks(deps.targets.listing(caller, mentee_id, directory, now))
     except DomainError as exc:
         respond(response_type="ephemeral", replace_original=False, text=str(exc))
         return
