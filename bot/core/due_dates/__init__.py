@@ -15,8 +15,17 @@ How a phrase is understood (all relative to `now.date()`, in the mentor's own ti
   coming one; a bare weekday is never today), "this week" / "by the end of the week" (Friday of this
   week), "next week" / "end of next week" (Friday of next week), "in a fortnight", "in 3 weeks",
   "within ten days", "by the end of the month", "by the 30th", "tomorrow".
+* Halves and weeks of the school year: "the end of this half term" (the last school day of the half we
+  are in), "Autumn 1" … "Summer 2" ("by spring 1" its first day, "the end of autumn 2" its last),
+  "the first week back", "the last week of term", "from next term"; "Friday fortnight", "a week
+  Monday"; text-speak "b4", "nxt", "wk".
 * Calendar dates ("30 Nov", "30th November", "30/11", "Fri 4 Dec 2026") are read by dateparser in
-  day-month order. Without a year they mean the next such date (today included).
+  day-month order. Without a year they mean the next such date (today included), except that a day
+  and month gone in the last PASSED_RECENTLY days raises PassedDateError: this year's (overdue) or
+  next year's? The caller asks.
+* A phrase understood only in part ("nxt" before "fri" once was) is an error, never leftover words.
+* `not_a_school_day` (advice.py) says why a due date is a weekend, holiday or closure day, with the
+  school days either side: one rule for the /target draft and the meeting form.
 
 School words are never dates: a phrase is only taken from the end of the target (or a leading
 "By Friday, …" clause) and every word of it must be understood, so "for Year 5", "by 10 minutes",
