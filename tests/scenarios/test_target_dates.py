@@ -112,3 +112,17 @@ def test_a_holiday_date_is_flagged_and_can_still_be_kept(slack: SlackDriver, db:
     act(slack, reply, "target_draft_confirm")  # advice only: the mentor may keep it
     [target] = targets(db)
     assert target.due_on == date(2026, 12, 24)
+
+
+def test_on_the_last_day_of_term_a_fortnight_lands_in_the_holidays_and_says_so(
+    slack: SlackDriver, db: Database, clock: FakeClock
+) -> None:
+    clock.now = datetime(2026, 12, 18, 15, 0, tzinfo=LONDON)  # Friday 18 December: school breaks up today
+    reply = ask(slack, f"{mention(BEN)} Try the new starter within a fortnight")
+
+    assert "Friday 1 January 2027 is in the school holidays, not a school day" in seen(reply)
+    moved = act(slack, reply, "target_draft_day_after")
+    assert moved is not None and "Due Monday 4 January 2027" in seen(moved)
+    act(slack, moved, "target_draft_confirm")
+    [target] = targets(db)
+    assert (target.text, target.due_on) == ("Try the new starter", date(2027, 1, 4))
