@@ -362,6 +362,20 @@ def test_a_half_understood_date_is_reported_not_left_in_the_text(
 
 
 @pytest.mark.parametrize(
+    ("text", "rest"),
+    [
+        ("Do this by Friday", "Do this"),
+        ("Plan the lessons for the week by Friday", "Plan the lessons for the week"),
+        ("Prepare the mocks for January by Friday", "Prepare the mocks for January"),
+        ("Plan the lessons for Monday by Friday", "Plan the lessons for Monday"),
+        ("Do the following by Friday", "Do the following"),
+    ],
+)
+def test_words_that_end_a_target_are_not_taken_for_half_a_date(text: str, rest: str, calendar: SchoolCalendar) -> None:
+    assert split_target(text, now=WEDNESDAY, calendar=calendar) == (rest, DuePhrase(D(2026, 12, 4), "by Friday"))
+
+
+@pytest.mark.parametrize(
     ("text", "rest", "passed", "next_year"),
     [
         ("Mark books for 9X2 by 30/11", "Mark books for 9X2", D(2026, 11, 30), D(2027, 11, 30)),

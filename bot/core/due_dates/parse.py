@@ -261,18 +261,23 @@ def _raise_if_failed_attempt(core: str, words: list[re.Match[str]]) -> None:
 
 
 # Words that belong to a date, never to a target's last word: left there, the date was half understood.
+# ("this", "week", "first", "following" and month names can end a target: "Do this", "for the week".)
 _DATE_WORDS_BEFORE = frozenset(
-    {"next", "this", "coming", "following", "week", "weeks", "fortnight", "fortnights", "end", "of", "the", "a",
-     "by", "before", "until", "till", "due", "after", "b4", "nxt", "wk", "first", "last", "same"}
-)  # fmt: skip
+    {"next", "nxt", "coming", "the", "a", "of", "by", "before", "b4", "until", "till", "due", "after", "wk"}
+)
+# A weekday left at the end is half a date only after one of these ("by the Friday after half term").
+_BEFORE_A_WEEKDAY = frozenset({"the", "by", "before", "till", "until", "on", "next", "nxt", "this", "coming"})
 
 
 def _refuse_half_understood(rest: str, phrase: str) -> None:
     """ "Mark books nxt fri" must not become "Mark books nxt", due Friday: say what wasn't understood."""
-    typed = rest.split()[-1] if rest.split() else ""
-    word = _normalise(typed).removesuffix("'s")
-    if word in _DATE_WORDS_BEFORE or word in _WEEKDAYS or (word in _MONTHS and len(word) > 3):
+    typed = rest.split()[-2:]
+    if not typed:
+        return
+    words = [_normalise(word).removesuffix("'s") for word in typed]
+    after_date_word = len(words) == 2 and words[0] in _BEFORE_A_WEEKDAY
+    if words[-1] in _DATE_WORDS_BEFORE or (words[-1] in _WEEKDAYS and after_date_word):
         raise DueDateError(
-            f"I understood “{phrase.strip()}” but not “{typed}” just before it. "
+            f"I understood “{phrase.strip()}” but not “{typed[-1]}” just before it. "
             f"Say the whole date another way. {_EXAMPLES}"
         )
