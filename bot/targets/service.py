@@ -391,7 +391,7 @@ class TargetService:
         if saved is None and self._awaiting_year(session, draft):
             next_year = _same_day_next_year(draft.due_on)
             passed = PassedDateError(draft.due_phrase or "", draft.due_on, next_year, today=today)
-        elif saved is None:
+        elif saved is None and draft.due_on >= today:  # a date kept overdue needs no school-day advice
             not_school_day = not_a_school_day(draft.due_on, self.calendar, today=today)
         return DraftView(
             draft=draft,

@@ -60,4 +60,6 @@ def not_a_school_day(day: date, calendar: SchoolCalendar, *, today: date) -> Not
         after = day + timedelta(days=7 - day.weekday())
     if before is not None and before < today:
         before = None
+    if after is not None and after < today:
+        after = None
     return NotASchoolDay(day, why, before, after)
