@@ -175,25 +175,26 @@ def _passed_message(view: DraftView, blocks: list[Block]) -> tuple[str, list[Blo
     passed = view.passed
     assert passed is not None
     key, mentee = view.draft.key, f"<@{view.draft.mentee_id}>"
-    blocks[-1] = section(
+    days = (view.today - passed.passed).days
+    blocks[2] = section(  # in place of "Due …": no date is settled yet
         f":warning: *{mrkdwn(passed.raw)} has passed:* {describe(passed.passed)} was "
-        f"{(view.today - passed.passed).days} day{'' if (view.today - passed.passed).days == 1 else 's'} ago. "
-        "Which did you mean?"
+        f"{days} day{'' if days == 1 else 's'} ago. Which did you mean?"
     )
     blocks.append(
         {
             "type": "actions",
-            "block_id": DRAFT_CHOICE_BLOCK + key,
+            "block_id": DRAFT_BLOCK + key,
             "elements": [
                 _date_button(f"{short_date(passed.passed)} {passed.passed.year} (overdue)", DRAFT_KEEP_PASSED, key,
                              passed.passed),
                 _date_button(f"{short_date(passed.next_year)} {passed.next_year.year}", DRAFT_NEXT_YEAR, key,
                              passed.next_year, "primary"),
+                datepicker(DRAFT_DUE, None, "Another date"),
             ],
         }
     )  # fmt: skip
     blocks.append(context(f"Then confirm to save it and send it to {mentee}."))
-    text = f"Target for {mentee}: {passed.raw} has passed. This year's date (overdue) or next year's?"
+    text = f"Target for {mentee}: {mrkdwn(passed.raw)} has passed. This year's date (overdue) or next year's?"
     return text, blocks
 
 

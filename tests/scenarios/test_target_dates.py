@@ -44,6 +44,7 @@ def test_a_day_just_gone_is_asked_about_and_next_years_date_is_a_choice(slack: S
     later, _ = element(reply, "target_draft_next_year")
     assert keep["text"]["text"] == "Mon 30 Nov 2026 (overdue)" and later["text"]["text"] == "Tue 30 Nov 2027"
 
+    element(reply, "target_draft_due")  # or any other date
     chosen = act(slack, reply, "target_draft_next_year")
     assert chosen is not None and "Due Tuesday 30 November 2027" in seen(chosen)
     act(slack, chosen, "target_draft_confirm")
@@ -55,7 +56,11 @@ def test_this_years_date_can_be_kept_and_the_target_starts_overdue(slack: SlackD
     reply = ask(slack, f"{mention(BEN)} Send the data by 1 September")
     assert "has passed" in seen(reply)
 
-    kept = act(slack, reply, "target_draft_keep_passed")
+    refused = act(slack, reply, "target_draft_due", extra={"selected_date": "2026-11-20"})
+    assert refused is not None and "Friday 20 November 2026 is in the past" in seen(refused)
+    assert "has passed" in seen(refused)  # still asking
+
+    kept = act(slack, refused, "target_draft_keep_passed")
 
     assert kept is not None and "Due Tuesday 1 September 2026" in seen(kept)
     act(slack, kept, "target_draft_confirm")
