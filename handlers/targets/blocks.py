@@ -18,28 +18,25 @@ from bot.targets.service import (
     standards_text,
 )
 from handlers.slack.blocks import MESSAGE_BLOCK_LIMIT, Block, button, context, header, section, truncate
+from handlers.targets.ids import (
+    DRAFT_BLOCK,
+    DRAFT_CHOICE_BLOCK,
+    DRAFT_CONFIRM,
+    DRAFT_DAY_AFTER,
+    DRAFT_DAY_BEFORE,
+    DRAFT_DUE,
+    DRAFT_KEEP_PASSED,
+    DRAFT_NEXT_YEAR,
+    DRAFT_STANDARDS,
+    TARGET_BLOCK,
+    TARGET_DROP,
+    TARGET_DUE,
+    TARGET_MET,
+    TARGET_NOT_MET,
+    TARGET_READY,
+    TARGET_STANDARDS,
+)
 from storage.targets import Target, TargetStatus
-
-# action_id values (each names one kind of interaction, wherever it appears)
-DRAFT_CONFIRM = "target_draft_confirm"
-DRAFT_DUE = "target_draft_due"
-DRAFT_STANDARDS = "target_draft_standards"
-# buttons that set the draft's date to the one in their value ("<draft key>|<YYYY-MM-DD>")
-DRAFT_KEEP_PASSED = "target_draft_keep_passed"
-DRAFT_NEXT_YEAR = "target_draft_next_year"
-DRAFT_DAY_BEFORE = "target_draft_day_before"
-DRAFT_DAY_AFTER = "target_draft_day_after"
-DRAFT_DATE_BUTTONS = (DRAFT_KEEP_PASSED, DRAFT_NEXT_YEAR, DRAFT_DAY_BEFORE, DRAFT_DAY_AFTER)
-TARGET_READY = "target_ready"
-TARGET_MET = "target_met"
-TARGET_NOT_MET = "target_not_met"
-TARGET_DROP = "target_drop"
-TARGET_DUE = "target_due"
-TARGET_STANDARDS = "target_standards"
-# block_id prefixes: the draft key or the target id follows
-DRAFT_BLOCK = "target_draft:"
-DRAFT_CHOICE_BLOCK = "target_draft_date:"
-TARGET_BLOCK = "target:"
 
 CLOSE_ACTIONS = {TARGET_MET: TargetStatus.MET, TARGET_NOT_MET: TargetStatus.NOT_MET, TARGET_DROP: TargetStatus.DROPPED}
 MAX_LISTED = 20  # targets in one /target list message: two blocks each, inside Slack's 50
