@@ -144,6 +144,7 @@ def parse_form(path: Path) -> ObservationForm:
         line = table_lines[index] if index < len(table_lines) else 1
         fields.append(_parse_field(raw, line, text, seen, roles, fail))
     blocks = sum(f.blocks_needed for f in fields) + len({f.group for f in fields if f.group})
+    blocks += any(f.kind is FieldKind.RATING for f in fields)  # the "N/A for the rest" box
     if blocks > MAX_FORM_BLOCKS:
         raise fail(f"the form needs {blocks} blocks; Slack's modal leaves room for {MAX_FORM_BLOCKS}", 1)
     return ObservationForm(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -57,6 +57,14 @@ class ObservationDraft:
     comments: dict[str, str | None] = field(default_factory=dict)
     texts: dict[str, str | None] = field(default_factory=dict)
     on_track: bool | None = None
+    rest_not_applicable: bool = False  # "N/A for the rest": every unrated standard is saved as N/A
+
+    def completed(self, form: ObservationForm) -> ObservationDraft:
+        """The draft with "N/A for the rest" applied: each rating left blank becomes N/A in this observation."""
+        if not self.rest_not_applicable:
+            return self
+        ratings = {f.key: self.ratings.get(f.key) or Rating.NOT_APPLICABLE for f in form.ratings}
+        return replace(self, ratings={**self.ratings, **ratings}, rest_not_applicable=False)
 
 
 @dataclass(frozen=True)
@@ -144,6 +152,7 @@ class ObservationService:
     ) -> Recorded:
         """Store a new observation once, however many times Slack sends the same submission."""
         form = self._form(draft.form_key)
+        draft = draft.completed(form)
         errors = self._check(draft, form)
         today = self.today(now)
         if draft.observed_on is not None and draft.observed_on > today:
@@ -232,7 +241,9 @@ class ObservationService:
         for form_field in form.fields:
             if form_field.kind is FieldKind.RATING:
                 if form_field.required and draft.ratings.get(form_field.key) is None:
-                    errors[form_field.key] = "Choose a rating (N/A if this lesson didn't show it)."
+                    errors[form_field.key] = (
+                        "Choose a rating (N/A if this lesson didn't show it), or tick “N/A for the rest”."
+                    )
             elif form_field.kind is FieldKind.YES_NO:
                 if form_field.required and draft.on_track is None:
                     errors[form_field.key] = "Say whether the teacher is on track."
@@ -282,6 +293,7 @@ class ObservationService:
             observation = self._get(session, caller, observation_id)
             self._require_editable(session, caller, observation, now)
             form = self._form(observation.form_key)
+            draft = draft.completed(form)
             errors = self._check(draft, form)
             if errors:
                 raise FieldErrors(errors)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 
 from storage.db import Database
+from storage.observations import Rating
 from tests.support.clock import FakeClock
 from tests.support.driver import SlackDriver, wait_until
 from tests.support.emulator import SlackEmulator
-from tests.support.observations import STANDARDS, dms_to, full_answers, open_form, submit
+from tests.support.observations import STANDARDS, dms_to, full_answers, observations, open_form, submit
 from tests.support.people import ADMIN, AMY, BEN, LEO
 from tests.support.school import add_people, enrol
 from tests.support.slack import block_text, mention
@@ -51,3 +52,24 @@ def test_long_comments_on_every_standard_are_cut_visibly_within_slacks_limits(
     assert "THE END" not in seen  # ...none runs on past the limit...
     assert seen.count("cut short: *See it in full* for the rest") == len(STANDARDS)  # ...and each says so
     assert blocks[-1]["type"] == "actions"  # the buttons are still there
+
+
+def test_na_for_the_rest_fills_every_unrated_standard_in_one_tick(slack: SlackDriver, db: Database) -> None:
+    view = open_form(slack, mention(BEN))
+    inputs = {b["block_id"]: b for b in view["blocks"] if b["type"] == "input"}
+    assert "initial_option" not in inputs["field:standard_1"]["element"]  # still no default rating
+    box = inputs["rest_not_applicable"]
+    assert box["element"]["type"] == "checkboxes" and box["label"]["text"] == "N/A for the rest"
+    assert len(view["blocks"]) <= 100
+    seen_only = {f"field:{key}": None for key in STANDARDS[3:]}
+
+    refused = submit(slack, view, full_answers(**seen_only))  # left blank without the tick: asked for each
+    assert "or tick “N/A for the rest”" in refused["errors"]["field:standard_4"]
+    assert observations(db) == []
+
+    assert submit(slack, view, full_answers(**seen_only, rest_not_applicable=["yes"])) is None
+
+    [stored] = observations(db)
+    ratings = {key: stored.entry(key).rating for key in STANDARDS}  # type: ignore[union-attr]
+    assert ratings["standard_1"] is Rating.PARTLY and ratings["standard_3"] is Rating.NOT_DEMONSTRATED
+    assert all(ratings[key] is Rating.NOT_APPLICABLE for key in STANDARDS[3:])
