@@ -13,7 +13,7 @@ from bot.roster.csv_import import read_roster_csv
 
 def import_file(settings: Settings, file: Path, team_id: str) -> None:
     try:
-        rows = read_roster_csv(file)  # every bad line is reported before anything is stored
+        rows = read_roster_csv(file)  # format problems travel with the rows, reported with the rest
     except DomainError as exc:
         raise Exit(str(exc)) from None
     deps = ready_deps(settings)
