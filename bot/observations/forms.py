@@ -18,6 +18,8 @@ LABEL_LIMIT = 2000  # Slack's limit for an input block's label
 HELP_LIMIT = 2000  # ... and for its hint
 # Blocks a form may take in the modal, leaving room for the fixed lesson-details blocks (Slack allows 100).
 MAX_FORM_BLOCKS = 80
+# What the observer is told beside a rating left blank ("N/A for the rest" fills them all).
+CHOOSE_RATING = "Choose a rating (N/A if this lesson didn't show it), or tick “N/A for the rest”."
 
 
 class FieldKind(enum.StrEnum):

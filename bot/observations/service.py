@@ -10,7 +10,7 @@ from bot.core.directory import Directory
 from bot.core.errors import FieldErrors, InvalidInput, NotAllowed, NotFound
 from bot.core.permissions import Action, Standing, is_allowed, require
 from bot.core.vocabulary import RATING_LABEL
-from bot.observations.forms import FieldKind, FieldRole, FormLibrary, ObservationForm
+from bot.observations.forms import CHOOSE_RATING, FieldKind, FieldRole, FormLibrary, ObservationForm
 from bot.roster.people import ensure_person, look_up, look_up_all
 from bot.roster.service import Caller
 from storage.db import Conflict, Database, UnitOfWork
@@ -30,8 +30,7 @@ EDIT_WINDOW = timedelta(days=7)
 TEXT_LIMIT = 3000
 SHORT_LIMIT = 150
 
-
-# Names of the lesson-detail fields every form shares; used as keys for field errors too.
+# Names of the lesson-detail fields every form shares (also the keys of field errors).
 DATE, SUBJECT, CLASS_GROUP, PUPILS, DURATION, FOCUS = "date", "subject", "class_group", "pupils", "duration", "focus"
 TEACHER, SECOND_OBSERVER = "teacher", "second_observer"
 
@@ -61,10 +60,9 @@ class ObservationDraft:
 
     def completed(self, form: ObservationForm) -> ObservationDraft:
         """The draft with "N/A for the rest" applied: each rating left blank becomes N/A in this observation."""
-        if not self.rest_not_applicable:
-            return self
-        ratings = {f.key: self.ratings.get(f.key) or Rating.NOT_APPLICABLE for f in form.ratings}
-        return replace(self, ratings={**self.ratings, **ratings}, rest_not_applicable=False)
+        blank = {f.key: Rating.NOT_APPLICABLE for f in form.ratings if self.ratings.get(f.key) is None}
+        done = replace(self, ratings={**self.ratings, **blank}, rest_not_applicable=False)
+        return done if self.rest_not_applicable else self
 
 
 @dataclass(frozen=True)
@@ -241,9 +239,7 @@ class ObservationService:
         for form_field in form.fields:
             if form_field.kind is FieldKind.RATING:
                 if form_field.required and draft.ratings.get(form_field.key) is None:
-                    errors[form_field.key] = (
-                        "Choose a rating (N/A if this lesson didn't show it), or tick “N/A for the rest”."
-                    )
+                    errors[form_field.key] = CHOOSE_RATING
             elif form_field.kind is FieldKind.YES_NO:
                 if form_field.required and draft.on_track is None:
                     errors[form_field.key] = "Say whether the teacher is on track."
