@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session
 
 from bot.core.permissions import Action, require
 from bot.core.vocabulary import RATING_LABEL
+from bot.core.words import counted
 from storage import privacy as statements
 from storage.db import Database
 from storage.observations import Rating
@@ -986,7 +987,7 @@ class ErasureReport:
 
 
 def _n(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
+    return counted(count, word)
 
 
 def _erase_in(

@@ -6,6 +6,7 @@ from typing import Any
 
 from bot.core.due_dates import describe
 from bot.core.vocabulary import CADENCE_LABEL, OUTCOME_LABEL
+from bot.core.words import counted
 from bot.meetings.forms import (
     EDIT_WINDOW,
     WELLBEING,
@@ -58,7 +59,7 @@ def _pieces(text: str) -> list[str]:
 def _meta_line(meeting: Meeting) -> str:
     parts = [describe(meeting.held_on)]
     if meeting.duration_minutes:
-        parts.append(f"{meeting.duration_minutes} minutes")
+        parts.append(counted(meeting.duration_minutes, "minute"))
     return " · ".join(parts)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.core.vocabulary import RATING_LABEL, RATING_MARK
+from bot.core.words import counted
 from bot.observations.forms import FieldKind, FieldRole, FormField, ObservationForm
 from bot.observations.service import (
     Readable,
@@ -45,7 +46,7 @@ def _lesson_line(observation: Observation) -> str:
         if part:
             parts.append(part)
     if observation.pupils:
-        parts.append(f"{observation.pupils} pupils")
+        parts.append(counted(observation.pupils, "pupil"))
     if observation.duration_minutes:
         parts.append(f"{observation.duration_minutes} min")
     return " · ".join(parts)
@@ -260,7 +261,7 @@ def history_blocks(teacher_id: str, teacher_name: str, readables: list[Readable]
         blocks += _labelled("Ratings over time (oldest → newest)", "\n".join(trend))
     shown = readables[-20:]
     if len(readables) > len(shown):
-        blocks.append(context(f"Showing the latest {len(shown)} of {len(readables)} observations."))
+        blocks.append(context(f"Showing the latest {len(shown)} of {counted(len(readables), 'observation')}."))
     for r in reversed(shown):
         o = r.observation
         flags = []

@@ -170,6 +170,14 @@ def test_roster_import_stores_every_row(
     assert len(roster_env.calls_to("users.lookupByEmail")) == 6  # 3 people per run, each looked up once
 
 
+def test_roster_import_counts_in_plain_english(
+    roster_env: SlackEmulator, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    csv = write_csv(tmp_path / "one.csv", "amy@school.test,ben@school.test,ect,2026-09-01\n")
+    assert cli.main(["roster", "import", str(csv), "--team", "T0001"]) == 0
+    assert "Imported 1 mentorship (0 already there" in capsys.readouterr().out
+
+
 def test_roster_import_reports_every_bad_row_at_once_and_stores_nothing(
     roster_env: SlackEmulator, db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
