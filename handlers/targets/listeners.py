@@ -12,7 +12,6 @@ from typing import Any
 
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot.app.bootstrap import Deps
 from bot.core.directory import Directory
@@ -23,8 +22,9 @@ from bot.roster.service import Caller
 from bot.targets.checks import TEXT_LIMIT, standards_text
 from handlers.slack import parsing
 from handlers.slack.answers import answers
+from handlers.slack.blocks import user_text
 from handlers.slack.context import RefreshHomes
-from handlers.slack.replies import say, send_dm
+from handlers.slack.replies import SLACK_FAILURES, failure_reason, say, send_dm
 from handlers.targets import ids
 from handlers.targets.blocks import (
     CLOSE_ACTIONS,
@@ -134,7 +134,7 @@ def _unescape(text: str) -> str:
 
 def _typed(command: dict[str, Any]) -> str:
     """What was typed, quoted back, so nothing has to be typed again."""
-    return f"\nYou typed:\n>{ids.TARGET} {command.get('text', '')}"
+    return f"\nYou typed:\n>{ids.TARGET} {user_text(command.get('text', ''), slack_escaped=True)}"
 
 
 # --- the /target confirm message (ephemeral: replaced through its response_url) ---------------------------
@@ -329,8 +329,8 @@ def _update_message(
         return
     try:
         client.chat_update(channel=container["channel_id"], ts=container["message_ts"], text=text, blocks=blocks)
-    except SlackApiError as exc:
-        log.warning("Could not update a target message: %s", exc.response.get("error"))
+    except SLACK_FAILURES as exc:
+        log.warning("Could not update a target message: %s", failure_reason(exc))
         say(respond, fallback)
 
 
@@ -340,5 +340,5 @@ def _refresh_mentee_dm(client: WebClient, target: Target, today: date) -> None:
     text, blocks = mentee_target_message(target, today)
     try:
         client.chat_update(channel=target.mentee_message_channel, ts=target.mentee_message_ts, text=text, blocks=blocks)
-    except SlackApiError as exc:
-        log.warning("Could not update the mentee's target message: %s", exc.response.get("error"))
+    except SLACK_FAILURES as exc:
+        log.warning("Could not update the mentee's target message: %s", failure_reason(exc))

@@ -6,6 +6,7 @@ import contextlib
 import email.parser
 import email.policy
 import json
+import time
 import threading
 import urllib.parse
 from collections.abc import Callable
@@ -172,6 +173,9 @@ class HttpFront(EmulatorState):
         body_token = params.pop("token", None)
         if token is None and isinstance(body_token, str):
             token = body_token
+        delay = self._delay_for(method, params)
+        if delay:
+            time.sleep(delay)  # outside the lock: other calls are answered meanwhile
         call = Call(method=method, params=params, token=token)
         with self._lock:
             self.calls.append(call)
