@@ -69,7 +69,7 @@ NOT_BUILDERS = {
 
 
 def builders() -> list[tuple[str, Callable[..., Any]]]:
-    found = []
+    found: list[tuple[str, Callable[..., Any]]] = []
     for name in BUILDER_MODULES:
         module = importlib.import_module(name)
         for attr, fn in vars(module).items():
@@ -151,7 +151,7 @@ def make(hint: Any, name: str = "") -> Any:
 
 
 def _model(cls: type) -> Any:
-    mapper = sa_inspect(cls)
+    mapper: Any = sa_inspect(cls)
     hints = typing.get_type_hints(cls)
     values: dict[str, Any] = {}
     for attr in mapper.column_attrs:
