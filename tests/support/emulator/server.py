@@ -6,8 +6,8 @@ import contextlib
 import email.parser
 import email.policy
 import json
-import time
 import threading
+import time
 import urllib.parse
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -200,6 +200,8 @@ class HttpFront(EmulatorState):
             return _Reply(200, _err(injection.error or "internal_error"))
         if token is None:
             return _Reply(200, _err("not_authed"))
+        if method == "apps.connections.open":  # the one method that takes the app-level token
+            return _Reply(200, _ok(url=self.socket_url) if token == self.app_token else _err("invalid_auth"))
         if token != self.bot_token:
             return _Reply(200, _err("invalid_auth"))
         if malformed:

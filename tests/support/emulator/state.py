@@ -98,6 +98,10 @@ class EmulatorState:
         bot_user_id: str = "UBOT",
     ) -> None:
         self.bot_token = bot_token
+        # Socket Mode: apps.connections.open takes this app-level token and hands out `socket_url` (by default a
+        # port nothing listens on: the bot then can't connect, as behind a firewall that blocks wss://).
+        self.app_token = "xapp-1-A0TEST-emulator"
+        self.socket_url = "wss://127.0.0.1:9/link"
         self.team_id = team_id
         self.team_name = team_name
         self.team_domain = "".join(c if c.isalnum() else "-" for c in team_name.lower()).strip("-") or "test"
