@@ -26,7 +26,8 @@ import pytest
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import DeclarativeBase
 
-from handlers.slack.blocks import user_text
+from handlers.slack.blocks import section, user_text
+from handlers.slack.plain import blocks_as_text
 from tests.cross.school import School, Stack, command, modal, seed_school
 from tests.support.driver import state_for
 from tests.support.observations import full_answers
@@ -271,6 +272,10 @@ def test_the_helper_shows_typed_text_as_text() -> None:
     assert user_text("with <@U0AMY|amy> in <#C0STAFF|staffroom>") == "with <@U0AMY|amy> in <#C0STAFF|staffroom>"
     assert user_text("<@U0AMY|<!channel>") == "&lt;@U0AMY|&lt;!channel&gt;"
     assert user_text(None) == ""
+
+
+def test_an_operators_terminal_preview_shows_typed_text_as_typed() -> None:
+    assert blocks_as_text([section(user_text("Ben's Y5 <set> & more"))]) == "Ben's Y5 <set> & more\n"
 
 
 _register_specials()
