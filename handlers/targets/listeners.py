@@ -98,7 +98,8 @@ def target_command(
     try:
         view = deps.targets.draft(caller(), mentee_id, what, directory, now)
     except DomainError as exc:
-        raise DomainError(f"{exc}{_typed(command)}") from exc  # quoted back, so nothing has to be typed again
+        # The reason can quote the typed date words; what was typed is quoted back, so nothing has to be typed again.
+        raise DomainError(f"{user_text(str(exc))}{_typed(command)}") from exc
     reply_text, blocks = draft_message(view)
     respond(response_type="ephemeral", replace_original=False, text=reply_text, blocks=blocks)
 
@@ -249,7 +250,7 @@ def close(
     target = change.target
     text, blocks = ready_for_review_notice(target, change.today)
     label = STATUS_LABEL[target.status]
-    _update_message(client, body, respond, text, blocks, f"Target marked {label}: {target.text[:200]}")
+    _update_message(client, body, respond, text, blocks, f"Target marked {label}: {user_text(target.text[:200])}")
     if change.changed:
         _refresh_mentee_dm(client, target, change.today)
         send_dm(client, target.mentee_id, closed_notice(target))

@@ -349,3 +349,12 @@ def test_a_target_typed_with_at_channel_notifies_no_one(fresh: Stack, school: Sc
     assert "read" in reply
     assert live_hostile_tokens(reply) == []
     assert "&lt;!channel&gt;" in reply and "&lt;https://evil.example|this&gt;" in reply
+
+
+@pytest.mark.parametrize("due", ["by <!here>", "by <https://evil.example|Friday>", "by <!subteam^S0EVIL|@all> 31/02"])
+def test_date_words_quoted_back_in_a_refusal_notify_no_one(due: str, fresh: Stack, school: School) -> None:
+    p = school.people
+
+    reply = command(fresh.slack, "/target", f"{mention(p.mentee)} Mark books {due}", user=p.mentor)
+
+    assert live_hostile_tokens(reply) == []
