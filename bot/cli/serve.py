@@ -128,8 +128,9 @@ def _connect_socket_mode(settings: Settings, handler: Any) -> None:
     Bolt's own `start()` logs "Bolt app is running!" even when the connection failed (the client then retries
     every 10 seconds), so the bot connects itself and says which it is.
     """
+    socket_client = handler.client  # the Socket Mode client, not a Web API client
     errors: list[Exception] = []
-    handler.client.on_error_listeners.append(errors.append)
+    socket_client.on_error_listeners.append(errors.append)
     try:
         with _quiet_slack_client():
             handler.connect()
@@ -141,7 +142,7 @@ def _connect_socket_mode(settings: Settings, handler: Any) -> None:
         ) from None
     except _UNREACHABLE as exc:
         raise _unreachable(settings, exc) from None
-    if handler.client.is_connected():
+    if socket_client.is_connected():
         log.info("Connected to Slack in Socket Mode: mentor-bot is running")
     else:
         why = f"{type(errors[-1]).__name__}: {errors[-1]}" if errors else "the connection did not open"
