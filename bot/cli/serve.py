@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
+import http.client
 import logging
+import threading
+from collections.abc import Iterator
+from typing import Any
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from slack_bolt import App
 from slack_bolt.error import BoltError
+from slack_sdk.errors import SlackApiError
 
 from bot.app.bootstrap import Deps, bootstrap
 from bot.app.settings import Settings
+from bot.app.slack_client import SLACK_API_URL, TokenRejected
 from bot.cli import Exit
 from bot.cli.common import ready_database
 from bot.observations.forms import FormError, load_forms
@@ -25,6 +32,7 @@ def run(settings: Settings) -> None:
     except FormError as exc:
         raise Exit(f"An observation form is not right: {exc}") from None
     deps = bootstrap(settings, db=ready_database(settings), forms=forms)
+    _check_bot_token(settings, deps)
     try:
         app = create_app(deps)
     except BoltError as exc:
@@ -37,6 +45,49 @@ def run(settings: Settings) -> None:
         _listen(settings, app)
     finally:
         scheduler.shutdown(wait=False)
+
+
+# A call to Slack that never got an answer: refused, timed out, no route, a broken reply (URLError is an OSError).
+_UNREACHABLE = (OSError, http.client.HTTPException)
+
+
+@contextlib.contextmanager
+def _quiet_slack_client() -> Iterator[None]:
+    """slack_sdk logs each failed try with a traceback; at start-up we say what went wrong in one line instead."""
+    loggers = [logging.getLogger(name) for name in ("slack_sdk", "slack_bolt")]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
+
+
+def _unreachable(settings: Settings, exc: BaseException) -> Exit:
+    reason = getattr(exc, "reason", None) or exc
+    where = settings.slack_api_url or SLACK_API_URL
+    fix = (
+        "check SLACK_API_URL (leave it unset to use Slack itself)"
+        if settings.slack_api_url
+        else "check this machine's internet connection, proxy and firewall (HTTPS to slack.com)"
+    )
+    return Exit(f"Could not reach Slack at {where} ({reason}): {fix}.")
+
+
+def _check_bot_token(settings: Settings, deps: Deps) -> None:
+    """Slack is reachable and takes the bot token, or one line saying which setting to fix."""
+    try:
+        with _quiet_slack_client():
+            deps.slack.token_team()
+    except TokenRejected as exc:
+        raise Exit(
+            f"Slack did not accept SLACK_BOT_TOKEN ({exc}). Copy the Bot User OAuth Token again from your "
+            "app's OAuth & Permissions page."
+        ) from None
+    except _UNREACHABLE as exc:
+        raise _unreachable(settings, exc) from None
 
 
 def _start_scheduler(deps: Deps) -> BackgroundScheduler:
@@ -55,7 +106,9 @@ def _listen(settings: Settings, app: App) -> None:
         from slack_bolt.adapter.socket_mode import SocketModeHandler
 
         log.info("Connecting to Slack in Socket Mode")
-        SocketModeHandler(app, settings.slack_app_token.get_secret_value()).start()
+        handler = SocketModeHandler(app, settings.slack_app_token.get_secret_value())
+        _connect_socket_mode(settings, handler)
+        block_until_stopped()
     else:
         from bot.app.web import SLACK_PATH, make_server
 
@@ -67,3 +120,40 @@ def _listen(settings: Settings, app: App) -> None:
             port=settings.port,
             log_level=settings.log_level,
         ).run()
+
+
+def _connect_socket_mode(settings: Settings, handler: Any) -> None:
+    """Open the Socket Mode connection and say honestly whether it is up; a token Slack refuses stops start-up.
+
+    Bolt's own `start()` logs "Bolt app is running!" even when the connection failed (the client then retries
+    every 10 seconds), so the bot connects itself and says which it is.
+    """
+    socket_client = handler.client  # the Socket Mode client, not a Web API client
+    errors: list[Exception] = []
+    socket_client.on_error_listeners.append(errors.append)
+    try:
+        with _quiet_slack_client():
+            handler.connect()
+    except SlackApiError as exc:
+        error = exc.response.get("error")
+        raise Exit(
+            f"Slack did not accept SLACK_APP_TOKEN ({error}). Create an App-Level Token with the connections:write "
+            "scope on your app's Basic Information page and copy it (xapp-…) again; check that Socket Mode is on."
+        ) from None
+    except _UNREACHABLE as exc:
+        raise _unreachable(settings, exc) from None
+    if socket_client.is_connected():
+        log.info("Connected to Slack in Socket Mode: mentor-bot is running")
+    else:
+        why = f"{type(errors[-1]).__name__}: {errors[-1]}" if errors else "the connection did not open"
+        log.warning(
+            "Not connected to Slack: the Socket Mode connection could not be opened (%s). Nothing will be "
+            "answered until it is; retrying every 10 seconds. Check that this machine may open WebSocket "
+            "(wss://) connections to Slack.",
+            why,
+        )
+
+
+def block_until_stopped() -> None:
+    """Keep the process serving until it is stopped (Ctrl+C or a signal)."""
+    threading.Event().wait()

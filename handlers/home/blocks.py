@@ -25,8 +25,8 @@ from handlers.home.ids import (
 )
 from handlers.home.pages import Pages, paged, pager
 from handlers.roster.blocks import INTRO
-from handlers.slack.blocks import Block, button, context, divider, header, section, truncate
-from handlers.targets.blocks import mrkdwn, short_date, target_line
+from handlers.slack.blocks import Block, button, context, divider, header, section, truncate, user_text
+from handlers.targets.blocks import short_date, target_line
 from storage.observations import Rating
 
 VIEW_BLOCK_LIMIT = 100
@@ -131,7 +131,7 @@ def _last_meeting_text(mentee: MenteeSection) -> str:
     if meeting.next_meeting_on is not None:
         text += f" · next planned {short_date(meeting.next_meeting_on)}"
     if meeting.notes:
-        text += "\n>" + mrkdwn(truncate(" ".join(meeting.notes.split()), NOTES_SHOWN))
+        text += "\n>" + user_text(truncate(" ".join(meeting.notes.split()), NOTES_SHOWN))
     return text
 
 
@@ -145,7 +145,7 @@ def _observations_text(mentee: MenteeSection) -> str:
     lines = [title, "Ratings per standard, oldest → newest:"]
     for trend in mentee.trends:
         marks = " ".join(RATING_MARK[r] for r in trend.ratings)
-        lines.append(f"{mrkdwn(truncate(trend.label, 60))}: {marks}")
+        lines.append(f"{user_text(truncate(trend.label, 60))}: {marks}")
     lines.append("_" + " · ".join(f"{RATING_MARK[r]} {RATING_LABEL[r].lower()}" for r in _LEGEND) + "_")
     return "\n".join(lines)
 
@@ -369,7 +369,7 @@ def admin_blocks(admin: AdminSection, home: Home, pages: Pages) -> list[Block]:
         f"*SLT channel*\n{channel}",
         f"*Lead mentors*\n{leads}",
         f"*SLT*\n{slt}",
-        f"*School calendar*\n{mrkdwn(settings.calendar_name)}",
+        f"*School calendar*\n{user_text(settings.calendar_name)}",
         f"*Weekly digests*\n{settings.digest_day.capitalize()}s at {settings.digest_time} (school time)",
     ]
     blocks.append({"type": "section", "fields": [{"type": "mrkdwn", "text": truncate(f, FIELD_LIMIT)} for f in fields]})

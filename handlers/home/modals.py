@@ -7,8 +7,7 @@ from typing import Any
 
 from bot.targets.service import TEXT_LIMIT
 from handlers.home.ids import TARGET_CALLBACK, TARGET_TEXT, VALUE
-from handlers.slack.blocks import section
-from handlers.targets.blocks import mrkdwn
+from handlers.slack.blocks import section, user_text
 from storage.roster import Person
 
 # --- the Set target modal --------------------------------------------------------------------------------------------
@@ -24,7 +23,7 @@ def target_modal(mentee: Person) -> dict[str, Any]:
         "close": {"type": "plain_text", "text": "Cancel"},
         "private_metadata": json.dumps({"mentee": mentee.user_id}),
         "blocks": [
-            section(f"New target for *{mrkdwn(mentee.display)}* (<@{mentee.user_id}>)"),
+            section(f"New target for *{user_text(mentee.display)}* (<@{mentee.user_id}>)"),
             {
                 "type": "input",
                 "block_id": TARGET_TEXT,

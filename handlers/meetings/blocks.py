@@ -25,10 +25,9 @@ from handlers.meetings.ids import (
     SIGN_OFF_BLOCK,
     SIGN_OFF_WITH_COMMENT,
 )
-from handlers.slack.blocks import Block, button, context, header, section, sections_for_lines, truncate
+from handlers.slack.blocks import Block, button, context, header, section, sections_for_lines, truncate, user_text
 from handlers.targets.blocks import (
     checks_text,
-    mrkdwn,
     new_target_controls,
     short_date,
     slack_date,
@@ -67,20 +66,20 @@ def _body_lines(logged_meeting: Meeting, reviewed: list[tuple[Any, ReviewOutcome
     meeting = logged_meeting
     lines = [
         "*What we discussed*",
-        *[">" + piece for piece in _pieces(mrkdwn(meeting.notes))],
+        *[">" + piece for piece in _pieces(user_text(meeting.notes))],
     ]
     shared_note = None if meeting.wellbeing_note_private else meeting.wellbeing_note
     if meeting.wellbeing or shared_note:
         score = f"{meeting.wellbeing} · {WELLBEING[meeting.wellbeing]}" if meeting.wellbeing else ""
-        note = mrkdwn(shared_note or "")
+        note = user_text(shared_note or "")
         lines.append(f"*Wellbeing:* {score}{' — ' if score and note else ''}{note}")
     if reviewed:
         lines.append("*Targets reviewed*")
-        lines += [f"• {OUTCOME_LABEL[outcome]}: {mrkdwn(truncate(t.text, 400))}" for t, outcome in reviewed]
+        lines += [f"• {OUTCOME_LABEL[outcome]}: {user_text(truncate(t.text, 400))}" for t, outcome in reviewed]
     if new:
         lines.append("*New targets*")
         lines += [
-            f"• {mrkdwn(truncate(t.text, 400))} — due {describe(t.due_on)}"
+            f"• {user_text(truncate(t.text, 400))} — due {describe(t.due_on)}"
             + (f" · {standards_text(t.standards)}" if t.standards else "")
             for t in new
         ]
@@ -105,7 +104,9 @@ def mentee_notes_message(logged: Logged) -> tuple[str, list[Block]]:
 def sign_off_part(meeting: Meeting) -> Block:
     if meeting.signed_off_at is not None:
         comment = (
-            f" with the comment: “{mrkdwn(truncate(meeting.mentee_comment, 2000))}”" if meeting.mentee_comment else ""
+            f" with the comment: “{user_text(truncate(meeting.mentee_comment, 2000))}”"
+            if meeting.mentee_comment
+            else ""
         )
         return context(
             f":white_check_mark: Signed off by <@{meeting.signed_off_by}> "
@@ -142,7 +143,7 @@ def mentor_confirmation(logged: Logged, *, dm_failed: bool) -> tuple[str, list[B
         blocks.append(context(f"Targets reviewed: {summary}."))
     if logged.flagged:
         flagged = [
-            f"• {mrkdwn(truncate(t.text, 300))} (carried over {t.carried_count} meetings)" for t in logged.flagged
+            f"• {user_text(truncate(t.text, 300))} (carried over {t.carried_count} meetings)" for t in logged.flagged
         ]
         blocks += sections_for_lines(
             [
@@ -155,9 +156,9 @@ def mentor_confirmation(logged: Logged, *, dm_failed: bool) -> tuple[str, list[B
         )
     for new in logged.new_targets:
         target = new.target
-        line = f"*New target:* {mrkdwn(truncate(target.text, 1500))}\nDue *{describe(target.due_on)}*"
+        line = f"*New target:* {user_text(truncate(target.text, 1500))}\nDue *{describe(target.due_on)}*"
         if target.due_phrase:
-            line += f" (from “{mrkdwn(target.due_phrase)}”)"
+            line += f" (from “{user_text(target.due_phrase)}”)"
         if target.standards:
             line += f" · {standards_text(target.standards)}" + (" (suggested)" if new.suggested else "")
         blocks.append(section(line))
@@ -179,13 +180,13 @@ def mentor_confirmation(logged: Logged, *, dm_failed: bool) -> tuple[str, list[B
 def signed_off_notice(meeting: Meeting) -> str:
     text = f"<@{meeting.mentee_id}> signed off the notes of your meeting on {describe(meeting.held_on)}."
     if meeting.mentee_comment:
-        text += f"\nTheir comment: “{mrkdwn(truncate(meeting.mentee_comment, 2500))}”"
+        text += f"\nTheir comment: “{user_text(truncate(meeting.mentee_comment, 2500))}”"
     return text
 
 
 def corrected_notice(corrected: Corrected) -> str:
     meeting = corrected.meeting
-    what = ", ".join(corrected.mentee_sees)
+    what = user_text(", ".join(corrected.mentee_sees))
     text = f"<@{meeting.author_id}> corrected the notes of your meeting on {describe(meeting.held_on)} ({what})."
     if corrected.sign_off_reset:
         text += " Please read them again and sign them off."

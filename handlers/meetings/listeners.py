@@ -14,7 +14,6 @@ from typing import Any
 
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot.app.bootstrap import Deps
 from bot.core.directory import Directory
@@ -33,8 +32,9 @@ from handlers.meetings.blocks import (
 from handlers.meetings.modals import comment_modal, correction_modal, meeting_modal, read_comment, read_meeting_state
 from handlers.slack import parsing
 from handlers.slack.answers import answers, modal_submission
+from handlers.slack.blocks import user_text
 from handlers.slack.context import RefreshHomes
-from handlers.slack.replies import record_id, say, send_dm
+from handlers.slack.replies import SLACK_FAILURES, failure_reason, record_id, say, send_dm
 from storage.meetings import Meeting
 
 log = logging.getLogger(__name__)
@@ -105,7 +105,9 @@ def _cadence(
     if len(args) == 2:
         cadence = CADENCE_WORDS.get(args[1].lower())
         if cadence is None:
-            raise InvalidInput(f"“{args[1]}” isn't a cadence: use weekly, fortnightly or twice-a-term.")
+            raise InvalidInput(
+                f"“{user_text(args[1], slack_escaped=True)}” isn't a cadence: use weekly, fortnightly or twice-a-term."
+            )
     ack()
     text = cadence_text(deps.meetings.set_cadence(caller(), mentee_id, cadence, directory, now))
     respond(response_type="ephemeral", replace_original=False, text=text)
@@ -151,8 +153,8 @@ def sign_off(
     text, blocks = mentee_notes_message(deps.meetings.summary(body["team"]["id"], meeting.id))
     try:
         client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks)
-    except SlackApiError as exc:
-        log.warning("Could not update the signed-off notes message: %s", exc.response.get("error"))
+    except SLACK_FAILURES as exc:
+        log.warning("Could not update the signed-off notes message: %s", failure_reason(exc))
         say(respond, "Signed off. Thank you!")
     if signed.created:
         send_dm(client, meeting.author_id, signed_off_notice(meeting))
@@ -239,7 +241,7 @@ def correction_submitted(
     send_dm(
         client,
         user_id,
-        f"Your correction is saved ({', '.join(corrected.changed)}), with your name and the time."
+        f"Your correction is saved ({user_text(', '.join(corrected.changed))}), with your name and the time."
         + (" The mentee has been asked to sign off again." if corrected.sign_off_reset else ""),
     )
     refresh_homes([meeting.mentee_id, user_id])
@@ -282,5 +284,5 @@ def _refresh_mentee_message(client: WebClient, deps: Deps, meeting: Meeting) -> 
         client.chat_update(
             channel=meeting.mentee_message_channel, ts=meeting.mentee_message_ts, text=text, blocks=blocks
         )
-    except SlackApiError as exc:
-        log.warning("Could not update the mentee's meeting notes message: %s", exc.response.get("error"))
+    except SLACK_FAILURES as exc:
+        log.warning("Could not update the mentee's meeting notes message: %s", failure_reason(exc))

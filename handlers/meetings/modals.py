@@ -33,9 +33,8 @@ from handlers.meetings.ids import (
     WELLBEING_SCORE,
     new_target_field,
 )
-from handlers.slack.blocks import Block, context, divider, section, truncate
+from handlers.slack.blocks import Block, context, divider, section, truncate, user_text
 from handlers.targets.blocks import (
-    mrkdwn,
     standards_options,
     target_line,
 )
@@ -164,7 +163,7 @@ def meeting_modal(form: MeetingForm) -> dict[str, Any]:
     mentee, mentorship = form.mentee, form.mentorship
     blocks: list[Block] = [
         section(
-            f"Meeting with *{mrkdwn(mentee.display)}* ({KIND_LABEL[mentorship.mentee_kind]}), "
+            f"Meeting with *{user_text(mentee.display)}* ({KIND_LABEL[mentorship.mentee_kind]}), "
             f"meeting {CADENCE_LABEL[mentorship.meeting_cadence]}."
         ),
         context(_previous_summary(form)),
@@ -247,12 +246,12 @@ def _plain(markdown: str) -> str:
 def _previous_summary(form: MeetingForm) -> str:
     previous = form.previous
     if previous is None:
-        return f"This is the first meeting logged with {mrkdwn(form.mentee.display)}."
+        return f"This is the first meeting logged with {user_text(form.mentee.display)}."
     line = f"Last meeting: {describe(previous.held_on)}"
     if previous.next_meeting_on is not None:
         line += f"; this one was planned for {describe(previous.next_meeting_on)}"
     summary = " ".join(previous.notes.split())
-    return f"{line}.\n>{mrkdwn(truncate(summary, 280))}"
+    return f"{line}.\n>{user_text(truncate(summary, 280))}"
 
 
 def correction_modal(meeting: Meeting) -> dict[str, Any]:

@@ -30,8 +30,8 @@ from handlers.slack.blocks import (
     section,
     sections_for_lines,
     truncate,
+    user_text,
 )
-from handlers.targets.blocks import mrkdwn
 from storage.observations import Observation, Rating
 
 
@@ -44,7 +44,7 @@ def _lesson_line(observation: Observation) -> str:
     parts = [f"{observation.observed_on:%A %-d %B %Y}"]
     for part in (observation.subject, observation.class_group):
         if part:
-            parts.append(part)
+            parts.append(user_text(part))
     if observation.pupils:
         parts.append(counted(observation.pupils, "pupil"))
     if observation.duration_minutes:
@@ -79,7 +79,7 @@ def ratings_with_comments(observation: Observation, form: ObservationForm) -> li
             continue
         lines.append(f"{RATING_MARK[entry.rating]} {short_label(form_field)} — _{RATING_LABEL[entry.rating]}_")
         if entry.text:
-            comment = mrkdwn(" ".join(entry.text.split()))
+            comment = user_text(" ".join(entry.text.split()))
             if len(comment) > COMMENT_SHOWN:
                 comment = truncate(comment, COMMENT_SHOWN) + " _(cut short: *See it in full* for the rest)_"
             lines.append(">" + comment)
@@ -88,6 +88,7 @@ def ratings_with_comments(observation: Observation, form: ObservationForm) -> li
 
 def _labelled(label: str, text: str) -> list[Block]:
     """A bold label and its text, split over two sections only when together they'd pass Slack's limit."""
+    text = user_text(text)
     combined = f"*{label}*\n{text}"
     if len(combined) <= SECTION_LIMIT:
         return [section(combined)]
@@ -151,7 +152,7 @@ def teacher_message(recorded: Recorded) -> tuple[str, list[Block]]:
             ],
         },
     ]
-    return f"{recorded.observer.display} observed your lesson on {o.observed_on:%-d %B}", _fit(blocks)
+    return f"{user_text(recorded.observer.display)} observed your lesson on {o.observed_on:%-d %B}", _fit(blocks)
 
 
 def reflected_message(recorded: Recorded) -> tuple[str, list[Block]]:
@@ -205,7 +206,7 @@ def lead_alert(recorded: Recorded) -> tuple[str, list[Block]]:
             "elements": [button("See it in full", VIEW_ACTION, str(o.id))],
         }
     )
-    return f"{recorded.teacher.display}: observation flagged for lead mentor attention", _fit(blocks)
+    return f"{user_text(recorded.teacher.display)}: observation flagged for lead mentor attention", _fit(blocks)
 
 
 def reflection_notice(recorded: Recorded) -> tuple[str, list[Block]]:
@@ -225,18 +226,18 @@ def reflection_notice(recorded: Recorded) -> tuple[str, list[Block]]:
 
 
 def correction_notice(observation: Observation, changed: list[str]) -> str:
-    what = ", ".join(changed[:8]) + (f" and {len(changed) - 8} more" if len(changed) > 8 else "")
+    what = user_text(", ".join(changed[:8])) + (f" and {len(changed) - 8} more" if len(changed) > 8 else "")
     return f"<@{observation.observer_id}> corrected the observation of {observation.observed_on:%-d %B}: {what}."
 
 
 def observation_view(readable: Readable) -> dict[str, Any]:
     """The whole observation, read-only, in a modal."""
     o = readable.observation
-    observers = readable.name(o.observer_id) + (
-        f" and {readable.name(o.second_observer_id)}" if o.second_observer_id else ""
+    observers = user_text(readable.name(o.observer_id)) + (
+        f" and {user_text(readable.name(o.second_observer_id))}" if o.second_observer_id else ""
     )
     blocks: list[Block] = [
-        section(f"*{readable.name(o.teacher_id)}*, observed by {observers}"),
+        section(f"*{user_text(readable.name(o.teacher_id))}*, observed by {observers}"),
         *summary_blocks(o, readable.form, full=True),
     ]
     if readable.can_reflect and not o.reflection:
@@ -254,8 +255,10 @@ def observation_view(readable: Readable) -> dict[str, Any]:
 
 def history_blocks(teacher_id: str, teacher_name: str, readables: list[Readable]) -> tuple[str, list[Block]]:
     if not readables:
-        return f"No observations of {teacher_name} yet.", [section(f"No observations of <@{teacher_id}> yet.")]
-    blocks: list[Block] = [header(truncate(f"Observations of {teacher_name}", 150))]
+        return f"No observations of {user_text(teacher_name)} yet.", [
+            section(f"No observations of <@{teacher_id}> yet.")
+        ]
+    blocks: list[Block] = [header(truncate(f"Observations of {teacher_name}", 150))]  # plain text: shown as typed
     trend = _trend_lines(readables)
     if trend:
         blocks += _labelled("Ratings over time (oldest → newest)", "\n".join(trend))
@@ -271,14 +274,14 @@ def history_blocks(teacher_id: str, teacher_name: str, readables: list[Readable]
             flags.append(":warning: concern")
         if o.reflection:
             flags.append("reflected")
-        line = f"*{o.observed_on:%-d %b %Y}* · {r.form.name} · by {r.name(o.observer_id)}"
+        line = f"*{o.observed_on:%-d %b %Y}* · {r.form.name} · by {user_text(r.name(o.observer_id))}"
         if flags:
             line += " · " + ", ".join(flags)
         marks = " ".join(RATING_MARK[e.rating] for e in o.entries if e.rating)
         if marks:
             line += "\n" + marks
         blocks.append({**section(line), "accessory": button("View", VIEW_ACTION, str(o.id))})
-    return f"Observations of {teacher_name}", _fit(blocks)
+    return f"Observations of {user_text(teacher_name)}", _fit(blocks)
 
 
 def _trend_lines(readables: list[Readable]) -> list[str]:

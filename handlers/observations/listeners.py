@@ -13,7 +13,6 @@ from typing import Any
 
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot.app.bootstrap import Deps
 from bot.core.directory import Directory
@@ -36,7 +35,7 @@ from handlers.observations.modals import draft_from, observation_modal, read_sta
 from handlers.slack import parsing
 from handlers.slack.answers import answers, modal_submission
 from handlers.slack.context import RefreshHomes
-from handlers.slack.replies import field_errors_for_view, record_id, send_dm
+from handlers.slack.replies import SLACK_FAILURES, failure_reason, field_errors_for_view, record_id, send_dm
 from storage.roster import MenteeKind
 
 log = logging.getLogger(__name__)
@@ -244,8 +243,8 @@ def reflection_submitted(
         text, blocks = reflected_message(recorded)
         try:
             client.chat_update(channel=o.teacher_message_channel, ts=o.teacher_message_ts, text=text, blocks=blocks)
-        except SlackApiError as exc:
-            log.warning("Could not update the teacher's observation message: %s", exc.response.get("error"))
+        except SLACK_FAILURES as exc:
+            log.warning("Could not update the teacher's observation message: %s", failure_reason(exc))
     if recorded.created:  # first reflection: tell the observers and mentors once
         text, blocks = reflection_notice(recorded)
         for reader in _unique([o.observer_id, o.second_observer_id, *recorded.mentor_ids], skip=o.teacher_id):

@@ -40,6 +40,7 @@ from handlers.slack.blocks import (
     header,
     section,
     truncate,
+    user_text,
 )
 from storage.observations import Observation, Rating
 
@@ -353,7 +354,7 @@ def reflection_modal(
         "close": _plain("Cancel", 24),
         "private_metadata": json.dumps({"observation": observation_id}),
         "blocks": [
-            context(f"Observation by {observer_name} on {observed_on:%A %-d %B %Y}"),
+            context(f"Observation by {user_text(observer_name)} on {observed_on:%A %-d %B %Y}"),
             _input(
                 REFLECTION,
                 "Your reflection",

@@ -11,7 +11,7 @@ from bot.core.vocabulary import KIND_LABEL, ROLE_LABEL
 from bot.core.words import counted
 from bot.privacy.service import AuditTrail
 from bot.roster.service import Caller, RosterOverview
-from handlers.slack.blocks import MESSAGE_BLOCK_LIMIT, Block, context, header, section, sections_for_lines
+from handlers.slack.blocks import MESSAGE_BLOCK_LIMIT, Block, context, header, section, sections_for_lines, user_text
 
 EVERYONE = frozenset(Standing)
 ADMINS = frozenset({Standing.ADMIN})
@@ -113,7 +113,7 @@ def roster_blocks(overview: RosterOverview, *, about: str | None) -> tuple[str, 
         kept = blocks[: MESSAGE_BLOCK_LIMIT - 1]
         kept.append(context("The list is too long to show in full here; use `/mentor list @person` for one person."))
         blocks = kept
-    fallback = f"{title}: {counted(len(overview.mentorships), 'mentorship')}"
+    fallback = f"{user_text(title)}: {counted(len(overview.mentorships), 'mentorship')}"
     return fallback, blocks
 
 

@@ -26,6 +26,7 @@ from handlers.roster import ids
 from handlers.roster.blocks import audit_blocks, help_blocks, roster_blocks, usage_text
 from handlers.slack import parsing
 from handlers.slack.answers import answers
+from handlers.slack.blocks import user_text
 from storage.roster import MenteeKind
 
 log = logging.getLogger(__name__)
@@ -66,7 +67,9 @@ def parse(text: str) -> Parsed:
     args = words[1:]
     if sub not in USAGE:
         known = ", ".join(f"`{name}`" for name in USAGE)
-        raise InvalidInput(f"I don't know `/mentor {words[0]}`. Try {known}, or `/mentor help`.")
+        raise InvalidInput(
+            f"I don't know `/mentor {user_text(words[0], slack_escaped=True)}`. Try {known}, or `/mentor help`."
+        )
     try:
         return _PARSERS[sub](args)
     except InvalidInput as exc:
@@ -99,7 +102,9 @@ def _parse_assign(args: list[str]) -> Parsed:
     kind = MenteeKind.ECT
     if len(args) == 3:
         if args[2].lower() not in KINDS:
-            raise InvalidInput(f"“{args[2]}” isn't a kind of mentee: use trainee, ect or staff.")
+            raise InvalidInput(
+                f"“{user_text(args[2], slack_escaped=True)}” isn't a kind of mentee: use trainee, ect or staff."
+            )
         kind = KINDS[args[2].lower()]
 
     def run(r: Request) -> dict[str, Any]:
@@ -142,7 +147,7 @@ def _parse_role(args: list[str]) -> Parsed:
     adding = args[0].lower() == "add"
     who = parsing.user_id(args[1])
     if args[2].lower() not in ROLES:
-        raise InvalidInput(f"“{args[2]}” isn't a role: use lead, slt or admin.")
+        raise InvalidInput(f"“{user_text(args[2], slack_escaped=True)}” isn't a role: use lead, slt or admin.")
     role = ROLES[args[2].lower()]
     member = a(ROLE_MEMBER[role])
 

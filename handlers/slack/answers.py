@@ -15,6 +15,9 @@ itself, so nothing the person should read ever reaches Bolt's error handler:
   unexpected failure (the database gone, say) keeps the modal open with everything typed. After the
   listener has acknowledged, nothing is raised to Bolt: a failure is logged (with its traceback, never the
   payload) and the modal has already closed.
+
+Both check first what was typed (handlers/slack/typed.py): text with a character that can never be saved
+is refused beside its field, or in an ephemeral reply to a command, before the listener reads it.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from slack_bolt.kwargs_injection import Args, build_required_kwargs
 
 from bot.core.errors import DomainError, FieldErrors
 from handlers.slack.replies import ack_save_failed, field_errors_for_view, notice_modal, say
+from handlers.slack.typed import unsavable_command, unsavable_fields
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +64,10 @@ def answers(*, notice: str | None = None) -> Callable[[Listener], Callable[[Args
 
     def decorate(listener: Listener) -> Callable[[Args], None]:
         def run(args: Args) -> None:
+            refusal = unsavable_command(args.command)
+            if refusal is not None:  # checked before the listener reads a word of it
+                args.ack(response_type="ephemeral", text=refusal)
+                return
             try:
                 _call(listener, args)
             except DomainError as exc:
@@ -92,6 +100,10 @@ def modal_submission(
     def decorate(listener: Listener) -> Callable[[Args], None]:
         def run(args: Args) -> None:
             ack, view = args.ack, args.view or {}
+            unsavable = unsavable_fields(view)
+            if unsavable:  # checked before the listener reads the modal's state: the form stays open as typed
+                ack(response_action="errors", errors=field_errors_for_view(view, unsavable))
+                return
             try:
                 _call(listener, args)
             except FieldErrors as exc:

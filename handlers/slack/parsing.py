@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from bot.core.errors import InvalidInput
+from handlers.slack.blocks import user_text
 
 # Slack escapes @mentions as <@U123|name> (or <@U123>) and #channels as <#C123|name>.
 _USER = re.compile(r"^<@([UW][A-Z0-9]{2,})(?:\|[^>]*)?>$")
@@ -21,7 +22,9 @@ def user_id(token: str, *, what: str = "a person") -> str:
     match = _USER.match(token)
     if match is None:
         hint = " (pick them from the list Slack shows as you type @)" if token.startswith("@") else ""
-        raise InvalidInput(f"“{token}” isn't {what} I can recognise: mention them with @{hint}.")
+        raise InvalidInput(
+            f"“{user_text(token, slack_escaped=True)}” isn't {what} I can recognise: mention them with @{hint}."
+        )
     return match.group(1)
 
 

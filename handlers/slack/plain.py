@@ -6,9 +6,10 @@ from typing import Any
 
 
 def _text(node: Any) -> str:
-    if isinstance(node, dict):
-        return str(node.get("text", ""))
-    return str(node or "")
+    text = str(node.get("text", "")) if isinstance(node, dict) else str(node or "")
+    if isinstance(node, dict) and node.get("type") == "mrkdwn":  # typed text was escaped for Slack: show it as typed
+        text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    return text
 
 
 def blocks_as_text(blocks: list[dict[str, Any]]) -> str:

@@ -2,18 +2,32 @@
 
 from __future__ import annotations
 
+import http.client
 import logging
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.core.errors import DomainError, FieldErrors
 from handlers.slack.blocks import section
 
 T = TypeVar("T")
+
+# What a call to Slack can fail with: Slack's own refusal (SlackApiError), a timeout or a dropped or refused
+# connection once the client's retries are spent (OSError: socket timeouts, URLError, ConnectionError), a
+# broken HTTP answer, or the client's own errors. One message failing never stops the next one.
+SLACK_FAILURES: tuple[type[Exception], ...] = (SlackClientError, OSError, http.client.HTTPException)
+
+
+def failure_reason(exc: BaseException) -> str:
+    """Why a call to Slack failed, for the log: Slack's error code, or the kind of failure. Never a body."""
+    if isinstance(exc, SlackApiError):
+        return str(exc.response.get("error"))
+    return type(exc).__name__
+
 
 log = logging.getLogger(__name__)
 
@@ -93,10 +107,14 @@ def save_or_explain(
 
 
 def send_dm(client: WebClient, user_id: str, text: str, blocks: list[dict[str, Any]] | None = None) -> dict | None:
-    """DM someone; returns Slack's answer, or None when they can't be reached (logged without content)."""
+    """DM someone; returns Slack's answer, or None when they can't be reached (logged without content).
+
+    Slack refusing, timing out or dropping the connection are all answered the same way, so the caller's
+    next message (the observer's confirmation after the teacher's DM, say) and its Home refreshes still go.
+    """
     try:
         response = client.chat_postMessage(channel=user_id, text=text, blocks=blocks)
-    except SlackApiError as exc:
-        log.warning("Could not DM %s: %s", user_id, exc.response.get("error"))
+    except SLACK_FAILURES as exc:
+        log.warning("Could not DM %s: %s", user_id, failure_reason(exc))
         return None
     return response.data if isinstance(response.data, dict) else None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
@@ -12,7 +11,7 @@ from bot.core.vocabulary import TARGET_STATUS_LABEL as STATUS_LABEL
 from bot.core.words import counted
 from bot.targets.checks import STANDARDS, Check, standards_text
 from bot.targets.service import DraftView, TargetList, TargetOverview
-from handlers.slack.blocks import MESSAGE_BLOCK_LIMIT, Block, button, context, header, section, truncate
+from handlers.slack.blocks import MESSAGE_BLOCK_LIMIT, Block, button, context, header, section, truncate, user_text
 from handlers.targets.ids import (
     DRAFT_BLOCK,
     DRAFT_CHOICE_BLOCK,
@@ -37,17 +36,6 @@ from storage.targets import Target, TargetStatus
 
 CLOSE_ACTIONS = {TARGET_MET: TargetStatus.MET, TARGET_NOT_MET: TargetStatus.NOT_MET, TARGET_DROP: TargetStatus.DROPPED}
 MAX_LISTED = 20  # targets in one /target list message: two blocks each, inside Slack's 50
-
-_SLACK_TOKEN = re.compile(r"(<[@#!][^>]*>)")
-
-
-def mrkdwn(text: str) -> str:
-    """Text people typed, safe in mrkdwn: & < > escaped, but @mentions and #channels kept as links."""
-    parts = _SLACK_TOKEN.split(text)
-    return "".join(
-        part if _SLACK_TOKEN.fullmatch(part) else part.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-        for part in parts
-    )
 
 
 def slack_date(moment: datetime) -> str:
@@ -106,7 +94,7 @@ def target_line(target: Target, today: date) -> str:
         bits.append("ready for review")
     if target.flagged_at is not None and target.status is TargetStatus.OPEN:
         bits.append(f"carried over {target.carried_count} meetings")
-    return f"{mrkdwn(truncate(target.text, 600))} — {' · '.join(bits)}"
+    return f"{user_text(truncate(target.text, 600))} — {' · '.join(bits)}"
 
 
 # --- /target: the confirm message (ephemeral) ----------------------------------------------------
@@ -119,7 +107,7 @@ def draft_message(view: DraftView) -> tuple[str, list[Block]]:
         target = view.saved
         text = f"Target saved for {mentee}: due {describe(target.due_on)}."
         saved: list[Block] = [
-            section(f":white_check_mark: *Target saved for {mentee}*\n{mrkdwn(target.text)}"),
+            section(f":white_check_mark: *Target saved for {mentee}*\n{user_text(target.text)}"),
             context(
                 f"Due *{describe(target.due_on)}*"
                 + (f" · {standards_text(target.standards)}" if target.standards else "")
@@ -129,12 +117,12 @@ def draft_message(view: DraftView) -> tuple[str, list[Block]]:
         return text, saved
     due = f"*Due {describe(draft.due_on)}*"
     if draft.due_phrase:
-        due += f" (from “{mrkdwn(draft.due_phrase)}”)"
+        due += f" (from “{user_text(draft.due_phrase)}”)"
     elif not draft.due_given:
         due += " (suggested: no date was given)"
     blocks: list[Block] = [
         context(f"New target for {mentee}"),
-        section(mrkdwn(draft.text)),
+        section(user_text(draft.text)),
         section(due),
     ]
     if view.problem:
@@ -171,7 +159,7 @@ def _passed_message(view: DraftView, blocks: list[Block]) -> tuple[str, list[Blo
     key, mentee = view.draft.key, f"<@{view.draft.mentee_id}>"
     days = (view.today - passed.passed).days
     blocks[2] = section(  # in place of "Due …": no date is settled yet
-        f":warning: *{mrkdwn(passed.raw)} has passed:* {describe(passed.passed)} was "
+        f":warning: *{user_text(passed.raw)} has passed:* {describe(passed.passed)} was "
         f"{counted(days, 'day')} ago. Which did you mean?"
     )
     blocks.append(
@@ -188,7 +176,7 @@ def _passed_message(view: DraftView, blocks: list[Block]) -> tuple[str, list[Blo
         }
     )  # fmt: skip
     blocks.append(context(f"Then confirm to save it and send it to {mentee}."))
-    text = f"Target for {mentee}: {mrkdwn(passed.raw)} has passed. This year's date (overdue) or next year's?"
+    text = f"Target for {mentee}: {user_text(passed.raw)} has passed. This year's date (overdue) or next year's?"
     return text, blocks
 
 
@@ -214,7 +202,7 @@ def mentee_target_message(target: Target, today: date) -> tuple[str, list[Block]
     """Sent to the mentee when a target is set with /target; its button marks it ready for review."""
     text = f"<@{target.set_by}> set you a new target, due {describe(target.due_on)}."
     blocks: list[Block] = [
-        section(f"<@{target.set_by}> set you a new target:\n>{mrkdwn(truncate(target.text, 2800))}"),
+        section(f"<@{target.set_by}> set you a new target:\n>{user_text(truncate(target.text, 2800))}"),
         context(
             f"Due *{describe(target.due_on)}*" + (f" · {standards_text(target.standards)}" if target.standards else "")
         ),
@@ -242,7 +230,9 @@ def ready_for_review_notice(target: Target, today: date) -> tuple[str, list[Bloc
     """Sent to the mentee's mentors when they mark a target ready: buttons close it."""
     text = f"<@{target.mentee_id}> says a target is ready for review."
     blocks: list[Block] = [
-        section(f"<@{target.mentee_id}> says this target is ready for review:\n>{mrkdwn(truncate(target.text, 2800))}"),
+        section(
+            f"<@{target.mentee_id}> says this target is ready for review:\n>{user_text(truncate(target.text, 2800))}"
+        ),
         context(f"Set by <@{target.set_by}> · due {describe(target.due_on)}"),
         close_actions(target),
     ]
@@ -268,7 +258,7 @@ def close_actions(target: Target, *, in_list: str | None = None) -> Block:
 def closed_notice(target: Target) -> str:
     return (
         f"<@{target.closed_by}> marked your target *{STATUS_LABEL[target.status]}*: "
-        f"{mrkdwn(truncate(target.text, 300))}"
+        f"{user_text(truncate(target.text, 300))}"
     )
 
 
@@ -320,7 +310,7 @@ def target_overview_blocks(overview: TargetOverview) -> tuple[str, list[Block]]:
     total = 0
     for listing in overview.lists:
         mine = listing.mentee_id == overview.own_id
-        name = "Yours" if mine else f"{mrkdwn(listing.mentee_name)} (<@{listing.mentee_id}>)"
+        name = "Yours" if mine else f"{user_text(listing.mentee_name)} (<@{listing.mentee_id}>)"
         if not listing.targets:
             blocks.append(context(f"*{name}*: no open targets."))
             continue
@@ -328,7 +318,9 @@ def target_overview_blocks(overview: TargetOverview) -> tuple[str, list[Block]]:
         for index, target in enumerate(listing.targets):
             if len(blocks) + 3 > MESSAGE_BLOCK_LIMIT:
                 hidden = len(listing.targets) - index
-                blocks.append(context(f"{hidden} more not shown: use `/target list @{listing.mentee_name}`."))
+                blocks.append(
+                    context(f"{hidden} more not shown: use `/target list @{user_text(listing.mentee_name)}`.")
+                )
                 break
             total += 1
             blocks.append(section("• " + target_line(target, listing.today)))

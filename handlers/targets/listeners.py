@@ -12,7 +12,6 @@ from typing import Any
 
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot.app.bootstrap import Deps
 from bot.core.directory import Directory
@@ -23,16 +22,15 @@ from bot.roster.service import Caller
 from bot.targets.checks import TEXT_LIMIT, standards_text
 from handlers.slack import parsing
 from handlers.slack.answers import answers
-from handlers.slack.blocks import context, truncate
+from handlers.slack.blocks import context, truncate, user_text
 from handlers.slack.context import RefreshHomes
-from handlers.slack.replies import say, send_dm
+from handlers.slack.replies import SLACK_FAILURES, failure_reason, say, send_dm
 from handlers.targets import ids
 from handlers.targets.blocks import (
     CLOSE_ACTIONS,
     closed_notice,
     draft_message,
     mentee_target_message,
-    mrkdwn,
     ready_for_review_notice,
     target_list_blocks,
     target_overview_blocks,
@@ -100,7 +98,8 @@ def target_command(
     try:
         view = deps.targets.draft(caller(), mentee_id, what, directory, now)
     except DomainError as exc:
-        raise DomainError(f"{exc}{_typed(command)}") from exc  # quoted back, so nothing has to be typed again
+        # The reason can quote the typed date words; what was typed is quoted back, so nothing has to be typed again.
+        raise DomainError(f"{user_text(str(exc))}{_typed(command)}") from exc
     reply_text, blocks = draft_message(view)
     respond(response_type="ephemeral", replace_original=False, text=reply_text, blocks=blocks)
 
@@ -141,7 +140,7 @@ def _unescape(text: str) -> str:
 
 def _typed(command: dict[str, Any]) -> str:
     """What was typed, quoted back, so nothing has to be typed again."""
-    return f"\nYou typed:\n>{ids.TARGET} {command.get('text', '')}"
+    return f"\nYou typed:\n>{ids.TARGET} {user_text(command.get('text', ''), slack_escaped=True)}"
 
 
 # --- the /target confirm message (ephemeral: replaced through its response_url) ---------------------------
@@ -256,12 +255,12 @@ def close(
     change = deps.targets.close(caller(), _target_id(body), status, now)
     target = change.target
     label = STATUS_LABEL[target.status]
-    done = f"Target marked {label}: {target.text[:200]}"
+    done = f"Target marked {label}: {user_text(target.text[:200])}"
     in_list = _list_of(body)
     if in_list is not None:  # the private /target list: redraw it in place, its other buttons kept
         mentee_id = None if in_list == ids.LIST_ALL else in_list
         text, blocks = _listing(caller, now, directory, deps, mentee_id)
-        line = context(f":white_check_mark: Marked *{label}*: {mrkdwn(truncate(target.text, 200))}")
+        line = context(f":white_check_mark: Marked *{label}*: {user_text(truncate(target.text, 200))}")
         respond(response_type="ephemeral", replace_original=True, text=text, blocks=[line, *blocks][:50])
     else:
         text, blocks = ready_for_review_notice(target, change.today)
@@ -354,8 +353,8 @@ def _update_message(
         return
     try:
         client.chat_update(channel=container["channel_id"], ts=container["message_ts"], text=text, blocks=blocks)
-    except SlackApiError as exc:
-        log.warning("Could not update a target message: %s", exc.response.get("error"))
+    except SLACK_FAILURES as exc:
+        log.warning("Could not update a target message: %s", failure_reason(exc))
         say(respond, fallback)
 
 
@@ -365,5 +364,5 @@ def _refresh_mentee_dm(client: WebClient, target: Target, today: date) -> None:
     text, blocks = mentee_target_message(target, today)
     try:
         client.chat_update(channel=target.mentee_message_channel, ts=target.mentee_message_ts, text=text, blocks=blocks)
-    except SlackApiError as exc:
-        log.warning("Could not update the mentee's target message: %s", exc.response.get("error"))
+    except SLACK_FAILURES as exc:
+        log.warning("Could not update the mentee's target message: %s", failure_reason(exc))

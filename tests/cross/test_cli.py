@@ -236,16 +236,26 @@ def test_with_an_app_token_the_bot_connects_in_socket_mode(
 ) -> None:
     import slack_bolt.adapter.socket_mode as socket_mode
 
+    import bot.cli.serve as serve
+
     started: list[tuple[object, str]] = []
+
+    class ConnectedClient:
+        def __init__(self) -> None:
+            self.on_error_listeners: list[object] = []
+
+        def is_connected(self) -> bool:
+            return True
 
     class RecordingHandler:
         def __init__(self, app: object, app_token: str) -> None:
-            self.app, self.app_token = app, app_token
+            self.app, self.app_token, self.client = app, app_token, ConnectedClient()
 
-        def start(self) -> None:
+        def connect(self) -> None:
             started.append((self.app, self.app_token))
 
     monkeypatch.setattr(socket_mode, "SocketModeHandler", RecordingHandler)
+    monkeypatch.setattr(serve, "block_until_stopped", lambda: None)
     monkeypatch.setenv("SLACK_BOT_TOKEN", emulator.bot_token)
     monkeypatch.setenv("SLACK_SIGNING_SECRET", SIGNING_SECRET)
     monkeypatch.setenv("SLACK_APP_TOKEN", "xapp-1-A0001-socket")
@@ -258,3 +268,77 @@ def test_with_an_app_token_the_bot_connects_in_socket_mode(
     [(app, token)] = started
     assert token == "xapp-1-A0001-socket"
     assert type(app).__name__ == "App"
+
+
+# --- start-up failures: one line naming the setting and the fix, exit code 1 ------------------------------------
+
+
+def _error_lines(stderr: str) -> list[str]:
+    """What the operator reads besides the INFO lines of a normal start (the database migrated, say)."""
+    return [line for line in stderr.strip().splitlines() if " INFO " not in line]
+
+
+def test_slack_unreachable_stops_start_up_with_one_line_naming_slack_api_url(tmp_path: Path) -> None:
+    closed = f"http://127.0.0.1:{_free_port()}/api/"
+    env = {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_API_URL": closed}
+
+    result = run_bot("serve", env=env, cwd=tmp_path)
+
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    [line] = _error_lines(result.stderr)
+    assert line.startswith("mentor-bot: Could not reach Slack at " + closed)
+    assert "SLACK_API_URL" in line and "Connection refused" in line
+
+
+def test_a_bad_app_token_stops_socket_mode_start_up_naming_slack_app_token(
+    tmp_path: Path, emulator: SlackEmulator
+) -> None:
+    env = {
+        "SLACK_BOT_TOKEN": emulator.bot_token,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": emulator.api_url,
+        "SLACK_APP_TOKEN": "xapp-1-A0001-revoked",
+    }
+
+    result = run_bot("serve", env=env, cwd=tmp_path)
+
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr and "Bolt app is running" not in result.stderr + result.stdout
+    [line] = [line for line in _error_lines(result.stderr) if "As you gave `client`" not in line]
+    assert line.startswith("mentor-bot: Slack did not accept SLACK_APP_TOKEN (invalid_auth)")
+    assert "App-Level Token" in line and "xapp-1-A0001-revoked" not in result.stderr
+
+
+def test_socket_mode_says_it_is_not_connected_and_why(tmp_path: Path, emulator: SlackEmulator) -> None:
+    emulator.socket_url = f"wss://127.0.0.1:{_free_port()}/link"  # nothing listens there
+    env = {
+        "SLACK_BOT_TOKEN": emulator.bot_token,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": emulator.api_url,
+        "SLACK_APP_TOKEN": emulator.app_token,
+    }
+    clean = {k: v for k, v in os.environ.items() if k not in SETTING_NAMES}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "serve"],
+        env={**clean, "PYTHONPATH": str(ROOT), **env},
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    lines: list[str] = []
+    try:
+        assert process.stdout is not None
+        deadline = time.monotonic() + 30
+        while not any("Not connected to Slack" in line for line in lines):
+            assert time.monotonic() < deadline and process.poll() is None, "".join(lines)
+            lines.append(process.stdout.readline())
+    finally:
+        process.terminate()
+        rest, _ = process.communicate(timeout=15)
+    output = "".join(lines) + rest
+    assert "Bolt app is running" not in output
+    [warning] = [line for line in lines if "Not connected to Slack" in line]
+    assert "ConnectionRefusedError" in warning and "retrying every 10 seconds" in warning
+    assert emulator.app_token not in output

@@ -7,6 +7,7 @@ import email.parser
 import email.policy
 import json
 import threading
+import time
 import urllib.parse
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -172,6 +173,9 @@ class HttpFront(EmulatorState):
         body_token = params.pop("token", None)
         if token is None and isinstance(body_token, str):
             token = body_token
+        delay = self._delay_for(method, params)
+        if delay:
+            time.sleep(delay)  # outside the lock: other calls are answered meanwhile
         call = Call(method=method, params=params, token=token)
         with self._lock:
             self.calls.append(call)
@@ -196,6 +200,8 @@ class HttpFront(EmulatorState):
             return _Reply(200, _err(injection.error or "internal_error"))
         if token is None:
             return _Reply(200, _err("not_authed"))
+        if method == "apps.connections.open":  # the one method that takes the app-level token
+            return _Reply(200, _ok(url=self.socket_url) if token == self.app_token else _err("invalid_auth"))
         if token != self.bot_token:
             return _Reply(200, _err("invalid_auth"))
         if malformed:

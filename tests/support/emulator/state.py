@@ -58,6 +58,14 @@ class _Injection:
     times: int
 
 
+@dataclass
+class _Delay:
+    method: str
+    channel: str | None
+    seconds: float
+    times: int
+
+
 def _ok(**payload: Any) -> dict[str, Any]:
     return {"ok": True, **payload}
 
@@ -90,6 +98,10 @@ class EmulatorState:
         bot_user_id: str = "UBOT",
     ) -> None:
         self.bot_token = bot_token
+        # Socket Mode: apps.connections.open takes this app-level token and hands out `socket_url` (by default a
+        # port nothing listens on: the bot then can't connect, as behind a firewall that blocks wss://).
+        self.app_token = "xapp-1-A0TEST-emulator"
+        self.socket_url = "wss://127.0.0.1:9/link"
         self.team_id = team_id
         self.team_name = team_name
         self.team_domain = "".join(c if c.isalnum() else "-" for c in team_name.lower()).strip("-") or "test"
@@ -114,6 +126,7 @@ class EmulatorState:
         self._user_by_dm: dict[str, str] = {}
         self._mpims: dict[str, list[str]] = {}
         self._injections: dict[str, list[_Injection]] = {}
+        self._delays: list[_Delay] = []
         self._ts_micros = 1_700_000_000_000_000
         self._serial = 0
         self._reset_state()
@@ -252,8 +265,26 @@ class EmulatorState:
         with self._lock:
             self._injections.setdefault(method, []).append(_Injection(error, status, retry_after, times))
 
+    def delay_next(self, method: str, seconds: float, *, channel: str | None = None, times: int = 1) -> None:
+        """Make the next `times` calls of `method` (to `channel`, when given) wait `seconds` before Slack answers.
+
+        Longer than the client's timeout, the bot sees a timeout (Slack may still have acted, as it can).
+        """
+        with self._lock:
+            self._delays.append(_Delay(method, channel, seconds, times))
+
+    def _delay_for(self, method: str, params: dict[str, Any]) -> float:
+        with self._lock:
+            for delay in self._delays:
+                if delay.method == method and delay.channel in (None, params.get("channel")):
+                    delay.times -= 1
+                    if delay.times <= 0:
+                        self._delays.remove(delay)
+                    return delay.seconds
+        return 0.0
+
     def reset(self) -> None:
-        """Forget calls, responses, errors, warnings, injections, messages, views, triggers and files.
+        """Forget calls, responses, errors, warnings, injections, delays, messages, views, triggers and files.
 
         Users, channels and DM channel ids stay.
         """
@@ -264,6 +295,7 @@ class EmulatorState:
             self.warnings.clear()
             self.uploaded_files.clear()
             self._injections.clear()
+            self._delays.clear()
             self._reset_state()
 
     def _reset_state(self) -> None:
