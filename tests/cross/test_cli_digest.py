@@ -107,3 +107,29 @@ def test_a_worker_killed_after_posting_is_not_repeated_by_the_next_send(
             (DeliveryKind.LEAD, DeliveryStatus.SENT),
             (DeliveryKind.SLT, DeliveryStatus.SENT),
         }
+
+
+@pytest.mark.usefixtures("school")
+@pytest.mark.parametrize("action", ["preview", "send", "status"])
+def test_a_team_that_is_not_the_tokens_workspace_is_refused(
+    action: str, operator_env: None, emulator: SlackEmulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main(["digest", action, "--team", "T9999", "--week", "2026-W48"]) == 1
+
+    captured = capsys.readouterr()
+    assert "SLACK_BOT_TOKEN belongs to workspace T0001, not T9999: check --team." in captured.err
+    assert "T9999" not in captured.out and "No digest deliveries" not in captured.out
+    assert emulator.calls_to("chat.postMessage") == []
+
+
+@pytest.mark.usefixtures("school")
+def test_team_defaults_to_the_tokens_workspace(
+    operator_env: None, emulator: SlackEmulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main(["digest", "preview", "--week", "2026-W48"]) == 0
+    assert cli.main(["digest", "send", "--week", "2026-W48"]) == 0
+    assert cli.main(["digest", "status", "--week", "2026-W48"]) == 0
+
+    out = capsys.readouterr().out
+    assert "workspace T0001" in out and "Week 2026-W48: sent 2" in out and out.count("attempts 1") == 2
+    assert len(emulator.messages_to(LEO)) == 1
