@@ -12,6 +12,10 @@ from typing import Any
 from bot.app.settings import SettingsError, load_settings
 from bot.cli import Exit
 
+# Commands that use the bot token act in the token's workspace only: --team may be left out, and one naming
+# another workspace is refused (bot/cli/common.py `token_workspace`).
+TEAM_HELP = "the Slack workspace (team) id, T…; default: the bot token's workspace (another is refused)"
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -28,13 +32,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="import mentorships from a CSV file (mentor email, mentee email, mentee kind, start date)",
     )
     importer.add_argument("file", type=Path, help="the CSV file")
-    importer.add_argument("--team", required=True, help="the Slack workspace (team) id, T…")
+    importer.add_argument("--team", help=TEAM_HELP)
     reminders = commands.add_parser("reminders", help="meeting reminders")
     reminder_commands = reminders.add_subparsers(dest="reminders_command", metavar="REMINDERS_COMMAND", required=True)
     run = reminder_commands.add_parser(
         "run", help="send the meeting reminders due today now (on a school day; each is only ever sent once)"
     )
-    run.add_argument("--team", help="the Slack workspace (team) id, T…; default: the bot token's workspace")
+    run.add_argument("--team", help=TEAM_HELP)
 
     digest = commands.add_parser("digest", help="the weekly digests: preview, send now, see deliveries")
     digest_commands = digest.add_subparsers(dest="digest_command", metavar="DIGEST_COMMAND", required=True)
@@ -44,7 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
         ("status", "show each delivery of the week: sent, failed (retried at the next tick) or undeliverable"),
     ):
         sub = digest_commands.add_parser(name, help=help_text)
-        sub.add_argument("--team", required=True, help="the Slack workspace (team) id, T…")
+        sub.add_argument("--team", help=TEAM_HELP)
         sub.add_argument("--week", help="an ISO week such as 2026-W47 (default: this week)")
     _add_privacy_parser(commands)
     return parser

@@ -120,6 +120,17 @@ class DigestRepository:
                 return None
             return session.get(DigestDelivery, delivery_id, populate_existing=True)
 
+    def record_channel(self, delivery_id: int, worker: str, channel: str) -> None:
+        """Where this worker is about to post, stored BEFORE it posts: a later worker that finds the claim stale
+        looks in that channel's history for the message before sending again."""
+        with self.db.unit_of_work() as session:
+            session.execute(
+                update(DigestDelivery)
+                .where(DigestDelivery.id == delivery_id, DigestDelivery.claimed_by == worker)
+                .values(channel=channel)
+                .execution_options(synchronize_session=False)
+            )
+
     def finish(self, delivery_id: int, worker: str, status: DeliveryStatus, **values: Any) -> None:
         with self.db.unit_of_work() as session:
             session.execute(

@@ -5,18 +5,19 @@ from __future__ import annotations
 from bot.app.digests import digest_deliveries, preview_digests, send_digests
 from bot.app.settings import Settings
 from bot.cli import Exit
-from bot.cli.common import ready_deps
+from bot.cli.common import ready_deps, token_workspace
 from bot.core.clock import system_clock
 from bot.digests.service import Week
 
 
-def run(settings: Settings, action: str, team_id: str, week_text: str | None) -> None:
+def run(settings: Settings, action: str, team: str | None, week_text: str | None) -> None:
     now = system_clock()
     try:
         week = Week.parse(week_text) if week_text else Week.containing(now.astimezone(settings.tz).date())
     except ValueError as exc:
         raise Exit(str(exc), code=2) from None
     deps = ready_deps(settings)
+    team_id = token_workspace(deps, team)  # never another workspace's digests with this token
     if action == "preview":
         for line in preview_digests(deps, team_id, week):
             print(line)

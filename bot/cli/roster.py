@@ -12,13 +12,13 @@ from bot.core.words import counted
 from bot.roster.csv_import import read_roster_csv
 
 
-def import_file(settings: Settings, file: Path, team_id: str) -> None:
+def import_file(settings: Settings, file: Path, team: str | None) -> None:
     try:
         rows = read_roster_csv(file)  # format problems travel with the rows, reported with the rest
     except DomainError as exc:
         raise Exit(str(exc)) from None
     deps = ready_deps(settings)
-    token_workspace(deps, team_id)
+    team_id = token_workspace(deps, team)
     try:
         report = deps.roster.import_rows(team_id, rows, deps.slack.directory(team_id), deps.now())
     except DomainError as exc:

@@ -14,9 +14,15 @@ class DirectoryUser:
     real_name: str | None
     email: str | None
     tz: str | None
-    is_admin: bool
+    is_admin: bool  # Slack's admin/owner flags, which speak for the user's own workspace `team_id` only
     is_bot: bool
     deleted: bool
+    org_admin_teams: frozenset[str] = frozenset()  # an Enterprise Grid org admin/owner: the org's workspaces
+
+    def is_admin_of(self, team_id: str) -> bool:
+        """An admin of THIS workspace: a workspace admin or owner whose workspace it is, or an admin or owner of
+        the Enterprise Grid org that owns it. An admin of another workspace (even in the same org) is not."""
+        return (self.is_admin and self.team_id == team_id) or team_id in self.org_admin_teams
 
 
 class Directory(Protocol):

@@ -68,7 +68,8 @@ POLICY: dict[Action, frozenset[Standing]] = {
     Action.EDIT_MEETING: frozenset({AU}),
     Action.SIGN_OFF_MEETING: frozenset({M}),
     Action.SET_TARGET: frozenset({MR, L}),
-    Action.CLOSE_TARGET: frozenset({AU, MR, L}),
+    # Reviewing a target is part of mentoring: when the mentorship ends, so does the right (its author's too).
+    Action.CLOSE_TARGET: frozenset({MR, L}),
     Action.MARK_TARGET_READY: frozenset({M}),
     Action.READ_TARGETS: frozenset({M, MR, L, S}),
     Action.SET_CADENCE: frozenset({MR, L, A}),

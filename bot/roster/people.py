@@ -12,6 +12,15 @@ from storage.roster import PeopleRepository, Person, WorkspaceRepository
 
 # Names and time zones change rarely; refresh a stored person after this long.
 STALE_AFTER = timedelta(hours=24)
+# Admin standing lets its holder change the roster and grant roles (lead reads every observation): a Slack
+# admin is asked about again after this long, so one demoted in Slack loses bot admin within minutes.
+ADMIN_STALE_AFTER = timedelta(minutes=2)
+
+
+def is_fresh(person: Person | None, now: datetime) -> bool:
+    if person is None:
+        return False
+    return now - person.refreshed_at < (ADMIN_STALE_AFTER if person.is_workspace_admin else STALE_AFTER)
 
 
 def remember(session: UnitOfWork, team_id: str, found: DirectoryUser, now: datetime) -> Person:
@@ -20,7 +29,7 @@ def remember(session: UnitOfWork, team_id: str, found: DirectoryUser, now: datet
     person.real_name = found.real_name
     person.email = found.email
     person.tz = found.tz
-    person.is_workspace_admin = found.is_admin
+    person.is_workspace_admin = found.is_admin_of(team_id)
     person.is_bot = found.is_bot
     person.deleted = found.deleted
     person.refreshed_at = now
@@ -43,8 +52,7 @@ def look_up(db: Database, directory: Directory, team_id: str, user_id: str, now:
     The answer is applied by `ensure_person` inside the use case's own unit of work.
     """
     with db.unit_of_work() as session:
-        person = PeopleRepository(session).get(team_id, user_id)
-        fresh = person is not None and now - person.refreshed_at < STALE_AFTER
+        fresh = is_fresh(PeopleRepository(session).get(team_id, user_id), now)
     if fresh:
         return LookedUp(user_id, asked=False)
     return LookedUp(user_id, asked=True, found=directory.user(user_id))

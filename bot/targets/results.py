@@ -41,6 +41,7 @@ class TargetChange:
     changed: bool
     mentor_ids: list[str]
     today: date
+    reviewer_ids: list[str]  # who may review it now: told when the mentee marks it ready
 
 
 @dataclass(frozen=True)

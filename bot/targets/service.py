@@ -30,7 +30,7 @@ from bot.core.permissions import Action, Standing, is_allowed, require
 from bot.core.school_calendar import SchoolCalendar
 from bot.core.vocabulary import TARGET_STATUS_LABEL as STATUS_LABEL
 from bot.roster.people import ensure_person, look_up
-from bot.roster.service import Caller
+from bot.roster.service import ROLE_STANDING, Caller
 from bot.targets.checks import (  # noqa: F401  (re-exported for the handlers)
     DEFAULT_DUE_DAYS,
     DRAFT_LIFETIME,
@@ -53,7 +53,15 @@ from bot.targets.results import (
     TargetOverview,
 )
 from storage.db import Conflict, Database, UnitOfWork
-from storage.roster import AuditRepository, MeetingCadence, Mentorship, MentorshipRepository, PeopleRepository, Person
+from storage.roster import (
+    AuditRepository,
+    MeetingCadence,
+    Mentorship,
+    MentorshipRepository,
+    PeopleRepository,
+    Person,
+    RoleRepository,
+)
 from storage.targets import Target, TargetDraft, TargetRepository, TargetStatus
 
 # --- shared rules for mentees and their mentorships ----------------------------------------------
@@ -419,8 +427,13 @@ class TargetService:
 
     def _change(self, session: UnitOfWork, target: Target, changed: bool, now: datetime) -> TargetChange:
         mentor_ids = MentorshipRepository(session).mentors_of(target.team_id, target.mentee_id)
+        reviewers = [m for m in mentor_ids if m != target.mentee_id]
+        author_roles = RoleRepository(session).roles_of(target.team_id, target.set_by)
+        author_may_review = is_allowed(Action.CLOSE_TARGET, {ROLE_STANDING[role] for role in author_roles})
+        if author_may_review and target.set_by not in reviewers and target.set_by != target.mentee_id:
+            reviewers.append(target.set_by)  # a lead mentor who set it
         today = now.astimezone(self.school_tz).date()
-        return TargetChange(target=target, changed=changed, mentor_ids=mentor_ids, today=today)
+        return TargetChange(target=target, changed=changed, mentor_ids=mentor_ids, today=today, reviewer_ids=reviewers)
 
 
 def _same_day_next_year(day: date) -> date:

@@ -1,8 +1,8 @@
 """Sending the week's digests exactly once per recipient, however many workers run and whatever Slack answers.
 
-Each delivery is a row claimed in the database before anything is sent. A claim older than the lease
-(a worker that died mid-send) is checked against Slack's history for the message we tag with metadata
-before anything is sent again.
+Each delivery is a row claimed in the database before anything is sent, and the channel it goes to is
+stored on the row before the first post. A claim older than the lease (a worker that died mid-send) is
+checked against that channel's history for the message we tag with metadata before anything is sent again.
 """
 
 from __future__ import annotations
@@ -53,7 +53,8 @@ class DeliveryReport:
 class Planned:
     kind: DeliveryKind
     recipient: str  # whom the row is for (a user, a channel, or "admin:problem")
-    send: Callable[[DigestDelivery], tuple[str, str]]  # returns (channel, ts) of the message sent
+    channel: Callable[[], str]  # where it goes (a person's DM channel is opened first)
+    send: Callable[[DigestDelivery, str], str]  # posts into that channel; returns the first message's ts
     label: str
 
 
@@ -105,20 +106,18 @@ class DigestRun:
         if school.lead_ids:
             digest = lead_digest(school)
             for lead in school.lead_ids:
-                send = self._lead_sender(lead, digest.messages, digest.overflow_csv, school)
-                plans.append(Planned(DeliveryKind.LEAD, lead, send, f"lead <@{lead}>"))
+                send = self._lead_sender(digest.messages, digest.overflow_csv, school)
+                plans.append(Planned(DeliveryKind.LEAD, lead, self._opens_dm(lead), send, f"lead <@{lead}>"))
         if school.slt_channel_id:
             summary = slt_summary(school, previous)
-            plans.append(
-                Planned(DeliveryKind.SLT, school.slt_channel_id, self._slt_sender(school, summary), "SLT channel")
-            )
+            slt: str = school.slt_channel_id
+            plans.append(Planned(DeliveryKind.SLT, slt, lambda: slt, self._slt_sender(school, summary), "SLT channel"))
         return plans
 
     def _lead_sender(
-        self, lead: str, messages: list[Message], csv: bytes | None, school: SchoolWeek
-    ) -> Callable[[DigestDelivery], tuple[str, str]]:
-        def send(delivery: DigestDelivery) -> tuple[str, str]:
-            channel = self._dm_channel(lead)
+        self, messages: list[Message], csv: bytes | None, school: SchoolWeek
+    ) -> Callable[[DigestDelivery, str], str]:
+        def send(delivery: DigestDelivery, channel: str) -> str:
             first = self._post(channel, messages[0], delivery)
             for message in messages[1:]:
                 self._post(channel, message, delivery, thread_ts=first)
@@ -130,14 +129,13 @@ class DigestRun:
                     filename=f"mentoring-digest-{school.week}.csv",
                     title=f"Every mentee, week of {school.week.monday:%-d %B}",
                 )
-            return channel, first
+            return first
 
         return send
 
-    def _slt_sender(self, school: SchoolWeek, summary: Message) -> Callable[[DigestDelivery], tuple[str, str]]:
-        def send(delivery: DigestDelivery) -> tuple[str, str]:
-            assert school.slt_channel_id is not None
-            ts = self._post(school.slt_channel_id, summary, delivery)
+    def _slt_sender(self, school: SchoolWeek, summary: Message) -> Callable[[DigestDelivery, str], str]:
+        def send(delivery: DigestDelivery, channel: str) -> str:
+            ts = self._post(channel, summary, delivery)
             distribution = school.rating_distribution
             if distribution:
                 try:
@@ -145,7 +143,7 @@ class DigestRun:
                     title = f"Latest ratings per standard, week of {school.week.monday:%-d %B}"
                     png = ratings_chart(distribution, labels, title)
                     self.client.files_upload_v2(
-                        channel=school.slt_channel_id,
+                        channel=channel,
                         thread_ts=ts,
                         content=png,
                         filename=f"ratings-{school.week}.png",
@@ -154,9 +152,12 @@ class DigestRun:
                     )
                 except Exception:  # the numbers are already in the message; the chart is extra
                     log.exception("Could not upload the ratings chart for team %s", school.team_id)
-            return school.slt_channel_id, ts
+            return ts
 
         return send
+
+    def _opens_dm(self, user_id: str) -> Callable[[], str]:
+        return lambda: self._dm_channel(user_id)
 
     def _dm_channel(self, user_id: str) -> str:
         try:
@@ -193,14 +194,16 @@ class DigestRun:
         if claimed is None:
             report.busy.append(planned.label)
             return
-        if was_sending and claimed.channel:
-            found = self._already_posted(claimed)
-            if found is not None:  # the last worker sent it, then died before saying so
-                self.repo.finish(claimed.id, self.worker, DeliveryStatus.SENT, sent_at=now, message_ts=found)
-                report.already_sent.append(planned.label)
-                return
         try:
-            channel, ts = planned.send(claimed)
+            channel = planned.channel()
+            if was_sending:  # the last worker's claim went stale: did it post before it died?
+                found = self._already_posted(claimed, claimed.channel or channel)
+                if found is not None:  # it sent it, then died before saying so
+                    self.repo.finish(claimed.id, self.worker, DeliveryStatus.SENT, sent_at=now, message_ts=found)
+                    report.already_sent.append(planned.label)
+                    return
+            self.repo.record_channel(claimed.id, self.worker, channel)  # before the first post, always
+            ts = planned.send(claimed, channel)
         except Unfixable as exc:
             self._give_up(claimed, planned, str(exc), report, notices)
         except SlackApiError as exc:
@@ -233,12 +236,10 @@ class DigestRun:
                 "workspace. If they're no longer lead mentor, remove the role with `/mentor role remove`."
             )
 
-    def _already_posted(self, delivery: DigestDelivery) -> str | None:
+    def _already_posted(self, delivery: DigestDelivery, channel: str) -> str | None:
         try:
             # The latest messages, not "since the claim": our clock and Slack's need not agree.
-            history = self.client.conversations_history(
-                channel=delivery.channel or "", include_all_metadata=True, limit=200
-            )
+            history = self.client.conversations_history(channel=channel, include_all_metadata=True, limit=200)
         except SlackApiError:
             return None
         messages: list[dict[str, Any]] = history.get("messages") or []
@@ -259,13 +260,13 @@ class DigestRun:
             return
         key = _problem_key(problem)
         message = admin_notice(problem)
+
+        def send(delivery: DigestDelivery, channel: str) -> str:
+            return self._post(channel, message, delivery)
+
         for admin in admins:
-
-            def send(delivery: DigestDelivery, admin: str = admin) -> tuple[str, str]:
-                response = self.client.chat_postMessage(channel=admin, text=message.text, blocks=message.blocks)
-                return str(response["channel"]), str(response["ts"])
-
-            planned = Planned(DeliveryKind.ADMIN_NOTICE, f"{admin}:{key}", send, f"admin <@{admin}>")
+            channel = self._opens_dm(admin)
+            planned = Planned(DeliveryKind.ADMIN_NOTICE, f"{admin}:{key}", channel, send, f"admin <@{admin}>")
             self._deliver(team_id, week, planned, now, report, [])
 
     def problems_before_sending(self, school: SchoolWeek) -> list[str]:

@@ -12,6 +12,8 @@ from bot.core.directory import DirectoryUser
 
 def _directory_user(user: dict[str, Any]) -> DirectoryUser:
     profile = user.get("profile") or {}
+    org = user.get("enterprise_user") or {}
+    org_admin = bool(org.get("is_admin") or org.get("is_owner") or org.get("is_primary_owner"))
     return DirectoryUser(
         user_id=user["id"],
         team_id=user.get("team_id"),
@@ -22,6 +24,8 @@ def _directory_user(user: dict[str, Any]) -> DirectoryUser:
         is_admin=bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner")),
         is_bot=bool(user.get("is_bot")) or user["id"] == "USLACKBOT",
         deleted=bool(user.get("deleted")),
+        # The workspaces of their org that they belong to: the org owns each of them.
+        org_admin_teams=frozenset(str(team) for team in org.get("teams") or []) if org_admin else frozenset(),
     )
 
 

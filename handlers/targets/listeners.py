@@ -228,12 +228,12 @@ def ready(
     change = deps.targets.mark_ready(caller(), _target_id(body), now)
     target = change.target
     text, blocks = mentee_target_message(target, change.today)
-    _update_message(client, body, respond, text, blocks, "Marked ready for review: your mentor has been told.")
+    told = "your mentor has been told" if change.reviewer_ids else "nobody mentors you just now to tell"
+    _update_message(client, body, respond, text, blocks, f"Marked ready for review: {told}.")
     if change.changed:
         text, blocks = ready_for_review_notice(target, change.today)
-        for mentor_id in dict.fromkeys([*change.mentor_ids, target.set_by]):
-            if mentor_id != target.mentee_id:
-                send_dm(client, mentor_id, text, blocks)
+        for reviewer_id in change.reviewer_ids:  # a mentor whose mentorship ended isn't told (nor may review)
+            send_dm(client, reviewer_id, text, blocks)
         refresh_homes([target.mentee_id, *change.mentor_ids])
 
 

@@ -234,7 +234,8 @@ def test_signing_off_twice_signs_once_and_tells_the_author_once(mode: str, fresh
 @pytest.mark.parametrize(
     ("action_id", "who", "told", "audited"),
     [
-        (target_ids.TARGET_READY, "mentee", ("author", "is ready for review"), "target.ready"),
+        # The mentee's mentor is told (the target's author no longer mentors them: not told, issue 13.4).
+        (target_ids.TARGET_READY, "mentee", ("mentor", "is ready for review"), "target.ready"),
         (target_ids.TARGET_MET, "mentor", ("mentee", "marked your target"), "target.met"),
     ],
 )

@@ -506,7 +506,7 @@ REVIEWED = {
     Action.EDIT_MEETING: {"author"},
     Action.SIGN_OFF_MEETING: {"mentee"},
     Action.SET_TARGET: {"mentor", "lead"},
-    Action.CLOSE_TARGET: {"mentor", "lead", "author"},
+    Action.CLOSE_TARGET: {"mentor", "lead"},  # not a former mentor who set it (issue 13.4)
     Action.MARK_TARGET_READY: {"mentee"},
     Action.READ_TARGETS: {"mentee", "mentor", "lead", "slt"},
     Action.SET_CADENCE: {"mentor", "lead", "admin"},

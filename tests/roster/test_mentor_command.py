@@ -219,6 +219,9 @@ def test_people_are_refreshed_from_slack_when_stale(
 
 
 def test_workspaces_never_see_each_others_roster(slack: SlackDriver, db: Database, emulator: SlackEmulator) -> None:
+    # An org admin, so an admin in both workspaces: even they see only the workspace they ask in.
+    org = {"enterprise_id": "E0001", "is_admin": True, "teams": ["T0001", "T0002"]}
+    emulator.add_user(ADMIN, "head", real_name="Hana Head", is_admin=True, enterprise_user=org)
     reply_to(slack, f"assign {mention(AMY)} {mention(BEN)}", team_id="T0001")
 
     other = reply_to(slack, "list", user=ADMIN, team_id="T0002")
@@ -238,3 +241,37 @@ def test_home_tab_welcomes_with_the_callers_guide(slack: SlackDriver, emulator: 
     assert view is not None
     assert view["type"] == "home"
     assert "mentor-bot" in _block_text(view["blocks"])
+
+
+def grants(db: Database, role: Role) -> list[str]:
+    with db.unit_of_work() as session:
+        return list(session.scalars(select(RoleGrant.user_id).where(RoleGrant.role == role)))
+
+
+def test_a_slack_admin_demoted_in_slack_loses_bot_admin_within_minutes(
+    slack: SlackDriver, db: Database, emulator: SlackEmulator, clock: FakeClock
+) -> None:
+    assert "lead" in reply_to(slack, f"role add {mention(CAT)} lead")  # an admin: granted
+    emulator.add_user(ADMIN, "head", real_name="Hana Head", is_admin=False)  # demoted in Slack
+
+    clock.now += timedelta(minutes=3)
+    refused = reply_to(slack, f"role add {mention(ADMIN)} lead")
+
+    assert "Sorry, only the bot's admins" in refused
+    assert grants(db, Role.LEAD) == [CAT]
+
+
+def test_an_admin_of_another_workspace_is_not_an_admin_here(
+    slack: SlackDriver, db: Database, emulator: SlackEmulator
+) -> None:
+    # Dan administers T0009, a sibling workspace in the same Enterprise Grid org, and is a member of ours too.
+    dan, ola = "UDAN0001", "UOLA0001"
+    org = {"enterprise_id": "E0001", "teams": ["T0009", "T0001"]}
+    emulator.add_user(dan, "dan", is_admin=True, is_owner=True, team_id="T0009", enterprise_user=org)
+    emulator.add_user(ola, "ola", team_id="T0009", enterprise_user={**org, "is_admin": True})  # an org admin
+
+    refused = reply_to(slack, f"role add {mention(dan)} lead", user=dan)
+    granted = reply_to(slack, f"role add {mention(CAT)} lead", user=ola)
+
+    assert "Sorry, only the bot's admins" in refused
+    assert "Sorry" not in granted and grants(db, Role.LEAD) == [CAT]

@@ -46,8 +46,8 @@ def test_users_info_is_called_with_no_transaction_open_and_not_again_while_fresh
     assert admin.is_admin
     assert directory.open_connections == [0, 0, 0]  # the admin, the mentor, the mentee: each asked outside
 
-    deps.roster.caller(TEAM, "UADMIN", directory, NOW + timedelta(hours=1))
-    assert len(directory.open_connections) == 3  # a fresh record is not asked about again
+    deps.roster.caller(TEAM, "UADMIN", directory, NOW + timedelta(minutes=1))
+    assert len(directory.open_connections) == 3  # a fresh record is not asked about again (an admin's: 2 minutes)
 
     deps.roster.caller(TEAM, "UADMIN", directory, NOW + timedelta(days=2))
     assert directory.open_connections == [0, 0, 0, 0]  # stale: asked again, still outside any transaction

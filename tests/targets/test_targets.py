@@ -315,3 +315,33 @@ def test_target_list_shows_open_targets_with_overdue_ones_marked(
     assert "Open targets for Ben Trainee" in seen(mine)
     element(mine, target_ids.TARGET_READY)
     assert "only" in seen(ask(slack, f"list {mention(BEN)}", user=CAT))
+
+
+def test_a_mentor_unassigned_from_the_mentee_is_not_told_and_can_no_longer_review_their_targets(
+    slack: SlackDriver, db: Database, emulator: SlackEmulator, clock: FakeClock
+) -> None:
+    act(slack, ask(slack, f"{mention(BEN)} Use cold calling in every lesson by Friday"), target_ids.DRAFT_CONFIRM)
+    [target] = targets(db)
+    note = dm(emulator, BEN)
+    result = slack.command("/mentor", f"unassign {mention(AMY)} {mention(BEN)}", user=ADMIN)
+    assert result.status == 200
+    wait_until(lambda: [r for r in emulator.responses if "no longer mentors" in str(r)], what="the unassign reply")
+    dms_to_amy = len(emulator.messages_to(AMY))
+
+    act(slack, note, target_ids.TARGET_READY, user=BEN, channel=note["channel"])
+    # A stale review button still in Amy's DMs, and its datepicker:
+    buttons = [
+        {"type": "button", "action_id": target_ids.TARGET_MET, "value": str(target.id), "text": {"type": "plain_text"}},
+        {"type": "datepicker", "action_id": target_ids.TARGET_DUE},
+    ]
+    old = {"ts": "1.0", "blocks": [{"type": "actions", "block_id": f"target:{target.id}", "elements": buttons}]}
+    closing = act(slack, old, target_ids.TARGET_MET)
+    redating = act(slack, old, target_ids.TARGET_DUE, extra={"selected_date": "2026-12-18"})
+
+    assert targets(db)[0].ready_for_review_at == clock.now
+    assert len(emulator.messages_to(AMY)) == dms_to_amy  # not told: the mentorship has ended
+    refusal = "Sorry, only the mentee's mentors and lead mentors can review or close this target."
+    assert closing is not None and refusal in closing["text"]
+    assert redating is not None and refusal in redating["text"]
+    [kept] = targets(db)
+    assert (kept.status, kept.due_on) == (TargetStatus.OPEN, target.due_on)

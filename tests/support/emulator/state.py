@@ -165,7 +165,11 @@ class EmulatorState:
         deleted: bool = False,
         is_bot: bool = False,
         team_id: str | None = None,
+        enterprise_user: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
+        """Add (or replace) a user. `team_id`: their own workspace (default: the emulator's). `enterprise_user`:
+        as Slack gives it for an Enterprise Grid member, e.g. {"enterprise_id": "E1", "is_admin": True,
+        "teams": ["T0001", "T0009"]} (is_admin/is_owner there are org-wide)."""
         zone = zoneinfo.ZoneInfo(tz)  # raises for an unknown zone name
         now = dt.datetime.now(dt.UTC)
         offset = zone.utcoffset(now)
@@ -199,6 +203,8 @@ class EmulatorState:
             "is_app_user": False,
             "updated": int(time.time()),
         }
+        if enterprise_user is not None:
+            user["enterprise_user"] = {"id": user_id, "is_admin": False, "is_owner": False, **enterprise_user}
         if email is None:
             del user["profile"]["email"]
         if is_bot:
