@@ -227,19 +227,6 @@ class RosterService:
                 )
             return revoked
 
-    def mentees_to_nudge(self, caller: Caller, mentor_id: str) -> list[str]:
-        """The mentees a leader is nudging a quiet mentor about (the digest's Nudge button)."""
-        require(Action.NUDGE_MENTOR, caller.standings)
-        with self.db.unit_of_work() as session:
-            mentees = [
-                m.mentee_id
-                for m in MentorshipRepository(session).active_for(caller.team_id, mentor_id)
-                if m.mentor_id == mentor_id
-            ]
-        if not mentees:
-            raise InvalidInput(f"<@{mentor_id}> isn't mentoring anyone now, so there's nothing to nudge.")
-        return mentees
-
     def set_slt_channel(self, caller: Caller, channel_id: str, now: datetime) -> None:
         require(Action.CHANGE_ROSTER, caller.standings)
         with self.db.unit_of_work() as session:

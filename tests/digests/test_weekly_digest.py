@@ -133,10 +133,56 @@ def test_nudge_dms_the_quiet_mentor(
 ) -> None:
     friday_digest(deps, clock)
 
-    assert nudge(slack, emulator, user=LEO) == f"Nudged <@{AMY}>."
+    assert nudge(slack, emulator, user=LEO) == f"Nudged <@{AMY}> about <@{CAL}>."
     [to_amy] = wait_until(lambda: emulator.messages_to(AMY), what="the nudge")
-    assert f"<@{LEO}> noticed there's no meeting logged lately with" in to_amy["text"]
+    assert f"<@{LEO}> noticed there's no meeting logged lately with <@{CAL}>." in to_amy["text"]
     assert "`/meeting @mentee`" in to_amy["text"]
+
+
+def test_nudge_names_only_the_mentees_off_cadence_not_one_met_this_week(
+    slack: SlackDriver, emulator: SlackEmulator, deps: Deps, clock: FakeClock, week_of_mentoring: None
+) -> None:
+    friday_digest(deps, clock)  # Amy met Ben on Tuesday; she hasn't met Cal since 2 November
+
+    nudge(slack, emulator, user=LEO)
+
+    [to_amy] = wait_until(lambda: emulator.messages_to(AMY), what="the nudge")
+    assert f"<@{CAL}>" in to_amy["text"] and f"<@{BEN}>" not in to_amy["text"]
+
+
+def test_a_second_nudge_within_a_day_says_it_was_already_sent_and_sends_nothing(
+    slack: SlackDriver, emulator: SlackEmulator, deps: Deps, clock: FakeClock, week_of_mentoring: None
+) -> None:
+    friday_digest(deps, clock)
+    nudge(slack, emulator, user=LEO)
+    wait_until(lambda: emulator.messages_to(AMY), what="the nudge")
+
+    clock.now += timedelta(hours=2)
+    again = nudge(slack, emulator, user=LEO)
+    clock.now += timedelta(hours=20)  # Saturday morning: still within a day
+    by_slt = nudge(slack, emulator, user=SAM)
+
+    assert again.startswith(f"You already nudged <@{AMY}> today at 15:") and "one nudge a day" in again
+    assert by_slt.startswith(f"<@{LEO}> already nudged <@{AMY}> yesterday at 15:")
+    assert len(emulator.messages_to(AMY)) == 1
+
+    clock.now += timedelta(hours=3)  # more than a day later: Amy can be nudged again
+    assert nudge(slack, emulator, user=SAM) == f"Nudged <@{AMY}> about <@{CAL}>."
+    assert len(wait_until(lambda: emulator.messages_to(AMY)[1:], what="the second nudge")) == 1
+
+
+def test_nudge_after_the_meeting_is_logged_says_there_is_nothing_to_nudge(
+    slack: SlackDriver, emulator: SlackEmulator, deps: Deps, clock: FakeClock, week_of_mentoring: None
+) -> None:
+    friday_digest(deps, clock)
+    view = open_meeting(slack, mention(CAL))
+    submit_meeting(slack, view, meeting_answers(view, held_on="2026-11-27"))
+    wait_until(lambda: emulator.messages_to(CAL), what="Cal's meeting notes")
+
+    reply = nudge(slack, emulator, user=LEO)
+
+    assert reply.startswith(f"<@{AMY}> has no mentee off their meeting cadence now")
+    assert not [m for m in emulator.messages_to(AMY) if "noticed" in m["text"]]
 
 
 def test_only_leaders_can_nudge(
