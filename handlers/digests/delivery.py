@@ -20,10 +20,10 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.digests.chart import ratings_chart
+from bot.digests.chart import chart_labels, ratings_chart
 from bot.digests.service import DigestBuilder, SchoolWeek, Week
 from bot.roster.service import RosterService
-from handlers.digests.blocks import Message, admin_notice, lead_digest, slt_summary, standard_label
+from handlers.digests.blocks import Message, admin_notice, lead_digest, slt_summary
 from storage.digests import DeliveryKind, DeliveryStatus, DigestDelivery, DigestRepository
 
 log = logging.getLogger(__name__)
@@ -141,16 +141,19 @@ class DigestRun:
             distribution = school.rating_distribution
             if distribution:
                 try:
-                    labels = {key: standard_label(key) for key in distribution}
                     title = f"Latest ratings per standard, week of {school.week.monday:%-d %B}"
-                    png = ratings_chart(distribution, labels, title)
+                    png = ratings_chart(distribution, title)
                     self.client.files_upload_v2(
                         channel=school.slt_channel_id,
                         thread_ts=ts,
                         content=png,
                         filename=f"ratings-{school.week}.png",
                         title="Latest rating per Teachers' Standard",
-                        alt_txt="Bar chart of each standard's latest ratings; the same numbers are in the message.",
+                        alt_txt=(
+                            "Bar chart of the latest ratings, in teachers, for "
+                            + "; ".join(chart_labels(distribution))
+                            + ". The same numbers are in the message."
+                        ),
                     )
                 except Exception:  # the numbers are already in the message; the chart is extra
                     log.exception("Could not upload the ratings chart for team %s", school.team_id)

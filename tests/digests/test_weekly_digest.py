@@ -10,6 +10,7 @@ import pytest
 from bot.app.bootstrap import Deps
 from bot.app.scheduler import digest_tick
 from bot.app.slack_client import make_web_client
+from bot.digests.service import Week
 from handlers.digests import ids as digest_ids
 from tests.support.clock import FakeClock
 from tests.support.driver import SlackDriver, wait_until
@@ -268,3 +269,27 @@ def test_a_workspace_whose_digest_fails_is_logged_and_skipped_and_the_others_sti
     assert len(emulator.messages_to(LEO)) == 1 and len(emulator.messages_to(SLT)) == 1
     assert emulator.messages_to("ULEAD002") == []
     assert "The digest job failed for workspace T0002" in caplog.text
+
+
+def test_the_slt_chart_counts_whole_teachers_and_names_each_standard(
+    emulator: SlackEmulator, deps: Deps, clock: FakeClock, week_of_mentoring: None
+) -> None:
+    from matplotlib import pyplot as plt
+
+    from bot.digests.chart import ratings_figure
+
+    friday_digest(deps, clock)  # two teachers observed: an axis in quarters would read 0.25 teachers
+
+    [chart] = emulator.uploaded_files
+    assert chart["content"].startswith(b"\x89PNG")
+    for name in ("1 High expectations", "3 Subject knowledge", "7 Behaviour", "Part 2 Conduct"):
+        assert name in chart["alt_txt"]
+    figure = ratings_figure(deps.digests.build("T0001", Week.containing(clock.now.date())).rating_distribution, "")
+    try:
+        [axes] = figure.axes
+        ticks = [tick for tick in axes.get_xticks() if 0 <= tick <= axes.get_xlim()[1]]
+        assert ticks == [0, 1, 2]
+        labels = [label.get_text() for label in axes.get_yticklabels()]
+        assert labels[0] == "1 High expectations" and labels[6] == "7 Behaviour" and labels[-1] == "Part 2 Conduct"
+    finally:
+        plt.close(figure)
