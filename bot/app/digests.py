@@ -38,12 +38,16 @@ def digest_run(deps: Deps, client: WebClient, *, worker: str | None = None) -> D
 
 
 def digest_tick(deps: Deps, client: WebClient, team_id: str) -> None:
-    """Once this week's send time has passed, deliver whatever of the week's digests isn't delivered yet."""
+    """Tell the admins once what the digests are missing (no lead mentor, no SLT channel); then, once this
+    week's send time has passed, deliver whatever of the week's digests isn't delivered yet."""
     now = deps.now()
+    run = digest_run(deps, client)
+    told = run.tell_admins_what_is_missing(team_id, now)
+    if told.sent:
+        log.info("Told the admins of %s what the digests are missing (%d DMs)", team_id, len(told.sent))
     week = digest_due(now, deps)
     if week is None:
         return
-    run = digest_run(deps, client)
     if not run.needs_run(team_id, week):
         return
     report = run.run(team_id, week, now)

@@ -135,6 +135,13 @@ class RosterService:
             slack_admins = PeopleRepository(session).workspace_admins(team_id)
             return list(dict.fromkeys([*granted, *slack_admins]))
 
+    def meet(self, team_id: str, found: Sequence[DirectoryUser], now: datetime) -> None:
+        """Remember people Slack told us about unasked (a workspace's admins, say)."""
+        with self.db.unit_of_work() as session:
+            WorkspaceRepository(session).ensure(team_id, now)
+            for user in found:
+                remember(session, team_id, user, now)
+
     def assign(
         self,
         caller: Caller,
