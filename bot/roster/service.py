@@ -135,6 +135,11 @@ class RosterService:
             slack_admins = PeopleRepository(session).workspace_admins(team_id)
             return list(dict.fromkeys([*granted, *slack_admins]))
 
+    def names(self, team_id: str, user_ids: set[str]) -> dict[str, str]:
+        """The stored names of these people (real name, else handle); those never met are left out."""
+        with self.db.unit_of_work() as session:
+            return {user_id: p.display for user_id, p in PeopleRepository(session).many(team_id, user_ids).items()}
+
     def meet(self, team_id: str, found: Sequence[DirectoryUser], now: datetime) -> None:
         """Remember people Slack told us about unasked (a workspace's admins, say)."""
         with self.db.unit_of_work() as session:
