@@ -244,3 +244,20 @@ def test_with_an_app_token_the_bot_connects_in_socket_mode(
     [(app, token)] = started
     assert token == "xapp-1-A0001-socket"
     assert type(app).__name__ == "App"
+
+
+@pytest.mark.parametrize(
+    ("command", "described"),
+    [
+        ("serve", "Serve Slack: the slash commands, buttons, forms and Home tabs, and the scheduled jobs"),
+        ("migrate", "Bring the database at DATABASE_URL up to date"),
+    ],
+)
+def test_serve_and_migrate_describe_themselves_in_help(
+    command: str, described: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        cli.main([command, "--help"])
+
+    assert exited.value.code == 0
+    assert " ".join(capsys.readouterr().out.split()).count(described) == 1
