@@ -23,8 +23,25 @@ def build_parser() -> argparse.ArgumentParser:
         description="mentor-bot: teacher mentoring in Slack. With no command, serves Slack.",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    commands.add_parser("serve", help="serve Slack (Socket Mode when SLACK_APP_TOKEN is set, otherwise HTTP on PORT)")
-    commands.add_parser("migrate", help="bring the database schema up to date, then exit")
+    commands.add_parser(
+        "serve",
+        help="serve Slack (Socket Mode when SLACK_APP_TOKEN is set, otherwise HTTP on PORT)",
+        description=(
+            "Serve Slack: the slash commands, buttons, forms and Home tabs, and the scheduled jobs (meeting "
+            "reminders, the weekly digests, data retention). Connects in Socket Mode when SLACK_APP_TOKEN is set, "
+            "otherwise listens for HTTP on PORT (Slack's Request URL is https://<your host>/slack/events). "
+            "Applies any pending database migrations first. Settings come from the environment or .env."
+        ),
+    )
+    commands.add_parser(
+        "migrate",
+        help="bring the database schema up to date, then exit",
+        description=(
+            "Bring the database at DATABASE_URL up to date (every pending migration, each in its own "
+            "transaction), then exit. `serve` does this on start too; run it alone before starting several "
+            "copies of the bot, or to check an upgrade."
+        ),
+    )
     roster = commands.add_parser("roster", help="roster tools")
     roster_commands = roster.add_subparsers(dest="roster_command", metavar="ROSTER_COMMAND", required=True)
     importer = roster_commands.add_parser(

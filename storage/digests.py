@@ -1,18 +1,18 @@
-"""Digest deliveries and snapshots. Claims: insert once, claim with a conditional update, so only one worker sends."""
+"""Digest deliveries, snapshots and nudges: inserted once, then claimed with a conditional update or a unique key."""
 
 from __future__ import annotations
 
 import enum
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint, select, update
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, delete, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from storage.base import Base, UTCDateTime, str_enum
-from storage.db import Database
+from storage.db import Database, insert_ignoring_conflicts
 
 
 class DeliveryKind(enum.StrEnum):
@@ -65,6 +65,46 @@ class DigestSnapshot(Base):
     week: Mapped[str] = mapped_column(String(10))
     numbers: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Nudge(Base):
+    """A digest's **Nudge** sent to a mentor: claimed before the DM goes, so a mentor is nudged once a day."""
+
+    __tablename__ = "nudges"
+    __table_args__ = (UniqueConstraint("team_id", "mentor_id", "day"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(ForeignKey("workspaces.team_id"))
+    mentor_id: Mapped[str] = mapped_column(String(32))
+    day: Mapped[date] = mapped_column(Date)  # the school day it was sent: the claim's key with the mentor
+    nudged_by: Mapped[str] = mapped_column(String(32))
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class NudgeRepository:
+    """Never commits: the caller's unit of work does."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def latest_since(self, team_id: str, mentor_id: str, since: datetime) -> Nudge | None:
+        return self.session.scalar(
+            select(Nudge)
+            .where(Nudge.team_id == team_id, Nudge.mentor_id == mentor_id, Nudge.sent_at >= since)
+            .order_by(Nudge.sent_at.desc())
+            .limit(1)
+        )
+
+    def claim(self, team_id: str, mentor_id: str, day: date, nudged_by: str, now: datetime) -> bool:
+        """True when this call claimed the mentor's nudge for `day` (a racing click gets False)."""
+        values = {"team_id": team_id, "mentor_id": mentor_id, "day": day, "nudged_by": nudged_by, "sent_at": now}
+        return insert_ignoring_conflicts(self.session, Nudge, values, on=["team_id", "mentor_id", "day"])
+
+    def release(self, team_id: str, mentor_id: str, day: date) -> None:
+        """The DM didn't go: a later click may try again."""
+        self.session.execute(
+            delete(Nudge).where(Nudge.team_id == team_id, Nudge.mentor_id == mentor_id, Nudge.day == day)
+        )
 
 
 RETRYABLE = (DeliveryStatus.PENDING, DeliveryStatus.FAILED)

@@ -13,6 +13,7 @@ from bot.app.settings import Settings
 from bot.app.slack_client import SlackClients, make_web_client
 from bot.core.clock import Clock, system_clock
 from bot.core.school_calendar import SchoolCalendar, load_calendar
+from bot.digests.nudges import NudgeService
 from bot.digests.service import DigestBuilder
 from bot.home.service import HomeService, HomeSettings
 from bot.meetings.service import MeetingService
@@ -39,6 +40,7 @@ class Deps:
     meetings: MeetingService
     reminders: ReminderService
     digests: DigestBuilder  # the week's read model: digests, the digest preview and lead/SLT Homes
+    nudges: NudgeService  # the lead digest's Nudge: whom it names, once a day
     home: HomeService
     slack: SlackClients  # the bot's Web API client, per workspace
 
@@ -76,6 +78,7 @@ def bootstrap(
         meetings=MeetingService(db, calendar, tz, targets),
         reminders=ReminderService(db, calendar, tz),
         digests=digests,
+        nudges=NudgeService(db, digests, tz),
         home=HomeService(db, calendar, forms, tz, home_settings, digests=digests),
         slack=SlackClients(make_web_client(settings)),
     )

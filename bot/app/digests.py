@@ -8,13 +8,16 @@ from collections.abc import Sequence
 from datetime import datetime, time, timedelta
 
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bot.app.bootstrap import Deps
+from bot.app.slack_client import NoClient
 from bot.core.words import counted
 from bot.digests.service import Week
 from handlers.digests.blocks import lead_digest, slt_summary
 from handlers.digests.delivery import DeliveryReport, DigestRun
-from handlers.slack.plain import blocks_as_text
+from handlers.slack.directory import SlackDirectory
+from handlers.slack.plain import block_texts, blocks_as_text, mentioned
 from storage.digests import DigestDelivery, DigestRepository
 
 log = logging.getLogger(__name__)
@@ -39,12 +42,16 @@ def digest_run(deps: Deps, client: WebClient, *, worker: str | None = None) -> D
 
 
 def digest_tick(deps: Deps, client: WebClient, team_id: str) -> None:
-    """Once this week's send time has passed, deliver whatever of the week's digests isn't delivered yet."""
+    """Tell the admins once what the digests are missing (no lead mentor, no SLT channel); then, once this
+    week's send time has passed, deliver whatever of the week's digests isn't delivered yet."""
     now = deps.now()
+    run = digest_run(deps, client)
+    told = run.tell_admins_what_is_missing(team_id, now)
+    if told.sent:
+        log.info("Told the admins of %s what the digests are missing (%d DMs)", team_id, len(told.sent))
     week = digest_due(now, deps)
     if week is None:
         return
-    run = digest_run(deps, client)
     if not run.needs_run(team_id, week):
         return
     report = run.run(team_id, week, now)
@@ -69,21 +76,53 @@ def digest_deliveries(deps: Deps, team_id: str, week: Week) -> Sequence[DigestDe
 
 
 def preview_digests(deps: Deps, team_id: str, week: Week) -> list[str]:
-    """`digest preview`: the week's lead digest and SLT summary as plain text, sending nothing."""
-    lines: list[str] = []
+    """`digest preview`: the week's lead digest and SLT summary as plain text, sending nothing. People and
+    channels are shown by name (stored names, else Slack's), emoji codes as plain symbols."""
     school = deps.digests.build(team_id, week)
     previous = DigestRepository(deps.db).snapshot(team_id, str(week.previous))
-    lines.append(f"Week {week} ({week.monday:%-d %b} – {week.sunday:%-d %b %Y}), workspace {team_id}\n")
-    leads = ", ".join(school.lead_ids) or "nobody: no lead mentor is set"
-    lines.append(f"LEAD MENTOR DIGEST (to {leads})\n")
+    previous = previous or deps.digests.build(team_id, week.previous).numbers()
     lead = lead_digest(school)
+    slt = slt_summary(school, previous)
+    users, channels = mentioned(text for m in [*lead.messages, slt] for text in block_texts(m.blocks))
+    users.update(school.lead_ids)
+    channels.update([school.slt_channel_id] if school.slt_channel_id else [])
+    names = _names(deps, team_id, users, channels)
+
+    lines = [f"Week {week} ({week.monday:%-d %b} – {week.sunday:%-d %b %Y}), workspace {team_id}\n"]
+    leads = ", ".join(f"@{names.get(lead, lead)}" for lead in school.lead_ids) or "nobody: no lead mentor is set"
+    lines.append(f"LEAD MENTOR DIGEST (to {leads})\n")
     for number, message in enumerate(lead.messages, start=1):
         if len(lead.messages) > 1:
             lines.append(f"--- message {number} of {len(lead.messages)} ---")
-        lines.append(blocks_as_text(message.blocks))
+        lines.append(blocks_as_text(message.blocks, names))
     if lead.overflow_csv is not None:
         lines.append(f"(plus a CSV of all {counted(len(school.mentees), 'mentee')} in the thread)\n")
-    lines.append(f"SLT SUMMARY (to {school.slt_channel_id or 'nowhere: no SLT channel is set'})\n")
-    previous = previous or deps.digests.build(team_id, week.previous).numbers()
-    lines.append(blocks_as_text(slt_summary(school, previous).blocks))
+    channel = school.slt_channel_id
+    to = f"#{names.get(channel, channel)}" if channel else "nowhere: no SLT channel is set"
+    lines.append(f"SLT SUMMARY (to {to})\n")
+    lines.append(blocks_as_text(slt.blocks, names))
     return lines
+
+
+def _names(deps: Deps, team_id: str, users: set[str], channels: set[str]) -> dict[str, str]:
+    """Names for a terminal: people as the bot stored them, else as Slack says; channels as Slack says.
+    Anyone Slack can't tell us about stays an id."""
+    names = deps.roster.names(team_id, users)
+    try:
+        client = deps.slack.for_team(team_id)
+    except NoClient:
+        return names
+    directory = SlackDirectory(client)
+    for user_id in sorted(users - names.keys()):
+        try:
+            found = directory.user(user_id)
+        except SlackApiError:
+            continue
+        if found is not None:
+            names[user_id] = found.real_name or found.name
+    for channel_id in sorted(channels):
+        try:
+            names[channel_id] = str(client.conversations_info(channel=channel_id)["channel"]["name"])
+        except (SlackApiError, KeyError, TypeError):
+            continue
+    return names

@@ -1,12 +1,31 @@
-"""Suggest which Teachers' Standards (England, Part One: 1–7) a target is about, from its wording.
+"""The Teachers' Standards' short names, and which of them (England, Part One: 1–7) a target is about.
 
-A light keyword match, whole words only (with common endings, so "scaffold" finds "scaffolding"),
-British and American spellings. It only suggests: the mentor chooses.
+Suggestions come from the target's wording: a light keyword match, whole words only (with common endings,
+so "scaffold" finds "scaffolding"), British and American spellings. It only suggests: the mentor chooses.
 """
 
 from __future__ import annotations
 
 import re
+
+# A standard's short name where its full wording won't fit (a chart's axis), keyed as the ECT form keys them.
+STANDARD_SHORT_NAME = {
+    "standard_1": "1 High expectations",
+    "standard_2": "2 Pupils' progress",
+    "standard_3": "3 Subject knowledge",
+    "standard_4": "4 Planning and teaching",
+    "standard_5": "5 Adaptive teaching",
+    "standard_6": "6 Assessment",
+    "standard_7": "7 Behaviour",
+    "standard_8": "8 Wider responsibilities",
+    "part_two": "Part 2 Conduct",
+}
+
+
+def standard_short_name(key: str) -> str:
+    """“7 Behaviour” for "standard_7"; a key no table knows (another form's) is shown as it is."""
+    return STANDARD_SHORT_NAME.get(key, key.replace("_", " "))
+
 
 # Standard → word stems. Each stem matches as a whole word, optionally followed by a common ending
 # (s, es, ed, ing, …). Multi-word stems allow any spacing or a hyphen between words.

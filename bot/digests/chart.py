@@ -1,9 +1,15 @@
-"""The SLT summary's chart: how each standard was last rated across the cohort, as a PNG."""
+"""The SLT summary's chart: how each standard was last rated across the cohort, as a PNG.
+
+Standards are named by their short names (bot/core/standards.py) and counted in whole teachers: the axis
+never shows a fraction of a teacher, however small the cohort.
+"""
 
 from __future__ import annotations
 
 import io
+from typing import Any
 
+from bot.core.standards import standard_short_name
 from bot.core.vocabulary import RATING_LABEL
 from storage.observations import Rating
 
@@ -16,28 +22,50 @@ COLOURS = {
 }
 
 
-def ratings_chart(distribution: dict[str, dict[str, int]], labels: dict[str, str], title: str) -> bytes:
-    """A horizontal stacked bar per standard; the same numbers appear as text beside it in Slack."""
+def standard_order(key: str) -> tuple[int, str]:
+    """Standards 1–8 in number order, then Part 2, then anything else by name."""
+    number = key.removeprefix("standard_")
+    if number.isdigit():
+        return int(number), ""
+    return (90, "") if key == "part_two" else (99, key)
+
+
+def chart_labels(distribution: dict[str, dict[str, int]]) -> list[str]:
+    """The chart's standards, top to bottom, by short name."""
+    return [standard_short_name(key) for key in sorted(distribution, key=standard_order)]
+
+
+def ratings_figure(distribution: dict[str, dict[str, int]], title: str) -> Any:
+    """A horizontal stacked bar per standard (a matplotlib Figure; the caller closes it)."""
     import matplotlib
 
     matplotlib.use("Agg")  # no screen on a server
     from matplotlib import pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
-    keys = sorted(distribution, key=lambda k: labels.get(k, k))
-    figure, axes = plt.subplots(figsize=(8, 0.45 * len(keys) + 1.6), dpi=110)
+    keys = sorted(distribution, key=standard_order)
+    names = chart_labels(distribution)
+    figure, axes = plt.subplots(figsize=(8, 0.45 * len(keys) + 2.2), dpi=110, layout="constrained")
+    left = [0] * len(keys)
+    for rating in ORDER:
+        counts = [distribution[k].get(rating.value, 0) for k in keys]
+        axes.barh(names, counts, left=left, color=COLOURS[rating], label=RATING_LABEL[rating])
+        left = [a + b for a, b in zip(left, counts, strict=True)]
+    axes.invert_yaxis()
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))  # whole teachers only
+    axes.set_xlim(0, max([*left, 1]))
+    axes.set_xlabel("Teachers (each one's latest observation)")
+    axes.set_title(title)
+    figure.legend(loc="outside lower center", ncol=4, fontsize=8, frameon=False)
+    return figure
+
+
+def ratings_chart(distribution: dict[str, dict[str, int]], title: str) -> bytes:
+    """The chart as PNG bytes; the same numbers appear as text beside it in Slack."""
+    from matplotlib import pyplot as plt
+
+    figure = ratings_figure(distribution, title)
     try:
-        left = [0] * len(keys)
-        for rating in ORDER:
-            counts = [distribution[k].get(rating.value, 0) for k in keys]
-            axes.barh(
-                [labels.get(k, k) for k in keys], counts, left=left, color=COLOURS[rating], label=RATING_LABEL[rating]
-            )
-            left = [a + b for a, b in zip(left, counts, strict=True)]
-        axes.invert_yaxis()
-        axes.set_xlabel("Teachers (latest observation)")
-        axes.set_title(title)
-        axes.legend(loc="lower center", bbox_to_anchor=(0.5, -0.45 if len(keys) < 5 else -0.25), ncol=4, fontsize=8)
-        figure.tight_layout()
         buffer = io.BytesIO()
         figure.savefig(buffer, format="png")
         return buffer.getvalue()

@@ -12,7 +12,7 @@ from bot.core.cadence import MeetingCadenceRule
 from bot.core.school_calendar import DateRange, SchoolCalendar
 from storage.db import Database
 from storage.observations import Rating
-from storage.queries.digests import DigestQueries
+from storage.queries.digests import DigestQueries, setup_of
 from storage.roster import MeetingCadence, MenteeKind
 
 WEEK_PATTERN = re.compile(r"^(\d{4})-W(\d{2})$")
@@ -164,6 +164,15 @@ class SchoolWeek:
         }
 
 
+@dataclass(frozen=True)
+class SchoolSetup:
+    """What a workspace's digests need: someone to send the lead digest to, and a channel for SLT's summary."""
+
+    lead_ids: list[str]
+    slt_channel_id: str | None
+    running: bool  # any mentorship running: the school has begun setting up
+
+
 def _pct(part: int, whole: int) -> int:
     return round(100 * part / whole) if whole else 0
 
@@ -179,6 +188,11 @@ class DigestBuilder:
         """The week's digest. Meetings are counted overdue as of the week's Sunday, or `as_of` (Home: today)."""
         with self.db.unit_of_work() as session:
             return self._build(DigestQueries(session, team_id, week.monday, week.sunday), week, as_of)
+
+    def setup(self, team_id: str) -> SchoolSetup:
+        """Three small queries: cheap enough for every tick."""
+        with self.db.unit_of_work() as session:
+            return SchoolSetup(*setup_of(session, team_id))
 
     def _build(self, queries: DigestQueries, week: Week, as_of: date | None) -> SchoolWeek:
         half = self.calendar.teaching_half_for(week.sunday)

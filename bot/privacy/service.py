@@ -212,6 +212,13 @@ REGISTRY: dict[str, TableRule] = {
         on_erase=Erase.DELETE,
         suffixed_ids=("recipient",),
     ),
+    "nudges": TableRule(
+        holds="a digest's Nudge DMs to a mentor with missing meeting logs, one a day, and who sent it",
+        person_ids=("mentor_id", "nudged_by"),
+        other=("id", "team_id", "day", "sent_at"),
+        subject="mentor_id",
+        on_erase=Erase.DELETE,
+    ),
     "digest_snapshots": TableRule(
         holds="a week's school-wide numbers; no names or ids",
         other=("id", "team_id", "week", "numbers", "created_at"),

@@ -138,6 +138,18 @@ class RosterService:
             slack_admins = PeopleRepository(session).workspace_admins(team_id)
             return list(dict.fromkeys([*granted, *slack_admins]))
 
+    def names(self, team_id: str, user_ids: set[str]) -> dict[str, str]:
+        """The stored names of these people (real name, else handle); those never met are left out."""
+        with self.db.unit_of_work() as session:
+            return {user_id: p.display for user_id, p in PeopleRepository(session).many(team_id, user_ids).items()}
+
+    def meet(self, team_id: str, found: Sequence[DirectoryUser], now: datetime) -> None:
+        """Remember people Slack told us about unasked (a workspace's admins, say)."""
+        with self.db.unit_of_work() as session:
+            WorkspaceRepository(session).ensure(team_id, now)
+            for user in found:
+                remember(session, team_id, user, now)
+
     def assign(
         self,
         caller: Caller,
@@ -229,19 +241,6 @@ class RosterService:
                     caller.team_id, caller.user_id, "role.revoke", now, subject_id=user_id, detail=role.value
                 )
             return revoked
-
-    def mentees_to_nudge(self, caller: Caller, mentor_id: str) -> list[str]:
-        """The mentees a leader is nudging a quiet mentor about (the digest's Nudge button)."""
-        require(Action.NUDGE_MENTOR, caller.standings)
-        with self.db.unit_of_work() as session:
-            mentees = [
-                m.mentee_id
-                for m in MentorshipRepository(session).active_for(caller.team_id, mentor_id)
-                if m.mentor_id == mentor_id
-            ]
-        if not mentees:
-            raise InvalidInput(f"<@{mentor_id}> isn't mentoring anyone now, so there's nothing to nudge.")
-        return mentees
 
     def set_slt_channel(self, caller: Caller, channel_id: str, now: datetime) -> None:
         require(Action.CHANGE_ROSTER, caller.standings)

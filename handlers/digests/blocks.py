@@ -62,10 +62,14 @@ def mentee_line(m: MenteeWeek) -> str:
     return " · ".join(parts)
 
 
+def mentee_list(mentee_ids: list[str], limit: int = 10) -> str:
+    """ "<@A>, <@B> and 3 more": the mentees a nudge names."""
+    shown = ", ".join(f"<@{i}>" for i in mentee_ids[:limit])
+    return shown + (f" and {len(mentee_ids) - limit} more" if len(mentee_ids) > limit else "")
+
+
 def _nudge_block(mentor_id: str, mentee_ids: list[str]) -> Block:
-    shown = ", ".join(f"<@{i}>" for i in mentee_ids[:10]) + (
-        f" and {len(mentee_ids) - 10} more" if len(mentee_ids) > 10 else ""
-    )
+    shown = mentee_list(mentee_ids)
     return {
         **section(f"<@{mentor_id}>: no meeting logged on cadence with {shown}"),
         "accessory": button("Nudge", NUDGE_ACTION, mentor_id),
@@ -245,7 +249,7 @@ def slt_summary(school: SchoolWeek, previous: dict[str, Any] | None) -> Message:
 
 
 def nudge_message(lead_id: str, mentee_ids: list[str]) -> str:
-    names = ", ".join(f"<@{i}>" for i in mentee_ids) or "your mentee"
+    names = mentee_list(mentee_ids, limit=20)
     return (
         f"<@{lead_id}> noticed there's no meeting logged lately with {names}. "
         "If you've met, log it with `/meeting @mentee`; if not, please find a time this week."

@@ -20,16 +20,18 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.digests.chart import ratings_chart
-from bot.digests.service import DigestBuilder, SchoolWeek, Week
+from bot.digests.chart import chart_labels, ratings_chart
+from bot.digests.service import DigestBuilder, SchoolSetup, SchoolWeek, Week
 from bot.roster.service import RosterService
-from handlers.digests.blocks import Message, admin_notice, lead_digest, slt_summary, standard_label
+from handlers.digests.blocks import Message, admin_notice, lead_digest, slt_summary
+from handlers.slack.directory import SlackDirectory
 from storage.digests import DeliveryKind, DeliveryStatus, DigestDelivery, DigestRepository
 
 log = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=10)
 METADATA_EVENT = "mentor_bot_digest"
+SETUP = "setup"  # the "week" of the set-up notices: each is sent once, whatever the week
 # The person or channel is gone for good: record it, tell the admins, don't retry.
 GONE = {"user_not_found", "account_inactive", "user_disabled", "cannot_dm_bot", "is_archived"}
 # The bot can't post in the SLT channel until someone fixes it: tell the admins and retry next tick.
@@ -100,6 +102,19 @@ class DigestRun:
             self._notify_admins(team_id, week, problem, now, report)
         return report
 
+    def tell_admins_what_is_missing(self, team_id: str, now: datetime) -> DeliveryReport:
+        """Once a school has mentorships: no lead mentor or no SLT channel, and the admins are told by DM, once
+        (the weekly digest tells them again if it still has nowhere to go)."""
+        report = DeliveryReport()
+        setup = self.builder.setup(team_id)
+        problems = setup_problems(setup) if setup.running else []
+        if problems and not self.roster.admins(team_id):
+            # A set-up done only from the CLI may not have met an admin yet: ask Slack who they are, once.
+            self.roster.meet(team_id, SlackDirectory(self.client).workspace_admins(), now)
+        for problem in problems:
+            self._notify_admins(team_id, SETUP, problem, now, report, warn=False)
+        return report
+
     # --- what goes to whom --------------------------------------------------------------------------------
     def _plan(self, school: SchoolWeek, previous: dict[str, Any] | None) -> list[Planned]:
         plans: list[Planned] = []
@@ -139,16 +154,19 @@ class DigestRun:
             distribution = school.rating_distribution
             if distribution:
                 try:
-                    labels = {key: standard_label(key) for key in distribution}
                     title = f"Latest ratings per standard, week of {school.week.monday:%-d %B}"
-                    png = ratings_chart(distribution, labels, title)
+                    png = ratings_chart(distribution, title)
                     self.client.files_upload_v2(
                         channel=channel,
                         thread_ts=ts,
                         content=png,
                         filename=f"ratings-{school.week}.png",
                         title="Latest rating per Teachers' Standard",
-                        alt_txt="Bar chart of each standard's latest ratings; the same numbers are in the message.",
+                        alt_txt=(
+                            "Bar chart of the latest ratings, in teachers, for "
+                            + "; ".join(chart_labels(distribution))
+                            + ". The same numbers are in the message."
+                        ),
                     )
                 except Exception:  # the numbers are already in the message; the chart is extra
                     log.exception("Could not upload the ratings chart for team %s", school.team_id)
@@ -180,7 +198,13 @@ class DigestRun:
 
     # --- exactly once ---------------------------------------------------------------------------------------
     def _deliver(
-        self, team_id: str, week: Week, planned: Planned, now: datetime, report: DeliveryReport, notices: list[str]
+        self,
+        team_id: str,
+        week: Week | str,
+        planned: Planned,
+        now: datetime,
+        report: DeliveryReport,
+        notices: list[str],
     ) -> None:
         row = self.repo.ensure(team_id, str(week), planned.kind, planned.recipient, now)
         if row.status is DeliveryStatus.SENT:
@@ -253,10 +277,13 @@ class DigestRun:
         return None
 
     # --- telling admins what to fix ------------------------------------------------------------------------
-    def _notify_admins(self, team_id: str, week: Week, problem: str, now: datetime, report: DeliveryReport) -> None:
+    def _notify_admins(
+        self, team_id: str, week: Week | str, problem: str, now: datetime, report: DeliveryReport, *, warn: bool = True
+    ) -> None:
         admins = self.roster.admins(team_id)
         if not admins:
-            log.warning("Team %s has a digest problem and no admin the bot knows: %s", team_id, problem)
+            if warn:  # the set-up check runs every tick: the weekly digest's warning is enough
+                log.warning("Team %s has a digest problem and no admin the bot knows: %s", team_id, problem)
             return
         key = _problem_key(problem)
         message = admin_notice(problem)
@@ -282,6 +309,22 @@ class DigestRun:
                 "and invite me there with `/invite @mentor-bot`."
             )
         return problems
+
+
+def setup_problems(setup: SchoolSetup) -> list[str]:
+    """What the admins are told at the first tick after a set-up that left these out (a CLI import, say)."""
+    problems = []
+    if not setup.lead_ids:
+        problems.append(
+            "No lead mentor is set, so the weekly mentoring digest has nobody to go to. "
+            "Give someone the role with `/mentor role add @person lead`."
+        )
+    if not setup.slt_channel_id:
+        problems.append(
+            "No SLT channel is set, so the weekly SLT summary has nowhere to go. Choose the channel with "
+            "`/mentor slt-channel #channel` and invite me there with `/invite @mentor-bot`."
+        )
+    return problems
 
 
 def _channel_problem(channel: str, code: str) -> str:

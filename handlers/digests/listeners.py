@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
@@ -11,7 +12,7 @@ from slack_sdk import WebClient
 from bot.app.bootstrap import Deps
 from bot.roster.service import Caller
 from handlers.digests import ids
-from handlers.digests.blocks import nudge_message
+from handlers.digests.blocks import mentee_list, nudge_message
 from handlers.slack.answers import answers
 from handlers.slack.replies import say, send_dm
 
@@ -22,11 +23,19 @@ def register(app: App) -> None:
 
 @answers()
 def nudge_mentor(
-    ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, caller: Callable[[], Caller], deps: Deps
+    ack: Ack,
+    body: dict[str, Any],
+    client: WebClient,
+    respond: Respond,
+    caller: Callable[[], Caller],
+    deps: Deps,
+    now: datetime,
 ) -> None:
     ack()
     mentor_id = str(body["actions"][0].get("value", ""))
-    mentees = deps.roster.mentees_to_nudge(caller(), mentor_id)
-    sent = send_dm(client, mentor_id, nudge_message(body["user"]["id"], mentees))
-    text = f"Nudged <@{mentor_id}>." if sent else f"I couldn't reach <@{mentor_id}>: they may have left Slack."
-    say(respond, text)
+    nudge = deps.nudges.claim(caller(), mentor_id, now)
+    if not send_dm(client, mentor_id, nudge_message(body["user"]["id"], nudge.mentee_ids)):
+        deps.nudges.release(nudge)
+        say(respond, f"I couldn't reach <@{mentor_id}>: they may have left Slack.")
+        return
+    say(respond, f"Nudged <@{mentor_id}> about {mentee_list(nudge.mentee_ids)}.")

@@ -227,13 +227,19 @@ def lead_blocks(lead: LeadSection, viewer_id: str, pages: Pages) -> list[Block]:
         f"*{counted(total, 'mentee')}* · :large_green_circle: {fine} on track · :warning: {lead.needing} need you · "
         f":hourglass: {counted(len(lead.quiet_mentors), 'mentor')} with missing logs"
     )
+    shown, page = paged(lead.ordered, pages, "cohort")
+    if page.last > 0:
+        summary += f" · showing {page.label}"
     blocks: list[Block] = [header(f"Your cohort: week of {school.week.monday:%-d %B}"), section(summary)]
     if not total:
         blocks.append(section("No mentorships are running yet. An admin can start one with `/mentor assign`."))
-    shown, page = paged(lead.ordered, pages, "cohort")
-    if shown:
-        blocks.append(section(f"*Those needing you first* ({page.label})"))
-    for mentee in shown:
+    heading = ""
+    for number, mentee in enumerate(shown, start=page.first_item):
+        # The summary's counts, from one rule (bot/core/attention.py): those needing you, then those on track.
+        group = f"*Needs you* ({lead.needing})" if number <= lead.needing else f"*On track* ({fine})"
+        if group != heading:
+            heading = group
+            blocks.append(section(group))
         blocks.append(section(mentee_line(mentee)))
         if mentee.mentee_id == viewer_id:  # a lead mentor who is mentored too: nobody logs their own meetings
             continue

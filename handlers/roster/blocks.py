@@ -69,12 +69,17 @@ INTRO = (
     "*mentor-bot* keeps your school's teacher mentoring in Slack: mentorships, lesson observations "
     "against the Teachers' Standards, weekly meetings and targets, and weekly summaries for leaders."
 )
+HOME_TAB = (
+    "*Your dashboard is my Home tab:* click *mentor-bot* under Apps in Slack's sidebar, then *Home*. It shows "
+    "what needs you now (your targets, your mentees, your cohort or school, as your roles allow), with "
+    "buttons to log a meeting, observe or set a target."
+)
 
 
 def help_blocks(caller: Caller) -> list[Block]:
     standings = caller.standings
     lines = [f"`{entry.usage}` — {entry.what}" for entry in HELP if entry.shown_to & standings]
-    blocks = [header("mentor-bot help"), section(INTRO), *sections_for_lines(lines)]
+    blocks = [header("mentor-bot help"), section(INTRO), section(HOME_TAB), *sections_for_lines(lines)]
     if caller.is_admin:
         blocks.append(
             context(

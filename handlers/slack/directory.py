@@ -52,3 +52,18 @@ class SlackDirectory:
                 return None
             raise
         return _directory_user(response["user"])
+
+    def workspace_admins(self, *, max_pages: int = 20) -> list[DirectoryUser]:
+        """The workspace's admins and owners (people, not bots), from users.list: for when the bot knows none."""
+        admins: list[DirectoryUser] = []
+        cursor = ""
+        for _ in range(max_pages):
+            response = self.client.users_list(limit=200, cursor=cursor or None)
+            for member in response.get("members") or []:
+                user = _directory_user(member)
+                if user.is_admin and not user.is_bot and not user.deleted:
+                    admins.append(user)
+            cursor = str((response.get("response_metadata") or {}).get("next_cursor") or "")
+            if not cursor:
+                break
+        return admins

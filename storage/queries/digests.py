@@ -37,6 +37,15 @@ def slt_channel(session: Session, team_id: str) -> str | None:
     return workspace.slt_channel_id if workspace else None
 
 
+def setup_of(session: Session, team_id: str) -> tuple[list[str], str | None, bool]:
+    """(lead mentors, SLT channel, any mentorship running) of a workspace: what its digests need set up."""
+    leads, _ = leads_and_slt(session, team_id)
+    running = session.scalar(
+        select(Mentorship.id).where(Mentorship.team_id == team_id, Mentorship.ended_at.is_(None)).limit(1)
+    )
+    return leads, slt_channel(session, team_id), running is not None
+
+
 class DigestQueries:
     """The week of one workspace, read for the digest. `sunday` is the week's last day."""
 

@@ -342,3 +342,20 @@ def test_socket_mode_says_it_is_not_connected_and_why(tmp_path: Path, emulator: 
     [warning] = [line for line in lines if "Not connected to Slack" in line]
     assert "ConnectionRefusedError" in warning and "retrying every 10 seconds" in warning
     assert emulator.app_token not in output
+
+
+@pytest.mark.parametrize(
+    ("command", "described"),
+    [
+        ("serve", "Serve Slack: the slash commands, buttons, forms and Home tabs, and the scheduled jobs"),
+        ("migrate", "Bring the database at DATABASE_URL up to date"),
+    ],
+)
+def test_serve_and_migrate_describe_themselves_in_help(
+    command: str, described: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        cli.main([command, "--help"])
+
+    assert exited.value.code == 0
+    assert " ".join(capsys.readouterr().out.split()).count(described) == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -41,9 +42,23 @@ def test_preview_prints_both_digests_and_sends_nothing(
 
     out = capsys.readouterr().out
     assert "Week 2026-W48 (23 Nov – 29 Nov 2026)" in out
-    assert f"LEAD MENTOR DIGEST (to {LEO})" in out and "Your mentoring digest: week of 23 November" in out
-    assert f"SLT SUMMARY (to {SLT_CHANNEL})" in out and "School mentoring summary" in out
+    assert "LEAD MENTOR DIGEST (to @Leo Lead)" in out and "Your mentoring digest: week of 23 November" in out
+    assert "SLT SUMMARY (to #slt)" in out and "School mentoring summary" in out
     assert emulator.calls_to("chat.postMessage") == []
+
+
+@pytest.mark.usefixtures("school")
+def test_preview_shows_names_and_plain_symbols_not_slack_codes(
+    operator_env: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main(["digest", "preview", "--team", "T0001", "--week", "2026-W48"]) == 0
+
+    out = capsys.readouterr().out
+    assert "*@Cal Early* (mentor @Amy Mentor) · ⚠ not on track, concern" in out
+    assert "@Amy Mentor: no meeting logged on cadence with @Cal Early" in out
+    assert "✓ 1 on track · ⚠ 2 need you · ⌛ 1 mentor" in out
+    assert "<@" not in out and "<#" not in out and not re.search(r":[a-z_]+:", out)
+    assert LEO not in out and SLT_CHANNEL not in out
 
 
 @pytest.mark.usefixtures("school")

@@ -25,6 +25,7 @@ METHOD_SCOPES: dict[str, str | None] = {
     "conversations_info": "channels:read",
     "conversations_history": "im:history",
     "users_info": "users:read",
+    "users_list": "users:read",
     "users_lookupByEmail": "users:read.email",
     "views_open": None,
     "views_push": None,

@@ -320,10 +320,10 @@ def _see_digest(c: Ctx, user: str) -> Outcome:
 
 
 def _nudge(c: Ctx, user: str) -> Outcome:
-    p = c.school.people
-    text = c.reply_to_click(digest_ids.NUDGE_ACTION, user, p.mentor, block_id="nudge")
-    nudged = [m for m in c.emulator.messages_to(p.mentor) if "noticed" in m.get("text", "")]
-    return judged(Action.NUDGE_MENTOR, text, text.startswith(f"Nudged <@{p.mentor}>.") and len(nudged) == 1)
+    p = c.school.people  # the other mentor hasn't logged a meeting since the mentorships began
+    text = c.reply_to_click(digest_ids.NUDGE_ACTION, user, p.other_mentor, block_id="nudge")
+    nudged = [m for m in c.emulator.messages_to(p.other_mentor) if "noticed" in m.get("text", "")]
+    return judged(Action.NUDGE_MENTOR, text, text.startswith(f"Nudged <@{p.other_mentor}>") and len(nudged) == 1)
 
 
 def _log_meeting(c: Ctx, user: str) -> Outcome:
@@ -731,9 +731,7 @@ SERVICE_CALLS = [
         lambda d, s, c: d.targets.listing(c, s.people.mentee, directory(d), d.now()),
     ),
     ServiceCall(Action.READ_AUDIT_LOG, "privacy.audit_trail", lambda d, s, c: privacy.audit_trail(d.db, c)),
-    ServiceCall(
-        Action.NUDGE_MENTOR, "roster.mentees_to_nudge", lambda d, s, c: d.roster.mentees_to_nudge(c, s.people.mentor)
-    ),
+    ServiceCall(Action.NUDGE_MENTOR, "nudges.claim", lambda d, s, c: d.nudges.claim(c, s.people.other_mentor, d.now())),
 ]
 
 # Actions no service method checks, and why that is right (or where the check lives instead).

@@ -10,6 +10,7 @@ import pytest
 from bot.app.bootstrap import Deps
 from bot.app.scheduler import digest_tick
 from bot.app.slack_client import make_web_client
+from bot.digests.service import Week
 from handlers.digests import ids as digest_ids
 from tests.support.clock import FakeClock
 from tests.support.driver import SlackDriver, wait_until
@@ -133,10 +134,56 @@ def test_nudge_dms_the_quiet_mentor(
 ) -> None:
     friday_digest(deps, clock)
 
-    assert nudge(slack, emulator, user=LEO) == f"Nudged <@{AMY}>."
+    assert nudge(slack, emulator, user=LEO) == f"Nudged <@{AMY}> about <@{CAL}>."
     [to_amy] = wait_until(lambda: emulator.messages_to(AMY), what="the nudge")
-    assert f"<@{LEO}> noticed there's no meeting logged lately with" in to_amy["text"]
+    assert f"<@{LEO}> noticed there's no meeting logged lately with <@{CAL}>." in to_amy["text"]
     assert "`/meeting @mentee`" in to_amy["text"]
+
+
+def test_nudge_names_only_the_mentees_off_cadence_not_one_met_this_week(
+    slack: SlackDriver, emulator: SlackEmulator, deps: Deps, clock: FakeClock, week_of_mentoring: None
+) -> None:
+    friday_digest(deps, clock)  # Amy met Ben on Tuesday; she hasn't met Cal since 2 November
+
+    nudge(slack, emulator, user=LEO)
+
+    [to_amy] = wait_until(lambda: emulator.messages_to(AMY), what="the nudge")
+    assert f"<@{CAL}>" in to_amy["text"] and f"<@{BEN}>" not in to_amy["text"]
+
+
+def test_a_second_nudge_within_a_day_says_it_was_already_sent_and_sends_nothing(
+    slack: SlackDriver, emulator: SlackEmulator, deps: Deps, clock: FakeClock, week_of_mentoring: None
+) -> None:
+    friday_digest(deps, clock)
+    nudge(slack, emulator, user=LEO)
+    wait_until(lambda: emulator.messages_to(AMY), what="the nudge")
+
+    clock.now += timedelta(hours=2)
+    again = nudge(slack, emulator, user=LEO)
+    clock.now += timedelta(hours=20)  # Saturday morning: still within a day
+    by_slt = nudge(slack, emulator, user=SAM)
+
+    assert again.startswith(f"You already nudged <@{AMY}> today at 15:") and "one nudge a day" in again
+    assert by_slt.startswith(f"<@{LEO}> already nudged <@{AMY}> yesterday at 15:")
+    assert len(emulator.messages_to(AMY)) == 1
+
+    clock.now += timedelta(hours=3)  # more than a day later: Amy can be nudged again
+    assert nudge(slack, emulator, user=SAM) == f"Nudged <@{AMY}> about <@{CAL}>."
+    assert len(wait_until(lambda: emulator.messages_to(AMY)[1:], what="the second nudge")) == 1
+
+
+def test_nudge_after_the_meeting_is_logged_says_there_is_nothing_to_nudge(
+    slack: SlackDriver, emulator: SlackEmulator, deps: Deps, clock: FakeClock, week_of_mentoring: None
+) -> None:
+    friday_digest(deps, clock)
+    view = open_meeting(slack, mention(CAL))
+    submit_meeting(slack, view, meeting_answers(view, held_on="2026-11-27"))
+    wait_until(lambda: emulator.messages_to(CAL), what="Cal's meeting notes")
+
+    reply = nudge(slack, emulator, user=LEO)
+
+    assert reply.startswith(f"<@{AMY}> has no mentee off their meeting cadence now")
+    assert not [m for m in emulator.messages_to(AMY) if "noticed" in m["text"]]
 
 
 def test_only_leaders_can_nudge(
@@ -222,3 +269,27 @@ def test_a_workspace_whose_digest_fails_is_logged_and_skipped_and_the_others_sti
     assert len(emulator.messages_to(LEO)) == 1 and len(emulator.messages_to(SLT)) == 1
     assert emulator.messages_to("ULEAD002") == []
     assert "The digest job failed for workspace T0002" in caplog.text
+
+
+def test_the_slt_chart_counts_whole_teachers_and_names_each_standard(
+    emulator: SlackEmulator, deps: Deps, clock: FakeClock, week_of_mentoring: None
+) -> None:
+    from matplotlib import pyplot as plt
+
+    from bot.digests.chart import ratings_figure
+
+    friday_digest(deps, clock)  # two teachers observed: an axis in quarters would read 0.25 teachers
+
+    [chart] = emulator.uploaded_files
+    assert chart["content"].startswith(b"\x89PNG")
+    for name in ("1 High expectations", "3 Subject knowledge", "7 Behaviour", "Part 2 Conduct"):
+        assert name in chart["alt_txt"]
+    figure = ratings_figure(deps.digests.build("T0001", Week.containing(clock.now.date())).rating_distribution, "")
+    try:
+        [axes] = figure.axes
+        ticks = [tick for tick in axes.get_xticks() if 0 <= tick <= axes.get_xlim()[1]]
+        assert ticks == [0, 1, 2]
+        labels = [label.get_text() for label in axes.get_yticklabels()]
+        assert labels[0] == "1 High expectations" and labels[6] == "7 Behaviour" and labels[-1] == "Part 2 Conduct"
+    finally:
+        plt.close(figure)

@@ -291,6 +291,19 @@ def test_the_lead_mentor_sees_the_cohort_needing_attention_first_and_the_same_ac
     assert modal["callback_id"] == meeting_ids.MEETING_CALLBACK
 
 
+def test_the_lead_mentors_headings_count_what_the_summary_counts(slack: SlackDriver, db: Database) -> None:
+    add_meeting(db, BEN, date(2026, 11, 24), "Notes")
+    add_observation(db, DEV, date(2026, 11, 20), {"standard_7": Rating.NOT_DEMONSTRATED}, on_track=False)
+
+    text = text_of(open_home(slack, LEO))
+
+    assert ":large_green_circle: 1 on track · :warning: 1 need you" in text
+    assert "*Needs you* (1)" in text and "*On track* (1)" in text
+    assert text.index("*Needs you* (1)") < text.index(f"*<@{DEV}>*") < text.index("*On track* (1)")
+    assert text.index("*On track* (1)") < text.index(f"*<@{BEN}>*")
+    assert "Those needing you first" not in text  # it counted everyone: 2, over a summary saying 1
+
+
 def test_slt_see_the_latest_summary_who_is_flagged_and_the_channel_but_no_notes(
     slack: SlackDriver, db: Database, clock: FakeClock
 ) -> None:
@@ -390,14 +403,14 @@ def test_a_long_cohort_pages_with_more_and_back_and_stays_within_100_blocks(
         )
 
     first = open_home(slack, LEO)
-    assert "*Those needing you first* (1–8 of 32)" in text_of(first)
+    assert "showing 1–8 of 32" in text_of(first)
     assert not buttons(first, home_ids.BACK_ACTION)
     more, _ = button(first, home_ids.MORE_ACTION, "cohort=1")
 
     before = publishes(emulator, LEO)
     press(slack, first, home_ids.MORE_ACTION, more["value"], user=LEO)
     second = republished(emulator, LEO, before)
-    assert "(9–16 of 32)" in text_of(second) and second["private_metadata"] == "cohort=1"
+    assert "showing 9–16 of 32" in text_of(second) and second["private_metadata"] == "cohort=1"
     back, _ = button(second, home_ids.BACK_ACTION)
     assert back["value"] == "top"
 
@@ -406,13 +419,13 @@ def test_a_long_cohort_pages_with_more_and_back_and_stays_within_100_blocks(
     before = publishes(emulator, LEO)
     slack.click(home_ids.MORE_ACTION, user=LEO, value="cohort=99;quiet=7;evil=3", view=second)
     last = republished(emulator, LEO, before)
-    assert "(25–32 of 32)" in text_of(last) and not [
+    assert "showing 25–32 of 32" in text_of(last) and not [
         e for e, _ in buttons(last, home_ids.MORE_ACTION) if "cohort=" in e["value"]
     ]
 
     before = publishes(emulator, LEO)
     slack.click(home_ids.MORE_ACTION, user=LEO, value="cohort=-1;<script>", view=last)
-    assert "(1–8 of 32)" in text_of(republished(emulator, LEO, before))
+    assert "showing 1–8 of 32" in text_of(republished(emulator, LEO, before))
 
 
 # --- next steps from the Home, and the Homes a change touches ---------------------------------------------------------

@@ -199,6 +199,8 @@ def test_help_is_tailored_to_the_callers_role(slack: SlackDriver) -> None:
 
     assert "/mentor assign @mentor @mentee" in admin_help and "roster import" in admin_help
     assert "/mentor list" in colleague_help
+    for help_text in (admin_help, colleague_help):
+        assert "*Your dashboard is my Home tab:* click *mentor-bot* under Apps" in help_text
     assert "/mentor assign" not in colleague_help and "workspace admins" in colleague_help
 
 
