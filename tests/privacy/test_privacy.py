@@ -45,7 +45,7 @@ def counts(db: Database) -> dict[str, int]:
 def test_every_table_and_column_is_classified_for_export_and_erasure() -> None:
     problems = registry_problems()
     assert problems == [], (
-        "The privacy registry (bot/services/privacy.py, REGISTRY) must say, for every table and column, whether it "
+        "The privacy registry (bot/privacy/registry.py, REGISTRY) must say, for every table and column, whether it "
         "holds a person's Slack id, free text, other personal data or nothing personal. Fix:\n  "
         + "\n  ".join(problems)
     )
