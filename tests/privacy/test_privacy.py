@@ -158,15 +158,50 @@ def test_the_json_csv_and_pdf_hold_the_records(db: Database) -> None:
     assert pdf.startswith(b"%PDF") and len(pdf) > 2000
 
 
+# What a person typed -> the CSV cell a spreadsheet opens: anything a spreadsheet could read as a formula
+# (after leading spaces, or written with a full-width or small look-alike sign) starts with an apostrophe.
+CSV_CELLS = [
+    ('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'),
+    ("+1+1", "'+1+1"),
+    ("-2+3", "'-2+3"),
+    ("@SUM(A1)", "'@SUM(A1)"),
+    ("\t=1+1", "'\t=1+1"),
+    ("\r=1+1", "'\r=1+1"),
+    ("\uff1dHYPERLINK(1)", "'\uff1dHYPERLINK(1)"),  # full-width =
+    ("\uff0b1+1", "'\uff0b1+1"),  # full-width +
+    ("\uff0d1+1", "'\uff0d1+1"),  # full-width -
+    ("\uff20SUM(A1)", "'\uff20SUM(A1)"),  # full-width @
+    ("\ufe66cmd", "'\ufe66cmd"),  # small =
+    ("\u22121+1", "'\u22121+1"),  # minus sign
+    (" =1+1", "' =1+1"),
+    ("   @SUM(A1)", "'   @SUM(A1)"),
+    ("\t \r+1", "'\t \r+1"),
+    ("\n-1+1", "'\n-1+1"),
+    ("\u00a0=1+1", "'\u00a0=1+1"),  # no-break space
+    ("\u3000\uff1d1+1", "'\u3000\uff1d1+1"),  # ideographic space, then a full-width =
+    ("\u200b=1+1", "'\u200b=1+1"),  # zero-width space
+    ("\u200b \ufeff\uff20x", "'\u200b \ufeff\uff20x"),
+    # Ordinary text is left as it is.
+    ("I rushed the plenary.", "I rushed the plenary."),
+    ("Year 5 = good; 3 - 1 pupils; ask me@school.test", "Year 5 = good; 3 - 1 pupils; ask me@school.test"),
+    ("Ｙear 5 ＝ good", "Ｙear 5 ＝ good"),
+]
+
+
 def test_csv_cells_never_start_a_spreadsheet_formula(db: Database) -> None:
     seed_school(db)
-    with db.unit_of_work() as session:
-        session.execute(update(Observation).values(reflection='=HYPERLINK("http://x")'))
-    with db.unit_of_work() as session:
-        data = collect(session, TEAM, BEN, NOW)
+    cells = {}
+    for typed, _ in CSV_CELLS:
+        with db.unit_of_work() as session:
+            session.execute(update(Observation).values(reflection=typed))
+        with db.unit_of_work() as session:
+            data = collect(session, TEAM, BEN, NOW)
+        csv_text = privacy.to_csv(data)
+        [cells[typed]] = [
+            r["value"] for r in csv.DictReader(io.StringIO(csv_text, newline="")) if r["column"] == "reflection"
+        ]
 
-    [cell] = [r["value"] for r in csv.DictReader(io.StringIO(privacy.to_csv(data))) if r["column"] == "reflection"]
-    assert cell == '\'=HYPERLINK("http://x")'
+    assert cells == dict(CSV_CELLS)
 
 
 def test_the_export_is_recorded_in_the_audit_log(db: Database) -> None:
