@@ -4,6 +4,7 @@ that only mattered while they were here are deleted; the rows that carry counts 
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -34,6 +35,8 @@ from storage import privacy as statements
 from storage.db import Database
 from storage.roster import AuditEntry
 
+log = logging.getLogger(__name__)
+
 
 @dataclass
 class TableChange:
@@ -55,6 +58,9 @@ class ErasureReport:
     team_id: str
     pseudonym: str
     changes: dict[str, TableChange] = field(default_factory=lambda: defaultdict(TableChange))
+    # SQLite: whether the old values were wiped from the database's files too (None: not SQLite, or not erased).
+    files_wiped: bool | None = None
+    vacuumed: bool = False  # the whole file was rebuilt
 
     @property
     def found(self) -> bool:
@@ -187,13 +193,33 @@ def _check_erasable(user_id: str) -> None:
 
 
 def erase_person(
-    db: Database, team_id: str, user_id: str, now: datetime, *, actor: str = CLI_ACTOR, detail: str | None = None
+    db: Database,
+    team_id: str,
+    user_id: str,
+    now: datetime,
+    *,
+    actor: str = CLI_ACTOR,
+    detail: str | None = None,
+    vacuum: bool = False,
 ) -> ErasureReport:
-    """Erase one person in one workspace, in one transaction, and record it (under the pseudonym) in the audit log."""
+    """Erase one person in one workspace, in one transaction, and record it (under the pseudonym) in the audit log.
+
+    Then, on SQLite, the old values are wiped from the database's files too (`vacuum`: the whole file is rebuilt).
+    """
     _check_erasable(user_id)
     with db.unit_of_work() as session:
         pseudonym = _unused_pseudonym(session, team_id, user_id)
-        return _erase_in(session, team_id, user_id, pseudonym, now, actor=actor, detail=detail)
+        report = _erase_in(session, team_id, user_id, pseudonym, now, actor=actor, detail=detail)
+    if report.found:
+        report.files_wiped = statements.wipe_freed_bytes(db, vacuum=vacuum)
+        if report.files_wiped is False:
+            log.warning(
+                "Erased %s, but the database was being read, so its write-ahead log still holds old pages until the "
+                "next checkpoint: run `python -m bot privacy erase` again with --vacuum when it is quiet",
+                pseudonym,
+            )
+        report.vacuumed = vacuum and report.files_wiped is not None
+    return report
 
 
 def preview_erasure(db: Database, team_id: str, user_id: str, now: datetime) -> ErasureReport:

@@ -98,10 +98,11 @@ REGISTRY: dict[str, TableRule] = {
     "observations": TableRule(
         holds="lesson observations: ratings and dates kept for statistics, the texts are the teacher's",
         person_ids=("teacher_id", "observer_id", "second_observer_id"),
-        free_text=("focus", "reflection", "reflection_next_steps"),
+        # The lesson's subject and class are typed ("Ben's Y5 set"), so they are free text too.
+        free_text=("subject", "class_group", "focus", "reflection", "reflection_next_steps"),
         personal=("teacher_message_channel", "teacher_message_ts"),
         other=_cols(
-            "id team_id mentorship_id form_key observed_on subject class_group pupils duration_minutes on_track "
+            "id team_id mentorship_id form_key observed_on pupils duration_minutes on_track "
             "has_concern reflected_at submission_key created_at updated_at"
         ),
         subject="teacher_id",

@@ -9,7 +9,7 @@ import re
 from datetime import date
 
 import pytest
-from sqlalchemy import Column, ForeignKey, Integer, MetaData, String, Table, func, select, update
+from sqlalchemy import JSON, Column, Enum, ForeignKey, Integer, MetaData, String, Table, Text, func, select, update
 
 from bot.app.bootstrap import Deps
 from bot.privacy import service as privacy
@@ -50,6 +50,38 @@ def test_every_table_and_column_is_classified_for_export_and_erasure() -> None:
         + "\n  ".join(problems)
     )
     assert set(REGISTRY) == set(Base.metadata.tables)
+
+
+# Columns that can hold longer text yet are classed as nothing personal, and why no one types into them.
+# A text column that people can type into is free text: erasure blanks it.
+KEPT_TEXT = {
+    "workspaces.name": "the Slack workspace's name, the school's",
+    "audit_log.detail": "field labels, roles, channel ids and the retention period, never what was typed",
+    "digest_deliveries.last_error": "a Slack error code or an exception's class name",
+    "digest_snapshots.numbers": "school-wide counts, no names or ids",
+    "targets.standards": "Teachers' Standards numbers",
+    "target_drafts.standards": "Teachers' Standards numbers",
+}
+
+
+def test_text_columns_people_type_into_are_free_text() -> None:
+    kept = {
+        f"{table.name}.{column.name}"
+        for table in Base.metadata.sorted_tables
+        for column in table.columns
+        if column.name in REGISTRY[table.name].other
+        and not isinstance(column.type, Enum)
+        and (
+            isinstance(column.type, Text | JSON) or (isinstance(column.type, String) and (column.type.length or 0) > 64)
+        )
+    }
+
+    assert kept == set(KEPT_TEXT), (
+        "A text column classed as nothing personal (`other`) must be one nobody types into: move it to free_text, "
+        "or say in KEPT_TEXT why it holds nothing a person wrote"
+    )
+    observations = REGISTRY["observations"]
+    assert {"subject", "class_group", "focus"} <= set(observations.free_text)  # "Ben's Y5 set" is typed text
 
 
 def test_a_new_table_or_column_that_is_not_classified_is_named() -> None:
@@ -235,8 +267,9 @@ def test_erasure_removes_identity_and_texts_but_keeps_the_counts(db: Database) -
         assert observation is not None
         assert (observation.teacher_id, observation.observer_id) == (pseudonym, AMY)
         assert (observation.reflection, observation.focus, observation.teacher_message_channel) == (None, None, None)
-        assert (observation.subject, observation.on_track, observation.observed_on) == (
-            "Maths",
+        assert (observation.subject, observation.class_group, observation.on_track, observation.observed_on) == (
+            None,
+            None,
             True,
             date(2026, 11, 20),
         )
@@ -300,7 +333,7 @@ def test_the_preview_says_what_would_change_and_changes_nothing(db: Database) ->
     assert plan.found
     described = "\n".join(plan.describe())
     assert "role_grants: delete 1 row" in described
-    assert "observations: blank focus, reflection, reflection_next_steps" in described
+    assert "observations: blank subject, class_group, focus, reflection, reflection_next_steps" in described
     assert "mentorships: end 1 live mentorship" in described
     assert counts(db) == before and rows_holding(db, STRENGTHS) != []
 
