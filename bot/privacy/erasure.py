@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
+from bot.core.words import counted
 from bot.privacy.audit import CLI_ACTOR
 from bot.privacy.registry import (
     PSEUDONYM_PREFIX,
@@ -88,7 +89,7 @@ class ErasureReport:
 
 
 def _n(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
+    return counted(count, word)
 
 
 def _erase_in(

@@ -292,7 +292,8 @@ def _pdf_meetings(pdf: PdfDocument, data: PersonalData) -> None:
         pdf.subheading(f"{pdf.when(m['held_on'])}: {data.name(m['author_id'])} with {data.name(m['mentee_id'])}")
         pdf.line("Length", f"{m['duration_minutes']} minutes" if m["duration_minutes"] else "")
         pdf.line("Wellbeing (1–5)", str(m["wellbeing"]) if m["wellbeing"] is not None else "")
-        pdf.line("Wellbeing note", m["wellbeing_note"])
+        private = " (kept private to mentors and leads)" if m.get("wellbeing_note_private") else ""
+        pdf.line("Wellbeing note" + private, m["wellbeing_note"])
         pdf.line("Notes", m["notes"])
         pdf.line("Next meeting", m["next_meeting_on"])
         if m["signed_off_at"]:

@@ -126,7 +126,8 @@ REGISTRY: dict[str, TableRule] = {
         free_text=("notes", "wellbeing_note", "mentee_comment"),
         personal=("mentee_message_channel", "mentee_message_ts"),
         other=_cols(
-            "id team_id mentorship_id held_on duration_minutes wellbeing next_meeting_on submission_key "
+            "id team_id mentorship_id held_on duration_minutes wellbeing wellbeing_note_private next_meeting_on "
+            "submission_key "
             "signed_off_at created_at updated_at"
         ),
         subject="mentee_id",
