@@ -130,6 +130,11 @@ def _add_privacy_parser(commands: Any) -> None:
         tool.add_argument("--user", required=True, help="the person's Slack user id, U…")
     export.add_argument("--out", type=Path, default=Path("."), help="the folder to write to (default: here)")
     erase.add_argument("--yes", action="store_true", help="don't ask for confirmation")
+    erase.add_argument(
+        "--vacuum",
+        action="store_true",
+        help="SQLite: also rebuild the database file (VACUUM), clearing old values left in its free space",
+    )
     retention = tools.add_parser(
         "retention", help="erase now everyone whose last mentorship ended more than RETENTION_DAYS ago"
     )

@@ -14,6 +14,7 @@ from sqlalchemy import JSON, ColumnElement, String, Table, delete, func, or_, se
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
+from storage.db import Database
 from storage.roster import AuditEntry, Mentorship, RoleGrant
 from storage.schema import Base
 
@@ -76,6 +77,26 @@ def blankable(table: Table, name: str) -> bool:
     """A column erasure can blank: nullable, or text (it then holds "[erased]")."""
     column = table.c[name]
     return bool(column.nullable) or isinstance(column.type, String | JSON)
+
+
+def wipe_freed_bytes(db: Database, *, vacuum: bool = False) -> bool | None:
+    """After an erasure, leave no copy of the old values in SQLite's files; PostgreSQL: nothing to do (None).
+
+    Pages are written to the write-ahead log (-wal) and copied into the database file only at a checkpoint, so
+    while the bot stays connected the log holds every old version of a page: the checkpoint copies the latest
+    into the file and truncates the log to nothing. SQLite may still keep old bytes in the file's free pages;
+    `vacuum` rebuilds the whole file, so none are left. True when the log was emptied; False when another
+    connection was reading and it couldn't be yet.
+    """
+    if db.engine.dialect.name != "sqlite":
+        return None
+    with db.engine.connect() as connection:
+        connection = connection.execution_options(isolation_level="AUTOCOMMIT")
+        if vacuum:
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            connection.exec_driver_sql("VACUUM")
+        busy, _pages, _copied = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()
+    return not busy
 
 
 def _run(session: Session, statement: Any) -> int:

@@ -29,7 +29,7 @@ def run(settings: Settings, args: argparse.Namespace) -> None:
         if args.privacy_command == "export":
             _export(deps, args.team, args.user, args.out, now)
         elif args.privacy_command == "erase":
-            _erase(deps, args.team, args.user, now, confirmed=args.yes)
+            _erase(deps, args.team, args.user, now, confirmed=args.yes, vacuum=args.vacuum)
         else:
             report = gdpr.erase_expired(deps.db, now, settings.retention_days, team_id=args.team, dry_run=args.dry_run)
             if report.cutoff is None:
@@ -60,7 +60,7 @@ def _export(deps: Deps, team_id: str, user_id: str, out: Path, now: datetime) ->
     print("They may name other people (mentors, observers): check them before passing them on.")
 
 
-def _erase(deps: Deps, team_id: str, user_id: str, now: datetime, *, confirmed: bool) -> None:
+def _erase(deps: Deps, team_id: str, user_id: str, now: datetime, *, confirmed: bool, vacuum: bool) -> None:
     db = deps.db
     if not confirmed:
         plan = gdpr.preview_erasure(db, team_id, user_id, now)
@@ -78,10 +78,18 @@ def _erase(deps: Deps, team_id: str, user_id: str, now: datetime, *, confirmed: 
             answer = ""
         if answer.strip() != "ERASE":
             raise Exit("Nothing was changed.")
-    report = gdpr.erase_person(db, team_id, user_id, now)
+    report = gdpr.erase_person(db, team_id, user_id, now, vacuum=vacuum)
     if not report.found:
         raise Exit(f"Nothing is held about {user_id} in workspace {team_id}: check --team and --user.")
     print("Changed:")
     for line in report.describe():
         print(f"  {line}")
     print(f"Erased. Their records now carry the pseudonym {report.pseudonym}; the audit log says so.")
+    if report.files_wiped:
+        how = "checkpointed and vacuumed" if report.vacuumed else "checkpointed"
+        print(f"The database files were {how}: nothing of theirs is left in the database file's free space.")
+    elif report.files_wiped is False:
+        print("The database was being read, so its write-ahead log still holds old pages until the next checkpoint:")
+        print("run this again with --vacuum when the bot is quiet.")
+    elif vacuum:
+        print("--vacuum applies to SQLite only: on PostgreSQL, old row versions go at the next VACUUM.")

@@ -9,7 +9,7 @@ import re
 from datetime import date
 
 import pytest
-from sqlalchemy import Column, ForeignKey, Integer, MetaData, String, Table, func, select, update
+from sqlalchemy import JSON, Column, Enum, ForeignKey, Integer, MetaData, String, Table, Text, func, select, update
 
 from bot.app.bootstrap import Deps
 from bot.privacy import service as privacy
@@ -45,11 +45,43 @@ def counts(db: Database) -> dict[str, int]:
 def test_every_table_and_column_is_classified_for_export_and_erasure() -> None:
     problems = registry_problems()
     assert problems == [], (
-        "The privacy registry (bot/services/privacy.py, REGISTRY) must say, for every table and column, whether it "
+        "The privacy registry (bot/privacy/registry.py, REGISTRY) must say, for every table and column, whether it "
         "holds a person's Slack id, free text, other personal data or nothing personal. Fix:\n  "
         + "\n  ".join(problems)
     )
     assert set(REGISTRY) == set(Base.metadata.tables)
+
+
+# Columns that can hold longer text yet are classed as nothing personal, and why no one types into them.
+# A text column that people can type into is free text: erasure blanks it.
+KEPT_TEXT = {
+    "workspaces.name": "the Slack workspace's name, the school's",
+    "audit_log.detail": "field labels, roles, channel ids and the retention period, never what was typed",
+    "digest_deliveries.last_error": "a Slack error code or an exception's class name",
+    "digest_snapshots.numbers": "school-wide counts, no names or ids",
+    "targets.standards": "Teachers' Standards numbers",
+    "target_drafts.standards": "Teachers' Standards numbers",
+}
+
+
+def test_text_columns_people_type_into_are_free_text() -> None:
+    kept = {
+        f"{table.name}.{column.name}"
+        for table in Base.metadata.sorted_tables
+        for column in table.columns
+        if column.name in REGISTRY[table.name].other
+        and not isinstance(column.type, Enum)
+        and (
+            isinstance(column.type, Text | JSON) or (isinstance(column.type, String) and (column.type.length or 0) > 64)
+        )
+    }
+
+    assert kept == set(KEPT_TEXT), (
+        "A text column classed as nothing personal (`other`) must be one nobody types into: move it to free_text, "
+        "or say in KEPT_TEXT why it holds nothing a person wrote"
+    )
+    observations = REGISTRY["observations"]
+    assert {"subject", "class_group", "focus"} <= set(observations.free_text)  # "Ben's Y5 set" is typed text
 
 
 def test_a_new_table_or_column_that_is_not_classified_is_named() -> None:
@@ -158,15 +190,50 @@ def test_the_json_csv_and_pdf_hold_the_records(db: Database) -> None:
     assert pdf.startswith(b"%PDF") and len(pdf) > 2000
 
 
+# What a person typed -> the CSV cell a spreadsheet opens: anything a spreadsheet could read as a formula
+# (after leading spaces, or written with a full-width or small look-alike sign) starts with an apostrophe.
+CSV_CELLS = [
+    ('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'),
+    ("+1+1", "'+1+1"),
+    ("-2+3", "'-2+3"),
+    ("@SUM(A1)", "'@SUM(A1)"),
+    ("\t=1+1", "'\t=1+1"),
+    ("\r=1+1", "'\r=1+1"),
+    ("\uff1dHYPERLINK(1)", "'\uff1dHYPERLINK(1)"),  # full-width =
+    ("\uff0b1+1", "'\uff0b1+1"),  # full-width +
+    ("\uff0d1+1", "'\uff0d1+1"),  # full-width -
+    ("\uff20SUM(A1)", "'\uff20SUM(A1)"),  # full-width @
+    ("\ufe66cmd", "'\ufe66cmd"),  # small =
+    ("\u22121+1", "'\u22121+1"),  # minus sign
+    (" =1+1", "' =1+1"),
+    ("   @SUM(A1)", "'   @SUM(A1)"),
+    ("\t \r+1", "'\t \r+1"),
+    ("\n-1+1", "'\n-1+1"),
+    ("\u00a0=1+1", "'\u00a0=1+1"),  # no-break space
+    ("\u3000\uff1d1+1", "'\u3000\uff1d1+1"),  # ideographic space, then a full-width =
+    ("\u200b=1+1", "'\u200b=1+1"),  # zero-width space
+    ("\u200b \ufeff\uff20x", "'\u200b \ufeff\uff20x"),
+    # Ordinary text is left as it is.
+    ("I rushed the plenary.", "I rushed the plenary."),
+    ("Year 5 = good; 3 - 1 pupils; ask me@school.test", "Year 5 = good; 3 - 1 pupils; ask me@school.test"),
+    ("Ｙear 5 ＝ good", "Ｙear 5 ＝ good"),
+]
+
+
 def test_csv_cells_never_start_a_spreadsheet_formula(db: Database) -> None:
     seed_school(db)
-    with db.unit_of_work() as session:
-        session.execute(update(Observation).values(reflection='=HYPERLINK("http://x")'))
-    with db.unit_of_work() as session:
-        data = collect(session, TEAM, BEN, NOW)
+    cells = {}
+    for typed, _ in CSV_CELLS:
+        with db.unit_of_work() as session:
+            session.execute(update(Observation).values(reflection=typed))
+        with db.unit_of_work() as session:
+            data = collect(session, TEAM, BEN, NOW)
+        csv_text = privacy.to_csv(data)
+        [cells[typed]] = [
+            r["value"] for r in csv.DictReader(io.StringIO(csv_text, newline="")) if r["column"] == "reflection"
+        ]
 
-    [cell] = [r["value"] for r in csv.DictReader(io.StringIO(privacy.to_csv(data))) if r["column"] == "reflection"]
-    assert cell == '\'=HYPERLINK("http://x")'
+    assert cells == dict(CSV_CELLS)
 
 
 def test_the_export_is_recorded_in_the_audit_log(db: Database) -> None:
@@ -200,8 +267,9 @@ def test_erasure_removes_identity_and_texts_but_keeps_the_counts(db: Database) -
         assert observation is not None
         assert (observation.teacher_id, observation.observer_id) == (pseudonym, AMY)
         assert (observation.reflection, observation.focus, observation.teacher_message_channel) == (None, None, None)
-        assert (observation.subject, observation.on_track, observation.observed_on) == (
-            "Maths",
+        assert (observation.subject, observation.class_group, observation.on_track, observation.observed_on) == (
+            None,
+            None,
             True,
             date(2026, 11, 20),
         )
@@ -265,7 +333,7 @@ def test_the_preview_says_what_would_change_and_changes_nothing(db: Database) ->
     assert plan.found
     described = "\n".join(plan.describe())
     assert "role_grants: delete 1 row" in described
-    assert "observations: blank focus, reflection, reflection_next_steps" in described
+    assert "observations: blank subject, class_group, focus, reflection, reflection_next_steps" in described
     assert "mentorships: end 1 live mentorship" in described
     assert counts(db) == before and rows_holding(db, STRENGTHS) != []
 
