@@ -73,7 +73,7 @@ def test_a_modal_saved_while_the_database_is_locked_stays_open_with_a_message(
         result = slack.submit(view, state_for(view, answers), user=AMY)
         waited = time.monotonic() - started
 
-    assert result.status == 200 and waited < SLACK_PATIENCE - 0.5, (result.status, waited)
+    assert result.status == 200 and waited < SLACK_PATIENCE, (result.status, waited)  # within Slack's 3 s
     answer = result.json
     assert answer["response_action"] == "errors"
     assert any("couldn't save that just now" in message for message in answer["errors"].values())
@@ -96,7 +96,7 @@ def test_a_command_while_the_database_is_locked_answers_in_words(
         waited = time.monotonic() - started
         replies = wait_until(lambda: emulator.responses[before:], timeout=SLACK_PATIENCE + 2, what="a reply")
 
-    assert result.status == 200 and waited < SLACK_PATIENCE - 0.5, (result.status, waited)
+    assert result.status == 200 and waited < SLACK_PATIENCE, (result.status, waited)  # within Slack's 3 s
     [reply] = replies
     assert reply["response_type"] == "ephemeral"
     assert "try again" in reply["text"]
