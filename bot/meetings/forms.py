@@ -92,6 +92,8 @@ class Logged:
     new_targets: list[NewTarget]
     flagged: list[Target]  # carried past two meetings, flagged now
     mentor_ids: list[str]
+    # Reviewed in the form but closed meanwhile by someone's button: their close stands, this review doesn't.
+    closed_meanwhile: list[Target] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,7 @@ class Corrected:
     meeting: Meeting
     changed: list[str]  # labels of what changed
     sign_off_reset: bool
+    repeat: bool = False  # the same correction again (a double-click, a retry): nothing done, nobody to tell
 
 
 @dataclass(frozen=True)

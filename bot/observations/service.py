@@ -25,6 +25,7 @@ from storage.roster import (
     Role,
     RoleRepository,
 )
+from storage.submission_keys import SubmissionKeyRepository
 
 EDIT_WINDOW = timedelta(days=7)
 TEXT_LIMIT = 3000
@@ -277,9 +278,16 @@ class ObservationService:
                 "Record a new observation or add a note with your lead mentor."
             )
 
-    def edit(self, caller: Caller, observation_id: int, draft: ObservationDraft, now: datetime) -> Edited:
+    def edit(
+        self, caller: Caller, observation_id: int, draft: ObservationDraft, now: datetime, submission_key: str = ""
+    ) -> Edited:
+        """Apply a correction once, however often Slack sends it: `submission_key` is the modal's view id."""
         with self.db.unit_of_work() as session:
+            # The first write: a repeat arriving at the same moment waits here, then finds the key taken.
+            repeat = SubmissionKeyRepository(session).is_repeat(caller.team_id, "observation.edit", submission_key, now)
             observation = self._get(session, caller, observation_id)
+            if repeat:
+                return Edited(observation, self._form(observation.form_key), [])
             self._require_editable(session, caller, observation, now)
             form = self._form(observation.form_key)
             errors = self._check(draft, form)

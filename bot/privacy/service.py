@@ -210,6 +210,10 @@ REGISTRY: dict[str, TableRule] = {
         on_erase=Erase.DELETE,
         suffixed_ids=("recipient",),
     ),
+    "submission_keys": TableRule(
+        holds="keys of requests already acted on (digests of Slack's view and trigger ids); no names or text",
+        other=("id", "team_id", "key", "created_at"),
+    ),
     "digest_snapshots": TableRule(
         holds="a week's school-wide numbers; no names or ids",
         other=("id", "team_id", "week", "numbers", "created_at"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
@@ -13,7 +14,7 @@ from bot.roster.service import Caller
 from handlers.digests import ids
 from handlers.digests.blocks import nudge_message
 from handlers.slack.answers import answers
-from handlers.slack.replies import say, send_dm
+from handlers.slack.replies import request_id, say, send_dm
 
 
 def register(app: App) -> None:
@@ -22,11 +23,19 @@ def register(app: App) -> None:
 
 @answers()
 def nudge_mentor(
-    ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, caller: Callable[[], Caller], deps: Deps
+    ack: Ack,
+    body: dict[str, Any],
+    client: WebClient,
+    respond: Respond,
+    caller: Callable[[], Caller],
+    now: datetime,
+    deps: Deps,
 ) -> None:
     ack()
     mentor_id = str(body["actions"][0].get("value", ""))
     mentees = deps.roster.mentees_to_nudge(caller(), mentor_id)
+    if not deps.roster.claim_nudge(caller(), request_id(body), now):
+        return  # this click again (a retry or a replay): its nudge has gone already
     sent = send_dm(client, mentor_id, nudge_message(body["user"]["id"], mentees))
     text = f"Nudged <@{mentor_id}>." if sent else f"I couldn't reach <@{mentor_id}>: they may have left Slack."
     say(respond, text)
