@@ -41,8 +41,8 @@ def insert_ignoring_conflicts(
     insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
     statement = insert(model).values(**values).on_conflict_do_nothing(index_elements=on, index_where=where)
     # RETURNING, not rowcount: psycopg reports -1 rows for this statement, which would read as "inserted".
-    result = session.execute(statement.returning(literal_column("1")))
-    return result.first() is not None
+    inserted: Any = session.execute(statement.returning(literal_column("1"))).first()
+    return inserted is not None
 
 
 class DatabaseUnavailable(Exception):
