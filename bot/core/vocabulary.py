@@ -55,6 +55,7 @@ KIND_WORDS = {"trainee": MenteeKind.TRAINEE, "ect": MenteeKind.ECT, "staff": Men
 
 # --- role ---------------------------------------------------------------------------------------------------------
 ROLE_LABEL = {Role.LEAD: "lead mentor", Role.SLT: "SLT", Role.ADMIN: "admin"}
+ROLE_MEMBER = {Role.LEAD: "lead mentor", Role.SLT: "member of the SLT", Role.ADMIN: "admin"}  # "is now a …"
 ROLE_WORDS = {"lead": Role.LEAD, "slt": Role.SLT, "admin": Role.ADMIN}  # typed in /mentor role
 
 # --- targets ------------------------------------------------------------------------------------------------------

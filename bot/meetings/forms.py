@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from bot.core.due_dates import describe
+from bot.core.due_dates import PassedDateError, describe
 from bot.targets.checks import TEXT_LIMIT, Check
 from storage.meetings import Meeting, ReviewOutcome
 from storage.roster import Mentorship, Person
@@ -33,6 +33,7 @@ HELD_ON, DURATION, NOTES, WELLBEING_SCORE, WELLBEING_NOTE, NEXT_MEETING = (
     "wellbeing_note",
     "next_meeting",
 )
+NOTE_PRIVATE = "wellbeing_note_private"
 
 
 def new_target_field(kind: str, slot: int) -> str:
@@ -59,6 +60,7 @@ class MeetingDraft:
     duration_text: str | None = None  # as typed, when it wasn't a whole number
     wellbeing: int | None = None
     wellbeing_note: str | None = None
+    wellbeing_note_private: bool = False  # kept to mentors and leads, not sent to the mentee
     next_meeting_on: date | None = None
     reviews: dict[int, ReviewOutcome | None] = field(default_factory=dict)
     new_targets: list[NewTargetDraft] = field(default_factory=list)
@@ -108,6 +110,7 @@ class Corrected:
     changed: list[str]  # labels of what changed
     sign_off_reset: bool
     repeat: bool = False  # the same correction again (a double-click, a retry): nothing done, nobody to tell
+    mentee_sees: list[str] = field(default_factory=list)  # the changes the mentee is told of (not a private note)
 
 
 @dataclass(frozen=True)
@@ -123,6 +126,7 @@ FIELD_LABEL = {
     NOTES: "notes",
     WELLBEING_SCORE: "wellbeing",
     WELLBEING_NOTE: "wellbeing note",
+    NOTE_PRIVATE: "wellbeing note's privacy",
     NEXT_MEETING: "next meeting",
 }
 
@@ -164,6 +168,7 @@ def fields_of(meeting: Meeting) -> dict[str, object]:
         NOTES: meeting.notes,
         WELLBEING_SCORE: meeting.wellbeing,
         WELLBEING_NOTE: meeting.wellbeing_note,
+        NOTE_PRIVATE: meeting.wellbeing_note_private,
         NEXT_MEETING: meeting.next_meeting_on,
     }
 
@@ -177,3 +182,11 @@ def jsonable(value: object) -> object:
 def blank_to_none(text: str | None) -> str | None:
     text = (text or "").strip()
     return text or None
+
+
+def passed_in_due_box(passed: PassedDateError) -> str:
+    """A day and month just gone, in the meeting form: name both choices and how to type each."""
+    return (
+        f"“{passed.raw}” has passed ({describe(passed.passed)}). Type “{passed.passed:%d/%m/%Y}” in Due to keep "
+        f"this year's date (the target starts overdue) or “{passed.next_year:%d/%m/%Y}” for next year's."
+    )

@@ -8,9 +8,13 @@ import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from bot.core.vocabulary import RATING_LABEL
 from storage.roster import MenteeKind
+
+if TYPE_CHECKING:
+    from storage.observations import Observation
 
 SHIPPED_FORMS_DIR = Path(__file__).resolve().parent.parent / "forms"
 KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
@@ -18,6 +22,8 @@ LABEL_LIMIT = 2000  # Slack's limit for an input block's label
 HELP_LIMIT = 2000  # ... and for its hint
 # Blocks a form may take in the modal, leaving room for the fixed lesson-details blocks (Slack allows 100).
 MAX_FORM_BLOCKS = 80
+# What the observer is told beside a rating left blank ("N/A for the rest" fills them all).
+CHOOSE_RATING = "Choose a rating (N/A if this lesson didn't show it), or tick “N/A for the rest”."
 
 
 class FieldKind(enum.StrEnum):
@@ -144,6 +150,7 @@ def parse_form(path: Path) -> ObservationForm:
         line = table_lines[index] if index < len(table_lines) else 1
         fields.append(_parse_field(raw, line, text, seen, roles, fail))
     blocks = sum(f.blocks_needed for f in fields) + len({f.group for f in fields if f.group})
+    blocks += any(f.kind is FieldKind.RATING for f in fields)  # the "N/A for the rest" box
     if blocks > MAX_FORM_BLOCKS:
         raise fail(f"the form needs {blocks} blocks; Slack's modal leaves room for {MAX_FORM_BLOCKS}", 1)
     return ObservationForm(
@@ -224,3 +231,26 @@ def load_forms(*directories: Path | None) -> FormLibrary:
     if not forms:
         raise FormError(f"{SHIPPED_FORMS_DIR}: no observation forms found")
     return FormLibrary(forms.values())
+
+
+def answers_by_label(observation: Observation, form: ObservationForm) -> dict[str, str | None]:
+    """Every answer as text, by label: what a revision records."""
+    values: dict[str, str | None] = {
+        "Date": observation.observed_on.isoformat() if observation.observed_on else None,
+        "Subject": observation.subject,
+        "Class/year group": observation.class_group,
+        "Pupils": str(observation.pupils) if observation.pupils is not None else None,
+        "Duration": str(observation.duration_minutes) if observation.duration_minutes is not None else None,
+        "Lesson context": observation.focus,
+        "Second observer": observation.second_observer_id,
+    }
+    for form_field in form.fields:
+        entry = observation.entry(form_field.key)
+        label = form_field.label.split(" ", 1)[0] if form_field.kind is FieldKind.RATING else form_field.label
+        if form_field.kind is FieldKind.RATING:
+            label = f"Standard {label}" if label[:1].isdigit() else form_field.label
+            values[f"{label} rating"] = RATING_LABEL[entry.rating] if entry and entry.rating else None
+            values[f"{label} comment"] = entry.text if entry else None
+        else:
+            values[label] = entry.text if entry else None
+    return values

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.core.directory import Directory
 from bot.core.errors import FieldErrors, InvalidInput, NotAllowed, NotFound
 from bot.core.permissions import Action, Standing, is_allowed, require
-from bot.core.vocabulary import RATING_LABEL
-from bot.observations.forms import FieldKind, FieldRole, FormLibrary, ObservationForm
+from bot.observations.forms import (
+    CHOOSE_RATING,
+    FieldKind,
+    FieldRole,
+    FormLibrary,
+    ObservationForm,
+    answers_by_label,
+)
 from bot.roster.people import ensure_person, look_up, look_up_all
 from bot.roster.service import Caller
 from storage.db import Conflict, Database, UnitOfWork
@@ -31,8 +37,7 @@ EDIT_WINDOW = timedelta(days=7)
 TEXT_LIMIT = 3000
 SHORT_LIMIT = 150
 
-
-# Names of the lesson-detail fields every form shares; used as keys for field errors too.
+# Names of the lesson-detail fields every form shares (also the keys of field errors).
 DATE, SUBJECT, CLASS_GROUP, PUPILS, DURATION, FOCUS = "date", "subject", "class_group", "pupils", "duration", "focus"
 TEACHER, SECOND_OBSERVER = "teacher", "second_observer"
 
@@ -58,6 +63,13 @@ class ObservationDraft:
     comments: dict[str, str | None] = field(default_factory=dict)
     texts: dict[str, str | None] = field(default_factory=dict)
     on_track: bool | None = None
+    rest_not_applicable: bool = False  # "N/A for the rest": every unrated standard is saved as N/A
+
+    def completed(self, form: ObservationForm) -> ObservationDraft:
+        """The draft with "N/A for the rest" applied: each rating left blank becomes N/A in this observation."""
+        blank = {f.key: Rating.NOT_APPLICABLE for f in form.ratings if self.ratings.get(f.key) is None}
+        done = replace(self, ratings={**self.ratings, **blank}, rest_not_applicable=False)
+        return done if self.rest_not_applicable else self
 
 
 @dataclass(frozen=True)
@@ -145,6 +157,7 @@ class ObservationService:
     ) -> Recorded:
         """Store a new observation once, however many times Slack sends the same submission."""
         form = self._form(draft.form_key)
+        draft = draft.completed(form)
         errors = self._check(draft, form)
         today = self.today(now)
         if draft.observed_on is not None and draft.observed_on > today:
@@ -233,7 +246,7 @@ class ObservationService:
         for form_field in form.fields:
             if form_field.kind is FieldKind.RATING:
                 if form_field.required and draft.ratings.get(form_field.key) is None:
-                    errors[form_field.key] = "Choose a rating (N/A if this lesson didn't show it)."
+                    errors[form_field.key] = CHOOSE_RATING
             elif form_field.kind is FieldKind.YES_NO:
                 if form_field.required and draft.on_track is None:
                     errors[form_field.key] = "Say whether the teacher is on track."
@@ -290,6 +303,7 @@ class ObservationService:
                 return Edited(observation, self._form(observation.form_key), [])
             self._require_editable(session, caller, observation, now)
             form = self._form(observation.form_key)
+            draft = draft.completed(form)
             errors = self._check(draft, form)
             if errors:
                 raise FieldErrors(errors)
@@ -297,9 +311,9 @@ class ObservationService:
             mentorship = session.get(Mentorship, observation.mentorship_id) if observation.mentorship_id else None
             if mentorship is not None:
                 self._check_dates(draft.observed_on, mentorship, now)
-            before = _snapshot(observation, form)
+            before = answers_by_label(observation, form)
             _apply(observation, draft, form)
-            after = _snapshot(observation, form)
+            after = answers_by_label(observation, form)
             changes = {
                 label: [before.get(label), after.get(label)] for label in after if before.get(label) != after[label]
             }
@@ -468,29 +482,6 @@ def _apply(observation: Observation, draft: ObservationDraft, form: ObservationF
     observation.on_track = draft.on_track if on_track_field is not None else None
     concerns_field = form.with_role(FieldRole.CONCERNS)
     observation.has_concern = bool(concerns_field and _clean(draft.texts.get(concerns_field.key)))
-
-
-def _snapshot(observation: Observation, form: ObservationForm) -> dict[str, str | None]:
-    """Every answer as text, by label: what a revision records."""
-    values: dict[str, str | None] = {
-        "Date": observation.observed_on.isoformat() if observation.observed_on else None,
-        "Subject": observation.subject,
-        "Class/year group": observation.class_group,
-        "Pupils": str(observation.pupils) if observation.pupils is not None else None,
-        "Duration": str(observation.duration_minutes) if observation.duration_minutes is not None else None,
-        "Lesson context": observation.focus,
-        "Second observer": observation.second_observer_id,
-    }
-    for form_field in form.fields:
-        entry = observation.entry(form_field.key)
-        label = form_field.label.split(" ", 1)[0] if form_field.kind is FieldKind.RATING else form_field.label
-        if form_field.kind is FieldKind.RATING:
-            label = f"Standard {label}" if label[:1].isdigit() else form_field.label
-            values[f"{label} rating"] = RATING_LABEL[entry.rating] if entry and entry.rating else None
-            values[f"{label} comment"] = entry.text if entry else None
-        else:
-            values[label] = entry.text if entry else None
-    return values
 
 
 def _clean(value: str | None) -> str | None:
