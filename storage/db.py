@@ -13,7 +13,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, literal_column, text
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import URL, make_url
@@ -40,8 +40,9 @@ def insert_ignoring_conflicts(
     dialect = session.get_bind().dialect.name
     insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
     statement = insert(model).values(**values).on_conflict_do_nothing(index_elements=on, index_where=where)
-    result = session.execute(statement)
-    return bool(getattr(result, "rowcount", 0))
+    # RETURNING, not rowcount: psycopg reports -1 rows for this statement, which would read as "inserted".
+    inserted: Any = session.execute(statement.returning(literal_column("1"))).first()
+    return inserted is not None
 
 
 class DatabaseUnavailable(Exception):

@@ -25,6 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from storage.base import Base, UTCDateTime, str_enum
+from storage.db import insert_ignoring_conflicts
 
 
 class TargetStatus(enum.StrEnum):
@@ -113,8 +114,13 @@ class TargetRepository:
         )
 
     def claim_close(self, team_id: str, target_id: int, status: TargetStatus, by: str, now: datetime) -> bool:
-        """Close an open target; True for the one caller that did (a second click finds it closed)."""
+        """Close an open target; True for the one caller that did (a second click, or a meeting review racing
+        a button, finds it closed). The only way a target's status changes."""
         return self._claim(team_id, target_id, status=status, closed_at=now, closed_by=by, updated_at=now)
+
+    def claim_carry(self, team_id: str, target_id: int, now: datetime) -> bool:
+        """Carry an open target past a meeting; False if it was closed meanwhile (a DM button got there first)."""
+        return self._claim(team_id, target_id, carried_count=Target.carried_count + 1, updated_at=now)
 
     def _claim(self, team_id: str, target_id: int, *conditions: Any, **values: Any) -> bool:
         # A conditional UPDATE: of two requests at once, the second waits for the first and then matches nothing.
@@ -175,6 +181,10 @@ class TargetRepository:
         self.session.add(draft)
         self.session.flush()
         return draft
+
+    def add_draft_once(self, values: dict[str, Any]) -> bool:
+        """Store a draft unless one with its key exists (the same request again, even at the same moment)."""
+        return insert_ignoring_conflicts(self.session, TargetDraft, values, on=["key"])
 
     def delete_drafts_before(self, created_before: datetime) -> int:
         """Drafts no one can confirm any more (in every workspace): they hold typed words, so they go."""

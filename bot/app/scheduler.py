@@ -35,6 +35,8 @@ REMINDER_JOB = "meeting-reminders"
 DIGEST_EVERY = timedelta(minutes=5)  # a tick: sends what is due and retries what failed
 DIGEST_JOB = "weekly-digests"
 RETENTION_EVERY = timedelta(hours=24)
+# Slack refuses a request older than five minutes, and a modal can be saved for as long as it is open: a day is ample.
+REQUEST_KEYS_KEPT = timedelta(days=1)
 RETENTION_JOB = "data-retention"
 
 
@@ -103,6 +105,7 @@ def _retention_job(deps: Deps) -> None:
     try:
         report = run_retention(deps, deps.now())
         drafts = deps.targets.purge_expired_drafts(deps.now())
+        deps.roster.forget_request_keys(deps.now() - REQUEST_KEYS_KEPT)
         log.info("Data retention: %d people erased, %d expired target drafts removed", len(report.erased), drafts)
     except Exception:
         log.exception("The data retention job failed; it will run again in %s", RETENTION_EVERY)

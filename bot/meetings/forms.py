@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from bot.core.due_dates import describe
+from bot.core.due_dates import PassedDateError, describe
 from bot.targets.checks import TEXT_LIMIT, Check
 from storage.meetings import Meeting, ReviewOutcome
 from storage.roster import Mentorship, Person
@@ -94,6 +94,8 @@ class Logged:
     new_targets: list[NewTarget]
     flagged: list[Target]  # carried past two meetings, flagged now
     mentor_ids: list[str]
+    # Reviewed in the form but closed meanwhile by someone's button: their close stands, this review doesn't.
+    closed_meanwhile: list[Target] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -107,6 +109,7 @@ class Corrected:
     meeting: Meeting
     changed: list[str]  # labels of what changed
     sign_off_reset: bool
+    repeat: bool = False  # the same correction again (a double-click, a retry): nothing done, nobody to tell
     mentee_sees: list[str] = field(default_factory=list)  # the changes the mentee is told of (not a private note)
 
 
@@ -179,3 +182,11 @@ def jsonable(value: object) -> object:
 def blank_to_none(text: str | None) -> str | None:
     text = (text or "").strip()
     return text or None
+
+
+def passed_in_due_box(passed: PassedDateError) -> str:
+    """A day and month just gone, in the meeting form: name both choices and how to type each."""
+    return (
+        f"“{passed.raw}” has passed ({describe(passed.passed)}). Type “{passed.passed:%d/%m/%Y}” in Due to keep "
+        f"this year's date (the target starts overdue) or “{passed.next_year:%d/%m/%Y}” for next year's."
+    )

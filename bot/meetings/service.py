@@ -13,6 +13,7 @@ Rules:
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -46,14 +47,16 @@ from bot.meetings.forms import (
     held_on_problem,
     jsonable,
     new_target_field,
+    passed_in_due_box,
 )
 from bot.roster.people import ensure_person, look_up
 from bot.roster.service import Caller
 from bot.targets.checks import ROLLOVER_FLAG_AT, TEXT_LIMIT, check_target, clean_standards, suggested_standards
-from bot.targets.service import TargetService, close_target, mentorship_for, person_tz, read_due
+from bot.targets.service import TargetService, mentorship_for, person_tz, read_due
 from storage.db import Conflict, Database, UnitOfWork
 from storage.meetings import Meeting, MeetingRepository, MeetingRevision, MeetingTargetReview, ReviewOutcome
 from storage.roster import AuditRepository, MeetingCadence, Mentorship, MentorshipRepository, PeopleRepository
+from storage.submission_keys import SubmissionKeyRepository
 from storage.targets import Target, TargetRepository, TargetStatus
 
 
@@ -135,7 +138,8 @@ class MeetingService:
                         updated_at=now,
                     )
                 )
-                flagged = self._review(session, caller, meeting, draft.reviews, now)
+                closed_meanwhile: list[Target] = []
+                flagged = self._review(session, caller, meeting, draft.reviews, now, closed_meanwhile)
                 week_count = self.targets.new_this_week(session, caller.team_id, mentee.user_id, now)
                 new_targets = []
                 target_repo = TargetRepository(session)
@@ -175,7 +179,8 @@ class MeetingService:
                     record_type="meeting",
                     record_id=meeting.id,
                 )
-                return self._logged(session, meeting, created=True, new_targets=new_targets, flagged=flagged)
+                logged = self._logged(session, meeting, created=True, new_targets=new_targets, flagged=flagged)
+                return replace(logged, closed_meanwhile=closed_meanwhile)
         except Conflict:
             # Two deliveries of one submission raced: the other one stored it.
             with self.db.unit_of_work() as session:
@@ -244,22 +249,30 @@ class MeetingService:
         meeting: Meeting,
         reviews: dict[int, ReviewOutcome | None],
         now: datetime,
+        closed_meanwhile: list[Target],
     ) -> list[Target]:
-        """Apply each review; returns the targets flagged now for being carried past two meetings."""
+        """Apply each review; returns the targets flagged now for being carried past two meetings, and adds
+        to `closed_meanwhile` those someone closed first."""
         flagged: list[Target] = []
-        targets = TargetRepository(session).many(caller.team_id, list(reviews))
+        repo = TargetRepository(session)
+        targets = repo.many(caller.team_id, list(reviews))
         for target_id, chosen in reviews.items():
             target = targets.get(target_id)
-            if target is None or target.mentee_id != meeting.mentee_id or target.status is not TargetStatus.OPEN:
-                continue  # closed meanwhile (from a DM button), or not this mentee's
+            if target is None or target.mentee_id != meeting.mentee_id:
+                continue  # not this mentee's
             outcome = chosen or ReviewOutcome.PROGRESSING
-            meeting.reviews.append(MeetingTargetReview(team_id=caller.team_id, target_id=target.id, outcome=outcome))
+            # One conditional UPDATE, as the DM buttons use: if a button closed it first, that close stands.
             if outcome in CLOSING:
-                close_target(target, CLOSING[outcome], caller.user_id, now)
+                done = repo.claim_close(caller.team_id, target.id, CLOSING[outcome], caller.user_id, now)
+            else:
+                done = repo.claim_carry(caller.team_id, target.id, now)
+            session.refresh(target)
+            if not done:
+                if target.status is not TargetStatus.OPEN:
+                    closed_meanwhile.append(target)
                 continue
-            target.carried_count += 1
-            target.updated_at = now
-            if target.carried_count >= ROLLOVER_FLAG_AT and target.flagged_at is None:
+            meeting.reviews.append(MeetingTargetReview(team_id=caller.team_id, target_id=target.id, outcome=outcome))
+            if outcome not in CLOSING and target.carried_count >= ROLLOVER_FLAG_AT and target.flagged_at is None:
                 target.flagged_at = now
                 flagged.append(target)
         session.flush()
@@ -338,10 +351,17 @@ class MeetingService:
             meeting = self._editable(session, caller, meeting_id, now)
             return meeting, self._today(session, caller, now)
 
-    def correct(self, caller: Caller, meeting_id: int, draft: MeetingDraft, now: datetime) -> Corrected:
+    def correct(
+        self, caller: Caller, meeting_id: int, draft: MeetingDraft, now: datetime, submission_key: str = ""
+    ) -> Corrected:
+        """Apply a correction once, however often Slack sends it: `submission_key` is the modal's view id."""
         errors = check_fields(draft)
         with self.db.unit_of_work() as session:
+            # The first write: a repeat arriving at the same moment waits here, then finds the key taken.
+            repeat = SubmissionKeyRepository(session).is_repeat(caller.team_id, "meeting.correct", submission_key, now)
             meeting = self._editable(session, caller, meeting_id, now)
+            if repeat:
+                return Corrected(meeting, [], sign_off_reset=False, repeat=True)
             mentorship = session.get(Mentorship, meeting.mentorship_id)
             assert mentorship is not None
             today = self._today(session, caller, now)
@@ -477,11 +497,3 @@ class MeetingService:
                 "meeting's notes instead."
             )
         return meeting
-
-
-def passed_in_due_box(passed: PassedDateError) -> str:
-    """A day and month just gone, in the meeting form: name both choices and how to type each."""
-    return (
-        f"“{passed.raw}” has passed ({describe(passed.passed)}). Type “{passed.passed:%d/%m/%Y}” in Due to keep "
-        f"this year's date (the target starts overdue) or “{passed.next_year:%d/%m/%Y}” for next year's."
-    )

@@ -8,9 +8,13 @@ import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from bot.core.vocabulary import RATING_LABEL
 from storage.roster import MenteeKind
+
+if TYPE_CHECKING:
+    from storage.observations import Observation
 
 SHIPPED_FORMS_DIR = Path(__file__).resolve().parent.parent / "forms"
 KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
@@ -227,3 +231,26 @@ def load_forms(*directories: Path | None) -> FormLibrary:
     if not forms:
         raise FormError(f"{SHIPPED_FORMS_DIR}: no observation forms found")
     return FormLibrary(forms.values())
+
+
+def answers_by_label(observation: Observation, form: ObservationForm) -> dict[str, str | None]:
+    """Every answer as text, by label: what a revision records."""
+    values: dict[str, str | None] = {
+        "Date": observation.observed_on.isoformat() if observation.observed_on else None,
+        "Subject": observation.subject,
+        "Class/year group": observation.class_group,
+        "Pupils": str(observation.pupils) if observation.pupils is not None else None,
+        "Duration": str(observation.duration_minutes) if observation.duration_minutes is not None else None,
+        "Lesson context": observation.focus,
+        "Second observer": observation.second_observer_id,
+    }
+    for form_field in form.fields:
+        entry = observation.entry(form_field.key)
+        label = form_field.label.split(" ", 1)[0] if form_field.kind is FieldKind.RATING else form_field.label
+        if form_field.kind is FieldKind.RATING:
+            label = f"Standard {label}" if label[:1].isdigit() else form_field.label
+            values[f"{label} rating"] = RATING_LABEL[entry.rating] if entry and entry.rating else None
+            values[f"{label} comment"] = entry.text if entry else None
+        else:
+            values[label] = entry.text if entry else None
+    return values

@@ -9,8 +9,14 @@ from zoneinfo import ZoneInfo
 from bot.core.directory import Directory
 from bot.core.errors import FieldErrors, InvalidInput, NotAllowed, NotFound
 from bot.core.permissions import Action, Standing, is_allowed, require
-from bot.core.vocabulary import RATING_LABEL
-from bot.observations.forms import CHOOSE_RATING, FieldKind, FieldRole, FormLibrary, ObservationForm
+from bot.observations.forms import (
+    CHOOSE_RATING,
+    FieldKind,
+    FieldRole,
+    FormLibrary,
+    ObservationForm,
+    answers_by_label,
+)
 from bot.roster.people import ensure_person, look_up, look_up_all
 from bot.roster.service import Caller
 from storage.db import Conflict, Database, UnitOfWork
@@ -25,6 +31,7 @@ from storage.roster import (
     Role,
     RoleRepository,
 )
+from storage.submission_keys import SubmissionKeyRepository
 
 EDIT_WINDOW = timedelta(days=7)
 TEXT_LIMIT = 3000
@@ -284,9 +291,16 @@ class ObservationService:
                 "Record a new observation or add a note with your lead mentor."
             )
 
-    def edit(self, caller: Caller, observation_id: int, draft: ObservationDraft, now: datetime) -> Edited:
+    def edit(
+        self, caller: Caller, observation_id: int, draft: ObservationDraft, now: datetime, submission_key: str = ""
+    ) -> Edited:
+        """Apply a correction once, however often Slack sends it: `submission_key` is the modal's view id."""
         with self.db.unit_of_work() as session:
+            # The first write: a repeat arriving at the same moment waits here, then finds the key taken.
+            repeat = SubmissionKeyRepository(session).is_repeat(caller.team_id, "observation.edit", submission_key, now)
             observation = self._get(session, caller, observation_id)
+            if repeat:
+                return Edited(observation, self._form(observation.form_key), [])
             self._require_editable(session, caller, observation, now)
             form = self._form(observation.form_key)
             draft = draft.completed(form)
@@ -297,9 +311,9 @@ class ObservationService:
             mentorship = session.get(Mentorship, observation.mentorship_id) if observation.mentorship_id else None
             if mentorship is not None:
                 self._check_dates(draft.observed_on, mentorship, now)
-            before = _snapshot(observation, form)
+            before = answers_by_label(observation, form)
             _apply(observation, draft, form)
-            after = _snapshot(observation, form)
+            after = answers_by_label(observation, form)
             changes = {
                 label: [before.get(label), after.get(label)] for label in after if before.get(label) != after[label]
             }
@@ -468,29 +482,6 @@ def _apply(observation: Observation, draft: ObservationDraft, form: ObservationF
     observation.on_track = draft.on_track if on_track_field is not None else None
     concerns_field = form.with_role(FieldRole.CONCERNS)
     observation.has_concern = bool(concerns_field and _clean(draft.texts.get(concerns_field.key)))
-
-
-def _snapshot(observation: Observation, form: ObservationForm) -> dict[str, str | None]:
-    """Every answer as text, by label: what a revision records."""
-    values: dict[str, str | None] = {
-        "Date": observation.observed_on.isoformat() if observation.observed_on else None,
-        "Subject": observation.subject,
-        "Class/year group": observation.class_group,
-        "Pupils": str(observation.pupils) if observation.pupils is not None else None,
-        "Duration": str(observation.duration_minutes) if observation.duration_minutes is not None else None,
-        "Lesson context": observation.focus,
-        "Second observer": observation.second_observer_id,
-    }
-    for form_field in form.fields:
-        entry = observation.entry(form_field.key)
-        label = form_field.label.split(" ", 1)[0] if form_field.kind is FieldKind.RATING else form_field.label
-        if form_field.kind is FieldKind.RATING:
-            label = f"Standard {label}" if label[:1].isdigit() else form_field.label
-            values[f"{label} rating"] = RATING_LABEL[entry.rating] if entry and entry.rating else None
-            values[f"{label} comment"] = entry.text if entry else None
-        else:
-            values[label] = entry.text if entry else None
-    return values
 
 
 def _clean(value: str | None) -> str | None:

@@ -186,6 +186,10 @@ REGISTRY: dict[str, TableRule] = {
         subject="mentor_id",
         on_erase=Erase.DELETE,
     ),
+    "submission_keys": TableRule(
+        holds="keys of requests already acted on (digests of Slack's view and trigger ids); no names or text",
+        other=("id", "team_id", "key", "created_at"),
+    ),
     "digest_snapshots": TableRule(
         holds="a week's school-wide numbers; no names or ids",
         other=("id", "team_id", "week", "numbers", "created_at"),

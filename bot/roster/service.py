@@ -24,6 +24,7 @@ from storage.roster import (
     RoleRepository,
     WorkspaceRepository,
 )
+from storage.submission_keys import SubmissionKeyRepository
 
 ROLE_STANDING = {Role.LEAD: Standing.LEAD, Role.SLT: Standing.SLT, Role.ADMIN: Standing.ADMIN}
 
@@ -242,10 +243,17 @@ class RosterService:
                 )
             return revoked
 
+    def forget_request_keys(self, before: datetime) -> int:
+        """Request keys older than any repeat Slack (or a replay) could still deliver."""
+        with self.db.unit_of_work() as session:
+            return SubmissionKeyRepository(session).delete_before(before)
+
     def set_slt_channel(self, caller: Caller, channel_id: str, now: datetime) -> None:
         require(Action.CHANGE_ROSTER, caller.standings)
         with self.db.unit_of_work() as session:
             workspace = WorkspaceRepository(session).ensure(caller.team_id, now)
+            if workspace.slt_channel_id == channel_id:
+                return  # already that channel (the same command again): nothing to record
             workspace.slt_channel_id = channel_id
             workspace.updated_at = now
             AuditRepository(session).record(

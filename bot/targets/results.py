@@ -26,6 +26,7 @@ class DraftView:
     problem: str | None = None  # e.g. a date chosen in the past, shown above the buttons
     passed: PassedDateError | None = None  # the date typed has just gone: ask which year before confirming
     not_school_day: NotASchoolDay | None = None  # a weekend or holiday: offer the school days either side
+    repeat: bool = False  # the same request again (a double-click, a retry, a replay): already answered
 
 
 @dataclass(frozen=True)

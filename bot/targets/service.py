@@ -11,8 +11,10 @@ term" and the like.
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -141,8 +143,14 @@ class TargetService:
         self.school_tz = school_tz
 
     # --- /target @mentee … -------------------------------------------------------------------------
-    def draft(self, caller: Caller, mentee_id: str, raw: str, directory: Directory, now: datetime) -> DraftView:
-        """Understand a typed target and keep it as a draft until the mentor confirms it."""
+    def draft(
+        self, caller: Caller, mentee_id: str, raw: str, directory: Directory, now: datetime, request: str = ""
+    ) -> DraftView:
+        """Understand a typed target and keep it as a draft until the mentor confirms it.
+
+        `request` is Slack's id for what asked (the command's trigger id, the Home modal's view id): the same
+        request again finds its draft (`repeat`) instead of making another.
+        """
         typed = raw.strip()
         if not typed:
             raise InvalidInput(
@@ -166,22 +174,28 @@ class TargetService:
                 text, phrase, due = passed.rest or "", DuePhrase(passed.passed, passed.raw), passed.passed
             if not text.strip(" ,.;:-"):
                 raise InvalidInput("Say what the target is, not only when it's due.")
-            draft = TargetRepository(session).add_draft(
-                TargetDraft(
-                    team_id=caller.team_id,
-                    key=uuid.uuid4().hex,
-                    mentorship_id=mentorship.id,
-                    mentee_id=mentee.user_id,
-                    set_by=caller.user_id,
-                    text=text,
-                    due_on=due,
-                    due_phrase=phrase.phrase[:200] if phrase else None,
-                    due_given=phrase is not None,
-                    standards=suggested_standards(text),
-                    created_at=now,
-                )
+            repo = TargetRepository(session)
+            key = _draft_key(caller.team_id, request) if request else uuid.uuid4().hex
+            created = repo.add_draft_once(
+                {
+                    "team_id": caller.team_id,
+                    "key": key,
+                    "mentorship_id": mentorship.id,
+                    "mentee_id": mentee.user_id,
+                    "set_by": caller.user_id,
+                    "text": text,
+                    "due_on": due,
+                    "due_phrase": phrase.phrase[:200] if phrase else None,
+                    "due_given": phrase is not None,
+                    "standards": suggested_standards(text),
+                    "created_at": now,
+                }
             )
-            return self._draft_view(session, draft, mentee, local_now.date(), now)
+            draft = repo.draft(caller.team_id, key)
+            if draft is None or draft.set_by != caller.user_id:
+                raise NotFound("I can't find that target any more: type `/target` again to set it.")
+            view = self._draft_view(session, draft, mentee, local_now.date(), now)
+            return view if created else replace(view, repeat=True)
 
     def change_draft(
         self,
@@ -436,18 +450,16 @@ class TargetService:
         return TargetChange(target=target, changed=changed, mentor_ids=mentor_ids, today=today, reviewer_ids=reviewers)
 
 
+def _draft_key(team_id: str, request: str) -> str:
+    """A draft's key from the request that typed it: the same request again finds the same draft."""
+    return hashlib.sha256(f"{team_id}:target.draft:{request}".encode()).hexdigest()[:32]
+
+
 def _same_day_next_year(day: date) -> date:
     try:
         return day.replace(year=day.year + 1)
     except ValueError:  # 29 February
         return day.replace(year=day.year + 1, day=28)
-
-
-def close_target(target: Target, status: TargetStatus, by: str, now: datetime) -> None:
-    target.status = status
-    target.closed_at = now
-    target.closed_by = by
-    target.updated_at = now
 
 
 def _audit(session: UnitOfWork, team_id: str, actor: str, action: str, now: datetime, target: Target) -> None:

@@ -140,8 +140,10 @@ def target_submitted(
     mentee_id = _user_id(str(metadata.get("mentee") or ""))
     if mentee_id is None:
         raise FieldErrors({ids.TARGET_TEXT: "I can't tell who this target is for: start again."})
-    draft = deps.targets.draft(caller(), mentee_id, read_target_text(view), directory, now)
+    draft = deps.targets.draft(caller(), mentee_id, read_target_text(view), directory, now, request=view["id"])
     ack(response_action="update", view=target_sent_modal(mentee_id))
+    if draft.repeat:
+        return  # the same Save again: its draft was sent the first time
     text, blocks = draft_message(draft)
     if send_dm(client, body["user"]["id"], text, blocks) is None:
         log.warning("Could not send a Home target draft to its author")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.core.due_dates import describe
-from bot.core.vocabulary import CADENCE_LABEL, OUTCOME_LABEL
+from bot.core.vocabulary import CADENCE_LABEL, OUTCOME_LABEL, TARGET_STATUS_LABEL
 from bot.core.words import counted
 from bot.meetings.forms import (
     EDIT_WINDOW,
@@ -141,6 +141,16 @@ def mentor_confirmation(logged: Logged, *, dm_failed: bool) -> tuple[str, list[B
             counts[outcome] = counts.get(outcome, 0) + 1
         summary = ", ".join(f"{n} {OUTCOME_LABEL[o].lower()}" for o, n in counts.items())
         blocks.append(context(f"Targets reviewed: {summary}."))
+    if logged.closed_meanwhile:
+        blocks += sections_for_lines(
+            [
+                "*Already closed before this meeting was saved, so your review of it wasn't applied:*",
+                *(
+                    f"• {user_text(truncate(t.text, 300))}: marked *{TARGET_STATUS_LABEL[t.status]}* by <@{t.closed_by}>"
+                    for t in logged.closed_meanwhile
+                ),
+            ]
+        )
     if logged.flagged:
         flagged = [
             f"• {user_text(truncate(t.text, 300))} (carried over {t.carried_count} meetings)" for t in logged.flagged

@@ -229,8 +229,10 @@ def correction_submitted(
     metadata = json.loads(view.get("private_metadata") or "{}")
     draft = read_meeting_state(view["state"]["values"], {})
     user_id = body["user"]["id"]
-    corrected = deps.meetings.correct(caller(), int(metadata.get("meeting", 0)), draft, now)
+    corrected = deps.meetings.correct(caller(), int(metadata.get("meeting", 0)), draft, now, submission_key=view["id"])
     ack()
+    if corrected.repeat:
+        return  # the same Save again: told the first time
     meeting = corrected.meeting
     if not corrected.changed:
         send_dm(client, user_id, "Nothing had changed, so the notes are as they were.")

@@ -213,7 +213,7 @@ def correction_submitted(
         return
     draft = read_state(view["state"]["values"], form, metadata)
     user_id = body["user"]["id"]
-    edited = deps.observations.edit(caller(), metadata["edit"], draft, now)
+    edited = deps.observations.edit(caller(), metadata["edit"], draft, now, submission_key=view["id"])
     ack()
     if edited.changed:
         text = correction_notice(edited.observation, edited.changed)

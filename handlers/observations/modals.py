@@ -6,6 +6,7 @@ import json
 from datetime import date
 from typing import Any
 
+from bot.core.vocabulary import RATING_LABEL
 from bot.observations.forms import FieldKind, FormField, FormLibrary, ObservationForm
 from bot.observations.service import (
     CLASS_GROUP,
@@ -13,7 +14,6 @@ from bot.observations.service import (
     DURATION,
     FOCUS,
     PUPILS,
-    RATING_LABEL,
     SECOND_OBSERVER,
     SHORT_LIMIT,
     SUBJECT,

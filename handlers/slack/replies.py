@@ -45,6 +45,16 @@ def record_id(body: dict[str, Any]) -> int:
     return int(value) if value.isascii() and value.isdigit() and len(value) <= 9 else 0
 
 
+def request_id(body: dict[str, Any]) -> str:
+    """Slack's id for this one request: a button press or command (its trigger id, else the action's time).
+
+    The same payload delivered again (a double-click's twin, a retry, a replay) carries the same id; a new
+    press carries a new one. Modal saves use their view id instead (what a double-click on Save shares).
+    """
+    actions = body.get("actions") or [{}]
+    return str(body.get("trigger_id") or actions[0].get("action_ts") or "")
+
+
 def notice_modal(title: str, text: str) -> dict[str, Any]:
     """A one-message modal: how a button press is answered when there's nothing else to open."""
     return {

@@ -96,10 +96,14 @@ def target_command(
         return
     ack()
     try:
-        view = deps.targets.draft(caller(), mentee_id, what, directory, now)
+        view = deps.targets.draft(
+            caller(), mentee_id, what, directory, now, request=str(command.get("trigger_id") or "")
+        )
     except DomainError as exc:
         # The reason can quote the typed date words; what was typed is quoted back, so nothing has to be typed again.
         raise DomainError(f"{user_text(str(exc))}{_typed(command)}") from exc
+    if view.repeat:
+        return  # the same command again (a replay): its draft was shown the first time
     reply_text, blocks = draft_message(view)
     respond(response_type="ephemeral", replace_original=False, text=reply_text, blocks=blocks)
 
@@ -265,6 +269,9 @@ def close(
     else:
         text, blocks = ready_for_review_notice(target, change.today)
         _update_message(client, body, respond, text, blocks, done)
+    if not change.changed and (target.status is not status or target.closed_by != caller().user_id):
+        # Someone else (or a meeting review) closed it first: say what actually happened, not what was asked.
+        say(respond, f"That target was already closed: <@{target.closed_by}> marked it {label}.")
     if change.changed:
         _refresh_mentee_dm(client, target, change.today)
         send_dm(client, target.mentee_id, closed_notice(target))
