@@ -146,7 +146,8 @@ def mentor_confirmation(logged: Logged, *, dm_failed: bool) -> tuple[str, list[B
             [
                 "*Already closed before this meeting was saved, so your review of it wasn't applied:*",
                 *(
-                    f"• {user_text(truncate(t.text, 300))}: marked *{TARGET_STATUS_LABEL[t.status]}* by <@{t.closed_by}>"
+                    f"• {user_text(truncate(t.text, 300))}: "
+                    f"marked *{TARGET_STATUS_LABEL[t.status]}* by <@{t.closed_by}>"
                     for t in logged.closed_meanwhile
                 ),
             ]
