@@ -25,9 +25,21 @@ from storage.roster import (
     WorkspaceRepository,
 )
 
-ROLE_STANDING = {Role.LEAD: Standing.LEAD, Role.SLT: Standing.SLT, Role.ADMIN: Standing.ADMIN}
+ROLE_STANDING = {
+    Role.LEAD: Standing.LEAD,
+    Role.SLT: Standing.SLT,
+    Role.ADMIN: Standing.ADMIN,
+    Role.TUTOR: Standing.TUTOR,
+    Role.HEAD: Standing.HEAD,
+}
 KIND_LABEL = {MenteeKind.TRAINEE: "trainee", MenteeKind.ECT: "ECT", MenteeKind.STAFF: "staff member"}
-ROLE_LABEL = {Role.LEAD: "lead mentor", Role.SLT: "SLT", Role.ADMIN: "admin"}
+ROLE_LABEL = {
+    Role.LEAD: "lead mentor",
+    Role.SLT: "SLT",
+    Role.ADMIN: "admin",
+    Role.TUTOR: "induction tutor",
+    Role.HEAD: "headteacher",
+}
 
 
 def default_end_date(start: date) -> date:

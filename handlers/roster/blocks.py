@@ -58,7 +58,11 @@ HELP: list[HelpEntry] = [
     ),
     HelpEntry("/mentor assign @mentor @mentee [trainee|ect|staff]", "start a mentorship (one academic year)", ADMINS),
     HelpEntry("/mentor unassign @mentor @mentee", "end a mentorship (its records are kept)", ADMINS),
-    HelpEntry("/mentor role add|remove @person lead|slt|admin", "give or take away a role", ADMINS),
+    HelpEntry(
+        "/mentor role add|remove @person lead|slt|admin|tutor|head",
+        "give or take away a role (tutor: induction tutor; head: headteacher)",
+        ADMINS,
+    ),
     HelpEntry("/mentor slt-channel #channel", "where the weekly SLT summary is posted", ADMINS),
     HelpEntry("/mentor audit [@person]", "the latest 30 audit log entries: who did what, to whom, when", ADMINS),
 ]

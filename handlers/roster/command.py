@@ -28,14 +28,14 @@ MENTOR = "/mentor"
 USAGE = {
     "assign": "/mentor assign @mentor @mentee [trainee|ect|staff]",
     "unassign": "/mentor unassign @mentor @mentee",
-    "role": "/mentor role add|remove @person lead|slt|admin",
+    "role": "/mentor role add|remove @person lead|slt|admin|tutor|head",
     "slt-channel": "/mentor slt-channel #channel",
     "list": "/mentor list [@person]",
     "audit": "/mentor audit [@person]",
     "help": "/mentor help",
 }
 KINDS = {"trainee": MenteeKind.TRAINEE, "ect": MenteeKind.ECT, "staff": MenteeKind.STAFF}
-ROLES = {"lead": Role.LEAD, "slt": Role.SLT, "admin": Role.ADMIN}
+ROLES = {"lead": Role.LEAD, "slt": Role.SLT, "admin": Role.ADMIN, "tutor": Role.TUTOR, "head": Role.HEAD}
 
 
 @dataclass(frozen=True)
@@ -129,7 +129,7 @@ def _parse_role(args: list[str]) -> Parsed:
     adding = args[0].lower() == "add"
     who = parsing.user_id(args[1])
     if args[2].lower() not in ROLES:
-        raise InvalidInput(f"“{args[2]}” isn't a role: use lead, slt or admin.")
+        raise InvalidInput(f"“{args[2]}” isn't a role: use lead, slt, admin, tutor or head.")
     role = ROLES[args[2].lower()]
     label = ROLE_LABEL[role]
 
