@@ -123,7 +123,7 @@ def induction_plan(facts: InductionFacts, calendar: SchoolCalendar) -> Induction
         due = _last_school_day(cal, term)
         if number == 1 and mid_term:
             due = _mid_point(cal, term)
-        if number == first_assessment or number == total:
+        if number in (first_assessment, total):
             which = "1" if number == first_assessment and number != total else "2 (final)"
             kind, title = ReviewKind.FORMAL, f"Formal assessment {which} — term {number}"
         else:
