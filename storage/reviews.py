@@ -6,15 +6,19 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Sequence
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, select
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, or_, select
+from sqlalchemy.orm import Mapped, Session, mapped_column, selectinload
 
 from storage.base import Base, UTCDateTime, str_enum
 from storage.db import insert_ignoring_conflicts
+from storage.meetings import Meeting
+from storage.observations import Observation
 from storage.roster import Mentorship
+from storage.targets import Target
 
 
 class ReviewKind(enum.StrEnum):
@@ -251,3 +255,46 @@ class ReviewRepository:
             .where(Mentorship.team_id == team_id, Mentorship.ended_at.is_(None))
             .order_by(Mentorship.id)
         ).all()
+
+
+@dataclass(frozen=True)
+class PeriodRecords:
+    """A mentee's records for one review period: three queries, however many records."""
+
+    meetings: Sequence[Meeting]
+    targets: Sequence[Target]
+    observations: Sequence[Observation]
+
+
+def records_between(session: Session, team_id: str, mentee_id: str, start: date, end: date) -> PeriodRecords:
+    """Meetings held and observations made in [start, end]; targets live at any time in it."""
+    meetings = session.scalars(
+        select(Meeting)
+        .where(Meeting.team_id == team_id, Meeting.mentee_id == mentee_id, Meeting.held_on.between(start, end))
+        .order_by(Meeting.held_on, Meeting.id)
+    ).all()
+    targets = session.scalars(
+        select(Target)
+        .where(
+            Target.team_id == team_id,
+            Target.mentee_id == mentee_id,
+            Target.created_at <= _moment(end, time(23, 59, 59)),
+            or_(Target.closed_at.is_(None), Target.closed_at >= _moment(start, time(0, 0))),
+        )
+        .order_by(Target.due_on, Target.id)
+    ).all()
+    observations = session.scalars(
+        select(Observation)
+        .options(selectinload(Observation.entries))
+        .where(
+            Observation.team_id == team_id,
+            Observation.teacher_id == mentee_id,
+            Observation.observed_on.between(start, end),
+        )
+        .order_by(Observation.observed_on, Observation.id)
+    ).all()
+    return PeriodRecords(meetings, targets, observations)
+
+
+def _moment(day: date, at: time) -> datetime:
+    return datetime.combine(day, at, tzinfo=UTC)

@@ -12,6 +12,8 @@ from bot.meetings.service import MeetingService
 from bot.observations.forms import FormLibrary, load_forms
 from bot.observations.service import ObservationService
 from bot.reminders.service import ReminderService
+from bot.reviews.service import ReviewService
+from bot.reviews.writing import ReviewWriting
 from bot.roster.service import RosterService
 from bot.targets.service import TargetService
 from storage.db import Database
@@ -30,6 +32,8 @@ class Deps:
     targets: TargetService = field(init=False)
     meetings: MeetingService = field(init=False)
     reminders: ReminderService = field(init=False)
+    reviews: ReviewService = field(init=False)
+    review_writing: ReviewWriting = field(init=False)
 
     def __post_init__(self, preloaded_forms: FormLibrary | None) -> None:
         self.roster = RosterService(self.db)
@@ -39,6 +43,8 @@ class Deps:
         self.targets = TargetService(self.db, self.calendar, self.settings.tz)
         self.meetings = MeetingService(self.db, self.calendar, self.settings.tz, self.targets)
         self.reminders = ReminderService(self.db, self.calendar, self.settings.tz)
+        self.reviews = ReviewService(self.db, self.calendar, self.settings.tz)
+        self.review_writing = ReviewWriting(self.reviews)
 
     def now(self) -> datetime:
         return self.clock()
