@@ -15,7 +15,9 @@ def register(app: App, deps: Deps) -> None:
     from handlers.observations import actions as observation_actions
     from handlers.observations import command as observe
     from handlers.observations import views as observation_views
+    from handlers.reviews import listeners as reviews
     from handlers.roster import command as mentor
+    from handlers.roster import induction
     from handlers.targets import actions as target_actions
     from handlers.targets import command as target
 
@@ -31,3 +33,5 @@ def register(app: App, deps: Deps) -> None:
     target.register(app, deps)
     target_actions.register(app, deps)
     digest_actions.register(app, deps)
+    induction.register(app, deps)
+    reviews.register(app, deps)

@@ -64,6 +64,21 @@ HELP: list[HelpEntry] = [
         ADMINS,
     ),
     HelpEntry("/mentor slt-channel #channel", "where the weekly SLT summary is posted", ADMINS),
+    HelpEntry(
+        "/mentor induction @ect [absent <days>]",
+        "an ECT's induction details (start, part time, appropriate body, tutor), or add days absent",
+        frozenset({Standing.ADMIN, Standing.LEAD}),
+    ),
+    HelpEntry(
+        "/mentor reviews @trainee <name> <date>…",
+        "a trainee's review points as the provider set them",
+        frozenset({Standing.ADMIN, Standing.LEAD}),
+    ),
+    HelpEntry(
+        "/review @teacher",
+        "write their next progress review or assessment, drafted from the records since the last one",
+        frozenset({Standing.MENTOR, Standing.TUTOR, Standing.HEAD}),
+    ),
     HelpEntry("/mentor audit [@person]", "the latest 30 audit log entries: who did what, to whom, when", ADMINS),
 ]
 

@@ -17,6 +17,7 @@ from bot.core.permissions import Standing
 from bot.privacy.service import audit_trail
 from bot.roster.service import KIND_LABEL, ROLE_LABEL, Caller
 from handlers.roster.blocks import audit_blocks, help_blocks, roster_blocks, usage_text
+from handlers.roster.induction import induction_modal, parse_points, schedule_text
 from handlers.slack import parsing
 from handlers.slack.directory import SlackDirectory
 from storage.roster import MenteeKind, Role
@@ -30,6 +31,8 @@ USAGE = {
     "unassign": "/mentor unassign @mentor @mentee",
     "role": "/mentor role add|remove @person lead|slt|admin|tutor|head",
     "slt-channel": "/mentor slt-channel #channel",
+    "induction": "/mentor induction @ect [absent <days to add>]",
+    "reviews": "/mentor reviews @trainee <name> <date> [<name> <date>…]",
     "list": "/mentor list [@person]",
     "audit": "/mentor audit [@person]",
     "help": "/mentor help",
@@ -43,6 +46,8 @@ class Parsed:
     """A sub-command whose words made sense; `run` does the work once the command is acknowledged."""
 
     run: Callable[[Deps, Caller, SlackDirectory], dict[str, Any]]
+    # A sub-command that opens a modal instead of replying: returns the view to open.
+    modal: Callable[[Deps, Caller, SlackDirectory], dict[str, Any]] | None = None
 
 
 def parse(text: str) -> Parsed:
@@ -173,6 +178,42 @@ def _parse_audit(args: list[str]) -> Parsed:
     return Parsed(run)
 
 
+def _parse_induction(args: list[str]) -> Parsed:
+    if not args or len(args) not in (1, 3) or (len(args) == 3 and args[1].lower() != "absent"):
+        raise InvalidInput("Name the ECT (then, to add days absent, `absent` and the number of days).")
+    mentee_id = parsing.user_id(args[0], what="an ECT")
+    if len(args) == 3:
+        if not args[2].isdigit() or int(args[2]) == 0:
+            raise InvalidInput("Days absent to add is a whole number above zero.")
+        days = int(args[2])
+
+        def add(deps: Deps, caller: Caller, directory: SlackDirectory) -> dict[str, Any]:
+            schedule = deps.reviews.add_absence(caller, mentee_id, days, deps.now())
+            total = schedule.induction.days_absent if schedule.induction else days
+            headline = f"Added {days} days' absence for <@{mentee_id}> ({total} in total). Their review schedule:"
+            return {"text": schedule_text(schedule, headline)}
+
+        return Parsed(add)
+
+    def form(deps: Deps, caller: Caller, directory: SlackDirectory) -> dict[str, Any]:
+        return induction_modal(deps.reviews.induction_form(caller, mentee_id, directory, deps.now()))
+
+    return Parsed(lambda deps, caller, directory: {}, modal=form)
+
+
+def _parse_reviews(args: list[str]) -> Parsed:
+    if len(args) < 3:
+        raise InvalidInput("Name the trainee, then each review point's name and date.")
+    mentee_id = parsing.user_id(args[0], what="a trainee")
+    points = parse_points(args[1:])
+
+    def run(deps: Deps, caller: Caller, directory: SlackDirectory) -> dict[str, Any]:
+        schedule = deps.reviews.set_points(caller, mentee_id, points, deps.now())
+        return {"text": schedule_text(schedule, f"Review points saved for <@{mentee_id}>:")}
+
+    return Parsed(run)
+
+
 _PARSERS: dict[str, Callable[[list[str]], Parsed]] = {
     "help": _parse_help,
     "list": _parse_list,
@@ -181,6 +222,8 @@ _PARSERS: dict[str, Callable[[list[str]], Parsed]] = {
     "role": _parse_role,
     "slt-channel": _parse_slt_channel,
     "audit": _parse_audit,
+    "induction": _parse_induction,
+    "reviews": _parse_reviews,
 }
 _LEADERS = frozenset({Standing.LEAD, Standing.SLT, Standing.ADMIN})
 
@@ -209,6 +252,9 @@ def register(app: App, deps: Deps) -> None:
         directory = SlackDirectory(client)
         try:
             caller = deps.roster.caller(command["team_id"], command["user_id"], directory, deps.now())
+            if parsed.modal is not None:
+                client.views_open(trigger_id=command["trigger_id"], view=parsed.modal(deps, caller, directory))
+                return
             reply = parsed.run(deps, caller, directory)
         except NotAllowed as exc:
             reply = {"text": _with_whom_to_ask(str(exc), deps, command["team_id"])}
