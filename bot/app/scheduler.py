@@ -29,6 +29,8 @@ DIGEST_EVERY = timedelta(minutes=5)  # a tick: sends what is due and retries wha
 DIGEST_JOB = "weekly-digests"
 RETENTION_EVERY = timedelta(hours=24)
 RETENTION_JOB = "data-retention"
+REVIEW_REMINDER_JOB = "review-reminders"
+REVIEW_REMINDER_HOURS = (8, 17)  # school time: reviewers are reminded in the working day
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,33 @@ def _reminder_job(deps: Deps, client: WebClient, team_id: str) -> None:
         send_due_reminders(deps, client, team_id)
     except Exception:
         log.exception("The meeting reminder job failed; it will run again in %s", REMINDER_EVERY)
+
+
+def send_review_reminders(deps: Deps, client: WebClient, team_id: str, *, any_hour: bool = False) -> int:
+    """Remind reviewers a week before a review is due and on the day: school days only, once each."""
+    from bot.reviews.wording import reminder_text
+
+    now = deps.now()
+    hour = now.astimezone(deps.settings.tz).hour
+    if not any_hour and not REVIEW_REMINDER_HOURS[0] <= hour < REVIEW_REMINDER_HOURS[1]:
+        return 0
+    sent = 0
+    for reminder in deps.reviews.claim_reminders(team_id, now):
+        try:
+            client.chat_postMessage(channel=reminder.recipient_id, text=reminder_text(reminder))
+            sent += 1
+        except SlackApiError as exc:
+            log.warning("Could not send a review reminder to %s: %s", reminder.recipient_id, exc.response.get("error"))
+    if sent:
+        log.info("Review reminders for %s: %d sent", team_id, sent)
+    return sent
+
+
+def _review_reminder_job(deps: Deps, client: WebClient, team_id: str) -> None:
+    try:
+        send_review_reminders(deps, client, team_id)
+    except Exception:
+        log.exception("The review reminder job failed; it will run again in %s", REMINDER_EVERY)
 
 
 def digest_tick(deps: Deps, client: WebClient, team_id: str) -> None:
@@ -126,6 +155,13 @@ def build_scheduler(
         args=(deps, client, team_id),
         id=REMINDER_JOB,
         name="Meeting reminders",
+    )
+    scheduler.add_job(
+        _review_reminder_job,
+        IntervalTrigger(seconds=int(REMINDER_EVERY.total_seconds()), start_date=first, timezone=tz),
+        args=(deps, client, team_id),
+        id=REVIEW_REMINDER_JOB,
+        name="Review reminders",
     )
     scheduler.add_job(
         _digest_job,

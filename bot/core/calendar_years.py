@@ -115,20 +115,37 @@ def estimated_year(autumn_year: int) -> tuple[list[Term], list[Closure]]:
     return [autumn, spring, summer], sorted(closures, key=lambda c: c.days.start)
 
 
-def extend_calendar(calendar: SchoolCalendar, until: date) -> SchoolCalendar:
-    """`calendar` with whole school years added after its last term until one ends on or after `until`."""
+def _year(autumn_year: int) -> tuple[list[Term], list[Closure]]:
+    """The shipped file for that school year if there is one, else the estimate."""
+    path = shipped_year_file(autumn_year)
+    if path.exists():
+        year = load_calendar(path)
+        return list(year.terms), list(year.closures)
+    return estimated_year(autumn_year)
+
+
+def extend_calendar(calendar: SchoolCalendar, until: date, since: date | None = None) -> SchoolCalendar:
+    """`calendar` with whole school years added after its last term until one ends on or after `until`,
+    and (when `since` is given) before its first term until one starts on or before `since`: an ECT in
+    their second year started in a year the school's file no longer holds."""
     terms, closures = list(calendar.terms), list(calendar.closures)
+    while since is not None and terms[0].start > since:
+        first = terms[0].start
+        # Autumn 2026 is preceded by 2025–26; a file starting in spring 2027 by the autumn of 2026.
+        autumn_year = first.year - 1
+        year_terms, year_closures = _year(autumn_year)
+        earlier = [t for t in year_terms if t.end < first]
+        if not earlier:
+            year_terms, year_closures = estimated_year(autumn_year - 1)
+            earlier = [t for t in year_terms if t.end < first]
+        terms = earlier + terms
+        closures = [c for c in year_closures if c.days.end < first] + closures
     while terms[-1].end < until:
         last = terms[-1].end
         # The school year the next term belongs to: a file ending in July 2027 goes on with 2027–28;
         # one ending in December 2026 goes on with the rest of 2026–27.
         autumn_year = last.year if last.month >= 7 else last.year - 1
-        path = shipped_year_file(autumn_year)
-        if path.exists():
-            year = load_calendar(path)
-            new_terms, new_closures = list(year.terms), list(year.closures)
-        else:
-            new_terms, new_closures = estimated_year(autumn_year)
+        new_terms, new_closures = _year(autumn_year)
         new_terms = [t for t in new_terms if t.start > last]
         if not new_terms:  # a file that doesn't move on: estimate rather than loop
             new_terms, new_closures = estimated_year(autumn_year)

@@ -106,7 +106,7 @@ def induction_plan(facts: InductionFacts, calendar: SchoolCalendar) -> Induction
     total = induction_terms(facts.fraction)
     first_assessment, _ = assessment_terms(facts.fraction)
     # Enough calendar for a long part-time induction with an extension: a year per two terms, and a year more.
-    cal = extend_calendar(calendar, facts.start + timedelta(days=183 * (total + 2) + 365))
+    cal = extend_calendar(calendar, facts.start + timedelta(days=183 * (total + 2) + 365), since=facts.start)
     first = cal.current_or_next_term(facts.start)
     assert first is not None  # extend_calendar reaches past the start
     mid_term = False

@@ -41,6 +41,9 @@ from storage.reviews import Induction, Review, ReviewKind, ReviewPoint, ReviewRe
 from storage.roster import AuditRepository, MenteeKind, Mentorship, MentorshipRepository, Role, RoleRepository
 
 DUE_SOON = timedelta(days=14)
+# /review opens the earliest review not done that is due no longer ago than this; older ones (done on
+# paper before the bot, say) are opened by name: `/review @ect term 2`.
+OPEN_BY_DEFAULT_WITHIN = timedelta(days=42)
 WEEK_BEFORE, ON_THE_DAY = "week_before", "on_the_day"
 FRACTION_RANGE = (0.1, 1.0)
 _TRN = re.compile(r"^\d{7}$")
@@ -98,6 +101,28 @@ class MenteeSchedule:
 
     def next_due(self) -> ItemState | None:
         return next((s for s in self.items if s.state not in ("done", "signing")), None)
+
+    def to_write(self, today: date, choice: str | None = None) -> ItemState | None:
+        """The item `/review` opens: the one named (`term 3`, `interim`, a review point's name), or else the
+        earliest not written whose due date is at most six weeks ago."""
+        if choice:
+            wanted = " ".join(choice.lower().split())
+            term = re.fullmatch(r"term:? ?(\d+)", wanted)
+            key = f"term:{term.group(1)}" if term else wanted
+            return next((s for s in self.items if key in (s.item.key, s.item.title.lower())), None)
+        return next(
+            (
+                s
+                for s in self.items
+                if s.state not in ("done", "signing") and s.item.due_on >= today - OPEN_BY_DEFAULT_WITHIN
+            ),
+            None,
+        )
+
+
+def choice_name(item: ScheduleItem) -> str:
+    """How to name an item after `/review @teacher`: "term 3", "interim" or the review point's name."""
+    return item.key.replace(":", " ") if item.key.startswith(("term:", "interim")) else item.title
 
 
 @dataclass(frozen=True)
@@ -411,7 +436,7 @@ class ReviewService:
         return claimed
 
     def _notice_for(self, item: ScheduleItem, today: date) -> str | None:
-        cal = extend_calendar(self.calendar, item.due_on)
+        cal = extend_calendar(self.calendar, item.due_on, since=item.due_on - timedelta(days=14))
         on_day = item.due_on if cal.is_school_day(item.due_on) else cal.last_school_day_before(item.due_on)
         week_before = cal.first_school_day_from(item.due_on - timedelta(days=7))
         if on_day is not None and today == on_day:

@@ -26,7 +26,7 @@ from bot.core.directory import Directory
 from bot.core.errors import FieldErrors, InvalidInput, NotAllowed, NotFound
 from bot.core.permissions import Action, Standing, require
 from bot.reviews.draft import build_figures
-from bot.reviews.service import ItemState, MenteeSchedule, ReviewService, writing_action
+from bot.reviews.service import ItemState, MenteeSchedule, ReviewService, choice_name, writing_action
 from bot.roster.people import ensure_person
 from bot.roster.service import Caller
 from storage.reviews import (
@@ -137,6 +137,7 @@ class ReviewWriting:
         now: datetime,
         *,
         correct: int | None = None,
+        choice: str | None = None,
     ) -> ReviewForm:
         today = self.schedules.today(now)
         with self.db.unit_of_work() as session:
@@ -150,10 +151,19 @@ class ReviewWriting:
                 raise NotFound("I can't find that review.")
             state = next((s for s in schedule.items if s.item.key == correcting.point_key), None)
         else:
-            state = schedule.next_due()
+            state = schedule.to_write(today, choice)
         if state is None:
+            if schedule.missing:
+                raise InvalidInput(schedule.missing)
+            names = ", ".join(
+                f"{s.item.title} (`/review <@{mentee_id}> {choice_name(s.item)}`)"
+                for s in schedule.items
+                if s.state not in ("done", "signing")
+            )
+            if choice:
+                raise InvalidInput(f"<@{mentee_id}> has no review called “{choice}” to write. Still to do: {names}.")
             raise InvalidInput(
-                schedule.missing or f"<@{mentee_id}> has no review to write now: every scheduled review is done."
+                f"<@{mentee_id}> has no review due to write now." + (f" Still to do: {names}." if names else "")
             )
         self._require_writer(caller, mentee_id, state.item.kind)
         with self.db.unit_of_work() as session:
@@ -208,7 +218,14 @@ class ReviewWriting:
     # --- saving ----------------------------------------------------------------------------------------
 
     def save(self, caller: Caller, typed: ReviewInput, key: str, directory: Directory, now: datetime) -> Saved:
-        form = self.prepare(caller, typed.mentee_id, directory, now, correct=typed.corrects)
+        form = self.prepare(
+            caller,
+            typed.mentee_id,
+            directory,
+            now,
+            correct=typed.corrects,
+            choice=None if typed.corrects else typed.point_key,
+        )
         item = form.state.item
         if item.key != typed.point_key:
             raise InvalidInput("The schedule changed while the form was open: close it and run `/review` again.")

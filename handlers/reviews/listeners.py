@@ -34,7 +34,10 @@ from handlers.slack.replies import notice_modal, record_id, save_or_explain, say
 
 log = logging.getLogger(__name__)
 
-USAGE = "Usage: `/review @mentee` to write their next review, or `/review report @mentee [review number]`."
+USAGE = (
+    "Usage: `/review @teacher` to write their next review, or `/review @teacher term 3` (or `interim`, or a "
+    "review point's name) for a particular one."
+)
 
 
 def _deps(context: BoltContext) -> Deps:
@@ -52,15 +55,14 @@ def review_command(
             raise InvalidInput("Name the teacher whose review you are writing.")
         if words[0].lower() == "report":
             raise InvalidInput("Review reports are not ready yet.")
-        if len(words) > 1:
-            raise InvalidInput("Name one teacher.")
         mentee_id = parsing.user_id(words[0], what="a teacher")
+        choice = " ".join(words[1:]) or None
     except InvalidInput as exc:
         ack(response_type="ephemeral", text=f"{exc}\n{USAGE}")
         return
     ack()
     problem = open_review(
-        _deps(context), client, command["team_id"], command["user_id"], mentee_id, command["trigger_id"]
+        _deps(context), client, command["team_id"], command["user_id"], mentee_id, command["trigger_id"], choice=choice
     )
     if problem:
         say(respond, problem)
@@ -73,14 +75,16 @@ def open_review(
     user_id: str,
     mentee_id: str,
     trigger_id: str,
+    *,
     correct: int | None = None,
+    choice: str | None = None,
 ) -> str | None:
     """Check, draft and open the modal; returns what to tell the user when it can't open."""
     directory = SlackDirectory(client)
     now = deps.now()
     try:
         caller = deps.roster.caller(team_id, user_id, directory, now)
-        form = deps.review_writing.prepare(caller, mentee_id, directory, now, correct=correct)
+        form = deps.review_writing.prepare(caller, mentee_id, directory, now, correct=correct, choice=choice)
     except DomainError as exc:
         return str(exc)
     client.views_open(trigger_id=trigger_id, view=review_modal(form))
