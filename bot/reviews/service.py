@@ -326,7 +326,7 @@ class ReviewService:
         with self.db.unit_of_work() as session:
             mentor_ids = MentorshipRepository(session).mentors_of(caller.team_id, mentee_id)
             require(Action.READ_REVIEWS, caller.towards(mentee_id, mentor_ids))
-            found = self._schedules(session, caller.team_id, self.today(now), mentee_ids={mentee_id})
+            found = self.schedules_in(session, caller.team_id, self.today(now), {mentee_id})
             if not found:
                 raise NotFound(f"<@{mentee_id}> isn't being mentored now, so has no review schedule.")
             return found[0]
@@ -334,7 +334,7 @@ class ReviewService:
     def schedules_seen_by(self, team_id: str, user_id: str, roles: set[Role], now: datetime) -> list[MenteeSchedule]:
         """The Home tab's list: one's own schedule, one's mentees', one's ECTs as tutor, everyone's for leaders."""
         with self.db.unit_of_work() as session:
-            everything = self._schedules(session, team_id, self.today(now))
+            everything = self.schedules_in(session, team_id, self.today(now))
         if roles & {Role.LEAD, Role.SLT, Role.HEAD}:
             return everything
         return [
@@ -347,11 +347,13 @@ class ReviewService:
 
     def school_schedules(self, team_id: str, now: datetime) -> list[MenteeSchedule]:
         with self.db.unit_of_work() as session:
-            return self._schedules(session, team_id, self.today(now))
+            return self.schedules_in(session, team_id, self.today(now))
 
-    def _schedules(
+    def schedules_in(
         self, session: Session, team_id: str, today: date, mentee_ids: set[str] | None = None
     ) -> list[MenteeSchedule]:
+        """Every live ECT's and trainee's schedule (or those of `mentee_ids`): four queries, however many.
+        Takes no caller: callers check who may see what."""
         repo = ReviewRepository(session)
         mentorships = [
             m
@@ -419,7 +421,7 @@ class ReviewService:
             return []
         claimed: list[Reminder] = []
         with self.db.unit_of_work() as session:
-            schedules = self._schedules(session, team_id, today)
+            schedules = self.schedules_in(session, team_id, today)
             heads = RoleRepository(session).holders(team_id, Role.HEAD)
             repo = ReviewRepository(session)
             for schedule in schedules:

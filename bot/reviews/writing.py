@@ -140,19 +140,26 @@ class ReviewWriting:
         choice: str | None = None,
     ) -> ReviewForm:
         today = self.schedules.today(now)
+        if caller.user_id == mentee_id:
+            raise NotAllowed("You can't write a review of yourself: your mentor or induction tutor does.")
         with self.db.unit_of_work() as session:
             mentee = ensure_person(session, directory, caller.team_id, mentee_id, now)
-        schedule = self.schedules.schedule_for(caller, mentee_id, now)
-        correcting = None
+            mentor_ids = MentorshipRepository(session).mentors_of(caller.team_id, mentee_id)
+            found = self.schedules.schedules_in(session, caller.team_id, today, {mentee_id})
+            correcting = ReviewRepository(session).get(caller.team_id, correct) if correct is not None else None
+        standings = caller.towards(mentee_id, mentor_ids)
+        if not found:
+            require(Action.READ_REVIEWS, standings)
+            raise NotFound(f"<@{mentee_id}> isn't being mentored as an ECT or a trainee now, so has no reviews.")
+        schedule = found[0]
         if correct is not None:
-            with self.db.unit_of_work() as session:
-                correcting = ReviewRepository(session).get(caller.team_id, correct)
             if correcting is None or correcting.mentee_id != mentee_id:
                 raise NotFound("I can't find that review.")
             state = next((s for s in schedule.items if s.item.key == correcting.point_key), None)
         else:
             state = schedule.to_write(today, choice)
         if state is None:
+            require(Action.READ_REVIEWS, standings)
             if schedule.missing:
                 raise InvalidInput(schedule.missing)
             names = ", ".join(
@@ -165,18 +172,11 @@ class ReviewWriting:
             raise InvalidInput(
                 f"<@{mentee_id}> has no review due to write now." + (f" Still to do: {names}." if names else "")
             )
-        self._require_writer(caller, mentee_id, state.item.kind)
+        require(writing_action(state.item.kind), standings)
         with self.db.unit_of_work() as session:
             start, end = self._period(session, caller.team_id, schedule, state, today, correcting)
             figures = self._figures(session, caller.team_id, mentee_id, start, end, schedule)
         return ReviewForm(mentee_id, mentee.display, state, start, end, figures, schedule, correcting)
-
-    def _require_writer(self, caller: Caller, mentee_id: str, kind: ReviewKind) -> None:
-        with self.db.unit_of_work() as session:
-            mentor_ids = MentorshipRepository(session).mentors_of(caller.team_id, mentee_id)
-        if caller.user_id == mentee_id:
-            raise NotAllowed("You can't write your own review: your mentor or induction tutor does.")
-        require(writing_action(kind), caller.towards(mentee_id, mentor_ids))
 
     def _period(
         self,

@@ -4,6 +4,7 @@ estimate beyond them."""
 from __future__ import annotations
 
 from datetime import date
+from itertools import pairwise
 
 import pytest
 
@@ -20,7 +21,7 @@ from bot.reviews.schedule import (
 )
 from storage.reviews import ReviewKind
 
-P, F, I = ReviewKind.PROGRESS, ReviewKind.FORMAL, ReviewKind.INTERIM
+P, F, IN = ReviewKind.PROGRESS, ReviewKind.FORMAL, ReviewKind.INTERIM
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +68,7 @@ def test_a_full_time_september_ect_has_reviews_in_terms_1_2_4_5_and_assessments_
     assert not any(i.estimated for i in plan.items)
     # each review covers the time since the one before
     assert plan.items[0].period_start == date(2026, 9, 2)
-    assert all(b.period_start.toordinal() == a.due_on.toordinal() + 1 for a, b in zip(plan.items, plan.items[1:]))
+    assert all(b.period_start.toordinal() == a.due_on.toordinal() + 1 for a, b in pairwise(plan.items))
 
 
 def test_a_start_in_the_first_week_of_term_is_not_mid_term(calendar: SchoolCalendar) -> None:
@@ -140,7 +141,7 @@ def test_thirty_days_absence_or_more_extends_induction_by_the_days_absent(
 def test_leaving_after_a_term_gives_an_interim_assessment_and_drops_the_rest(calendar: SchoolCalendar) -> None:
     rows = plan_rows(InductionFacts(date(2026, 9, 2), left_on=date(2027, 2, 14)), calendar)
     # 14 February 2027 is a Sunday: the last school day is Friday 12th
-    assert rows == [("term:1", P, date(2026, 12, 18)), ("interim", I, date(2027, 2, 12))]
+    assert rows == [("term:1", P, date(2026, 12, 18)), ("interim", IN, date(2027, 2, 12))]
 
 
 def test_leaving_before_a_term_is_done_gives_no_interim_assessment(calendar: SchoolCalendar) -> None:
