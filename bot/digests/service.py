@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, aliased
 
 from bot.core.school_calendar import DateRange, SchoolCalendar
 from bot.reminders.service import SCHOOL_DAYS as REMINDER_SCHOOL_DAYS
+from bot.reviews.service import ItemState, ReviewService
 from storage.db import Database
 from storage.meetings import Meeting
 from storage.observations import Observation, ObservationEntry, Rating, ranked_observations
@@ -136,6 +137,8 @@ class SchoolWeek:
     slt_channel_id: str | None
     # Latest rating per standard key across the cohort: {standard key: {rating: count}}.
     rating_distribution: dict[str, dict[str, int]] = field(default_factory=dict)
+    # Reviews overdue or due within two weeks of the week's Friday: (mentee id, item), soonest first.
+    reviews_due: list[tuple[str, ItemState]] = field(default_factory=list)
 
     @property
     def by_need(self) -> list[MenteeWeek]:
@@ -210,6 +213,17 @@ class DigestBuilder:
             .order_by(RoleGrant.granted_at, RoleGrant.user_id)
         ).all()
         workspace = session.get(Workspace, team_id)
+        friday = week.monday + timedelta(days=4)
+        schedules = ReviewService(self.db, self.calendar, self.calendar.tz).schedules_in(session, team_id, friday)
+        reviews_due = sorted(
+            (
+                (schedule.mentee_id, state)
+                for schedule in schedules
+                for state in schedule.items
+                if state.state in ("overdue", "due soon")
+            ),
+            key=lambda pair: (pair[1].item.due_on, pair[0]),
+        )
         return SchoolWeek(
             team_id=team_id,
             week=week,
@@ -219,6 +233,7 @@ class DigestBuilder:
             slt_ids=[user for user, role in roles if role is Role.SLT],
             slt_channel_id=workspace.slt_channel_id if workspace else None,
             rating_distribution=distribution,
+            reviews_due=reviews_due,
         )
 
     def _mentees(self, session: Session, team_id: str, week: Week) -> dict[str, MenteeWeek]:

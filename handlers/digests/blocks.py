@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.digests.service import OBSERVATIONS_PER_HALF_TERM, MenteeWeek, SchoolWeek
+from bot.reviews.wording import item_line
 from handlers.slack.blocks import (
     MESSAGE_BLOCK_LIMIT,
     Block,
@@ -97,6 +98,9 @@ def lead_digest(school: SchoolWeek) -> LeadDigest:
     if quiet:
         body.append(section("*Mentors with missing logs*"))
         body += [_nudge_block(mentor, mentees) for mentor, mentees in sorted(quiet.items())]
+    if school.reviews_due:
+        lines = [item_line(state, mentee_id=mentee_id) for mentee_id, state in school.reviews_due]
+        body += sections_for_lines(["*Reviews overdue or due in the next two weeks*", *lines])
     if fine:
         body += sections_for_lines(["*On track*", *(mentee_line(m) for m in fine)])
     body.append(

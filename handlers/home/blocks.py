@@ -20,6 +20,7 @@ from bot.meetings.service import CADENCE_LABEL
 from bot.observations.service import RATING_LABEL
 from bot.targets.service import TEXT_LIMIT
 from handlers.digests.blocks import KIND_NAMES, mentee_line
+from handlers.home.reviews import review_blocks
 from handlers.observations.blocks import RATING_MARK
 from handlers.roster.blocks import INTRO
 from handlers.slack.blocks import Block, button, context, divider, header, section, truncate
@@ -155,6 +156,8 @@ def home_view(home: Home, pages: Pages | None = None) -> dict[str, Any]:
             blocks += slt_blocks(home.slt, home, pages)
         if home.admin is not None:
             blocks += admin_blocks(home.admin, home, pages)
+        if home.reviews:
+            blocks += review_blocks(home)
         blocks.append(context("`/mentor help` lists every command you can use."))
     return {
         "type": "home",

@@ -35,6 +35,7 @@ def home_service(deps: Deps) -> HomeService:
         HomeSettings(
             calendar_name=deps.calendar.name, digest_day=settings.digest_day, digest_time=settings.digest_time
         ),
+        reviews=deps.reviews,
     )
 
 

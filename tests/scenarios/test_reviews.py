@@ -405,3 +405,50 @@ def test_the_reviewer_is_reminded_a_week_before_and_on_the_day_on_school_days_on
     [on_the_day] = remind(date(2026, 12, 18))
     assert "is due today" in on_the_day and "`/review <@UDEV0001>`" in on_the_day
     assert remind(date(2026, 12, 18)) == []
+
+
+# --- where schedules are shown --------------------------------------------------------------------------------
+
+
+def home_text(slack: SlackDriver, user: str) -> str:
+    emulator = slack.emulator
+    before = len(emulator.calls_to("views.publish"))
+    assert slack.open_home(user).status == 200
+    wait_until(lambda: len(emulator.calls_to("views.publish")) > before, what=f"{user}'s Home")
+    view = emulator.published_home(user)
+    assert view is not None and len(view["blocks"]) <= 100
+    return block_text(view["blocks"])
+
+
+def test_schedules_show_on_the_mentees_mentors_tutors_and_leads_home_tabs(slack: SlackDriver) -> None:
+    set_induction(slack)
+    reply_to(slack, "/mentor", f"reviews {mention(BEN)} Mid-point 2026-12-04", user=LEO)
+
+    own = home_text(slack, DEV)
+    assert "*Reviews*" in own and "Progress review — term 1 · due Fri 18 Dec 2026" in own
+    assert "Progress review — term 2 · due Thu 25 Mar 2027" in own  # the next three of their own
+    mentor = home_text(slack, AMY)
+    assert "<@UBEN0001>: Mid-point · due Fri 4 Dec 2026 · _due soon_" in mentor
+    assert "<@UDEV0001>: Progress review — term 1 · due Fri 18 Dec 2026" in mentor
+    tutor = home_text(slack, TIA)
+    assert "<@UDEV0001>: Progress review — term 1" in tutor and "UBEN0001" not in tutor
+    lead = home_text(slack, LEO)
+    assert "<@UDEV0001>: Progress review — term 1" in lead and "<@UBEN0001>: Mid-point" in lead
+
+
+def test_the_lead_digest_lists_reviews_due_in_the_next_two_weeks_and_overdue(
+    slack: SlackDriver, deps: Deps, emulator: SlackEmulator, clock: FakeClock
+) -> None:
+    from bot.app.scheduler import digest_tick
+
+    set_induction(slack)
+    reply_to(slack, "/mentor", f"reviews {mention(BEN)} Mid-point 2026-12-04", user=LEO)
+    clock.now = datetime(2026, 12, 11, 15, 5, tzinfo=LONDON)  # Friday, after the digest time
+
+    digest_tick(deps, make_web_client(deps.settings), "T0001")
+
+    digest = block_text(wait_until(lambda: emulator.messages_to(LEO), what="the digest")[0]["blocks"])
+    part = digest[digest.index("*Reviews overdue or due in the next two weeks*") :]
+    assert part.index("<@UBEN0001>: Mid-point · due Fri 4 Dec 2026 · _overdue_") < part.index(
+        "<@UDEV0001>: Progress review — term 1 · due Fri 18 Dec 2026 · _due soon_"
+    )
