@@ -186,11 +186,12 @@ class DigestBuilder:
         self.db = db
         self.calendar = calendar
 
-    def build(self, team_id: str, week: Week) -> SchoolWeek:
+    def build(self, team_id: str, week: Week, *, include_reviews: bool = True) -> SchoolWeek:
+        """The week's picture; `include_reviews=False` leaves out the review schedules (the Home tab has its own)."""
         with self.db.unit_of_work() as session:
-            return self._build(session, team_id, week)
+            return self._build(session, team_id, week, include_reviews)
 
-    def _build(self, session: Session, team_id: str, week: Week) -> SchoolWeek:
+    def _build(self, session: Session, team_id: str, week: Week, include_reviews: bool = True) -> SchoolWeek:
         half = self.calendar.teaching_half_for(week.sunday)
         mentees = self._mentees(session, team_id, week)
         self._add_meetings(session, team_id, week, mentees)
@@ -214,7 +215,11 @@ class DigestBuilder:
         ).all()
         workspace = session.get(Workspace, team_id)
         friday = week.monday + timedelta(days=4)
-        schedules = ReviewService(self.db, self.calendar, self.calendar.tz).schedules_in(session, team_id, friday)
+        schedules = (
+            ReviewService(self.db, self.calendar, self.calendar.tz).schedules_in(session, team_id, friday)
+            if include_reviews
+            else []
+        )
         reviews_due = sorted(
             (
                 (schedule.mentee_id, state)

@@ -238,7 +238,9 @@ class HomeService:
         standings = caller.standings
         school: SchoolWeek | None = None
         if Standing.LEAD in standings or Standing.SLT in standings:
-            school = DigestBuilder(self.db, self.calendar).build(caller.team_id, Week.containing(today))
+            school = DigestBuilder(self.db, self.calendar).build(
+                caller.team_id, Week.containing(today), include_reviews=False
+            )
         with self.db.unit_of_work() as session:
             mentee = self._mentee(session, caller, today) if Standing.MENTEE in standings else None
             mentor = self._mentor(session, caller, today) if Standing.MENTOR in standings else None
