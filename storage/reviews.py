@@ -114,6 +114,7 @@ class Review(Base):
     outcome: Mapped[Outcome | None] = mapped_column(str_enum(Outcome, "review_outcome"))
     figures: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # the draft's numbers when saved
     target_ids: Mapped[list[int]] = mapped_column(JSON, default=list)  # the agreed targets it set
+    answers: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)  # the appropriate body's own questions
     status: Mapped[ReviewStatus] = mapped_column(str_enum(ReviewStatus, "review_status"))
     submission_key: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())

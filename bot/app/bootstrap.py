@@ -12,6 +12,7 @@ from bot.meetings.service import MeetingService
 from bot.observations.forms import FormLibrary, load_forms
 from bot.observations.service import ObservationService
 from bot.reminders.service import ReminderService
+from bot.reviews.questions import load_questions
 from bot.reviews.service import ReviewService
 from bot.reviews.writing import ReviewWriting
 from bot.roster.service import RosterService
@@ -44,7 +45,7 @@ class Deps:
         self.meetings = MeetingService(self.db, self.calendar, self.settings.tz, self.targets)
         self.reminders = ReminderService(self.db, self.calendar, self.settings.tz)
         self.reviews = ReviewService(self.db, self.calendar, self.settings.tz)
-        self.review_writing = ReviewWriting(self.reviews)
+        self.review_writing = ReviewWriting(self.reviews, load_questions(self.settings.appropriate_body_questions))
 
     def now(self) -> datetime:
         return self.clock()

@@ -223,12 +223,13 @@ REGISTRY: dict[str, TableRule] = {
         subject="mentee_id",
     ),
     "reviews": TableRule(
-        holds="progress reviews and assessments: dates, outcome and figures kept, the evidence is the teacher's",
+        holds="progress reviews and assessments: dates and outcome kept; evidence, quoted records and answers are "
+        "the teacher's",
         person_ids=("mentee_id", "author_id"),
-        free_text=("evidence",),
+        free_text=("evidence", "figures", "answers"),
         other=_cols(
             "id team_id mentorship_id kind point_key title term_number period_start period_end version supersedes_id "
-            "on_track outcome figures target_ids status submission_key created_at locked_at"
+            "on_track outcome target_ids status submission_key created_at locked_at"
         ),
         subject="mentee_id",
     ),

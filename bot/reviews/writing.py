@@ -26,6 +26,7 @@ from bot.core.directory import Directory
 from bot.core.errors import FieldErrors, InvalidInput, NotAllowed, NotFound
 from bot.core.permissions import Action, Standing, require
 from bot.reviews.draft import build_figures
+from bot.reviews.questions import Question, Questions
 from bot.reviews.service import ItemState, MenteeSchedule, ReviewService, choice_name, writing_action
 from bot.roster.people import ensure_person
 from bot.roster.service import Caller
@@ -75,6 +76,10 @@ def target_field(kind: str, slot: int) -> str:
     return f"target_{kind}_{slot}"
 
 
+def question_field(key: str) -> str:
+    return f"q_{key}"
+
+
 @dataclass(frozen=True)
 class ReviewForm:
     """What the review modal opens with."""
@@ -87,6 +92,7 @@ class ReviewForm:
     figures: dict[str, Any]
     schedule: MenteeSchedule
     correcting: Review | None = None
+    questions: tuple[Question, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -98,6 +104,7 @@ class ReviewInput:
     targets: list[tuple[str, date | None]] = field(default_factory=list)
     outcome: Outcome | None = None
     corrects: int | None = None  # the review this is a new version of
+    answers: dict[str, str] = field(default_factory=dict)  # the appropriate body's questions, by key
 
 
 @dataclass(frozen=True)
@@ -106,9 +113,13 @@ class ReviewView:
     signatures: Sequence[ReviewSignature]
     names: dict[str, str]
     targets: Sequence[Target] = ()
+    question_labels: dict[str, str] = field(default_factory=dict)
 
     def name(self, user_id: str) -> str:
         return self.names.get(user_id, user_id)
+
+    def question_label(self, key: str) -> str:
+        return self.question_labels.get(key, key.replace("_", " ").capitalize())
 
     @property
     def waiting_for(self) -> list[ReviewSignature]:
@@ -122,8 +133,9 @@ class Saved:
 
 
 class ReviewWriting:
-    def __init__(self, schedules: ReviewService) -> None:
+    def __init__(self, schedules: ReviewService, questions: Questions | None = None) -> None:
         self.schedules = schedules
+        self.questions = questions or Questions("Appropriate body")
         self.db = schedules.db
         self.calendar = schedules.calendar
 
@@ -176,7 +188,8 @@ class ReviewWriting:
         with self.db.unit_of_work() as session:
             start, end = self._period(session, caller.team_id, schedule, state, today, correcting)
             figures = self._figures(session, caller.team_id, mentee_id, start, end, schedule)
-        return ReviewForm(mentee_id, mentee.display, state, start, end, figures, schedule, correcting)
+        questions = self.questions.for_kind(state.item.kind)
+        return ReviewForm(mentee_id, mentee.display, state, start, end, figures, schedule, correcting, questions)
 
     def _period(
         self,
@@ -241,6 +254,9 @@ class ReviewWriting:
             errors[ON_TRACK] = "Say whether they are on track."
         if item.kind is ReviewKind.FORMAL and item.final and typed.outcome is None:
             errors[OUTCOME] = "The final assessment needs its outcome."
+        for question in form.questions:
+            if question.required and not (typed.answers.get(question.key) or "").strip():
+                errors[question_field(question.key)] = "The appropriate body asks for an answer to this."
         for slot, (text, due) in enumerate(typed.targets):
             if text and due is None:
                 errors[target_field("due", slot)] = "Pick the date this target is due."
@@ -301,6 +317,7 @@ class ReviewWriting:
             outcome=typed.outcome if item.kind is ReviewKind.FORMAL and item.final else None,
             figures=form.figures,
             target_ids=[],
+            answers={q.key: answer for q in form.questions if (answer := (typed.answers.get(q.key) or "").strip())},
             status=ReviewStatus.SIGNING,
             submission_key=key,
             created_at=now,
@@ -454,4 +471,5 @@ class ReviewWriting:
             signatures,
             {uid: p.display for uid, p in people.items()},
             [t for t in targets if t is not None],
+            {q.key: q.label for q in self.questions.questions},
         )

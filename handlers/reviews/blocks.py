@@ -19,6 +19,7 @@ from bot.reviews.writing import (
     ReviewForm,
     ReviewInput,
     ReviewView,
+    question_field,
     target_field,
 )
 from handlers.reviews.ids import COMMENT, COMMENT_BLOCK, COMMENT_CALLBACK, CORRECT, REVIEW_CALLBACK, SIGN, VALUE
@@ -136,6 +137,11 @@ def review_modal(form: ReviewForm) -> dict[str, Any]:
         blocks.append(
             _input(OUTCOME, "Outcome of the final assessment", {"type": "static_select", "options": outcomes})
         )
+    for question in form.questions:
+        answer: dict[str, Any] = {"type": "plain_text_input", "multiline": True, "max_length": 2000}
+        if old is not None and old.answers.get(question.key):
+            answer["initial_value"] = old.answers[question.key]
+        blocks.append(_input(question_field(question.key), question.label, answer, optional=not question.required))
     for slot in range(TARGET_SLOTS):
         blocks.append(
             _input(
@@ -176,6 +182,11 @@ def _selected(values: dict[str, Any], block_id: str) -> str | None:
 
 
 def read_review_state(values: dict[str, Any], metadata: dict[str, Any]) -> ReviewInput:
+    answers = {
+        block_id.removeprefix("q_"): str(_value(values, block_id).get("value") or "")
+        for block_id in values
+        if block_id.startswith("q_")
+    }
     on_track = _selected(values, ON_TRACK)
     outcome = _selected(values, OUTCOME)
     targets = []
@@ -191,6 +202,7 @@ def read_review_state(values: dict[str, Any], metadata: dict[str, Any]) -> Revie
         targets=targets,
         outcome=Outcome(outcome) if outcome in set(Outcome) else None,
         corrects=int(corrects) if isinstance(corrects, int) else None,
+        answers=answers,
     )
 
 
@@ -210,6 +222,8 @@ def review_message(view: ReviewView, *, for_user: str) -> tuple[str, list[Block]
         ),
         *sections_for_lines(["*Evidence*", *escape(r.evidence).splitlines()]),
     ]
+    for key, answer in (r.answers or {}).items():
+        blocks += sections_for_lines([f"*{escape(view.question_label(key))}*", *escape(answer).splitlines()])
     if view.targets:
         lines = ["*Agreed targets*"] + [f"• {escape(t.text)} — due {t.due_on:%-d %B %Y}" for t in view.targets]
         blocks += sections_for_lines(lines)

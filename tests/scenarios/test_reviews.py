@@ -253,6 +253,7 @@ def observe(slack: SlackDriver, clock: FakeClock, day: date, **ratings: str) -> 
     assert submit(slack, view, answers, user=AMY) is None
 
 
+ENTITLEMENT = "Yes: 10% timetable reduction and weekly mentoring since September."
 EVIDENCE = (
     "Standards 1 and 7: calm, consistent routines seen in both observations (7 Oct, 18 Nov). "
     "Standard 3: misconceptions now addressed (not demonstrated in October, partly in November)."
@@ -288,12 +289,20 @@ def test_a_review_is_drafted_from_a_term_of_records_signed_and_locked(
     assert table.split()[-3:] == ["Not", "Partly", "improving"]
     assert len(view["blocks"]) <= 100
 
+    refused = submit(slack, view, {"evidence": "Fine.", "target_text_0": "Plan a hinge question"}, user=AMY)
+    assert refused["response_action"] == "errors" and set(refused["errors"]) == {
+        "evidence", "on_track", "q_entitlement", "target_due_0",
+    }  # fmt: skip
+    assert "appropriate bodies send back reviews" in refused["errors"]["evidence"]
+    assert rows(db, Review) == []
+
     reply = submit(
         slack,
         view,
         {
             "evidence": EVIDENCE,
             "on_track": "yes",
+            "q_entitlement": ENTITLEMENT,
             "target_text_0": "Plan a hinge question",
             "target_due_0": "2026-12-11",
         },
@@ -311,6 +320,7 @@ def test_a_review_is_drafted_from_a_term_of_records_signed_and_locked(
     message = dm_with(emulator, DEV, "Progress review — term 1")
     assert "Standard 3: misconceptions now addressed" in shown(message)
     assert "Plan a hinge question — due 11 December 2026" in shown(message)
+    assert "full entitlement" in shown(message) and ENTITLEMENT in shown(message)
     assert "Mentor: <@UAMY0001>, signed 24 November 2026" in shown(message)
 
     click(slack, message, "review_sign", user=DEV)
@@ -334,7 +344,7 @@ def test_a_correction_is_a_new_version_that_asks_for_signatures_again(
 ) -> None:
     set_induction(slack)
     view = open_modal(slack, "/review", mention(DEV), user=AMY)
-    submit(slack, view, {"evidence": EVIDENCE, "on_track": "no"}, user=AMY)
+    submit(slack, view, {"evidence": EVIDENCE, "on_track": "no", "q_entitlement": ENTITLEMENT}, user=AMY)
     mine = dm_with(emulator, AMY, "Progress review — term 1")
     assert "Not on track: start a support plan" in shown(mine)
 
@@ -344,7 +354,14 @@ def test_a_correction_is_a_new_version_that_asks_for_signatures_again(
     correction = emulator.open_views()[-1]
     evidence = next(b for b in correction["blocks"] if b.get("block_id") == "evidence")
     assert evidence["element"]["initial_value"] == EVIDENCE
-    submit(slack, correction, {"evidence": EVIDENCE + " Corrected.", "on_track": "yes"}, user=AMY)
+    answer = next(b for b in correction["blocks"] if b.get("block_id") == "q_entitlement")
+    assert answer["element"]["initial_value"] == ENTITLEMENT
+    submit(
+        slack,
+        correction,
+        {"evidence": EVIDENCE + " Corrected.", "on_track": "yes", "q_entitlement": ENTITLEMENT},
+        user=AMY,
+    )
 
     old, new = rows(db, Review)
     assert (old.status, new.status, new.version, new.supersedes_id) == (
@@ -366,7 +383,7 @@ def test_a_mentor_cannot_complete_a_formal_assessment_but_the_tutor_and_head_sig
 
     view = open_modal(slack, "/review", mention(DEV), user=TIA)
     assert "*Formal assessment 1 — term 3*" in block_text(view["blocks"])
-    submit(slack, view, {"evidence": EVIDENCE, "on_track": "yes"}, user=TIA)
+    submit(slack, view, {"evidence": EVIDENCE, "on_track": "yes", "q_entitlement": ENTITLEMENT}, user=TIA)
 
     signatures = {s.capacity: s for s in rows(db, ReviewSignature)}
     assert {c: (s.signer_id, s.signed_at is not None) for c, s in signatures.items()} == {

@@ -484,6 +484,7 @@ def _ect_induction(d: Deps, s: School, _: Caller | None = None) -> None:
 REVIEW_ANSWERS = {
     "evidence": "Standards 1 and 7: calm routines seen on 23 November, pupils settled quickly.",
     "on_track": "yes",
+    "q_entitlement": "Yes.",
 }
 
 

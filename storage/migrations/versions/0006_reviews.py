@@ -108,6 +108,7 @@ def upgrade() -> None:
         ),
         sa.Column("figures", sa.JSON(), nullable=False),
         sa.Column("target_ids", sa.JSON(), nullable=False),
+        sa.Column("answers", sa.JSON(), nullable=False),
         sa.Column(
             "status",
             sa.Enum("signing", "locked", "superseded", name="review_status", native_enum=False, length=20),
