@@ -9,8 +9,8 @@ from typing import Any
 import yaml
 from slack_bolt import App
 
-import handlers
 from bot.app.bootstrap import Deps
+from bot.app.slack_app import register_listeners
 
 ROOT = Path(__file__).resolve().parent.parent
 MANIFEST = yaml.safe_load((ROOT / "manifest.yml").read_text())
@@ -65,7 +65,7 @@ class RecordingApp(App):
 
 def registered(deps: Deps) -> RecordingApp:
     app = RecordingApp()
-    handlers.register(app, deps)
+    register_listeners(app)
     return app
 
 

@@ -9,7 +9,17 @@ from typing import Any
 from slack_bolt import App, BoltResponse
 
 from bot.app.bootstrap import Deps
+from bot.app.middleware import listener_context
 from bot.app.slack_client import make_web_client
+from bot.home.service import HomeService, HomeSettings
+from handlers.digests import listeners as digests
+from handlers.home import listeners as home
+from handlers.home.publishing import HomePublisher
+from handlers.meetings import listeners as meetings
+from handlers.observations import listeners as observations
+from handlers.reviews import listeners as reviews
+from handlers.roster import listeners as roster
+from handlers.targets import listeners as targets
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +57,27 @@ def create_app(deps: Deps, *, verify_token: bool = True, listener_executor: Exec
                 log.warning("Could not tell the user about the error")
         return None
 
-    import handlers
-
-    handlers.register(app, deps)
+    app.use(listener_context(deps, home_publisher(deps)))
+    register_listeners(app)
     return app
+
+
+def register_listeners(app: App) -> None:
+    """Wire every feature's listeners (each feature's `register` only wires its module-level functions)."""
+    for feature in (roster, home, observations, meetings, targets, digests, reviews):
+        feature.register(app)
+
+
+def home_publisher(deps: Deps) -> HomePublisher:
+    settings = deps.settings
+    service = HomeService(
+        deps.db,
+        deps.calendar,
+        deps.forms,
+        settings.tz,
+        HomeSettings(
+            calendar_name=deps.calendar.name, digest_day=settings.digest_day, digest_time=settings.digest_time
+        ),
+        reviews=deps.reviews,
+    )
+    return HomePublisher(deps.roster, service)

@@ -30,7 +30,7 @@ from bot.observations.forms import FormLibrary
 from bot.privacy.service import PSEUDONYM_PREFIX
 from bot.reminders.service import SCHOOL_DAYS, halves
 from bot.reviews.service import MenteeSchedule, ReviewService
-from bot.roster.people import ensure_person
+from bot.roster.people import ensure_person, look_up
 from bot.roster.service import Caller
 from bot.targets.service import mentorship_for
 from storage.db import Database
@@ -257,8 +257,9 @@ class HomeService:
 
     def target_mentee(self, caller: Caller, mentee_id: str, directory: Directory, now: datetime) -> Person:
         """The mentee the Home's **Set target** is for, once the caller may set them one (before the modal opens)."""
+        looked = look_up(self.db, directory, caller.team_id, mentee_id, now)
         with self.db.unit_of_work() as session:
-            mentee = ensure_person(session, directory, caller.team_id, mentee_id, now)
+            mentee = ensure_person(session, looked, caller.team_id, now)
             mentorship_for(session, caller, mentee, Action.SET_TARGET, "set a target for")
             return mentee
 

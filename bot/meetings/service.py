@@ -25,7 +25,7 @@ from bot.core.due_dates import DueDateError, DuePhrase, describe, parse_due
 from bot.core.errors import FieldErrors, InvalidInput, NotFound
 from bot.core.permissions import Action, Standing, require
 from bot.core.school_calendar import SchoolCalendar
-from bot.roster.people import ensure_person
+from bot.roster.people import ensure_person, look_up
 from bot.roster.service import Caller
 from bot.targets.service import (
     ROLLOVER_FLAG_AT,
@@ -178,8 +178,9 @@ class MeetingService:
     # --- opening the modal ---------------------------------------------------------------------------
     def prepare(self, caller: Caller, mentee_id: str, directory: Directory, now: datetime) -> MeetingForm:
         """Check the caller may log a meeting with this mentee, and gather what the modal carries forward."""
+        looked = look_up(self.db, directory, caller.team_id, mentee_id, now)
         with self.db.unit_of_work() as session:
-            mentee = ensure_person(session, directory, caller.team_id, mentee_id, now)
+            mentee = ensure_person(session, looked, caller.team_id, now)
             mentorship = mentorship_for(session, caller, mentee, Action.LOG_MEETING, "log a meeting with")
             open_targets = TargetRepository(session).open_for(caller.team_id, mentee.user_id)
             return MeetingForm(
@@ -207,13 +208,14 @@ class MeetingService:
     ) -> Logged:
         """Store the meeting, its reviews and new targets once, however often Slack sends the submission."""
         errors = _check_fields(draft)
+        looked = look_up(self.db, directory, caller.team_id, draft.mentee_id, now)
         try:
             with self.db.unit_of_work() as session:
                 repo = MeetingRepository(session)
                 existing = repo.by_submission(caller.team_id, submission_key)
                 if existing is not None:
                     return self._logged(session, existing, created=False, new_targets=[], flagged=[])
-                mentee = ensure_person(session, directory, caller.team_id, draft.mentee_id, now)
+                mentee = ensure_person(session, looked, caller.team_id, now)
                 mentorship = mentorship_for(session, caller, mentee, Action.LOG_MEETING, "log a meeting with")
                 mentor = PeopleRepository(session).get(caller.team_id, caller.user_id)
                 local_now = now.astimezone(person_tz(mentor, self.school_tz))
@@ -512,8 +514,9 @@ class MeetingService:
         now: datetime,
     ) -> CadenceSet:
         """Show (cadence None) or change how often a mentee meets their mentor."""
+        looked = look_up(self.db, directory, caller.team_id, mentee_id, now)
         with self.db.unit_of_work() as session:
-            mentee = ensure_person(session, directory, caller.team_id, mentee_id, now)
+            mentee = ensure_person(session, looked, caller.team_id, now)
             repo = MentorshipRepository(session)
             require(Action.SET_CADENCE, caller.towards(mentee.user_id, repo.mentors_of(caller.team_id, mentee.user_id)))
             live = [m for m in repo.active_for(caller.team_id, mentee.user_id) if m.mentee_id == mentee.user_id]

@@ -13,7 +13,7 @@ from bot.core.directory import Directory
 from bot.core.errors import FieldErrors, InvalidInput, NotAllowed, NotFound
 from bot.core.permissions import Action, Standing, is_allowed, require
 from bot.observations.forms import FieldKind, FieldRole, FormLibrary, ObservationForm
-from bot.roster.people import ensure_person
+from bot.roster.people import ensure_person, look_up, look_up_all
 from bot.roster.service import Caller
 from storage.db import Database
 from storage.observations import Observation, ObservationEntry, ObservationRepository, ObservationRevision, Rating
@@ -126,8 +126,9 @@ class ObservationService:
     # --- opening the form ------------------------------------------------------------------------
     def prepare(self, caller: Caller, teacher_id: str, directory: Directory, now: datetime) -> Prepared:
         """Check the caller may observe this teacher before the modal opens."""
+        looked = look_up(self.db, directory, caller.team_id, teacher_id, now)
         with self.db.unit_of_work() as session:
-            teacher = ensure_person(session, directory, caller.team_id, teacher_id, now)
+            teacher = ensure_person(session, looked, caller.team_id, now)
             mentorship = self._mentorship_for(session, caller, teacher)
             return Prepared(teacher, mentorship, self.forms.default_for(mentorship.mentee_kind), self.today(now))
 
@@ -160,20 +161,21 @@ class ObservationService:
         if errors:
             raise FieldErrors(errors)
         assert draft.teacher_id is not None and draft.observed_on is not None
+        looked = look_up_all(self.db, directory, caller.team_id, [draft.teacher_id, draft.second_observer_id], now)
         try:
             with self.db.unit_of_work() as session:
                 repo = ObservationRepository(session)
                 existing = repo.by_submission(caller.team_id, submission_key)
                 if existing is not None:
                     return self._recorded(session, caller, existing, form, created=False)
-                teacher = ensure_person(session, directory, caller.team_id, draft.teacher_id, now)
+                teacher = ensure_person(session, looked[0], caller.team_id, now)
                 try:
                     mentorship = self._mentorship_for(session, caller, teacher)
                 except (InvalidInput, NotAllowed) as exc:
                     raise FieldErrors({TEACHER: str(exc)}) from None
                 self._check_dates(draft.observed_on, mentorship, now)
-                if draft.second_observer_id is not None:
-                    ensure_person(session, directory, caller.team_id, draft.second_observer_id, now)
+                for second_observer in looked[1:]:
+                    ensure_person(session, second_observer, caller.team_id, now)
                 observation = Observation(
                     team_id=caller.team_id,
                     teacher_id=teacher.user_id,

@@ -34,7 +34,7 @@ from bot.reviews.schedule import (
     induction_plan,
     provider_plan,
 )
-from bot.roster.people import ensure_person
+from bot.roster.people import ensure_person, look_up
 from bot.roster.service import Caller
 from storage.db import Database
 from storage.reviews import Induction, Review, ReviewKind, ReviewPoint, ReviewRepository
@@ -170,8 +170,9 @@ class ReviewService:
 
     def induction_form(self, caller: Caller, mentee_id: str, directory: Directory, now: datetime) -> InductionForm:
         require(Action.SET_INDUCTION, caller.standings)
+        looked = look_up(self.db, directory, caller.team_id, mentee_id, now)  # Slack, before the transaction
         with self.db.unit_of_work() as session:
-            mentee = ensure_person(session, directory, caller.team_id, mentee_id, now)
+            mentee = ensure_person(session, looked, caller.team_id, now)
             mentorship = self._ect_mentorship(session, caller.team_id, mentee_id)
             induction = ReviewRepository(session).induction(mentorship.id)
             return InductionForm(mentee_id, mentee.display, induction, self.today(now))

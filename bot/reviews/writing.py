@@ -28,7 +28,7 @@ from bot.core.permissions import Action, Standing, require
 from bot.reviews.draft import build_figures
 from bot.reviews.questions import Question, Questions
 from bot.reviews.service import ItemState, MenteeSchedule, ReviewService, choice_name, writing_action
-from bot.roster.people import ensure_person
+from bot.roster.people import ensure_person, look_up
 from bot.roster.service import Caller
 from storage.reviews import (
     Capacity,
@@ -154,8 +154,9 @@ class ReviewWriting:
         today = self.schedules.today(now)
         if caller.user_id == mentee_id:
             raise NotAllowed("You can't write a review of yourself: your mentor or induction tutor does.")
+        looked = look_up(self.db, directory, caller.team_id, mentee_id, now)  # Slack, before the transaction
         with self.db.unit_of_work() as session:
-            mentee = ensure_person(session, directory, caller.team_id, mentee_id, now)
+            mentee = ensure_person(session, looked, caller.team_id, now)
             mentor_ids = MentorshipRepository(session).mentors_of(caller.team_id, mentee_id)
             found = self.schedules.schedules_in(session, caller.team_id, today, {mentee_id})
             correcting = ReviewRepository(session).get(caller.team_id, correct) if correct is not None else None

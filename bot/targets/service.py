@@ -27,7 +27,7 @@ from bot.core.errors import InvalidInput, NotAllowed, NotFound
 from bot.core.permissions import Action, Standing, is_allowed, require
 from bot.core.school_calendar import SchoolCalendar
 from bot.core.standards import suggest_standards
-from bot.roster.people import ensure_person
+from bot.roster.people import ensure_person, look_up
 from bot.roster.service import Caller
 from storage.db import Database
 from storage.roster import AuditRepository, MeetingCadence, Mentorship, MentorshipRepository, PeopleRepository, Person
@@ -263,8 +263,9 @@ class TargetService:
             raise InvalidInput(
                 f"That target is {len(typed)} characters long; keep it under {TEXT_LIMIT}, one clear step."
             )
+        looked = look_up(self.db, directory, caller.team_id, mentee_id, now)
         with self.db.unit_of_work() as session:
-            mentee = ensure_person(session, directory, caller.team_id, mentee_id, now)
+            mentee = ensure_person(session, looked, caller.team_id, now)
             mentorship = mentorship_for(session, caller, mentee, Action.SET_TARGET, "set a target for")
             mentor = PeopleRepository(session).get(caller.team_id, caller.user_id)
             local_now = now.astimezone(person_tz(mentor, self.school_tz))
@@ -419,8 +420,9 @@ class TargetService:
     def listing(self, caller: Caller, mentee_id: str | None, directory: Directory, now: datetime) -> TargetList:
         """Open targets: a mentee's own, or a mentee's for their mentors and leaders."""
         subject = mentee_id or caller.user_id
+        looked = look_up(self.db, directory, caller.team_id, subject, now)
         with self.db.unit_of_work() as session:
-            person = ensure_person(session, directory, caller.team_id, subject, now)
+            person = ensure_person(session, looked, caller.team_id, now)
             mentor_ids = MentorshipRepository(session).mentors_of(caller.team_id, subject)
             standings = caller.towards(subject, mentor_ids)
             require(Action.READ_TARGETS, standings)

@@ -7,6 +7,7 @@ from typing import Any
 
 from bot.digests.service import OBSERVATIONS_PER_HALF_TERM, MenteeWeek, SchoolWeek
 from bot.reviews.wording import item_line
+from handlers.digests.ids import NUDGE_ACTION
 from handlers.slack.blocks import (
     MESSAGE_BLOCK_LIMIT,
     Block,
@@ -20,7 +21,6 @@ from handlers.slack.blocks import (
 from storage.observations import Rating
 from storage.roster import MenteeKind
 
-NUDGE_ACTION = "digest_nudge_mentor"
 # Past this many messages a digest's remainder goes into a CSV file in the thread instead.
 MAX_THREAD_MESSAGES = 10
 KIND_NAMES = {

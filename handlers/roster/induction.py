@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack
 from slack_sdk import WebClient
 
 from bot.app.bootstrap import Deps
@@ -26,11 +27,12 @@ from bot.reviews.service import (
     MenteeSchedule,
 )
 from bot.reviews.wording import escape, schedule_lines
+from bot.roster.service import Caller
+from handlers.roster.ids import INDUCTION_CALLBACK
+from handlers.slack.answers import modal_submission
 from handlers.slack.blocks import Block, context, section, truncate
-from handlers.slack.directory import SlackDirectory
-from handlers.slack.replies import save_or_explain, send_dm
+from handlers.slack.replies import send_dm
 
-INDUCTION_CALLBACK = "induction_save"
 VALUE = "value"
 _DATE = re.compile(r"^(\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{4})$")
 
@@ -159,21 +161,14 @@ def parse_points(words: list[str]) -> list[tuple[str, date]]:
     return points
 
 
-def register(app: App, deps: Deps) -> None:
-    @app.view(INDUCTION_CALLBACK)
-    def induction_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
-        metadata = json.loads(view.get("private_metadata") or "{}")
-        typed = read_induction(view["state"]["values"])
-        team_id, user_id, now = body["team"]["id"], body["user"]["id"], deps.now()
-        mentee_id = str(metadata.get("mentee", ""))
-
-        def save() -> Any:
-            caller = deps.roster.caller(team_id, user_id, SlackDirectory(client), now)
-            return deps.reviews.set_induction(caller, mentee_id, typed, now)
-
-        saved = save_or_explain(ack, view, save, problem_block=START, what="induction details")
-        if saved is None:
-            return
-        ack()
-        headline = f":white_check_mark: Induction details saved for <@{mentee_id}>. Their review schedule:"
-        send_dm(client, user_id, schedule_text(saved.schedule, headline))
+@modal_submission(problem_block=START, what="induction details")
+def induction_submitted(
+    ack: Ack, view: dict[str, Any], client: WebClient, caller: Callable[[], Caller], now: datetime, deps: Deps
+) -> None:
+    metadata = json.loads(view.get("private_metadata") or "{}")
+    mentee_id = str(metadata.get("mentee", ""))
+    me = caller()
+    saved = deps.reviews.set_induction(me, mentee_id, read_induction(view["state"]["values"]), now)
+    ack()
+    headline = f":white_check_mark: Induction details saved for <@{mentee_id}>. Their review schedule:"
+    send_dm(client, me.user_id, schedule_text(saved.schedule, headline))

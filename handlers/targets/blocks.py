@@ -10,21 +10,20 @@ from typing import Any
 from bot.core.due_dates import describe
 from bot.targets.service import STANDARDS, STATUS_LABEL, Check, DraftView, TargetList, standards_text
 from handlers.slack.blocks import MESSAGE_BLOCK_LIMIT, Block, button, context, header, section, truncate
+from handlers.targets.ids import (
+    DRAFT_BLOCK,
+    DRAFT_CONFIRM,
+    DRAFT_DUE,
+    DRAFT_STANDARDS,
+    TARGET_BLOCK,
+    TARGET_DROP,
+    TARGET_DUE,
+    TARGET_MET,
+    TARGET_NOT_MET,
+    TARGET_READY,
+    TARGET_STANDARDS,
+)
 from storage.targets import Target, TargetStatus
-
-# action_id values (each names one kind of interaction, wherever it appears)
-DRAFT_CONFIRM = "target_draft_confirm"
-DRAFT_DUE = "target_draft_due"
-DRAFT_STANDARDS = "target_draft_standards"
-TARGET_READY = "target_ready"
-TARGET_MET = "target_met"
-TARGET_NOT_MET = "target_not_met"
-TARGET_DROP = "target_drop"
-TARGET_DUE = "target_due"
-TARGET_STANDARDS = "target_standards"
-# block_id prefixes: the draft key or the target id follows
-DRAFT_BLOCK = "target_draft:"
-TARGET_BLOCK = "target:"
 
 CLOSE_ACTIONS = {TARGET_MET: TargetStatus.MET, TARGET_NOT_MET: TargetStatus.NOT_MET, TARGET_DROP: TargetStatus.DROPPED}
 MAX_LISTED = 20  # targets in one /target list message: two blocks each, inside Slack's 50

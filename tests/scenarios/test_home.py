@@ -10,6 +10,10 @@ from typing import Any
 import pytest
 from sqlalchemy import select, update
 
+from handlers.home import ids as home_ids
+from handlers.meetings import ids as meeting_ids
+from handlers.observations import ids as observation_ids
+from handlers.targets import ids as target_ids
 from storage.db import Database
 from storage.digests import DigestRepository
 from storage.meetings import Meeting
@@ -215,7 +219,7 @@ def test_someone_the_bot_does_not_know_is_welcomed_and_told_who_sets_it_up(slack
     text = text_of(view)
     assert "Welcome to mentor-bot" in text and "observations" in text
     assert f"It's set up by <@{ADMIN}>, the bot's admin" in text
-    assert "Your mentees" not in text and not buttons(view, "home_log_meeting")
+    assert "Your mentees" not in text and not buttons(view, home_ids.LOG_MEETING_ACTION)
 
 
 def test_the_mentee_sees_targets_overdue_first_the_last_meeting_ratings_over_time_and_reflections_owed(
@@ -241,9 +245,9 @@ def test_the_mentee_sees_targets_overdue_first_the_last_meeting_ratings_over_tim
     assert "3 Demonstrate good subject and curriculum knowledge: :red_circle: :large_yellow_circle:" in text
     assert ":large_green_circle: :large_green_circle:" in text
     assert "PRIVATE" not in text  # observation comments stay in the observation
-    (reflect, _) = button(view, "home_reflect")
+    (reflect, _) = button(view, home_ids.REFLECT_ACTION)
     assert reflect["value"] == str(owed) and reflect["text"]["text"] == "Add your reflection"
-    assert not buttons(view, "home_log_meeting") and "Your mentees" not in text
+    assert not buttons(view, home_ids.LOG_MEETING_ACTION) and "Your mentees" not in text
 
 
 def test_the_mentors_home_shows_each_mentee_most_in_need_first_with_one_click_actions(
@@ -266,7 +270,7 @@ def test_the_mentors_home_shows_each_mentee_most_in_need_first_with_one_click_ac
     assert "last meeting Tue 17 Nov · next meeting due Tue 24 Nov · observations 0/2 this half term" in text
     assert "1 open target, *1 overdue*" in text
     assert "PRIVATE" not in text and "Punctuality" not in text
-    for action in ("home_log_meeting", "home_observe", "home_set_target"):
+    for action in (home_ids.LOG_MEETING_ACTION, home_ids.OBSERVE_ACTION, home_ids.SET_TARGET_ACTION):
         assert {e["value"] for e, _ in buttons(view, action)} == {BEN, DEV}
     assert [e["text"]["text"] for e in view["blocks"][3]["elements"]] == ["Log meeting", "Observe", "Set target"]
 
@@ -274,9 +278,9 @@ def test_the_mentors_home_shows_each_mentee_most_in_need_first_with_one_click_ac
 @pytest.mark.parametrize(
     ("action_id", "callback_id", "title"),
     [
-        ("home_log_meeting", "meeting_log", "Log meeting"),
-        ("home_observe", "observation_submit", "Lesson observation"),
-        ("home_set_target", "home_target", "Set a target"),
+        (home_ids.LOG_MEETING_ACTION, meeting_ids.MEETING_CALLBACK, "Log meeting"),
+        (home_ids.OBSERVE_ACTION, observation_ids.OBSERVE_CALLBACK, "Lesson observation"),
+        (home_ids.SET_TARGET_ACTION, home_ids.TARGET_CALLBACK, "Set a target"),
     ],
 )
 def test_each_home_button_opens_its_modal(slack: SlackDriver, action_id: str, callback_id: str, title: str) -> None:
@@ -301,9 +305,9 @@ def test_the_lead_mentor_sees_the_cohort_needing_attention_first_and_the_same_ac
     assert "*2 mentees* · :large_green_circle: 1 on track · :warning: 1 need you" in text
     assert text.index(f"*<@{DEV}>*") < text.index(f"*<@{BEN}>*")
     assert f"*Mentors with missing logs* (1)\n• <@{AMY}>: no meeting on cadence with <@{DEV}>" in text
-    assert {e["value"] for e, _ in buttons(view, "home_set_target")} == {BEN, DEV}
-    modal = modal_from(slack, view, "home_log_meeting", DEV, user=LEO)
-    assert modal["callback_id"] == "meeting_log"
+    assert {e["value"] for e, _ in buttons(view, home_ids.SET_TARGET_ACTION)} == {BEN, DEV}
+    modal = modal_from(slack, view, home_ids.LOG_MEETING_ACTION, DEV, user=LEO)
+    assert modal["callback_id"] == meeting_ids.MEETING_CALLBACK
 
 
 def test_slt_see_the_latest_summary_who_is_flagged_and_the_channel_but_no_notes(
@@ -334,7 +338,7 @@ def test_slt_see_the_latest_summary_who_is_flagged_and_the_channel_but_no_notes(
     assert "From the latest weekly digest (week of 16 November 2026)." in text
     assert f"• <@{DEV}> (mentor <@{AMY}>): not on track, concern" in text
     assert f"<#{SLT_CHANNEL}>" in text
-    assert "PRIVATE" not in text and not buttons(view, "home_log_meeting")
+    assert "PRIVATE" not in text and not buttons(view, home_ids.LOG_MEETING_ACTION)
 
 
 def test_admins_see_roster_health_and_settings_but_no_observations(slack: SlackDriver, db: Database) -> None:
@@ -369,7 +373,7 @@ def test_someone_with_several_roles_sees_each_section_within_the_limits(
         assert title in text
     assert text.index("Your mentoring") < text.index("Your mentees") < text.index("Your cohort")
     assert "No weekly summary yet: the first goes out on Friday at 15:00" in text
-    assert {e["value"] for e, _ in buttons(view, "home_log_meeting")} == {CAT, BEN, DEV}  # never themselves
+    assert {e["value"] for e, _ in buttons(view, home_ids.LOG_MEETING_ACTION)} == {CAT, BEN, DEV}  # never themselves
 
 
 def test_a_workspace_never_sees_another_workspaces_records(slack: SlackDriver, db: Database) -> None:
@@ -406,27 +410,27 @@ def test_a_long_cohort_pages_with_more_and_back_and_stays_within_100_blocks(
 
     first = open_home(slack, LEO)
     assert "*Those needing you first* (1–8 of 32)" in text_of(first)
-    assert not buttons(first, "home_back")
-    more, _ = button(first, "home_more", "cohort=1")
+    assert not buttons(first, home_ids.BACK_ACTION)
+    more, _ = button(first, home_ids.MORE_ACTION, "cohort=1")
 
     before = publishes(emulator, LEO)
-    press(slack, first, "home_more", more["value"], user=LEO)
+    press(slack, first, home_ids.MORE_ACTION, more["value"], user=LEO)
     second = republished(emulator, LEO, before)
     assert "(9–16 of 32)" in text_of(second) and second["private_metadata"] == "cohort=1"
-    back, _ = button(second, "home_back")
+    back, _ = button(second, home_ids.BACK_ACTION)
     assert back["value"] == "top"
 
-    last_value = next(e["value"] for e, _ in buttons(second, "home_more") if e["value"].startswith("cohort="))
+    last_value = next(e["value"] for e, _ in buttons(second, home_ids.MORE_ACTION) if e["value"].startswith("cohort="))
     assert last_value == "cohort=2"
     before = publishes(emulator, LEO)
-    slack.click("home_more", user=LEO, value="cohort=99;quiet=7;evil=3", view=second)
+    slack.click(home_ids.MORE_ACTION, user=LEO, value="cohort=99;quiet=7;evil=3", view=second)
     last = republished(emulator, LEO, before)
     assert "(25–32 of 32)" in text_of(last) and not [
-        e for e, _ in buttons(last, "home_more") if "cohort=" in e["value"]
+        e for e, _ in buttons(last, home_ids.MORE_ACTION) if "cohort=" in e["value"]
     ]
 
     before = publishes(emulator, LEO)
-    slack.click("home_more", user=LEO, value="cohort=-1;<script>", view=last)
+    slack.click(home_ids.MORE_ACTION, user=LEO, value="cohort=-1;<script>", view=last)
     assert "(1–8 of 32)" in text_of(republished(emulator, LEO, before))
 
 
@@ -439,13 +443,13 @@ def test_a_reflection_owed_opens_from_the_home_and_the_home_is_republished_witho
     owed = add_observation(db, BEN, date(2026, 11, 20), {"standard_3": Rating.PARTLY}, reflected=False)
     home = open_home(slack, BEN)
 
-    modal = modal_from(slack, home, "home_reflect", str(owed), user=BEN)
-    assert modal["callback_id"] == "observation_reflect"
+    modal = modal_from(slack, home, home_ids.REFLECT_ACTION, str(owed), user=BEN)
+    assert modal["callback_id"] == observation_ids.REFLECT_CALLBACK
 
     before = publishes(emulator, BEN)
     assert submit(slack, modal, {"reflection": "I rushed the plenary."}, user=BEN) is None
     again = republished(emulator, BEN, before)
-    assert not buttons(again, "home_reflect") and "Reflections you still owe" not in text_of(again)
+    assert not buttons(again, home_ids.REFLECT_ACTION) and "Reflections you still owe" not in text_of(again)
 
 
 def test_logging_a_meeting_from_the_home_republishes_the_mentees_and_mentors_homes(
@@ -453,7 +457,7 @@ def test_logging_a_meeting_from_the_home_republishes_the_mentees_and_mentors_hom
 ) -> None:
     open_home(slack, BEN)
     home = open_home(slack, AMY)
-    modal = modal_from(slack, home, "home_log_meeting", BEN, user=AMY)
+    modal = modal_from(slack, home, home_ids.LOG_MEETING_ACTION, BEN, user=AMY)
     ben_before, amy_before = publishes(emulator, BEN), publishes(emulator, AMY)
 
     answers = {"held_on": "2026-11-24", "duration": "40", "notes": "Planned the fractions unit.", "wellbeing": "4"}
@@ -470,7 +474,7 @@ def test_saving_an_observation_republishes_the_teachers_home_with_a_reflection_t
     slack: SlackDriver, db: Database, emulator: SlackEmulator
 ) -> None:
     home = open_home(slack, AMY)
-    modal = modal_from(slack, home, "home_observe", BEN, user=AMY)
+    modal = modal_from(slack, home, home_ids.OBSERVE_ACTION, BEN, user=AMY)
     before = publishes(emulator, BEN)
     answers = {
         "date": "2026-11-24",
@@ -487,14 +491,14 @@ def test_saving_an_observation_republishes_the_teachers_home_with_a_reflection_t
     with db.unit_of_work() as session:
         [observation] = session.scalars(select(Observation)).all()
     assert "Reflections you still owe* (1)" in text_of(ben)
-    assert button(ben, "home_reflect")[0]["value"] == str(observation.id)
+    assert button(ben, home_ids.REFLECT_ACTION)[0]["value"] == str(observation.id)
 
 
 def test_set_target_goes_through_the_target_draft_and_the_mentees_home_shows_it(
     slack: SlackDriver, db: Database, emulator: SlackEmulator
 ) -> None:
     home = open_home(slack, AMY)
-    modal = modal_from(slack, home, "home_set_target", BEN, user=AMY)
+    modal = modal_from(slack, home, home_ids.SET_TARGET_ACTION, BEN, user=AMY)
 
     only_a_date = submit(slack, modal, {"target_text": "by Friday"}, user=AMY)
     assert only_a_date["response_action"] == "errors"
@@ -514,11 +518,11 @@ def test_set_target_goes_through_the_target_draft_and_the_mentees_home_shows_it(
         (e, b["block_id"])
         for b in draft["blocks"]
         for e in b.get("elements", [])
-        if e.get("action_id") == "target_draft_confirm"
+        if e.get("action_id") == target_ids.DRAFT_CONFIRM
     )
     before = publishes(emulator, BEN)
     result = slack.click(
-        "target_draft_confirm",
+        target_ids.DRAFT_CONFIRM,
         user=AMY,
         value=confirm["value"],
         block_id=block_id,
@@ -541,7 +545,7 @@ def test_home_buttons_for_someone_else_s_mentee_are_refused_in_a_modal(
     home = open_home(slack, AMY)
 
     # A stale or tampered button: Amy doesn't mentor Cat.
-    for action_id in ("home_log_meeting", "home_observe", "home_set_target"):
+    for action_id in (home_ids.LOG_MEETING_ACTION, home_ids.OBSERVE_ACTION, home_ids.SET_TARGET_ACTION):
         opened = answer_to(slack, home, action_id)
         refusal = block_text(opened["blocks"])
         assert not opened.get("callback_id") and "mentor" in refusal
@@ -558,7 +562,7 @@ def test_a_tampered_set_target_modal_is_refused_before_anything_is_kept(
     slack: SlackDriver, db: Database, emulator: SlackEmulator
 ) -> None:
     reply_to(slack, "/mentor", f"assign {mention(LEO)} {mention(CAT)} staff", user=ADMIN)
-    modal = modal_from(slack, open_home(slack, AMY), "home_set_target", BEN, user=AMY)
+    modal = modal_from(slack, open_home(slack, AMY), home_ids.SET_TARGET_ACTION, BEN, user=AMY)
 
     for mentee, refusal in ((CAT, f"You don't mentor <@{CAT}>"), ("not-a-user", "I can't tell who")):
         tampered = {**modal, "private_metadata": json.dumps({"mentee": mentee})}
@@ -572,7 +576,7 @@ def test_a_tampered_set_target_modal_is_refused_before_anything_is_kept(
 def test_a_home_that_cannot_be_published_never_breaks_the_change_that_triggered_it(
     slack: SlackDriver, db: Database, emulator: SlackEmulator
 ) -> None:
-    modal = modal_from(slack, open_home(slack, AMY), "home_log_meeting", BEN, user=AMY)
+    modal = modal_from(slack, open_home(slack, AMY), home_ids.LOG_MEETING_ACTION, BEN, user=AMY)
     emulator.fail_next("views.publish", error="fatal_error", times=10)
 
     answers = {"held_on": "2026-11-24", "duration": "40", "notes": "Planned the fractions unit.", "wellbeing": "4"}

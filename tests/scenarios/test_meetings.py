@@ -12,6 +12,8 @@ from sqlalchemy import select
 from bot.app.bootstrap import Deps
 from bot.app.scheduler import REMINDER_JOB, build_scheduler, send_due_reminders
 from bot.app.slack_client import make_web_client
+from handlers.meetings import ids as meeting_ids
+from handlers.targets import ids as target_ids
 from storage.db import Database
 from storage.meetings import Meeting, MeetingRevision, ReviewOutcome
 from storage.reminders import ReminderSent
@@ -200,10 +202,10 @@ def test_a_meeting_is_logged_targets_reviewed_and_set_notes_dmed_and_signed_off(
     assert "*Next meeting:* Tuesday 1 December 2026" in shown
     confirmation = dm(emulator, AMY)
     assert "saved" in confirmation["text"] and "The notes are with" in block_text(confirmation["blocks"])
-    element(confirmation, "target_due")  # each new target's date and standards can still be changed
+    element(confirmation, target_ids.TARGET_DUE)  # each new target's date and standards can still be changed
 
     clock.now += timedelta(hours=3)
-    click(slack, notes, "meeting_sign_off", user=BEN)
+    click(slack, notes, meeting_ids.SIGN_OFF, user=BEN)
 
     wait_until(lambda: meetings(db)[0].signed_off_at is not None, what="the sign-off")
     [meeting] = meetings(db)
@@ -234,9 +236,9 @@ def test_signing_off_with_a_comment_keeps_the_comment(
     submit(slack, view, answers(view))
     notes = dm(emulator, BEN)
 
-    click(slack, notes, "meeting_sign_off_with_comment", user=BEN)
+    click(slack, notes, meeting_ids.SIGN_OFF_WITH_COMMENT, user=BEN)
     comment_view = wait_until(
-        lambda: [v for v in emulator.open_views() if v["callback_id"] == "meeting_sign_off_comment"],
+        lambda: [v for v in emulator.open_views() if v["callback_id"] == meeting_ids.COMMENT_CALLBACK],
         what="the comment modal",
     )[0]
     assert submit(slack, comment_view, {"comment": "I'd add that Year 5 were unsettled after PE."}, user=BEN) is None
@@ -253,7 +255,7 @@ def test_only_the_mentee_signs_off(slack: SlackDriver, db: Database, emulator: S
     notes = dm(emulator, BEN)
 
     before = len(emulator.responses)
-    click(slack, {**notes, "channel": notes["channel"]}, "meeting_sign_off", user=CAT)
+    click(slack, {**notes, "channel": notes["channel"]}, meeting_ids.SIGN_OFF, user=CAT)
 
     reply = wait_until(lambda: emulator.responses[before:], what="the refusal")[0]
     assert "only the mentee can sign off" in reply["text"]
@@ -362,13 +364,14 @@ def test_the_author_corrects_the_notes_within_a_week_and_the_change_is_kept(
     view = open_modal(slack)
     submit(slack, view, answers(view))
     confirmation = dm(emulator, AMY)
-    click(slack, dm(emulator, BEN), "meeting_sign_off", user=BEN)
+    click(slack, dm(emulator, BEN), meeting_ids.SIGN_OFF, user=BEN)
     wait_until(lambda: meetings(db)[0].signed_off_at is not None, what="the sign-off")
 
     clock.now += timedelta(days=2)
-    click(slack, confirmation, "meeting_correct", user=AMY)
+    click(slack, confirmation, meeting_ids.CORRECT, user=AMY)
     correction = wait_until(
-        lambda: [v for v in emulator.open_views() if v["callback_id"] == "meeting_correct"], what="the correction"
+        lambda: [v for v in emulator.open_views() if v["callback_id"] == meeting_ids.CORRECT_CALLBACK],
+        what="the correction",
     )[0]
     inputs = {b["block_id"]: b for b in correction["blocks"] if b["type"] == "input"}
     assert inputs["notes"]["element"]["initial_value"] == NOTES
@@ -383,11 +386,11 @@ def test_the_author_corrects_the_notes_within_a_week_and_the_change_is_kept(
     assert revision.changes["duration"] == [40, 45] and revision.changes["notes"][0] == NOTES
     assert revision.changes["signed_off_at"][1] is None
     assert "Please read them again and sign them off" in dm(emulator, BEN, count=2)["text"]
-    element(next(m for m in emulator.history(dm(emulator, BEN)["channel"]) if "blocks" in m), "meeting_sign_off")
+    element(next(m for m in emulator.history(dm(emulator, BEN)["channel"]) if "blocks" in m), meeting_ids.SIGN_OFF)
 
     clock.now += timedelta(days=6)
     before = len(emulator.responses)
-    click(slack, confirmation, "meeting_correct", user=AMY)
+    click(slack, confirmation, meeting_ids.CORRECT, user=AMY)
     reply = wait_until(lambda: emulator.responses[before:], what="the refusal")[0]
     assert "can be corrected for 7 days" in reply["text"]
 
@@ -440,7 +443,7 @@ def test_a_reminder_is_sent_once_and_not_again(
 
     # The button opens the meeting modal for Ben; logging it stops the reminders.
     before = len(emulator.calls_to("views.open"))
-    click(slack, reminder, "meeting_log_open", user=AMY)
+    click(slack, reminder, meeting_ids.LOG_MEETING, user=AMY)
     wait_until(lambda: len(emulator.calls_to("views.open")) > before, what="the modal")
     view = emulator.open_views()[-1]
     assert json.loads(view["private_metadata"])["mentee"] == BEN

@@ -13,6 +13,7 @@ from datetime import timedelta
 import pytest
 
 from bot.app.logging_setup import configure_logging
+from handlers.observations import ids as observation_ids
 from tests.conftest import SIGNING_SECRET, FakeClock
 from tests.scenarios.support import mention, reply_to
 from tests.scenarios.test_observations import button, dms_to, full_answers, open_form, submit
@@ -67,10 +68,13 @@ def test_a_whole_observation_at_debug_logs_no_token_secret_or_note(
     errors = submit(slack, open_form(slack, mention(BEN)), full_answers(date="2030-01-01"))
     assert errors["response_action"] == "errors"
     # …and the teacher reflects.
-    reflect = button(to_ben, "observation_reflect_open")
-    slack.click("observation_reflect_open", user=BEN, value=reflect["value"], message=to_ben, channel=to_ben["channel"])
+    reflect = button(to_ben, observation_ids.REFLECT_ACTION)
+    slack.click(
+        observation_ids.REFLECT_ACTION, user=BEN, value=reflect["value"], message=to_ben, channel=to_ben["channel"]
+    )
     reflection_view = wait_until(
-        lambda: [v for v in emulator.open_views() if v.get("callback_id") == "observation_reflect"], what="modal"
+        lambda: [v for v in emulator.open_views() if v.get("callback_id") == observation_ids.REFLECT_CALLBACK],
+        what="modal",
     )[0]
     assert (
         submit(slack, reflection_view, {"reflection": REFLECTION, "reflection_next_steps": "Exit tickets."}, user=BEN)

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from handlers.observations import ids as observation_ids
 from storage.db import Database
 from storage.observations import Observation, ObservationRevision, Rating
 from storage.roster import AuditEntry
@@ -146,14 +147,16 @@ def test_a_saved_observation_reaches_the_teacher_who_reflects_and_the_mentor_is_
     seen = block_text(to_ben["blocks"])
     assert "Your lesson observation" in seen and "Warm, calm routines" in seen
     assert "Not demonstrated" in seen and "Plan hinge questions" in seen
-    reflect = button(to_ben, "observation_reflect_open")
+    reflect = button(to_ben, observation_ids.REFLECT_ACTION)
     [confirmation] = wait_until(lambda: dms_to(emulator, AMY), what="the observer's confirmation")
     assert "Saved your observation of <@UBEN0001>" in confirmation["text"]
     assert dms_to(emulator, LEO) == []  # on track and no concern: the lead isn't disturbed
 
-    slack.click("observation_reflect_open", user=BEN, value=reflect["value"], message=to_ben, channel=to_ben["channel"])
+    slack.click(
+        observation_ids.REFLECT_ACTION, user=BEN, value=reflect["value"], message=to_ben, channel=to_ben["channel"]
+    )
     reflection_view = wait_until(
-        lambda: [v for v in emulator.open_views() if v.get("callback_id") == "observation_reflect"],
+        lambda: [v for v in emulator.open_views() if v.get("callback_id") == observation_ids.REFLECT_CALLBACK],
         what="reflection modal",
     )[0]
     answers = {"reflection": "I rushed the plenary.", "reflection_next_steps": "Use exit tickets."}
@@ -258,7 +261,9 @@ def test_only_the_right_people_can_read_an_observation(
     observation = _saved(slack, emulator, db, second_observer=SAM)
 
     def read_as(user: str) -> str:
-        view = next_modal(emulator, lambda: slack.click("observation_view", user=user, value=str(observation.id)))
+        view = next_modal(
+            emulator, lambda: slack.click(observation_ids.VIEW_ACTION, user=user, value=str(observation.id))
+        )
         return block_text(view["blocks"])
 
     for reader in (BEN, AMY, LEO, SAM):
@@ -276,7 +281,7 @@ def test_a_second_observer_who_is_a_colleague_can_read_it(
     slack: SlackDriver, emulator: SlackEmulator, db: Database
 ) -> None:
     observation = _saved(slack, emulator, db, second_observer=CAT)
-    view = next_modal(emulator, lambda: slack.click("observation_view", user=CAT, value=str(observation.id)))
+    view = next_modal(emulator, lambda: slack.click(observation_ids.VIEW_ACTION, user=CAT, value=str(observation.id)))
     assert "observed by Amy Mentor and Cat Colleague" in block_text(view["blocks"])
 
 
@@ -301,9 +306,9 @@ def test_the_observer_corrects_within_seven_days_and_the_change_is_kept(
     observation = _saved(slack, emulator, db)
     clock.now += timedelta(days=2)
 
-    slack.click("observation_edit_open", user=AMY, value=str(observation.id))
+    slack.click(observation_ids.EDIT_ACTION, user=AMY, value=str(observation.id))
     view = wait_until(
-        lambda: [v for v in emulator.open_views() if v.get("callback_id") == "observation_edit"],
+        lambda: [v for v in emulator.open_views() if v.get("callback_id") == observation_ids.EDIT_CALLBACK],
         what="correction modal",
     )[0]
     inputs = {b["block_id"]: b for b in view["blocks"] if b["type"] == "input"}
@@ -322,13 +327,13 @@ def test_the_observer_corrects_within_seven_days_and_the_change_is_kept(
     assert "Standard 3 rating" in notice[0]["text"]
 
     clock.now += timedelta(days=6)
-    late = next_modal(emulator, lambda: slack.click("observation_edit_open", user=AMY, value=str(observation.id)))
+    late = next_modal(emulator, lambda: slack.click(observation_ids.EDIT_ACTION, user=AMY, value=str(observation.id)))
     assert "can be corrected for 7 days" in block_text(late["blocks"])
 
 
 def test_someone_else_cannot_correct_it(slack: SlackDriver, emulator: SlackEmulator, db: Database) -> None:
     observation = _saved(slack, emulator, db)
-    view = next_modal(emulator, lambda: slack.click("observation_edit_open", user=LEO, value=str(observation.id)))
+    view = next_modal(emulator, lambda: slack.click(observation_ids.EDIT_ACTION, user=LEO, value=str(observation.id)))
     assert "only the person who wrote it can correct this observation" in block_text(view["blocks"])
 
 
@@ -350,7 +355,7 @@ def test_the_mentor_can_switch_to_the_maths_mastery_form(
     switched = {**view, "state": {"values": typed}}
 
     slack.click(
-        "observation_form_choice",
+        observation_ids.FORM_CHOICE_ACTION,
         user=AMY,
         view=switched,
         block_id="form",

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from bot.app.bootstrap import Deps
 from bot.app.scheduler import send_review_reminders
 from bot.app.slack_client import make_web_client
+from handlers.reviews import ids
 from storage.db import Database
 from storage.reviews import Capacity, Induction, Review, ReviewSignature, ReviewStatus
 from storage.roster import Mentorship
@@ -96,7 +97,9 @@ def dm_with(emulator: SlackEmulator, user: str, words: str) -> dict[str, Any]:
                 return {**current, "channel": channel}
         return None
 
-    return wait_until(find, what=f"a DM to {user} saying {words!r}")
+    found = wait_until(find, what=f"a DM to {user} saying {words!r}")
+    assert found is not None
+    return found
 
 
 def shown(message: dict[str, Any]) -> str:
@@ -323,7 +326,7 @@ def test_a_review_is_drafted_from_a_term_of_records_signed_and_locked(
     assert "full entitlement" in shown(message) and ENTITLEMENT in shown(message)
     assert "Mentor: <@UAMY0001>, signed 24 November 2026" in shown(message)
 
-    click(slack, message, "review_sign", user=DEV)
+    click(slack, message, ids.SIGN, user=DEV)
 
     wait_until(lambda: rows(db, Review)[0].status is ReviewStatus.LOCKED, what="the lock")
     assert all(s.signed_at is not None for s in rows(db, ReviewSignature))
@@ -349,7 +352,7 @@ def test_a_correction_is_a_new_version_that_asks_for_signatures_again(
     assert "Not on track: start a support plan" in shown(mine)
 
     before = len(emulator.calls_to("views.open"))
-    click(slack, mine, "review_correct", user=AMY)
+    click(slack, mine, ids.CORRECT, user=AMY)
     wait_until(lambda: len(emulator.calls_to("views.open")) > before, what="the correction modal")
     correction = emulator.open_views()[-1]
     evidence = next(b for b in correction["blocks"] if b.get("block_id") == "evidence")
@@ -391,10 +394,10 @@ def test_a_mentor_cannot_complete_a_formal_assessment_but_the_tutor_and_head_sig
         Capacity.HEAD: (HAL, False),
         Capacity.MENTEE: (DEV, False),
     }
-    click(slack, dm_with(emulator, HAL, "Formal assessment 1"), "review_sign", user=HAL)
+    click(slack, dm_with(emulator, HAL, "Formal assessment 1"), ids.SIGN, user=HAL)
     wait_until(lambda: rows(db, ReviewSignature)[1].signed_at is not None, what="the head's signature")
     assert rows(db, Review)[0].status is ReviewStatus.SIGNING
-    click(slack, dm_with(emulator, DEV, "Formal assessment 1"), "review_sign", user=DEV)
+    click(slack, dm_with(emulator, DEV, "Formal assessment 1"), ids.SIGN, user=DEV)
     wait_until(lambda: rows(db, Review)[0].status is ReviewStatus.LOCKED, what="the lock")
 
 

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from handlers.targets import ids as target_ids
 from storage.db import Database
 from storage.targets import Target, TargetDraft, TargetStatus
 from tests.conftest import LONDON, FakeClock
@@ -116,15 +117,15 @@ def test_a_target_in_plain_words_shows_the_date_understood_and_is_saved_on_confi
     text = seen(reply)
     assert "Due Monday 7 December 2026" in text and "from “by Monday week”" in text
     assert "Use cold calling in every lesson" in text
-    confirm, _ = element(reply, "target_draft_confirm")
+    confirm, _ = element(reply, target_ids.DRAFT_CONFIRM)
     assert confirm["text"]["text"] == "Confirm"
-    picker, _ = element(reply, "target_draft_due")
+    picker, _ = element(reply, target_ids.DRAFT_DUE)
     assert picker["initial_date"] == "2026-12-07" and picker["placeholder"]["text"] == "Change date"
-    standards, _ = element(reply, "target_draft_standards")
+    standards, _ = element(reply, target_ids.DRAFT_STANDARDS)
     assert [o["value"] for o in standards["initial_options"]] == ["6"]  # cold calling: assessment
     assert targets(db) == []  # nothing is set until the mentor confirms
 
-    saved = act(slack, reply, "target_draft_confirm")
+    saved = act(slack, reply, target_ids.DRAFT_CONFIRM)
 
     assert saved is not None and saved["replace_original"] is True
     assert "Target saved for" in seen(saved) and "Monday 7 December 2026" in seen(saved)
@@ -136,10 +137,10 @@ def test_a_target_in_plain_words_shows_the_date_understood_and_is_saved_on_confi
     assert "set you a new target" in block_text(note["blocks"]) and "Monday 7 December 2026" in block_text(
         note["blocks"]
     )
-    element(note, "target_ready")
+    element(note, target_ids.TARGET_READY)
 
     # A double-click (or Slack's retry of the click) saves nothing twice and DMs nobody twice.
-    act(slack, reply, "target_draft_confirm")
+    act(slack, reply, target_ids.DRAFT_CONFIRM)
     assert len(targets(db)) == 1
     assert len(emulator.messages_to(BEN)) == 1
 
@@ -150,19 +151,19 @@ def test_change_date_with_the_datepicker_and_the_standards_then_confirm(
     reply = ask(slack, f"{mention(BEN)} Narrate the positive before half term")
     assert "Due Friday 12 February 2027" in seen(reply)
 
-    changed = act(slack, reply, "target_draft_due", extra={"selected_date": "2026-12-11"})
+    changed = act(slack, reply, target_ids.DRAFT_DUE, extra={"selected_date": "2026-12-11"})
     assert changed is not None and changed["replace_original"] is True
     assert "Due Friday 11 December 2026" in seen(changed)
-    picker, _ = element(changed, "target_draft_due")
+    picker, _ = element(changed, target_ids.DRAFT_DUE)
     assert picker["initial_date"] == "2026-12-11"
 
     options = [{"text": {"type": "plain_text", "text": "7"}, "value": "7"}, {"value": "1", "text": {}}]
-    changed = act(slack, changed, "target_draft_standards", extra={"selected_options": options})
+    changed = act(slack, changed, target_ids.DRAFT_STANDARDS, extra={"selected_options": options})
     assert changed is not None
-    standards, _ = element(changed, "target_draft_standards")
+    standards, _ = element(changed, target_ids.DRAFT_STANDARDS)
     assert [o["value"] for o in standards["initial_options"]] == ["1", "7"]
 
-    act(slack, changed, "target_draft_confirm")
+    act(slack, changed, target_ids.DRAFT_CONFIRM)
     [target] = targets(db)
     assert (target.due_on, target.due_phrase, target.standards) == (date(2026, 12, 11), None, ["1", "7"])
 
@@ -170,7 +171,7 @@ def test_change_date_with_the_datepicker_and_the_standards_then_confirm(
 def test_a_date_picked_in_the_past_is_refused_and_the_old_date_kept(slack: SlackDriver, db: Database) -> None:
     reply = ask(slack, f"{mention(BEN)} Use a seating plan with 9X2 by Friday")
 
-    changed = act(slack, reply, "target_draft_due", extra={"selected_date": "2026-11-20"})
+    changed = act(slack, reply, target_ids.DRAFT_DUE, extra={"selected_date": "2026-11-20"})
 
     assert changed is not None
     assert "Friday 20 November 2026 is in the past" in seen(changed)
@@ -212,7 +213,7 @@ def test_a_lead_mentor_can_set_a_target_too(slack: SlackDriver, db: Database) ->
     reply = ask(slack, f"{mention(BEN)} Use a visualiser to model answers by the end of term", user=LEO)
     assert "Due Friday 18 December 2026" in seen(reply)
 
-    act(slack, reply, "target_draft_confirm", user=LEO)
+    act(slack, reply, target_ids.DRAFT_CONFIRM, user=LEO)
 
     [target] = targets(db)
     assert target.set_by == LEO and target.due_on == date(2026, 12, 18)
@@ -233,14 +234,14 @@ def test_the_checks_explain_what_a_good_target_needs_but_it_can_still_be_saved(
     vague = ask(slack, f"{mention(BEN)} Improve behaviour by Friday")
     assert "*Specific?*" in seen(vague) and "rather than an aim like “improve behaviour”" in seen(vague)
     assert ":white_check_mark: Linked to a standard" in seen(vague)  # behaviour: Standard 7
-    act(slack, vague, "target_draft_confirm")
+    act(slack, vague, target_ids.DRAFT_CONFIRM)
 
     for what in ("Use a countdown at every transition", "Praise three pupils by name each lesson"):
-        act(slack, ask(slack, f"{mention(BEN)} {what} by Friday"), "target_draft_confirm")
+        act(slack, ask(slack, f"{mention(BEN)} {what} by Friday"), target_ids.DRAFT_CONFIRM)
     fourth = ask(slack, f"{mention(BEN)} Plan a retrieval starter for Year 8 by Friday")
 
     assert "*At most three new this week?*" in seen(fourth) and "new target number 4 this week" in seen(fourth)
-    act(slack, fourth, "target_draft_confirm")
+    act(slack, fourth, target_ids.DRAFT_CONFIRM)
     assert len(targets(db)) == 4
 
 
@@ -248,7 +249,7 @@ def test_no_standard_found_asks_for_one(slack: SlackDriver) -> None:
     reply = ask(slack, f"{mention(BEN)} Email the parents of 8C about the trip by Friday")
 
     assert "*Linked to a standard?*" in seen(reply)
-    standards, _ = element(reply, "target_draft_standards")
+    standards, _ = element(reply, target_ids.DRAFT_STANDARDS)
     assert "initial_options" not in standards
 
 
@@ -266,10 +267,10 @@ def test_the_date_is_read_in_the_mentors_own_time_zone(
 def test_the_mentee_marks_it_ready_and_the_mentor_closes_it_from_the_dm(
     slack: SlackDriver, db: Database, emulator: SlackEmulator, clock: FakeClock
 ) -> None:
-    act(slack, ask(slack, f"{mention(BEN)} Use cold calling in every lesson by Friday"), "target_draft_confirm")
+    act(slack, ask(slack, f"{mention(BEN)} Use cold calling in every lesson by Friday"), target_ids.DRAFT_CONFIRM)
     note = dm(emulator, BEN)
 
-    act(slack, note, "target_ready", user=BEN, channel=note["channel"])
+    act(slack, note, target_ids.TARGET_READY, user=BEN, channel=note["channel"])
 
     [target] = targets(db)
     assert target.ready_for_review_at == clock.now
@@ -278,7 +279,7 @@ def test_the_mentee_marks_it_ready_and_the_mentor_closes_it_from_the_dm(
     assert "says this target is ready for review" in block_text(notice["blocks"])
 
     clock.now += timedelta(hours=2)
-    act(slack, notice, "target_met", channel=notice["channel"])
+    act(slack, notice, target_ids.TARGET_MET, channel=notice["channel"])
 
     [target] = targets(db)
     assert (target.status, target.closed_by, target.closed_at) == (TargetStatus.MET, AMY, clock.now)
@@ -290,12 +291,17 @@ def test_the_mentee_marks_it_ready_and_the_mentor_closes_it_from_the_dm(
 
 
 def test_the_mentee_cannot_close_their_own_target(slack: SlackDriver, db: Database, emulator: SlackEmulator) -> None:
-    act(slack, ask(slack, f"{mention(BEN)} Use cold calling in every lesson by Friday"), "target_draft_confirm")
+    act(slack, ask(slack, f"{mention(BEN)} Use cold calling in every lesson by Friday"), target_ids.DRAFT_CONFIRM)
     [target] = targets(db)
-    met = {"type": "button", "action_id": "target_met", "value": str(target.id), "text": {"type": "plain_text"}}
+    met = {
+        "type": "button",
+        "action_id": target_ids.TARGET_MET,
+        "value": str(target.id),
+        "text": {"type": "plain_text"},
+    }
     message = {"ts": "1.0", "blocks": [{"type": "actions", "block_id": f"target:{target.id}", "elements": [met]}]}
 
-    reply = act(slack, message, "target_met", user=BEN)
+    reply = act(slack, message, target_ids.TARGET_MET, user=BEN)
 
     assert reply is not None and "only the mentee's mentors and lead mentors" in reply["text"]
     assert targets(db)[0].status is TargetStatus.OPEN
@@ -304,8 +310,8 @@ def test_the_mentee_cannot_close_their_own_target(slack: SlackDriver, db: Databa
 def test_target_list_shows_open_targets_with_overdue_ones_marked(
     slack: SlackDriver, clock: FakeClock, emulator: SlackEmulator
 ) -> None:
-    act(slack, ask(slack, f"{mention(BEN)} Use cold calling in every lesson by Wednesday"), "target_draft_confirm")
-    act(slack, ask(slack, f"{mention(BEN)} Use a seating plan with 9X2 by the end of term"), "target_draft_confirm")
+    act(slack, ask(slack, f"{mention(BEN)} Use cold calling in every lesson by Wednesday"), target_ids.DRAFT_CONFIRM)
+    act(slack, ask(slack, f"{mention(BEN)} Use a seating plan with 9X2 by the end of term"), target_ids.DRAFT_CONFIRM)
     clock.now += timedelta(days=3)  # Friday: Wednesday's target is overdue
 
     listing = ask(slack, f"list {mention(BEN)}")
@@ -314,8 +320,8 @@ def test_target_list_shows_open_targets_with_overdue_ones_marked(
     assert "Open targets for Ben Trainee" in text
     assert "Use cold calling in every lesson — due Wed 25 Nov · *overdue* · Standard 6" in text
     assert "Use a seating plan with 9X2 — due Fri 18 Dec · Standard 7" in text
-    element(listing, "target_met")
+    element(listing, target_ids.TARGET_MET)
     mine = ask(slack, "list", user=BEN)
     assert "Open targets for Ben Trainee" in seen(mine)
-    element(mine, "target_ready")
+    element(mine, target_ids.TARGET_READY)
     assert "only" in seen(ask(slack, f"list {mention(BEN)}", user=CAT))

@@ -10,6 +10,7 @@ import pytest
 from bot.app.bootstrap import Deps
 from bot.app.scheduler import digest_tick
 from bot.app.slack_client import make_web_client
+from handlers.digests import ids as digest_ids
 from tests.conftest import LONDON, FakeClock
 from tests.scenarios.support import block_text, mention, reply_to
 from tests.scenarios.test_meetings import answers as meeting_answers
@@ -122,10 +123,10 @@ def test_slack_trouble_still_delivers_exactly_one_of_each(
 def nudge(slack: SlackDriver, emulator: SlackEmulator, *, user: str) -> str:
     [digest] = emulator.messages_to(LEO)
     button: dict[str, Any] = next(
-        b["accessory"] for b in digest["blocks"] if b.get("accessory", {}).get("action_id") == "digest_nudge_mentor"
+        b["accessory"] for b in digest["blocks"] if b.get("accessory", {}).get("action_id") == digest_ids.NUDGE_ACTION
     )
     before = len(emulator.responses)
-    slack.click("digest_nudge_mentor", user=user, value=button["value"], block_id="nudge")
+    slack.click(digest_ids.NUDGE_ACTION, user=user, value=button["value"], block_id="nudge")
     return str(wait_until(lambda: emulator.responses[before:], what="the reply")[0]["text"])
 
 

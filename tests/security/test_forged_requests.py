@@ -25,6 +25,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.app.web import MAX_BODY_BYTES, SLACK_PATH
+from handlers.observations import ids as observation_ids
 from storage.db import Database
 from storage.roster import Mentorship
 from storage.schema import Base
@@ -124,7 +125,12 @@ def block_actions_body(rng: random.Random, emulator: SlackEmulator, n: int) -> B
             {
                 "type": "button",
                 "action_id": rng.choice(
-                    ["observation_view", "observation_reflect_open", "observation_edit_open", "observation_form_choice"]
+                    [
+                        observation_ids.VIEW_ACTION,
+                        observation_ids.REFLECT_ACTION,
+                        observation_ids.EDIT_ACTION,
+                        observation_ids.FORM_CHOICE_ACTION,
+                    ]
                 ),
                 "block_id": "actions",
                 "text": {"type": "plain_text", "text": "Button"},
@@ -151,7 +157,9 @@ def view_submission_body(rng: random.Random, emulator: SlackEmulator, n: int) ->
             "type": "modal",
             "blocks": [],
             "private_metadata": json.dumps({"teacher": BEN, "n": n}),
-            "callback_id": rng.choice(["observation_submit", "observation_edit", "observation_reflect"]),
+            "callback_id": rng.choice(
+                [observation_ids.OBSERVE_CALLBACK, observation_ids.EDIT_CALLBACK, observation_ids.REFLECT_CALLBACK]
+            ),
             "state": {"values": {"focus": {"focus": {"type": "plain_text_input", "value": "Questioning"}}}},
             "hash": "1700000000.abcdef",
             "root_view_id": view_id,

@@ -26,7 +26,10 @@ from sqlalchemy.exc import OperationalError
 
 from bot.app.settings import Settings
 from bot.app.slack_client import make_web_client
+from handlers.meetings import ids as meeting_ids
+from handlers.observations import ids as observation_ids
 from handlers.slack.replies import SAVE_FAILED
+from handlers.targets import ids as target_ids
 from storage.meetings import Meeting, MeetingRevision
 from storage.observations import Observation, ObservationRevision
 from storage.roster import AuditEntry, AuditRepository
@@ -100,7 +103,9 @@ def meeting_form(stack: Stack, school: School) -> dict[str, Any]:
 def reflection_form(stack: Stack, school: School) -> dict[str, Any]:
     p, observation = school.people, str(school.observation_id)
     return modal(
-        stack.slack, lambda: stack.slack.click("observation_reflect_open", user=p.mentee, value=observation), "reflect"
+        stack.slack,
+        lambda: stack.slack.click(observation_ids.REFLECT_ACTION, user=p.mentee, value=observation),
+        "reflect",
     )
 
 
@@ -196,7 +201,7 @@ def test_confirming_a_target_twice_sets_it_once(mode: str, fresh: Stack, school:
         fresh,
         mode,
         lambda **kw: fresh.slack.click(
-            "target_draft_confirm", user=p.mentor, value=key, block_id=f"target_draft:{key}", **kw
+            target_ids.DRAFT_CONFIRM, user=p.mentor, value=key, block_id=f"target_draft:{key}", **kw
         ),
     )
 
@@ -214,7 +219,7 @@ def test_signing_off_twice_signs_once_and_tells_the_author_once(mode: str, fresh
         fresh,
         mode,
         lambda **kw: fresh.slack.click(
-            "meeting_sign_off", user=p.mentee, value=str(school.meeting_id), message=message, channel="D0001", **kw
+            meeting_ids.SIGN_OFF, user=p.mentee, value=str(school.meeting_id), message=message, channel="D0001", **kw
         ),
     )
 
@@ -229,8 +234,8 @@ def test_signing_off_twice_signs_once_and_tells_the_author_once(mode: str, fresh
 @pytest.mark.parametrize(
     ("action_id", "who", "told", "audited"),
     [
-        ("target_ready", "mentee", ("author", "is ready for review"), "target.ready"),
-        ("target_met", "mentor", ("mentee", "marked your target"), "target.met"),
+        (target_ids.TARGET_READY, "mentee", ("author", "is ready for review"), "target.ready"),
+        (target_ids.TARGET_MET, "mentor", ("mentee", "marked your target"), "target.met"),
     ],
 )
 def test_a_target_button_pressed_twice_acts_once(
@@ -276,18 +281,22 @@ def database_fails_once(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
 
 def _observation_correction(stack: Stack, school: School) -> dict[str, Any]:
     p, observation = school.people, str(school.observation_id)
-    return modal(stack.slack, lambda: stack.slack.click("observation_edit_open", user=p.author, value=observation), "e")
+    return modal(
+        stack.slack, lambda: stack.slack.click(observation_ids.EDIT_ACTION, user=p.author, value=observation), "e"
+    )
 
 
 def _meeting_correction(stack: Stack, school: School) -> dict[str, Any]:
     p, meeting = school.people, str(school.meeting_id)
-    return modal(stack.slack, lambda: stack.slack.click("meeting_correct", user=p.author, value=meeting), "correct")
+    return modal(stack.slack, lambda: stack.slack.click(meeting_ids.CORRECT, user=p.author, value=meeting), "correct")
 
 
 def _comment(stack: Stack, school: School) -> dict[str, Any]:
     p, meeting = school.people, str(school.meeting_id)
     return modal(
-        stack.slack, lambda: stack.slack.click("meeting_sign_off_with_comment", user=p.mentee, value=meeting), "comment"
+        stack.slack,
+        lambda: stack.slack.click(meeting_ids.SIGN_OFF_WITH_COMMENT, user=p.mentee, value=meeting),
+        "comment",
     )
 
 

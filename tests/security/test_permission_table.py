@@ -36,7 +36,12 @@ from bot.meetings.service import MeetingDraft
 from bot.privacy import service as privacy
 from bot.reviews.service import InductionInput
 from bot.roster.service import Caller
+from handlers.digests import ids as digest_ids
 from handlers.digests.delivery import DigestRun
+from handlers.meetings import ids as meeting_ids
+from handlers.observations import ids as observation_ids
+from handlers.reviews import ids as review_ids
+from handlers.targets import ids as target_ids
 from storage.db import Database
 from storage.meetings import Meeting, MeetingRevision
 from storage.observations import Observation, ObservationRevision
@@ -251,7 +256,7 @@ def _observe(c: Ctx, user: str) -> Outcome:
     )
     if view is None:
         return judged(Action.OBSERVE, text, c.count(Observation) > before, yourself=user == p.mentee)
-    assert view["callback_id"] == "observation_submit"
+    assert view["callback_id"] == observation_ids.OBSERVE_CALLBACK
     result = c.slack.submit(view, state_for(view, full_answers()), user=user)
     assert result.status == 200 and not result.body, result.text
     assert c.count(Observation, Observation.observer_id == user) == 1
@@ -262,7 +267,9 @@ def _observe(c: Ctx, user: str) -> Outcome:
 def _read_observation(c: Ctx, user: str) -> Outcome:
     s = c.school
     reads_before = c.count(AuditEntry, AuditEntry.actor_id == user, AuditEntry.action == "observation.read")
-    view = modal(c.slack, lambda: c.slack.click("observation_view", user=user, value=str(s.observation_id)), "view")
+    view = modal(
+        c.slack, lambda: c.slack.click(observation_ids.VIEW_ACTION, user=user, value=str(s.observation_id)), "view"
+    )
     text = block_text(view["blocks"])
     read = c.count(AuditEntry, AuditEntry.actor_id == user, AuditEntry.action == "observation.read") - reads_before
     outcomes = [judged(Action.READ_OBSERVATION, text, s.marker in text and read == 1)]
@@ -277,9 +284,9 @@ def _read_observation(c: Ctx, user: str) -> Outcome:
 def _edit_observation(c: Ctx, user: str) -> Outcome:
     s = c.school
     view = modal(
-        c.slack, lambda: c.slack.click("observation_edit_open", user=user, value=str(s.observation_id)), "edit"
+        c.slack, lambda: c.slack.click(observation_ids.EDIT_ACTION, user=user, value=str(s.observation_id)), "edit"
     )
-    if view.get("callback_id") != "observation_edit":
+    if view.get("callback_id") != observation_ids.EDIT_CALLBACK:
         return judged(Action.EDIT_OBSERVATION, block_text(view["blocks"]), c.count(ObservationRevision) > 0)
     answers = full_answers(**{"field:next_steps": "Hinge questions in every lesson."})
     result = c.slack.submit(view, state_for(view, answers), user=user)
@@ -292,9 +299,11 @@ def _edit_observation(c: Ctx, user: str) -> Outcome:
 def _reflect(c: Ctx, user: str) -> Outcome:
     s = c.school
     view = modal(
-        c.slack, lambda: c.slack.click("observation_reflect_open", user=user, value=str(s.observation_id)), "reflect"
+        c.slack,
+        lambda: c.slack.click(observation_ids.REFLECT_ACTION, user=user, value=str(s.observation_id)),
+        "reflect",
     )
-    if view.get("callback_id") != "observation_reflect":
+    if view.get("callback_id") != observation_ids.REFLECT_CALLBACK:
         reflected = c.get(Observation, s.observation_id).reflection is not None
         return judged(Action.REFLECT_ON_OBSERVATION, block_text(view["blocks"]), reflected)
     answers = {"reflection": "I rushed the plenary.", "reflection_next_steps": "Exit tickets."}
@@ -322,7 +331,7 @@ def _see_digest(c: Ctx, user: str) -> Outcome:
 
 def _nudge(c: Ctx, user: str) -> Outcome:
     p = c.school.people
-    text = c.reply_to_click("digest_nudge_mentor", user, p.mentor, block_id="nudge")
+    text = c.reply_to_click(digest_ids.NUDGE_ACTION, user, p.mentor, block_id="nudge")
     nudged = [m for m in c.emulator.messages_to(p.mentor) if "noticed" in m.get("text", "")]
     return judged(Action.NUDGE_MENTOR, text, text.startswith(f"Nudged <@{p.mentor}>.") and len(nudged) == 1)
 
@@ -335,7 +344,7 @@ def _log_meeting(c: Ctx, user: str) -> Outcome:
     )
     if view is None:
         return judged(Action.LOG_MEETING, text, c.count(Meeting) > before, yourself=user == p.mentee)
-    assert view["callback_id"] == "meeting_log"
+    assert view["callback_id"] == meeting_ids.MEETING_CALLBACK
     answers = {"held_on": c.deps.now().date().isoformat(), "notes": "We planned Year 5 fractions.", "wellbeing": "4"}
     result = c.slack.submit(view, state_for(view, answers), user=user)
     assert result.status == 200 and not result.body, result.text
@@ -358,11 +367,11 @@ def _read_meeting(c: Ctx, user: str) -> Outcome:
 def _edit_meeting(c: Ctx, user: str) -> Outcome:
     s = c.school
     view, text = opened_or_replied(
-        c.slack, lambda: c.slack.click("meeting_correct", user=user, value=str(s.meeting_id)), "correct"
+        c.slack, lambda: c.slack.click(meeting_ids.CORRECT, user=user, value=str(s.meeting_id)), "correct"
     )
     if view is None:
         return judged(Action.EDIT_MEETING, text, c.count(MeetingRevision) > 0)
-    assert view["callback_id"] == "meeting_correct"
+    assert view["callback_id"] == meeting_ids.CORRECT_CALLBACK
     held = c.get(Meeting, s.meeting_id).held_on.isoformat()
     answers = {"held_on": held, "notes": "Corrected: we planned Year 5 fractions.", "wellbeing": "4"}
     result = c.slack.submit(view, state_for(view, answers), user=user)
@@ -373,12 +382,12 @@ def _edit_meeting(c: Ctx, user: str) -> Outcome:
 def _sign_off(c: Ctx, user: str) -> Outcome:
     s = c.school
     message = {"ts": "1700000000.000200", "type": "message", "text": "notes"}
-    text = c.reply_to_click("meeting_sign_off", user, str(s.meeting_id), message=message, channel="D0001")
+    text = c.reply_to_click(meeting_ids.SIGN_OFF, user, str(s.meeting_id), message=message, channel="D0001")
     signed_by = c.get(Meeting, s.meeting_id).signed_off_by
     outcomes = [judged(Action.SIGN_OFF_MEETING, text, signed_by == user)]
     # The same, with a comment: the modal opens for anyone (trigger ids expire fast); its submission is checked.
     view = modal(
-        c.slack, lambda: c.slack.click("meeting_sign_off_with_comment", user=user, value=str(s.meeting_id)), "comment"
+        c.slack, lambda: c.slack.click(meeting_ids.SIGN_OFF_WITH_COMMENT, user=user, value=str(s.meeting_id)), "comment"
     )
     result = c.slack.submit(view, state_for(view, {"comment": "Agreed."}), user=user)
     assert result.status == 200, result.text
@@ -396,7 +405,7 @@ def _set_target(c: Ctx, user: str) -> Outcome:
         return judged(Action.SET_TARGET, text, drafted > 0, yourself=user == p.mentee)
     with c.db.unit_of_work() as session:
         key = session.scalars(select(TargetDraft.key).where(TargetDraft.set_by == user, typed)).one()
-    c.reply_to_click("target_draft_confirm", user, key, block_id=f"target_draft:{key}")
+    c.reply_to_click(target_ids.DRAFT_CONFIRM, user, key, block_id=f"target_draft:{key}")
     saved = c.count(Target, Target.set_by == user, Target.text == "Use exit tickets in every lesson")
     return judged(Action.SET_TARGET, text, saved == 1)
 
@@ -406,9 +415,9 @@ def _close_target(c: Ctx, user: str) -> Outcome:
     target_id = str(s.target_id)
     due = c.deps.now().date() + timedelta(days=10)
     picked = {"type": "datepicker", "selected_date": due.isoformat()}
-    text = c.reply_to_click("target_due", user, target_id, block_id=f"target:{target_id}", extra_action=picked)
+    text = c.reply_to_click(target_ids.TARGET_DUE, user, target_id, block_id=f"target:{target_id}", extra_action=picked)
     outcomes = [judged(Action.CLOSE_TARGET, text, c.get(Target, s.target_id).due_on == due)]
-    text = c.reply_to_click("target_met", user, target_id, block_id=f"target:{target_id}")
+    text = c.reply_to_click(target_ids.TARGET_MET, user, target_id, block_id=f"target:{target_id}")
     target = c.get(Target, s.target_id)
     outcomes.append(judged(Action.CLOSE_TARGET, text, target.status is TargetStatus.MET and target.closed_by == user))
     return one_outcome(outcomes)
@@ -416,7 +425,7 @@ def _close_target(c: Ctx, user: str) -> Outcome:
 
 def _mark_ready(c: Ctx, user: str) -> Outcome:
     s = c.school
-    text = c.reply_to_click("target_ready", user, str(s.target_id), block_id=f"target:{s.target_id}")
+    text = c.reply_to_click(target_ids.TARGET_READY, user, str(s.target_id), block_id=f"target:{s.target_id}")
     return judged(Action.MARK_TARGET_READY, text, c.get(Target, s.target_id).ready_for_review_at is not None)
 
 
@@ -494,7 +503,7 @@ def _write_review(c: Ctx, user: str, action: Action) -> Outcome:
     view, text = opened_or_replied(c.slack, lambda: c.slack.command("/review", mention(p.mentee), user=user), "/review")
     if view is None:
         return judged(action, text, c.count(Review) > before, yourself=user == p.mentee)
-    assert view["callback_id"] == "review_save"
+    assert view["callback_id"] == review_ids.REVIEW_CALLBACK
     result = c.slack.submit(view, state_for(view, REVIEW_ANSWERS), user=user)
     assert result.status == 200 and not result.body, result.text
     return judged(action, text, c.count(Review, Review.author_id == user) == 1)

@@ -26,6 +26,9 @@ from bot.app.slack_client import make_web_client
 from bot.digests.service import DigestBuilder, Week
 from bot.privacy import service as privacy
 from handlers.digests.delivery import DigestRun
+from handlers.meetings import ids as meeting_ids
+from handlers.observations import ids as observation_ids
+from handlers.targets import ids as target_ids
 from storage.roster import AuditEntry, MenteeKind
 from storage.targets import Target, TargetDraft
 from tests.scenarios.support import block_text, mention
@@ -94,25 +97,25 @@ def no_kestrel(*texts: str) -> None:
 
 # (action_id, who presses it in T0002, the T0001 id it carries, what they are told)
 BUTTONS = [
-    ("observation_view", "lead", "observation", "I can't find that observation"),
-    ("observation_edit_open", "author", "observation", "I can't find that observation"),
-    ("observation_reflect_open", "mentee", "observation", "I can't find that observation"),
-    ("meeting_sign_off", "mentee", "meeting", "I can't find that meeting"),
-    ("meeting_correct", "author", "meeting", "I can't find that meeting"),
-    ("meeting_log_open", "mentor", "mentee", None),  # the modal opens for T0002's mentee, not T0001's
-    ("target_ready", "mentee", "target", "I can't find that target"),
-    ("target_met", "mentor", "target", "I can't find that target"),
-    ("target_not_met", "lead", "target", "I can't find that target"),
-    ("target_drop", "author", "target", "I can't find that target"),
-    ("target_due", "mentor", "target", "I can't find that target"),
-    ("target_standards", "mentor", "target", "I can't find that target"),
-    ("target_draft_confirm", "author", "draft", "I can't find that target any more"),
-    ("target_draft_due", "author", "draft", "I can't find that target any more"),
+    (observation_ids.VIEW_ACTION, "lead", "observation", "I can't find that observation"),
+    (observation_ids.EDIT_ACTION, "author", "observation", "I can't find that observation"),
+    (observation_ids.REFLECT_ACTION, "mentee", "observation", "I can't find that observation"),
+    (meeting_ids.SIGN_OFF, "mentee", "meeting", "I can't find that meeting"),
+    (meeting_ids.CORRECT, "author", "meeting", "I can't find that meeting"),
+    (meeting_ids.LOG_MEETING, "mentor", "mentee", None),  # the modal opens for T0002's mentee, not T0001's
+    (target_ids.TARGET_READY, "mentee", "target", "I can't find that target"),
+    (target_ids.TARGET_MET, "mentor", "target", "I can't find that target"),
+    (target_ids.TARGET_NOT_MET, "lead", "target", "I can't find that target"),
+    (target_ids.TARGET_DROP, "author", "target", "I can't find that target"),
+    (target_ids.TARGET_DUE, "mentor", "target", "I can't find that target"),
+    (target_ids.TARGET_STANDARDS, "mentor", "target", "I can't find that target"),
+    (target_ids.DRAFT_CONFIRM, "author", "draft", "I can't find that target any more"),
+    (target_ids.DRAFT_DUE, "author", "draft", "I can't find that target any more"),
 ]
 EXTRA = {
-    "target_due": {"type": "datepicker", "selected_date": "2026-12-11"},
-    "target_standards": {"type": "multi_static_select", "selected_options": [{"value": "1"}]},
-    "target_draft_due": {"type": "datepicker", "selected_date": "2026-12-11"},
+    target_ids.TARGET_DUE: {"type": "datepicker", "selected_date": "2026-12-11"},
+    target_ids.TARGET_STANDARDS: {"type": "multi_static_select", "selected_options": [{"value": "1"}]},
+    target_ids.DRAFT_DUE: {"type": "datepicker", "selected_date": "2026-12-11"},
 }
 
 
@@ -143,7 +146,7 @@ def test_a_button_carrying_the_other_workspaces_id_finds_nothing_and_changes_not
 
     if told is None:  # /meeting's button with T0001's mentee: T0002's own records, if any, and only those
         if two.grid:  # the same person is T0002's mentee too
-            assert view is not None and view["callback_id"] == "meeting_log" and "Osprey" in text
+            assert view is not None and view["callback_id"] == meeting_ids.MEETING_CALLBACK and "Osprey" in text
         else:
             assert view is None and "you can't log a meeting with this mentee" in text, text
     else:
@@ -163,25 +166,25 @@ def test_modals_opened_in_one_workspace_and_submitted_from_the_other_are_refused
     one, p1, p2 = two.one, two.one.people, two.two.people
     forms = {
         "reflection": (
-            _opened_in_t0001(two, "observation_reflect_open", p1.mentee, one.observation_id),
+            _opened_in_t0001(two, observation_ids.REFLECT_ACTION, p1.mentee, one.observation_id),
             p2.mentee,
             {"reflection": "Pasted across workspaces."},
             "I can't find that observation",
         ),
         "observation correction": (
-            _opened_in_t0001(two, "observation_edit_open", p1.author, one.observation_id),
+            _opened_in_t0001(two, observation_ids.EDIT_ACTION, p1.author, one.observation_id),
             p2.author,
             full_answers(**{"field:strengths": "Changed from T0002."}),
             "I can't find that observation",
         ),
         "meeting correction": (
-            _opened_in_t0001(two, "meeting_correct", p1.author, one.meeting_id),
+            _opened_in_t0001(two, meeting_ids.CORRECT, p1.author, one.meeting_id),
             p2.author,
             {"held_on": "2026-11-23", "notes": "Changed from T0002."},
             "I can't find that meeting",
         ),
         "sign-off comment": (
-            _opened_in_t0001(two, "meeting_sign_off_with_comment", p1.mentee, one.meeting_id),
+            _opened_in_t0001(two, meeting_ids.SIGN_OFF_WITH_COMMENT, p1.mentee, one.meeting_id),
             p2.mentee,
             {"comment": "Signed from T0002."},
             "I can't find that meeting",

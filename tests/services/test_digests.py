@@ -15,6 +15,7 @@ from sqlalchemy import event, insert, select
 from bot.app.bootstrap import Deps
 from bot.app.slack_client import make_web_client
 from bot.digests.service import DigestBuilder, Week
+from handlers.digests import ids as digest_ids
 from handlers.digests.blocks import lead_digest, slt_summary
 from handlers.digests.delivery import DigestRun, digest_due
 from handlers.slack.plain import blocks_as_text
@@ -253,7 +254,7 @@ def test_the_lead_mentors_digest_puts_those_who_need_them_first(deps: Deps, scho
     assert needs_you.index(f"<@{CAL}>") < needs_you.index(f"<@{BEN}>")
     assert "not on track, concern, 1 target rolled over twice" in needs_you
     assert "observations 2/2 · ratings ↑1 ↓0 · targets 1 set, 1 met, 1 overdue · 1 reflection owed" in needs_you
-    nudges = [b for b in message.blocks if b.get("accessory", {}).get("action_id") == "digest_nudge_mentor"]
+    nudges = [b for b in message.blocks if b.get("accessory", {}).get("action_id") == digest_ids.NUDGE_ACTION]
     assert [b["accessory"]["value"] for b in nudges] == [AMY]
     assert "Private" not in text and "Secret" not in text  # counts and flags, never notes
 

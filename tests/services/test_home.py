@@ -15,7 +15,8 @@ from sqlalchemy import event, insert, update
 from bot.app.bootstrap import Deps
 from bot.home.service import Home, HomeService, HomeSettings
 from bot.roster.service import Caller
-from handlers.home.blocks import VIEW_BLOCK_LIMIT, Pages, home_view
+from handlers.home.blocks import VIEW_BLOCK_LIMIT, home_view
+from handlers.home.pages import Pages
 from storage.db import Database
 from storage.meetings import Meeting
 from storage.observations import Observation, ObservationEntry, Rating

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
@@ -12,19 +13,19 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.app.bootstrap import Deps
-from bot.core.errors import DomainError, InvalidInput, NotAllowed
+from bot.core.directory import Directory
+from bot.core.errors import InvalidInput, NotAllowed
 from bot.core.permissions import Standing
 from bot.privacy.service import audit_trail
 from bot.roster.service import KIND_LABEL, ROLE_LABEL, Caller
+from handlers.roster import ids
 from handlers.roster.blocks import audit_blocks, help_blocks, roster_blocks, usage_text
-from handlers.roster.induction import induction_modal, parse_points, schedule_text
+from handlers.roster.induction import induction_modal, induction_submitted, parse_points, schedule_text
 from handlers.slack import parsing
-from handlers.slack.directory import SlackDirectory
+from handlers.slack.answers import answers
 from storage.roster import MenteeKind, Role
 
 log = logging.getLogger(__name__)
-
-MENTOR = "/mentor"
 
 USAGE = {
     "assign": "/mentor assign @mentor @mentee [trainee|ect|staff]",
@@ -42,12 +43,23 @@ ROLES = {"lead": Role.LEAD, "slt": Role.SLT, "admin": Role.ADMIN, "tutor": Role.
 
 
 @dataclass(frozen=True)
+class Request:
+    """What a sub-command works with once the command is acknowledged."""
+
+    deps: Deps
+    caller: Caller
+    directory: Directory
+    client: WebClient
+    now: datetime
+
+
+@dataclass(frozen=True)
 class Parsed:
     """A sub-command whose words made sense; `run` does the work once the command is acknowledged."""
 
-    run: Callable[[Deps, Caller, SlackDirectory], dict[str, Any]]
+    run: Callable[[Request], dict[str, Any]]
     # A sub-command that opens a modal instead of replying: returns the view to open.
-    modal: Callable[[Deps, Caller, SlackDirectory], dict[str, Any]] | None = None
+    modal: Callable[[Request], dict[str, Any]] | None = None
 
 
 def parse(text: str) -> Parsed:
@@ -65,7 +77,7 @@ def parse(text: str) -> Parsed:
 
 
 def _parse_help(args: list[str]) -> Parsed:
-    return Parsed(lambda deps, caller, directory: {"text": "mentor-bot help", "blocks": help_blocks(caller)})
+    return Parsed(lambda r: {"text": "mentor-bot help", "blocks": help_blocks(r.caller)})
 
 
 def _parse_list(args: list[str]) -> Parsed:
@@ -73,9 +85,9 @@ def _parse_list(args: list[str]) -> Parsed:
         raise InvalidInput("Name at most one person.")
     about = parsing.user_id(args[0]) if args else None
 
-    def run(deps: Deps, caller: Caller, directory: SlackDirectory) -> dict[str, Any]:
-        overview = deps.roster.overview(caller, about)
-        shown_about = about if about is not None else (None if caller.standings & _LEADERS else caller.user_id)
+    def run(r: Request) -> dict[str, Any]:
+        overview = r.deps.roster.overview(r.caller, about)
+        shown_about = about if about is not None else (None if r.caller.standings & _LEADERS else r.caller.user_id)
         text, blocks = roster_blocks(overview, about=shown_about)
         return {"text": text, "blocks": blocks}
 
@@ -93,10 +105,9 @@ def _parse_assign(args: list[str]) -> Parsed:
             raise InvalidInput(f"“{args[2]}” isn't a kind of mentee: use trainee, ect or staff.")
         kind = KINDS[args[2].lower()]
 
-    def run(deps: Deps, caller: Caller, directory: SlackDirectory) -> dict[str, Any]:
-        now = deps.now()
-        today = now.astimezone(deps.settings.tz).date()
-        result = deps.roster.assign(caller, mentor_id, mentee_id, kind, directory, now, today=today)
+    def run(r: Request) -> dict[str, Any]:
+        today = r.now.astimezone(r.deps.settings.tz).date()
+        result = r.deps.roster.assign(r.caller, mentor_id, mentee_id, kind, r.directory, r.now, today=today)
         m = result.mentorship
         if not result.created:
             return {
@@ -118,8 +129,8 @@ def _parse_unassign(args: list[str]) -> Parsed:
     mentor_id = parsing.user_id(args[0], what="a mentor")
     mentee_id = parsing.user_id(args[1], what="a mentee")
 
-    def run(deps: Deps, caller: Caller, directory: SlackDirectory) -> dict[str, Any]:
-        deps.roster.unassign(caller, mentor_id, mentee_id, deps.now())
+    def run(r: Request) -> dict[str, Any]:
+        r.deps.roster.unassign(r.caller, mentor_id, mentee_id, r.now)
         return {
             "text": f"<@{mentor_id}> no longer mentors <@{mentee_id}>. "
             "Their meetings, observations and targets are kept."
@@ -138,12 +149,12 @@ def _parse_role(args: list[str]) -> Parsed:
     role = ROLES[args[2].lower()]
     label = ROLE_LABEL[role]
 
-    def run(deps: Deps, caller: Caller, directory: SlackDirectory) -> dict[str, Any]:
+    def run(r: Request) -> dict[str, Any]:
         if adding:
-            changed = deps.roster.grant_role(caller, who, role, directory, deps.now())
+            changed = r.deps.roster.grant_role(r.caller, who, role, r.directory, r.now)
             text = f"<@{who}> is now {_article(label)} {label}." if changed else f"<@{who}> is already {label}."
         else:
-            changed = deps.roster.revoke_role(caller, who, role, deps.now())
+            changed = r.deps.roster.revoke_role(r.caller, who, role, r.now)
             text = f"<@{who}> is no longer {label}." if changed else f"<@{who}> wasn't {label}, so nothing changed."
         return {"text": text}
 
@@ -155,10 +166,10 @@ def _parse_slt_channel(args: list[str]) -> Parsed:
         raise InvalidInput("Name one channel.")
     channel = parsing.channel_id(args[0])
 
-    def run(deps: Deps, caller: Caller, directory: SlackDirectory) -> dict[str, Any]:
-        deps.roster.set_slt_channel(caller, channel, deps.now())
+    def run(r: Request) -> dict[str, Any]:
+        r.deps.roster.set_slt_channel(r.caller, channel, r.now)
         text = f"The weekly SLT summary will be posted in <#{channel}>."
-        if not _bot_is_member(directory.client, channel):
+        if not _bot_is_member(r.client, channel):
             text += f" I'm not in <#{channel}> yet: type `/invite @mentor-bot` there so I can post."
         return {"text": text}
 
@@ -170,9 +181,9 @@ def _parse_audit(args: list[str]) -> Parsed:
         raise InvalidInput("Name at most one person.")
     about = parsing.user_id(args[0]) if args else None
 
-    def run(deps: Deps, caller: Caller, directory: SlackDirectory) -> dict[str, Any]:
-        trail = audit_trail(deps.db, caller, about=about)
-        text, blocks = audit_blocks(trail, deps.settings.tz)
+    def run(r: Request) -> dict[str, Any]:
+        trail = audit_trail(r.deps.db, r.caller, about=about)
+        text, blocks = audit_blocks(trail, r.deps.settings.tz)
         return {"text": text, "blocks": blocks}
 
     return Parsed(run)
@@ -187,18 +198,18 @@ def _parse_induction(args: list[str]) -> Parsed:
             raise InvalidInput("Days absent to add is a whole number above zero.")
         days = int(args[2])
 
-        def add(deps: Deps, caller: Caller, directory: SlackDirectory) -> dict[str, Any]:
-            schedule = deps.reviews.add_absence(caller, mentee_id, days, deps.now())
+        def add(r: Request) -> dict[str, Any]:
+            schedule = r.deps.reviews.add_absence(r.caller, mentee_id, days, r.now)
             total = schedule.induction.days_absent if schedule.induction else days
             headline = f"Added {days} days' absence for <@{mentee_id}> ({total} in total). Their review schedule:"
             return {"text": schedule_text(schedule, headline)}
 
         return Parsed(add)
 
-    def form(deps: Deps, caller: Caller, directory: SlackDirectory) -> dict[str, Any]:
-        return induction_modal(deps.reviews.induction_form(caller, mentee_id, directory, deps.now()))
+    def form(r: Request) -> dict[str, Any]:
+        return induction_modal(r.deps.reviews.induction_form(r.caller, mentee_id, r.directory, r.now))
 
-    return Parsed(lambda deps, caller, directory: {}, modal=form)
+    return Parsed(lambda r: {}, modal=form)
 
 
 def _parse_reviews(args: list[str]) -> Parsed:
@@ -207,8 +218,8 @@ def _parse_reviews(args: list[str]) -> Parsed:
     mentee_id = parsing.user_id(args[0], what="a trainee")
     points = parse_points(args[1:])
 
-    def run(deps: Deps, caller: Caller, directory: SlackDirectory) -> dict[str, Any]:
-        schedule = deps.reviews.set_points(caller, mentee_id, points, deps.now())
+    def run(r: Request) -> dict[str, Any]:
+        schedule = r.deps.reviews.set_points(r.caller, mentee_id, points, r.now)
         return {"text": schedule_text(schedule, f"Review points saved for <@{mentee_id}>:")}
 
     return Parsed(run)
@@ -240,27 +251,37 @@ def _bot_is_member(client: WebClient, channel: str) -> bool:
     return bool(info["channel"].get("is_member"))
 
 
-def register(app: App, deps: Deps) -> None:
-    @app.command(MENTOR)
-    def mentor_command(ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient) -> None:
-        try:
-            parsed = parse(command.get("text", ""))
-        except InvalidInput as exc:
-            ack(response_type="ephemeral", text=str(exc))
+def register(app: App) -> None:
+    app.command(ids.MENTOR)(mentor_command)
+    app.view(ids.INDUCTION_CALLBACK)(induction_submitted)
+
+
+@answers()
+def mentor_command(
+    ack: Ack,
+    command: dict[str, Any],
+    respond: Respond,
+    client: WebClient,
+    caller: Callable[[], Caller],
+    now: datetime,
+    directory: Directory,
+    deps: Deps,
+) -> None:
+    try:
+        parsed = parse(command.get("text", ""))
+    except InvalidInput as exc:
+        ack(response_type="ephemeral", text=str(exc))
+        return
+    ack()
+    try:
+        request = Request(deps, caller(), directory, client, now)
+        if parsed.modal is not None:
+            client.views_open(trigger_id=command["trigger_id"], view=parsed.modal(request))
             return
-        ack()
-        directory = SlackDirectory(client)
-        try:
-            caller = deps.roster.caller(command["team_id"], command["user_id"], directory, deps.now())
-            if parsed.modal is not None:
-                client.views_open(trigger_id=command["trigger_id"], view=parsed.modal(deps, caller, directory))
-                return
-            reply = parsed.run(deps, caller, directory)
-        except NotAllowed as exc:
-            reply = {"text": _with_whom_to_ask(str(exc), deps, command["team_id"])}
-        except DomainError as exc:
-            reply = {"text": str(exc)}
-        respond(response_type="ephemeral", replace_original=False, **reply)
+        reply = parsed.run(request)
+    except NotAllowed as exc:
+        raise NotAllowed(_with_whom_to_ask(str(exc), deps, command["team_id"])) from exc
+    respond(response_type="ephemeral", replace_original=False, **reply)
 
 
 def _with_whom_to_ask(refusal: str, deps: Deps, team_id: str) -> str:

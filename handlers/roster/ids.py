@@ -1,0 +1,8 @@
+"""Every Slack id of the roster, named once."""
+
+from __future__ import annotations
+
+MENTOR = "/mentor"
+
+# callback_id values
+INDUCTION_CALLBACK = "induction_save"
