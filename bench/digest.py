@@ -31,8 +31,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import event, insert, text
 from sqlalchemy.engine import make_url
 
-from bot.core.school_calendar import default_calendar_path, load_calendar
-from bot.digests.service import DigestBuilder, Week
+from bot.app.bootstrap import Deps, bootstrap
+from bot.app.settings import Settings
+from bot.digests.service import Week
 from handlers.digests.blocks import lead_digest, slt_summary
 from storage.db import Database
 from storage.meetings import Meeting
@@ -168,9 +169,19 @@ def seed(db: Database, mentees: int) -> None:
                 )
 
 
-def measure(db: Database) -> tuple[float, int, float, int]:
+def bench_deps(db: Database) -> Deps:
+    """Everything built as the bot builds it, over the benchmark's database, with the default settings."""
+    values: dict[str, Any] = {
+        "SLACK_BOT_TOKEN": "xoxb-bench",
+        "SLACK_SIGNING_SECRET": "bench",
+        "DATABASE_URL": db.engine.url.render_as_string(hide_password=False),
+    }
+    return bootstrap(Settings(_env_file=None, **values), db=db)  # type: ignore[call-arg]
+
+
+def measure(deps: Deps) -> tuple[float, int, float, int]:
     """Seconds, queries, peak MiB of Python allocations, and lead-digest messages for one full build."""
-    calendar = load_calendar(default_calendar_path())
+    db = deps.db
     queries = 0
 
     def count(*_: Any) -> None:
@@ -178,7 +189,7 @@ def measure(db: Database) -> tuple[float, int, float, int]:
         queries += 1
 
     def build() -> int:
-        school = DigestBuilder(db, calendar).build(TEAM, WEEK)
+        school = deps.digests.build(TEAM, WEEK)
         digest = lead_digest(school)
         slt_summary(school, None)
         return len(digest.messages)
@@ -240,8 +251,9 @@ def main() -> None:
                     started = time.perf_counter()
                     seed(db, size)
                     seeded = time.perf_counter() - started
-                    measure(db)  # warm the caches and the query plans, as a running bot would have them
-                    elapsed, queries, peak, messages = measure(db)
+                    deps = bench_deps(db)
+                    measure(deps)  # warm the caches and the query plans, as a running bot would have them
+                    elapsed, queries, peak, messages = measure(deps)
                     print(
                         f"{backend:<11}{size:>9,}{seeded:>9.1f}{elapsed:>9.2f}{queries:>9}{peak:>10.1f}{messages:>10}",
                         flush=True,

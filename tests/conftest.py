@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import delete, text
 from sqlalchemy.engine import make_url
 
-from bot.app.bootstrap import Deps
+from bot.app.bootstrap import Deps, bootstrap
 from bot.app.settings import Settings
 from bot.app.slack_app import create_app
 from bot.app.web import BackgroundServer
@@ -130,7 +130,7 @@ def settings(backend: BackendDatabase, emulator: SlackEmulator) -> Settings:
 
 @pytest.fixture
 def deps(settings: Settings, db: Database, clock: FakeClock) -> Deps:
-    return Deps(settings=settings, db=db, clock=clock)
+    return bootstrap(settings, clock=clock, db=db)
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 import bot.__main__ as cli
 from bot.app.settings import load_settings
+from bot.cli import reminders
 from storage.db import Database
 from storage.reminders import ReminderSent
 from storage.roster import MeetingCadence, MenteeKind, Mentorship, Workspace
@@ -59,8 +60,8 @@ def test_reminders_run_sends_what_is_due_now_once(
     settings = load_settings(env_file=None)
     evening = FakeClock(datetime(2026, 11, 25, 19, 0, tzinfo=LONDON))  # out of hours: an operator's run still sends
 
-    cli.reminders_run(settings, "T0001", clock=evening)
-    cli.reminders_run(settings, None, clock=evening)
+    reminders.run(settings, "T0001", clock=evening)
+    reminders.run(settings, None, clock=evening)
 
     assert capsys.readouterr().out.splitlines() == ["Sent 1 meeting reminders.", "Sent 0 meeting reminders."]
     [reminder] = env.messages_to(AMY)
@@ -72,9 +73,7 @@ def test_reminders_run_sends_what_is_due_now_once(
 def test_reminders_run_on_a_non_school_day_sends_nothing(
     env: SlackEmulator, db: Database, mentorship: None, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    cli.reminders_run(
-        load_settings(env_file=None), "T0001", clock=FakeClock(datetime(2026, 11, 28, 10, 0, tzinfo=LONDON))
-    )
+    reminders.run(load_settings(env_file=None), "T0001", clock=FakeClock(datetime(2026, 11, 28, 10, 0, tzinfo=LONDON)))
 
     assert "isn't a school day" in capsys.readouterr().out
     assert env.messages_to(AMY) == []

@@ -10,8 +10,6 @@ from slack_bolt import App, BoltResponse
 
 from bot.app.bootstrap import Deps
 from bot.app.middleware import listener_context
-from bot.app.slack_client import make_web_client
-from bot.home.service import HomeService, HomeSettings
 from handlers.digests import listeners as digests
 from handlers.home import listeners as home
 from handlers.home.publishing import HomePublisher
@@ -32,7 +30,7 @@ SORRY = (
 def create_app(deps: Deps, *, verify_token: bool = True, listener_executor: Executor | None = None) -> App:
     settings = deps.settings
     app = App(
-        client=make_web_client(settings),
+        client=deps.slack.client,
         signing_secret=settings.slack_signing_secret.get_secret_value(),
         token_verification_enabled=verify_token,
         # Listeners run in Bolt's thread pool; Slack gets its ack as soon as ack() is called.
@@ -69,15 +67,4 @@ def register_listeners(app: App) -> None:
 
 
 def home_publisher(deps: Deps) -> HomePublisher:
-    settings = deps.settings
-    service = HomeService(
-        deps.db,
-        deps.calendar,
-        deps.forms,
-        settings.tz,
-        HomeSettings(
-            calendar_name=deps.calendar.name, digest_day=settings.digest_day, digest_time=settings.digest_time
-        ),
-        reviews=deps.reviews,
-    )
-    return HomePublisher(deps.roster, service)
+    return HomePublisher(deps.roster, deps.home)

@@ -220,9 +220,11 @@ class HomeService:
         school_tz: ZoneInfo,
         settings: HomeSettings,
         *,
+        digests: DigestBuilder,
         reviews: ReviewService | None = None,
     ) -> None:
         self.db = db
+        self.digests = digests
         self.calendar = calendar
         self.forms = forms
         self.school_tz = school_tz
@@ -238,9 +240,7 @@ class HomeService:
         standings = caller.standings
         school: SchoolWeek | None = None
         if Standing.LEAD in standings or Standing.SLT in standings:
-            school = DigestBuilder(self.db, self.calendar).build(
-                caller.team_id, Week.containing(today), include_reviews=False
-            )
+            school = self.digests.build(caller.team_id, Week.containing(today), include_reviews=False)
         with self.db.unit_of_work() as session:
             mentee = self._mentee(session, caller, today) if Standing.MENTEE in standings else None
             mentor = self._mentor(session, caller, today) if Standing.MENTOR in standings else None

@@ -484,7 +484,7 @@ def test_a_failed_reminder_is_tried_again_next_run(
 def test_the_scheduler_runs_the_reminder_job_every_half_hour(
     slack: SlackDriver, emulator: SlackEmulator, deps: Deps
 ) -> None:
-    scheduler = build_scheduler(deps, make_web_client(deps.settings), "T0001")
+    scheduler = build_scheduler(deps)
     job = scheduler.get_job(REMINDER_JOB)
     assert job is not None and job.trigger.interval == timedelta(minutes=30)
 

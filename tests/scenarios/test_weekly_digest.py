@@ -157,7 +157,7 @@ def test_the_bot_process_schedules_the_digest_tick(
 ) -> None:
     from bot.app.scheduler import DIGEST_JOB, RETENTION_JOB, build_scheduler
 
-    scheduler = build_scheduler(deps, make_web_client(deps.settings), "T0001")
+    scheduler = build_scheduler(deps)
     job = scheduler.get_job(DIGEST_JOB)
     assert job is not None and job.trigger.interval == timedelta(minutes=5)
     assert scheduler.get_job(RETENTION_JOB) is not None
@@ -166,3 +166,61 @@ def test_the_bot_process_schedules_the_digest_tick(
     job.func(*job.args)  # what the scheduler runs each tick
 
     assert len(emulator.messages_to(LEO)) == 1 and len(emulator.messages_to(SLT)) == 1
+
+
+def another_workspace(deps: Deps, team_id: str, lead: str) -> None:
+    """A workspace the bot met before T0001, with its own lead mentor."""
+    from storage.roster import Role, RoleGrant, WorkspaceRepository
+
+    long_ago = datetime(2026, 9, 1, 9, 0, tzinfo=LONDON)
+    with deps.db.unit_of_work() as session:
+        WorkspaceRepository(session).ensure(team_id, long_ago)
+        session.add(RoleGrant(team_id=team_id, user_id=lead, role=Role.LEAD, granted_by=ADMIN, granted_at=long_ago))
+
+
+def run_digest_job(deps: Deps) -> None:
+    from bot.app.scheduler import DIGEST_JOB, build_scheduler
+
+    job = build_scheduler(deps).get_job(DIGEST_JOB)
+    assert job is not None
+    job.func(*job.args)
+
+
+def test_the_digest_job_serves_each_workspace_it_has_a_token_for(
+    emulator: SlackEmulator, deps: Deps, clock: FakeClock, week_of_mentoring: None
+) -> None:
+    another_workspace(deps, "T0002", "ULEAD002")  # SLACK_BOT_TOKEN belongs to T0001 only
+    at(clock, 4, hour=16)
+
+    run_digest_job(deps)
+
+    assert len(emulator.messages_to(LEO)) == 1 and len(emulator.messages_to(SLT)) == 1
+    assert emulator.messages_to("ULEAD002") == []
+    assert all(call.params.get("users") != "ULEAD002" for call in emulator.calls_to("conversations.open"))
+
+
+def test_a_workspace_whose_digest_fails_is_logged_and_skipped_and_the_others_still_get_theirs(
+    emulator: SlackEmulator,
+    deps: Deps,
+    clock: FakeClock,
+    week_of_mentoring: None,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    another_workspace(deps, "T0002", "ULEAD002")
+    monkeypatch.setattr(deps.slack, "for_team", lambda team_id: deps.slack.client)  # as if it held both tokens
+    build = deps.digests.build
+
+    def failing_for_t0002(team_id: str, week: Any) -> Any:
+        if team_id == "T0002":
+            raise RuntimeError("the database lost T0002's rows")
+        return build(team_id, week)
+
+    monkeypatch.setattr(deps.digests, "build", failing_for_t0002)
+    at(clock, 4, hour=16)
+
+    run_digest_job(deps)  # T0002 comes first: it was met first
+
+    assert len(emulator.messages_to(LEO)) == 1 and len(emulator.messages_to(SLT)) == 1
+    assert emulator.messages_to("ULEAD002") == []
+    assert "The digest job failed for workspace T0002" in caplog.text

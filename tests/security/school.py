@@ -24,7 +24,7 @@ from typing import Any
 
 from sqlalchemy import Table, delete, select
 
-from bot.app.bootstrap import Deps
+from bot.app.bootstrap import Deps, bootstrap
 from bot.app.slack_client import make_web_client
 from bot.meetings.service import MeetingDraft
 from bot.observations.forms import FieldKind
@@ -307,7 +307,7 @@ def start_stack(db: Database, url: str, now: datetime, signing_secret: str) -> S
         "SLACK_API_URL": emulator.api_url,
     }
     clock = FakeClock(now)
-    deps = Deps(settings=Settings(_env_file=None, **values), db=db, clock=clock)  # type: ignore[call-arg]
+    deps = bootstrap(Settings(_env_file=None, **values), clock=clock, db=db)  # type: ignore[call-arg]
     app = create_app(deps)
     # Bolt runs listeners in its executor after the ack: note each one, so a test can wait for them all.
     executor = app._listener_runner.listener_executor

@@ -28,6 +28,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.app.bootstrap import Deps
+from bot.app.digests import digest_run
 from bot.app.slack_client import make_web_client
 from bot.core.errors import FieldErrors, InvalidInput, NotAllowed
 from bot.core.permissions import POLICY, WHO_CAN, Action, Standing, is_allowed
@@ -37,7 +38,6 @@ from bot.privacy import service as privacy
 from bot.reviews.service import InductionInput
 from bot.roster.service import Caller
 from handlers.digests import ids as digest_ids
-from handlers.digests.delivery import DigestRun
 from handlers.meetings import ids as meeting_ids
 from handlers.observations import ids as observation_ids
 from handlers.reviews import ids as review_ids
@@ -318,7 +318,7 @@ def _see_digest(c: Ctx, user: str) -> Outcome:
     channel. Whoever a digest reaches must be allowed to see it; nobody else is sent one."""
     s = c.school
     now = c.deps.now()
-    report = DigestRun(c.deps, make_web_client(c.deps.settings)).run(s.team, Week.containing(now.date()), now)
+    report = digest_run(c.deps, make_web_client(c.deps.settings)).run(s.team, Week.containing(now.date()), now)
     assert report.failed == [] and report.undeliverable == []
     assert c.emulator.messages_to(s.slt_channel), "the SLT summary is posted"
     to_them = [m for m in c.emulator.messages_to(user) if "digest" in m.get("text", "").lower()]

@@ -22,10 +22,10 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from bot.app.digests import digest_run
 from bot.app.slack_client import make_web_client
-from bot.digests.service import DigestBuilder, Week
+from bot.digests.service import Week
 from bot.privacy import service as privacy
-from handlers.digests.delivery import DigestRun
 from handlers.meetings import ids as meeting_ids
 from handlers.observations import ids as observation_ids
 from handlers.targets import ids as target_ids
@@ -286,11 +286,11 @@ def test_roster_changes_in_t0002_never_reach_t0001(two: Two) -> None:
 def test_t0002s_digest_never_counts_t0001s_rows(two: Two) -> None:
     deps, emulator = two.stack.deps, two.stack.emulator
     week = Week.containing(deps.now().date())
-    t1 = DigestBuilder(deps.db, deps.calendar).build(T1, week)
+    t1 = deps.digests.build(T1, week)
     before = two.untouched()
 
-    school = DigestBuilder(deps.db, deps.calendar).build(T2, week)
-    report = DigestRun(deps, make_web_client(deps.settings)).run(T2, week, deps.now())
+    school = deps.digests.build(T2, week)
+    report = digest_run(deps, make_web_client(deps.settings)).run(T2, week, deps.now())
 
     p2 = two.two.people
     assert {m.mentee_id for m in school.mentees} == {p2.mentee, p2.other_mentee}

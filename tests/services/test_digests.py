@@ -13,11 +13,11 @@ from slack_sdk import WebClient
 from sqlalchemy import event, insert, select
 
 from bot.app.bootstrap import Deps
+from bot.app.digests import digest_due, digest_run
 from bot.app.slack_client import make_web_client
-from bot.digests.service import DigestBuilder, Week
+from bot.digests.service import Week
 from handlers.digests import ids as digest_ids
 from handlers.digests.blocks import lead_digest, slt_summary
-from handlers.digests.delivery import DigestRun, digest_due
 from handlers.slack.plain import blocks_as_text
 from storage.db import Database
 from storage.digests import DeliveryKind, DeliveryStatus, DigestDelivery
@@ -179,7 +179,7 @@ def school(db: Database, emulator: SlackEmulator) -> None:
 
 
 def test_the_week_is_read_right(deps: Deps, school: None) -> None:
-    week = DigestBuilder(deps.db, deps.calendar).build(TEAM, WEEK)
+    week = deps.digests.build(TEAM, WEEK)
     by_id = {m.mentee_id: m for m in week.mentees}
 
     ben, cal, eva = by_id[BEN], by_id[CAL], by_id[EVA]
@@ -233,7 +233,7 @@ def counting_queries(db: Database) -> Iterator[list[str]]:
 
 
 def test_the_number_of_queries_does_not_grow_with_the_cohort(deps: Deps, db: Database, school: None) -> None:
-    builder = DigestBuilder(db, deps.calendar)
+    builder = deps.digests
     with counting_queries(db) as small:
         builder.build(TEAM, WEEK)
     add_cohort(db, 300)
@@ -245,7 +245,7 @@ def test_the_number_of_queries_does_not_grow_with_the_cohort(deps: Deps, db: Dat
 
 
 def test_the_lead_mentors_digest_puts_those_who_need_them_first(deps: Deps, school: None) -> None:
-    digest = lead_digest(DigestBuilder(deps.db, deps.calendar).build(TEAM, WEEK))
+    digest = lead_digest(deps.digests.build(TEAM, WEEK))
 
     [message] = digest.messages
     text = block_text(message.blocks)
@@ -260,7 +260,7 @@ def test_the_lead_mentors_digest_puts_those_who_need_them_first(deps: Deps, scho
 
 
 def test_the_slt_summary_has_the_numbers_and_no_personal_notes(deps: Deps, school: None) -> None:
-    week = DigestBuilder(deps.db, deps.calendar).build(TEAM, WEEK)
+    week = deps.digests.build(TEAM, WEEK)
     message = slt_summary(week, {"mentees": 2, "on_cadence_pct": 50, "not_on_track": 0})
     text = block_text(message.blocks)
 
@@ -278,7 +278,7 @@ def test_the_slt_summary_has_the_numbers_and_no_personal_notes(deps: Deps, schoo
 
 
 def run_digests(deps: Deps, now: datetime = FRIDAY_AFTERNOON, worker: str | None = None) -> Any:
-    return DigestRun(deps, make_web_client(deps.settings), worker=worker).run(TEAM, WEEK, now)
+    return digest_run(deps, make_web_client(deps.settings), worker=worker).run(TEAM, WEEK, now)
 
 
 def deliveries(db: Database) -> dict[tuple[str, str], DigestDelivery]:
@@ -491,7 +491,7 @@ def test_a_large_cohort_pages_into_the_thread_within_slacks_limits(
 
 
 def test_preview_prints_without_sending(deps: Deps, emulator: SlackEmulator, school: None) -> None:
-    week = DigestBuilder(deps.db, deps.calendar).build(TEAM, WEEK)
+    week = deps.digests.build(TEAM, WEEK)
     text = blocks_as_text(lead_digest(week).messages[0].blocks)
     assert "Your mentoring digest: week of 23 November" in text and "[Nudge]" in text
     assert emulator.calls_to("chat.postMessage") == []
@@ -502,8 +502,8 @@ def test_half_term_does_not_count_against_the_meeting_cadence(deps: Deps, db: Da
         ben = session.scalars(select(Mentorship).where(Mentorship.mentee_id == BEN)).one()
         session.add(_meeting(ben, date(2026, 10, 23)))  # the Friday before October half term
 
-    half_term = DigestBuilder(db, deps.calendar).build(TEAM, Week(2026, 44))  # 26 Oct – 1 Nov, all holiday
-    back = DigestBuilder(db, deps.calendar).build(TEAM, Week(2026, 45))  # 2–8 Nov: a school week, no meeting
+    half_term = deps.digests.build(TEAM, Week(2026, 44))  # 26 Oct – 1 Nov, all holiday
+    back = deps.digests.build(TEAM, Week(2026, 45))  # 2–8 Nov: a school week, no meeting
 
     assert {m.mentee_id: m.on_cadence for m in half_term.mentees}[BEN] is True
     assert {m.mentee_id: m.on_cadence for m in back.mentees}[BEN] is False
@@ -516,7 +516,7 @@ def test_a_next_meeting_date_set_at_the_last_meeting_is_the_due_date(deps: Deps,
         planned.next_meeting_on = date(2026, 12, 2)  # agreed: after the school trip
         session.add(planned)
 
-    week = DigestBuilder(db, deps.calendar).build(TEAM, WEEK)
+    week = deps.digests.build(TEAM, WEEK)
 
     cal_week = {m.mentee_id: m for m in week.mentees}[CAL]
     assert cal_week.planned_meeting == date(2026, 12, 2) and cal_week.on_cadence is True

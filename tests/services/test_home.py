@@ -36,7 +36,7 @@ RATINGS = [Rating.NOT_DEMONSTRATED, Rating.PARTLY, Rating.FULLY, Rating.NOT_APPL
 
 def service(deps: Deps) -> HomeService:
     settings = HomeSettings(calendar_name=deps.calendar.name, digest_day="friday", digest_time="15:00")
-    return HomeService(deps.db, deps.calendar, deps.forms, deps.settings.tz, settings)
+    return HomeService(deps.db, deps.calendar, deps.forms, deps.settings.tz, settings, digests=deps.digests)
 
 
 def caller(user_id: str, *, roles: Iterable[Role] = (), mentors: bool = False, mentored: bool = False) -> Caller:
