@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.app.bootstrap import Deps
-from bot.app.scheduler import send_review_reminders
+from bot.app.scheduler import REVIEW_REMINDER_JOB, build_scheduler, send_review_reminders
 from bot.app.slack_client import make_web_client
 from handlers.reviews import ids
 from storage.db import Database
@@ -425,6 +425,21 @@ def test_the_reviewer_is_reminded_a_week_before_and_on_the_day_on_school_days_on
     [on_the_day] = remind(date(2026, 12, 18))
     assert "is due today" in on_the_day and "`/review <@UDEV0001>`" in on_the_day
     assert remind(date(2026, 12, 18)) == []
+
+
+def test_the_running_bot_reminds_reviewers_in_every_workspace(
+    slack: SlackDriver, deps: Deps, emulator: SlackEmulator, clock: FakeClock
+) -> None:
+    set_induction(slack)
+    job = build_scheduler(deps).get_job(REVIEW_REMINDER_JOB)
+    clock.now = datetime(2026, 12, 11, 9, 30, tzinfo=LONDON)
+    before = len(emulator.messages_to(AMY))
+
+    job.func(*job.args)
+    job.func(*job.args)
+
+    [reminder] = emulator.messages_to(AMY)[before:]
+    assert "is due in a week" in reminder["text"]
 
 
 # --- where schedules are shown --------------------------------------------------------------------------------
