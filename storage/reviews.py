@@ -11,10 +11,11 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, or_, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, mapped_column, selectinload
 
 from storage.base import Base, UTCDateTime, str_enum
-from storage.db import insert_ignoring_conflicts
 from storage.meetings import Meeting
 from storage.observations import Observation
 from storage.roster import Mentorship
@@ -246,9 +247,15 @@ class ReviewRepository:
             "recipient_id": recipient_id,
             "claimed_at": now,
         }
-        return insert_ignoring_conflicts(
-            self.session, ReviewReminder, values, on=["mentorship_id", "point_key", "notice"]
+        # RETURNING, not the row count: psycopg reports -1 for an INSERT … ON CONFLICT DO NOTHING here.
+        insert = sqlite_insert if self.session.get_bind().dialect.name == "sqlite" else postgresql_insert
+        statement = (
+            insert(ReviewReminder)
+            .values(**values)
+            .on_conflict_do_nothing(index_elements=["mentorship_id", "point_key", "notice"])
+            .returning(ReviewReminder.id)
         )
+        return self.session.execute(statement).first() is not None
 
     def live_mentorships(self, team_id: str) -> Sequence[Mentorship]:
         return self.session.scalars(
