@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 from alembic import command
 from alembic.config import Config
@@ -17,10 +17,15 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 log = logging.getLogger(__name__)
+
+# What `Database.unit_of_work()` yields: services hand it to repositories and read models, never query it.
+UnitOfWork: TypeAlias = Session
+# A unique constraint refused a row: another request (a retry, a second worker) got there first.
+Conflict: TypeAlias = IntegrityError
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from bot.core.school_calendar import SchoolCalendar
+from bot.core.vocabulary import RATING_SHORT
 from storage.meetings import Meeting
 from storage.observations import Observation, Rating
 from storage.roster import MeetingCadence
@@ -29,12 +30,6 @@ STANDARDS: tuple[tuple[str, str, str], ...] = (
     ("8", "standard_8", "8 Wider professional responsibilities"),
     ("P2", "part_two", "Part Two: personal and professional conduct"),
 )
-RATING_SHORT = {
-    Rating.NOT_APPLICABLE: "n/a",
-    Rating.NOT_DEMONSTRATED: "Not",
-    Rating.PARTLY: "Partly",
-    Rating.FULLY: "Fully",
-}
 RATING_SCORE = {Rating.NOT_DEMONSTRATED: 1, Rating.PARTLY: 2, Rating.FULLY: 3}
 TREND = {1: "improving", 0: "steady", -1: "declining"}
 QUOTE_LIMIT = 300

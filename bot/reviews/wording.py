@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from bot.core.vocabulary import REVIEW_KIND_LABEL
 from bot.reviews.service import ON_THE_DAY, ItemState, MenteeSchedule, Reminder
-from bot.reviews.writing import KIND_LABEL
 
 STATE_MARK = {
     "done": ":white_check_mark:",
@@ -56,4 +56,4 @@ def reminder_text(reminder: Reminder) -> str:
 
 
 def kind_label(state: ItemState) -> str:
-    return KIND_LABEL[state.item.kind]
+    return REVIEW_KIND_LABEL[state.item.kind]

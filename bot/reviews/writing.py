@@ -53,23 +53,6 @@ from storage.targets import Target, TargetStatus
 EVIDENCE, ON_TRACK, OUTCOME, PROBLEM = "evidence", "on_track", "outcome", "evidence"
 TARGET_SLOTS = 3
 EVIDENCE_MIN = 40  # a sentence or two: appropriate bodies send back reviews with no evidence
-KIND_LABEL = {
-    ReviewKind.PROGRESS: "progress review",
-    ReviewKind.FORMAL: "formal assessment",
-    ReviewKind.INTERIM: "interim assessment",
-    ReviewKind.PROVIDER: "review point",
-}
-OUTCOME_LABEL = {
-    Outcome.MEETS: "Meets the Teachers' Standards",
-    Outcome.DOES_NOT_MEET: "Does not meet the Teachers' Standards",
-    Outcome.EXTENSION: "Recommend an extension to induction",
-}
-CAPACITY_LABEL = {
-    Capacity.MENTEE: "Teacher",
-    Capacity.MENTOR: "Mentor",
-    Capacity.TUTOR: "Induction tutor",
-    Capacity.HEAD: "Headteacher",
-}
 
 
 def target_field(kind: str, slot: int) -> str:

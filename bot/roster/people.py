@@ -5,18 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy.orm import Session
-
 from bot.core.directory import Directory, DirectoryUser
 from bot.core.errors import NotFound
-from storage.db import Database
+from storage.db import Database, UnitOfWork
 from storage.roster import PeopleRepository, Person, WorkspaceRepository
 
 # Names and time zones change rarely; refresh a stored person after this long.
 STALE_AFTER = timedelta(hours=24)
 
 
-def remember(session: Session, team_id: str, found: DirectoryUser, now: datetime) -> Person:
+def remember(session: UnitOfWork, team_id: str, found: DirectoryUser, now: datetime) -> Person:
     person = PeopleRepository(session).get_or_create(team_id, found.user_id, found.name, now)
     person.name = found.name
     person.real_name = found.real_name
@@ -59,7 +57,7 @@ def look_up_all(
     return [look_up(db, directory, team_id, user_id, now) for user_id in user_ids if user_id is not None]
 
 
-def ensure_person(session: Session, looked: LookedUp, team_id: str, now: datetime) -> Person:
+def ensure_person(session: UnitOfWork, looked: LookedUp, team_id: str, now: datetime) -> Person:
     """The stored person, refreshed from what Slack said when the record was missing or stale."""
     WorkspaceRepository(session).ensure(team_id, now)
     person = PeopleRepository(session).get(team_id, looked.user_id)

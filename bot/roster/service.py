@@ -32,14 +32,6 @@ ROLE_STANDING = {
     Role.TUTOR: Standing.TUTOR,
     Role.HEAD: Standing.HEAD,
 }
-KIND_LABEL = {MenteeKind.TRAINEE: "trainee", MenteeKind.ECT: "ECT", MenteeKind.STAFF: "staff member"}
-ROLE_LABEL = {
-    Role.LEAD: "lead mentor",
-    Role.SLT: "SLT",
-    Role.ADMIN: "admin",
-    Role.TUTOR: "induction tutor",
-    Role.HEAD: "headteacher",
-}
 
 
 def default_end_date(start: date) -> date:

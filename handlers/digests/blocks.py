@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from bot.core.vocabulary import KIND_COUNTED, RATING_SHORT
 from bot.digests.service import OBSERVATIONS_PER_HALF_TERM, MenteeWeek, SchoolWeek
 from bot.reviews.wording import item_line
 from handlers.digests.ids import NUDGE_ACTION
@@ -23,11 +24,6 @@ from storage.roster import MenteeKind
 
 # Past this many messages a digest's remainder goes into a CSV file in the thread instead.
 MAX_THREAD_MESSAGES = 10
-KIND_NAMES = {
-    MenteeKind.TRAINEE: ("trainee", "trainees"),
-    MenteeKind.ECT: ("ECT", "ECTs"),
-    MenteeKind.STAFF: ("staff", "staff"),
-}
 
 
 @dataclass(frozen=True)
@@ -190,7 +186,7 @@ def _delta(now: int, before: int | None, *, unit: str = "") -> str:
 def ratings_table(distribution: dict[str, dict[str, int]]) -> str:
     order = [r for r in (Rating.FULLY, Rating.PARTLY, Rating.NOT_DEMONSTRATED, Rating.NOT_APPLICABLE)]
     widths = (7, 8, 5, 5)
-    headings = ("Fully", "Partly", "Not", "N/A")
+    headings = [RATING_SHORT[r] for r in order]
     lines = [f"{'Standard':<10}" + "".join(f"{h:>{w}}" for h, w in zip(headings, widths, strict=True))]
     for key in sorted(distribution, key=_standard_order):
         counts = distribution[key]
@@ -208,7 +204,7 @@ def slt_summary(school: SchoolWeek, previous: dict[str, Any] | None) -> Message:
     n = school.numbers()
     p = previous or {}
     kinds = " · ".join(
-        f"{count} {KIND_NAMES[MenteeKind(kind)][count != 1]}" for kind, count in n["by_kind"].items() if count
+        f"{count} {KIND_COUNTED[MenteeKind(kind)][count != 1]}" for kind, count in n["by_kind"].items() if count
     )
     fields = [
         f"*Cohort*\n{n['mentees']} mentees" + (f": {kinds}" if kinds else "") + _delta(n["mentees"], p.get("mentees")),

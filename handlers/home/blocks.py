@@ -9,11 +9,10 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+from bot.core.vocabulary import CADENCE_LABEL, KIND_COUNTED, RATING_LABEL, RATING_MARK
 from bot.digests.service import Week
 from bot.home.service import AdminSection, Home, LeadSection, MenteeSection, MenteeStatus, MentorSection, SltSection
-from bot.meetings.service import CADENCE_LABEL
-from bot.observations.service import RATING_LABEL
-from handlers.digests.blocks import KIND_NAMES, mentee_line
+from handlers.digests.blocks import mentee_line
 from handlers.home.ids import (
     HOME_CALLBACK,
     LOG_MEETING_ACTION,
@@ -25,7 +24,6 @@ from handlers.home.ids import (
 )
 from handlers.home.pages import Pages, paged, pager
 from handlers.home.reviews import review_blocks
-from handlers.observations.blocks import RATING_MARK
 from handlers.roster.blocks import INTRO
 from handlers.slack.blocks import Block, button, context, divider, header, section, truncate
 from handlers.targets.blocks import mrkdwn, short_date, target_line
@@ -196,7 +194,7 @@ def mentor_blocks(mentor: MentorSection, pages: Pages) -> list[Block]:
 
 
 def _status_text(s: MenteeStatus) -> str:
-    kind = KIND_NAMES[s.kind][0]
+    kind = KIND_COUNTED[s.kind][0]
     first = f"*<@{s.mentee_id}>* ({kind}, meeting {CADENCE_LABEL[s.cadence]})"
     if s.flags:
         first += " · :warning: " + ", ".join(s.flags)
@@ -322,9 +320,11 @@ def _numbers_block(n: dict[str, Any]) -> Block:
 
     total = number("mentees")
     kinds = n.get("by_kind")
-    counts = {kind: kinds.get(kind.value) for kind in KIND_NAMES} if isinstance(kinds, dict) else {}
+    counts = {kind: kinds.get(kind.value) for kind in KIND_COUNTED} if isinstance(kinds, dict) else {}
     by_kind = " · ".join(
-        f"{count} {KIND_NAMES[kind][count != 1]}" for kind, count in counts.items() if isinstance(count, int) and count
+        f"{count} {KIND_COUNTED[kind][count != 1]}"
+        for kind, count in counts.items()
+        if isinstance(count, int) and count
     )
     fields = [
         f"*Cohort*\n{_plural(total, 'mentee')}" + (f": {by_kind}" if by_kind else ""),

@@ -5,17 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from bot.core.due_dates import describe
-from bot.meetings.service import (
-    CADENCE_LABEL,
+from bot.core.vocabulary import CADENCE_LABEL, OUTCOME_LABEL
+from bot.meetings.forms import (
     EDIT_WINDOW,
-    OUTCOME_LABEL,
     WELLBEING,
     CadenceSet,
     Corrected,
     Logged,
 )
 from bot.reminders.service import DueReminder
-from bot.targets.service import ROLLOVER_FLAG_AT, standards_text
+from bot.targets.checks import ROLLOVER_FLAG_AT, standards_text
 from handlers.meetings.ids import (
     CORRECT,
     CORRECT_BLOCK,
@@ -203,14 +202,6 @@ def cadence_text(result: CadenceSet) -> str:
     )
 
 
-CADENCE_WORDS = {
-    "weekly": MeetingCadence.WEEKLY,
-    "fortnightly": MeetingCadence.FORTNIGHTLY,
-    "twice-a-term": MeetingCadence.TWICE_A_TERM,
-    "termly": MeetingCadence.TWICE_A_TERM,
-}
-
-
 # --- the reminder ------------------------------------------------------------------------------------
 
 
@@ -219,6 +210,11 @@ def reminder_message(reminder: DueReminder) -> tuple[str, list[Block]]:
     last = f"the last was on {describe(reminder.last_meeting_on)}" if reminder.last_meeting_on else "none logged yet"
     if reminder.planned:
         line = f"You planned to meet {mentee} on {describe(reminder.due_on)}, but no meeting has been logged ({last})."
+    elif reminder.cadence is MeetingCadence.TWICE_A_TERM and not reminder.early:
+        line = (
+            f"No meeting with {mentee} was logged in the half of term that ended on "
+            f"{describe(reminder.due_on)} ({last})."
+        )
     elif reminder.cadence is MeetingCadence.TWICE_A_TERM:
         line = (
             f"You haven't logged a meeting with {mentee} in this half of term, which ends on "

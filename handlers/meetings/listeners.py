@@ -19,11 +19,11 @@ from slack_sdk.errors import SlackApiError
 from bot.app.bootstrap import Deps
 from bot.core.directory import Directory
 from bot.core.errors import InvalidInput
+from bot.core.vocabulary import CADENCE_WORDS
 from bot.meetings.service import Logged
 from bot.roster.service import Caller
 from handlers.meetings import ids
 from handlers.meetings.blocks import (
-    CADENCE_WORDS,
     cadence_text,
     corrected_notice,
     mentee_notes_message,

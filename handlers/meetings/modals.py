@@ -7,18 +7,16 @@ from datetime import date
 from typing import Any
 
 from bot.core.due_dates import describe
-from bot.meetings.service import (
-    CADENCE_LABEL,
+from bot.core.vocabulary import CADENCE_LABEL, KIND_LABEL, OUTCOME_LABEL
+from bot.meetings.forms import (
     DURATION_RANGE,
     NEW_TARGET_SLOTS,
-    OUTCOME_LABEL,
     WELLBEING,
     MeetingDraft,
     MeetingForm,
     NewTargetDraft,
 )
-from bot.roster.service import KIND_LABEL
-from bot.targets.service import TEXT_LIMIT
+from bot.targets.checks import TEXT_LIMIT
 from handlers.meetings.ids import (
     COMMENT,
     COMMENT_CALLBACK,
@@ -90,8 +88,8 @@ def _option(text: str, value: str) -> dict[str, Any]:
 def _wellbeing_element(initial: int | None) -> dict[str, Any]:
     options = [_option(f"{score} · {label}", str(score)) for score, label in WELLBEING.items()]
     element: dict[str, Any] = {"type": "radio_buttons", "options": options}
-    if initial in WELLBEING:
-        element["initial_option"] = options[int(initial) - 1]
+    if initial is not None and initial in WELLBEING:
+        element["initial_option"] = options[initial - 1]
     return element
 
 

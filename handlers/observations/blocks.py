@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.core.vocabulary import RATING_LABEL, RATING_MARK
 from bot.observations.forms import FieldKind, FieldRole, FormField, ObservationForm
 from bot.observations.service import (
-    RATING_LABEL,
     Readable,
     Recorded,
 )
@@ -30,13 +30,6 @@ from handlers.slack.blocks import (
     truncate,
 )
 from storage.observations import Observation, Rating
-
-RATING_MARK = {
-    Rating.NOT_APPLICABLE: ":heavy_minus_sign:",
-    Rating.NOT_DEMONSTRATED: ":red_circle:",
-    Rating.PARTLY: ":large_yellow_circle:",
-    Rating.FULLY: ":large_green_circle:",
-}
 
 
 def _plain(text: str, limit: int = 75) -> dict[str, Any]:

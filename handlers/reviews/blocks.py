@@ -7,14 +7,12 @@ import json
 from datetime import date
 from typing import Any
 
+from bot.core.vocabulary import REVIEW_KIND_LABEL, REVIEW_OUTCOME_LABEL, SIGNER_LABEL
 from bot.reviews.wording import escape
 from bot.reviews.writing import (
-    CAPACITY_LABEL,
     EVIDENCE,
-    KIND_LABEL,
     ON_TRACK,
     OUTCOME,
-    OUTCOME_LABEL,
     TARGET_SLOTS,
     ReviewForm,
     ReviewInput,
@@ -101,7 +99,7 @@ def draft_lines(figures: dict[str, Any]) -> list[str]:
 
 def review_modal(form: ReviewForm) -> dict[str, Any]:
     item = form.state.item
-    kind = KIND_LABEL[item.kind]
+    kind = REVIEW_KIND_LABEL[item.kind]
     title = item.title if not form.correcting else f"{item.title} (correction)"
     blocks: list[Block] = [
         section(
@@ -133,7 +131,7 @@ def review_modal(form: ReviewForm) -> dict[str, Any]:
         on_track["initial_option"] = options[0 if old.on_track else 1]
     blocks.append(_input(ON_TRACK, "On track?", on_track))
     if item.kind is ReviewKind.FORMAL and item.final:
-        outcomes = [_option(label, value.value) for value, label in OUTCOME_LABEL.items()]
+        outcomes = [_option(label, value.value) for value, label in REVIEW_OUTCOME_LABEL.items()]
         blocks.append(
             _input(OUTCOME, "Outcome of the final assessment", {"type": "static_select", "options": outcomes})
         )
@@ -218,7 +216,7 @@ def review_message(view: ReviewView, *, for_user: str) -> tuple[str, list[Block]
         section(
             f"*Period:* {r.period_start:%-d %B %Y} – {r.period_end:%-d %B %Y}{version}\n"
             f"*Written by:* <@{r.author_id}> · *On track:* {'Yes' if r.on_track else 'No'}"
-            + (f"\n*Outcome:* {OUTCOME_LABEL[r.outcome]}" if r.outcome else "")
+            + (f"\n*Outcome:* {REVIEW_OUTCOME_LABEL[r.outcome]}" if r.outcome else "")
         ),
         *sections_for_lines(["*Evidence*", *escape(r.evidence).splitlines()]),
     ]
@@ -232,7 +230,7 @@ def review_message(view: ReviewView, *, for_user: str) -> tuple[str, list[Block]
     for s in view.signatures:
         state = f"signed {s.signed_at:%-d %B %Y}" if s.signed_at else "_waiting_"
         comment = f" — “{escape(s.comment)}”" if s.comment else ""
-        signature_lines.append(f"• {CAPACITY_LABEL[s.capacity]}: <@{s.signer_id}>, {state}{comment}")
+        signature_lines.append(f"• {SIGNER_LABEL[s.capacity]}: <@{s.signer_id}>, {state}{comment}")
     blocks += sections_for_lines(signature_lines)
     if not r.on_track:
         blocks.append(

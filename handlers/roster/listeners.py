@@ -16,14 +16,17 @@ from bot.app.bootstrap import Deps
 from bot.core.directory import Directory
 from bot.core.errors import InvalidInput, NotAllowed
 from bot.core.permissions import Standing
+from bot.core.vocabulary import KIND_LABEL, ROLE_LABEL
+from bot.core.vocabulary import KIND_WORDS as KINDS
+from bot.core.vocabulary import ROLE_WORDS as ROLES
 from bot.privacy.service import audit_trail
-from bot.roster.service import KIND_LABEL, ROLE_LABEL, Caller
+from bot.roster.service import Caller
 from handlers.roster import ids
 from handlers.roster.blocks import audit_blocks, help_blocks, roster_blocks, usage_text
 from handlers.roster.induction import induction_modal, induction_submitted, parse_points, schedule_text
 from handlers.slack import parsing
 from handlers.slack.answers import answers
-from storage.roster import MenteeKind, Role
+from storage.roster import MenteeKind
 
 log = logging.getLogger(__name__)
 
@@ -38,8 +41,6 @@ USAGE = {
     "audit": "/mentor audit [@person]",
     "help": "/mentor help",
 }
-KINDS = {"trainee": MenteeKind.TRAINEE, "ect": MenteeKind.ECT, "staff": MenteeKind.STAFF}
-ROLES = {"lead": Role.LEAD, "slt": Role.SLT, "admin": Role.ADMIN, "tutor": Role.TUTOR, "head": Role.HEAD}
 
 
 @dataclass(frozen=True)

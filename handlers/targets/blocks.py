@@ -8,7 +8,9 @@ from datetime import date, datetime
 from typing import Any
 
 from bot.core.due_dates import describe
-from bot.targets.service import STANDARDS, STATUS_LABEL, Check, DraftView, TargetList, standards_text
+from bot.core.vocabulary import TARGET_STATUS_LABEL as STATUS_LABEL
+from bot.targets.checks import STANDARDS, Check, standards_text
+from bot.targets.service import DraftView, TargetList
 from handlers.slack.blocks import MESSAGE_BLOCK_LIMIT, Block, button, context, header, section, truncate
 from handlers.targets.ids import (
     DRAFT_BLOCK,

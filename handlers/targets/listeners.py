@@ -18,8 +18,9 @@ from bot.app.bootstrap import Deps
 from bot.core.directory import Directory
 from bot.core.due_dates import describe
 from bot.core.errors import DomainError, InvalidInput
+from bot.core.vocabulary import TARGET_STATUS_LABEL as STATUS_LABEL
 from bot.roster.service import Caller
-from bot.targets.service import STATUS_LABEL, TEXT_LIMIT, standards_text
+from bot.targets.checks import TEXT_LIMIT, standards_text
 from handlers.slack import parsing
 from handlers.slack.answers import answers
 from handlers.slack.context import RefreshHomes

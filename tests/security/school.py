@@ -26,7 +26,7 @@ from sqlalchemy import Table, delete, select
 
 from bot.app.bootstrap import Deps, bootstrap
 from bot.app.slack_client import make_web_client
-from bot.meetings.service import MeetingDraft
+from bot.meetings.forms import MeetingDraft
 from bot.observations.forms import FieldKind
 from bot.observations.service import ObservationDraft
 from bot.roster.service import Caller

@@ -33,7 +33,7 @@ from bot.app.slack_client import make_web_client
 from bot.core.errors import FieldErrors, InvalidInput, NotAllowed
 from bot.core.permissions import POLICY, WHO_CAN, Action, Standing, is_allowed
 from bot.digests.service import Week
-from bot.meetings.service import MeetingDraft
+from bot.meetings.forms import MeetingDraft
 from bot.privacy import service as privacy
 from bot.reviews.service import InductionInput
 from bot.roster.service import Caller

@@ -8,7 +8,8 @@ import pytest
 
 from bot.core.errors import FieldErrors, InvalidInput, NotAllowed
 from bot.core.school_calendar import SchoolCalendar, default_calendar_path, load_calendar
-from bot.meetings.service import MeetingDraft, MeetingService, NewTargetDraft
+from bot.meetings.forms import MeetingDraft, NewTargetDraft
+from bot.meetings.service import MeetingService
 from bot.targets.service import TargetService
 from storage.db import Database
 from storage.meetings import ReviewOutcome

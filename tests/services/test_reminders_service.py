@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.core.cadence import halves
 from bot.core.school_calendar import SchoolCalendar, default_calendar_path, load_calendar
-from bot.reminders.service import ReminderService, halves, meeting_due
+from bot.reminders.service import ReminderService, meeting_due
 from storage.db import Database
 from storage.meetings import Meeting
 from storage.roster import MeetingCadence, MenteeKind, Mentorship

@@ -9,7 +9,8 @@ from sqlalchemy import select
 
 from bot.core.errors import InvalidInput, NotAllowed, NotFound
 from bot.core.school_calendar import SchoolCalendar, default_calendar_path, load_calendar
-from bot.targets.service import TargetService, check_target, standards_text, suggested_standards
+from bot.targets.checks import check_target, standards_text, suggested_standards
+from bot.targets.service import TargetService
 from storage.db import Database
 from storage.targets import TargetDraft, TargetStatus
 from tests.services.mentoring_support import AMY, BEN, LONDON, NOW, School, seed
