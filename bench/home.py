@@ -27,12 +27,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import event
 
-from bench.digest import TEAM, bench_deps, database, seed
+from bench.digest import bench_deps, database
 from bot.home.service import HomeService
 from bot.roster.service import Caller
 from handlers.home.blocks import home_view
 from storage.db import Database
 from storage.roster import Role
+from tests.support.seeding import TEAM, seed_term
 
 NOW = datetime(2026, 12, 11, 12, 0, tzinfo=UTC)  # the Friday of the week bench/digest.py reports on
 VIEWERS = {
@@ -76,7 +77,7 @@ def main() -> None:
             for size in sizes:
                 db, cleanup = database(backend, Path(workdir))
                 try:
-                    seed(db, size)
+                    seed_term(db, size)
                     service = bench_deps(db).home  # the Home read model as the bot builds it
                     for label, viewer in VIEWERS.items():
                         measure(db, service, viewer)  # warm the caches and query plans, as a running bot has them

@@ -34,7 +34,14 @@ def digest_due(now: datetime, deps: Deps) -> Week | None:
 
 def digest_run(deps: Deps, client: WebClient, *, worker: str | None = None) -> DigestRun:
     """A delivery run wired to the shared read model and repositories."""
-    return DigestRun(client, builder=deps.digests, repo=DigestRepository(deps.db), roster=deps.roster, worker=worker)
+    return DigestRun(
+        client,
+        builder=deps.digests,
+        repo=DigestRepository(deps.db),
+        roster=deps.roster,
+        reviews=deps.reviews,
+        worker=worker,
+    )
 
 
 def digest_tick(deps: Deps, client: WebClient, team_id: str) -> None:
@@ -75,7 +82,7 @@ def preview_digests(deps: Deps, team_id: str, week: Week) -> list[str]:
     lines.append(f"Week {week} ({week.monday:%-d %b} – {week.sunday:%-d %b %Y}), workspace {team_id}\n")
     leads = ", ".join(school.lead_ids) or "nobody: no lead mentor is set"
     lines.append(f"LEAD MENTOR DIGEST (to {leads})\n")
-    lead = lead_digest(school)
+    lead = lead_digest(school, deps.reviews.due_for_digest(team_id, week.monday + timedelta(days=4)))
     for number, message in enumerate(lead.messages, start=1):
         if len(lead.messages) > 1:
             lines.append(f"--- message {number} of {len(lead.messages)} ---")

@@ -7,12 +7,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy.orm import Session
-
 from bot.core.attention import Signs
 from bot.core.cadence import MeetingCadenceRule
 from bot.core.school_calendar import DateRange, SchoolCalendar
-from bot.reviews.service import ItemState, ReviewService
 from storage.db import Database
 from storage.observations import Rating
 from storage.queries.digests import DigestQueries
@@ -131,8 +128,6 @@ class SchoolWeek:
     slt_channel_id: str | None
     # Latest rating per standard key across the cohort: {standard key: {rating: count}}.
     rating_distribution: dict[str, dict[str, int]] = field(default_factory=dict)
-    # Reviews overdue or due within two weeks of the week's Friday: (mentee id, item), soonest first.
-    reviews_due: list[tuple[str, ItemState]] = field(default_factory=list)
 
     @property
     def by_need(self) -> list[MenteeWeek]:
@@ -180,21 +175,10 @@ class DigestBuilder:
         self.db = db
         self.calendar = calendar
 
-    def build(self, team_id: str, week: Week, *, as_of: date | None = None, include_reviews: bool = True) -> SchoolWeek:
-        """The week's digest. Meetings are counted overdue as of the week's Sunday, or `as_of` (Home: today).
-        `include_reviews=False` leaves out the review schedules (the Home tab shows its own)."""
+    def build(self, team_id: str, week: Week, *, as_of: date | None = None) -> SchoolWeek:
+        """The week's digest. Meetings are counted overdue as of the week's Sunday, or `as_of` (Home: today)."""
         with self.db.unit_of_work() as session:
-            school = self._build(DigestQueries(session, team_id, week.monday, week.sunday), week, as_of)
-            if include_reviews:
-                school.reviews_due = self._reviews_due(session, team_id, week)
-            return school
-
-    def _reviews_due(self, session: Session, team_id: str, week: Week) -> list[tuple[str, ItemState]]:
-        """Reviews overdue or due within two weeks of the week's Friday, soonest first."""
-        friday = week.monday + timedelta(days=4)
-        schedules = ReviewService(self.db, self.calendar, self.calendar.tz).schedules_in(session, team_id, friday)
-        due = [(s.mentee_id, state) for s in schedules for state in s.items if state.state in ("overdue", "due soon")]
-        return sorted(due, key=lambda pair: (pair[1].item.due_on, pair[0]))
+            return self._build(DigestQueries(session, team_id, week.monday, week.sunday), week, as_of)
 
     def _build(self, queries: DigestQueries, week: Week, as_of: date | None) -> SchoolWeek:
         half = self.calendar.teaching_half_for(week.sunday)

@@ -246,7 +246,7 @@ class HomeService:
         standings = caller.standings
         school: SchoolWeek | None = None
         if Standing.LEAD in standings or Standing.SLT in standings:
-            school = self.digests.build(caller.team_id, Week.containing(today), as_of=today, include_reviews=False)
+            school = self.digests.build(caller.team_id, Week.containing(today), as_of=today)
         with self.db.unit_of_work() as session:
             queries = HomeQueries(session, caller.team_id)
             mentee = self._mentee(queries, caller, today) if Standing.MENTEE in standings else None

@@ -350,6 +350,13 @@ class ReviewService:
         with self.db.unit_of_work() as session:
             return self.schedules_in(session, team_id, self.today(now))
 
+    def due_for_digest(self, team_id: str, day: date) -> list[tuple[str, ItemState]]:
+        """Reviews overdue or due within two weeks of `day` (the digest's Friday), soonest first, with whose."""
+        with self.db.unit_of_work() as session:
+            schedules = self.schedules_in(session, team_id, day)
+        due = [(s.mentee_id, item) for s in schedules for item in s.items if item.state in ("overdue", "due soon")]
+        return sorted(due, key=lambda pair: (pair[1].item.due_on, pair[0]))
+
     def schedules_in(
         self, session: Session, team_id: str, today: date, mentee_ids: set[str] | None = None
     ) -> list[MenteeSchedule]:
