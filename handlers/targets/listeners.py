@@ -284,7 +284,7 @@ def _draft_key(body: dict[str, Any]) -> str:
 def _target_id(body: dict[str, Any]) -> int:
     action = _action(body)
     raw = str(action.get("value") or action.get("block_id", "").rsplit(":", 1)[-1])
-    return int(raw) if raw.isdigit() else 0
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 9 else 0  # as replies.record_id
 
 
 def _selected_date(body: dict[str, Any]) -> date | None:

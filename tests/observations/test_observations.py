@@ -16,7 +16,7 @@ from storage.roster import AuditEntry
 from tests.support.clock import FakeClock
 from tests.support.driver import SlackDriver, state_for, wait_until
 from tests.support.emulator import SlackEmulator
-from tests.support.observations import STANDARDS, button, dms_to, full_answers, open_form, submit
+from tests.support.observations import STANDARDS, button, dms_to, full_answers, observations, open_form, submit
 from tests.support.people import ADMIN, AMY, BEN, CAT, LEO, SAM
 from tests.support.school import add_people, enrol
 from tests.support.slack import block_text, mention, reply_to
@@ -27,14 +27,6 @@ def school(slack: SlackDriver, emulator: SlackEmulator, clock: FakeClock) -> Non
     """Amy mentors Ben (a trainee) since 2 November; Leo is lead mentor, Sam is SLT, Cat a colleague."""
     add_people(emulator, ADMIN, AMY, BEN, LEO, SAM, CAT)
     enrol(slack, clock, mentees={BEN: "trainee"}, lead=LEO, slt=SAM)
-
-
-def observations(db: Database) -> list[Observation]:
-    with db.unit_of_work() as session:
-        rows = session.scalars(select(Observation).order_by(Observation.id)).all()
-        for row in rows:
-            _ = row.entries
-        return list(rows)
 
 
 def next_modal(emulator: SlackEmulator, click: Any) -> dict[str, Any]:

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import select
+
+from storage.db import Database
+from storage.observations import Observation
 from tests.support.driver import SlackDriver, state_for, wait_until
 from tests.support.emulator import SlackEmulator
 from tests.support.people import AMY
@@ -57,3 +61,11 @@ def button(message: dict[str, Any], action_id: str) -> dict[str, Any]:
             if element.get("action_id") == action_id:
                 return dict(element)
     raise AssertionError(f"no {action_id} button in {block_text(message.get('blocks', []))}")
+
+
+def observations(db: Database) -> list[Observation]:
+    with db.unit_of_work() as session:
+        rows = session.scalars(select(Observation).order_by(Observation.id)).all()
+        for row in rows:
+            _ = row.entries
+        return list(rows)
