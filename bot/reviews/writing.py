@@ -253,15 +253,15 @@ class ReviewWriting:
                 repo = ReviewRepository(session)
                 existing = repo.by_key(caller.team_id, key)
                 if existing is not None:
-                    return Saved(self._view(session, existing), created=False)
+                    return Saved(self.view_of(session, existing), created=False)
                 review = self._store(session, caller, typed, form, evidence, key, now)
-                return Saved(self._view(session, review), created=True)
+                return Saved(self.view_of(session, review), created=True)
         except IntegrityError:
             with self.db.unit_of_work() as session:
                 existing = ReviewRepository(session).by_key(caller.team_id, key)
                 if existing is None:
                     raise
-                return Saved(self._view(session, existing), created=False)
+                return Saved(self.view_of(session, existing), created=False)
 
     def _store(
         self,
@@ -402,7 +402,7 @@ class ReviewWriting:
                 record_type="review",
                 record_id=review.id,
             )
-            return self._view(session, review), locked
+            return self.view_of(session, review), locked
 
     def comment(self, caller: Caller, review_id: int, text: str, now: datetime) -> ReviewView:
         text = text.strip()
@@ -420,7 +420,7 @@ class ReviewWriting:
                 caller.team_id, caller.user_id, "review.comment", now, subject_id=review.mentee_id,
                 record_type="review", record_id=review.id,
             )  # fmt: skip
-            return self._view(session, review)
+            return self.view_of(session, review)
 
     # --- reading ---------------------------------------------------------------------------------------
 
@@ -428,12 +428,12 @@ class ReviewWriting:
         with self.db.unit_of_work() as session:
             review = self._review(session, caller.team_id, review_id)
             self._require_reader(session, caller, review.mentee_id)
-            return self._view(session, review)
+            return self.view_of(session, review)
 
     def reviews_of(self, caller: Caller, mentee_id: str) -> list[ReviewView]:
         with self.db.unit_of_work() as session:
             self._require_reader(session, caller, mentee_id)
-            return [self._view(session, r) for r in ReviewRepository(session).for_mentee(caller.team_id, mentee_id)]
+            return [self.view_of(session, r) for r in ReviewRepository(session).for_mentee(caller.team_id, mentee_id)]
 
     def _require_reader(self, session: Session, caller: Caller, mentee_id: str) -> None:
         mentor_ids = MentorshipRepository(session).mentors_of(caller.team_id, mentee_id)
@@ -445,7 +445,7 @@ class ReviewWriting:
             raise NotFound("I can't find that review.")
         return review
 
-    def _view(self, session: Session, review: Review) -> ReviewView:
+    def view_of(self, session: Session, review: Review) -> ReviewView:
         signatures = ReviewRepository(session).signatures(review.id)
         ids = {review.mentee_id, review.author_id, *(s.signer_id for s in signatures)}
         people = PeopleRepository(session).many(review.team_id, ids)
