@@ -17,7 +17,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from bot.core.directory import Directory
-from bot.core.due_dates import DueDateError, DuePhrase, describe, parse_due
+from bot.core.due_dates import DueDateError, DuePhrase, PassedDateError, describe, not_a_school_day, parse_due
 from bot.core.errors import FieldErrors, InvalidInput, NotFound
 from bot.core.permissions import Action, Standing, require
 from bot.core.school_calendar import SchoolCalendar
@@ -200,7 +200,10 @@ class MeetingService:
             phrase: DuePhrase | None
             if due_text:
                 try:
-                    due = parse_due(due_text, now=local_now, calendar=self.calendar)
+                    due = parse_due(due_text, now=local_now, calendar=self.calendar, allow_overdue=True)
+                except PassedDateError as passed:
+                    errors[due_field] = passed_in_due_box(passed)
+                    continue
                 except DueDateError as exc:
                     errors[due_field] = str(exc)
                     continue
@@ -214,12 +217,19 @@ class MeetingService:
                         cadence=cadence,
                         next_meeting=draft.next_meeting_on,
                     )
+                except PassedDateError as passed:
+                    errors[text_field] = passed_in_due_box(passed)
+                    continue
                 except InvalidInput as exc:
                     errors[text_field] = str(exc)
                     continue
                 if not text.strip(" ,.;:-"):
                     errors[text_field] = "Say what the target is, not only when it's due."
                     continue
+            advice = None if phrase is None else not_a_school_day(due, self.calendar, today=local_now.date())
+            if advice is not None and due >= local_now.date():
+                errors[due_field if due_text else text_field] = f"{advice.message()} {advice.suggestion()}".strip()
+                continue
             suggested = new.standards is None or not new.standards
             standards = suggested_standards(text) if suggested else clean_standards(new.standards or [])
             planned.append((new.slot, text, phrase, due, standards, suggested))
@@ -460,3 +470,11 @@ class MeetingService:
                 "meeting's notes instead."
             )
         return meeting
+
+
+def passed_in_due_box(passed: PassedDateError) -> str:
+    """A day and month just gone, in the meeting form: name both choices and how to type each."""
+    return (
+        f"“{passed.raw}” has passed ({describe(passed.passed)}). Type “{passed.passed:%d/%m/%Y}” in Due to keep "
+        f"this year's date (the target starts overdue) or “{passed.next_year:%d/%m/%Y}” for next year's."
+    )

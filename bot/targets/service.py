@@ -13,30 +13,50 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.core.directory import Directory
-from bot.core.due_dates import DueDateError, DuePhrase, describe, split_target
+from bot.core.due_dates import (
+    DueDateError,
+    DuePhrase,
+    PassedDateError,
+    describe,
+    not_a_school_day,
+    split_target,
+)
 from bot.core.errors import InvalidInput, NotAllowed, NotFound
 from bot.core.permissions import Action, Standing, is_allowed, require
 from bot.core.school_calendar import SchoolCalendar
 from bot.core.vocabulary import TARGET_STATUS_LABEL as STATUS_LABEL
 from bot.roster.people import ensure_person, look_up
 from bot.roster.service import Caller
-from bot.targets.checks import (
+from bot.targets.checks import (  # noqa: F401  (re-exported for the handlers)
     DEFAULT_DUE_DAYS,
     DRAFT_LIFETIME,
+    MAX_NEW_PER_WEEK,
+    ROLLOVER_FLAG_AT,
+    STANDARDS,
     TEXT_LIMIT,
     Check,
     check_target,
     clean_standards,
+    standards_text,
     suggested_standards,
+)
+from bot.targets.results import (
+    NAME_SOMEONE,
+    Confirmed,
+    DraftView,
+    TargetChange,
+    TargetList,
+    TargetOverview,
 )
 from storage.db import Conflict, Database, UnitOfWork
 from storage.roster import AuditRepository, MeetingCadence, Mentorship, MentorshipRepository, PeopleRepository, Person
 from storage.targets import Target, TargetDraft, TargetRepository, TargetStatus
+
+# --- shared rules for mentees and their mentorships ----------------------------------------------
 
 
 def person_tz(person: Person | None, fallback: ZoneInfo) -> ZoneInfo:
@@ -92,56 +112,18 @@ def read_due(
 ) -> tuple[str, DuePhrase | None, date]:
     """Split the due phrase off a target: (text, phrase as typed or None, due date, suggested when None).
 
-    Raises InvalidInput with dateparser-friendly advice for a date that can't be used.
+    Raises InvalidInput with dateparser-friendly advice for a date that can't be used, and PassedDateError
+    for a day and month that has just gone (the caller asks which year was meant).
     """
     try:
         rest, phrase = split_target(text, now=now, calendar=calendar)
+    except PassedDateError:
+        raise  # the caller asks: this year's date (overdue) or next year's
     except DueDateError as exc:
         raise InvalidInput(str(exc)) from None
     if phrase is not None:
         return rest, phrase, phrase.due
     return rest, None, next_meeting or default_due(now.date(), cadence, calendar)
-
-
-# --- results -------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class DraftView:
-    """A /target draft as the mentor sees it in the confirm message."""
-
-    draft: TargetDraft
-    checks: list[Check]
-    mentee: Person
-    today: date
-    saved: Target | None = None
-    problem: str | None = None  # e.g. a date chosen in the past, shown above the buttons
-
-
-@dataclass(frozen=True)
-class Confirmed:
-    target: Target
-    created: bool
-    mentor_ids: list[str]
-
-
-@dataclass(frozen=True)
-class TargetChange:
-    target: Target
-    changed: bool
-    mentor_ids: list[str]
-    today: date
-
-
-@dataclass(frozen=True)
-class TargetList:
-    mentee_id: str
-    mentee_name: str
-    targets: Sequence[Target]
-    today: date
-    can_close: bool
-    can_mark_ready: bool
-    flagged_ids: set[int] = field(default_factory=set)
 
 
 class TargetService:
@@ -168,9 +150,12 @@ class TargetService:
             mentorship = mentorship_for(session, caller, mentee, Action.SET_TARGET, "set a target for")
             mentor = PeopleRepository(session).get(caller.team_id, caller.user_id)
             local_now = now.astimezone(person_tz(mentor, self.school_tz))
-            text, phrase, due = read_due(
-                typed, now=local_now, calendar=self.calendar, cadence=mentorship.meeting_cadence
-            )
+            try:
+                text, phrase, due = read_due(
+                    typed, now=local_now, calendar=self.calendar, cadence=mentorship.meeting_cadence
+                )
+            except PassedDateError as passed:  # kept with this year's date until the mentor picks a year
+                text, phrase, due = passed.rest or "", DuePhrase(passed.passed, passed.raw), passed.passed
             if not text.strip(" ,.;:-"):
                 raise InvalidInput("Say what the target is, not only when it's due.")
             draft = TargetRepository(session).add_draft(
@@ -206,7 +191,9 @@ class TargetService:
             problem = None
             if draft.target_id is None:
                 if due is not None:
-                    if due < today:
+                    if due < today and due == draft.due_on and self._awaiting_year(session, draft):
+                        draft.due_phrase, draft.due_given = None, True  # this year's date, knowingly overdue
+                    elif due < today:
                         problem = f"{describe(due)} is in the past: choose a date from today onwards."
                     else:
                         draft.due_on, draft.due_phrase, draft.due_given = due, None, True
@@ -231,6 +218,10 @@ class TargetService:
                 mentorship = mentorship_for(session, caller, mentee, Action.SET_TARGET, "set a target for")
                 if now - draft.created_at > DRAFT_LIFETIME:
                     raise InvalidInput("This draft is more than a week old: type `/target` again to set it.")
+                if self._awaiting_year(session, draft):
+                    raise InvalidInput(
+                        f"“{draft.due_phrase}” has passed: choose this year's date (overdue) or next year's first."
+                    )
                 target = repo.add(
                     Target(
                         team_id=caller.team_id,
@@ -336,6 +327,18 @@ class TargetService:
                 flagged_ids={t.id for t in targets if t.flagged_at is not None},
             )
 
+    def overview(self, caller: Caller, directory: Directory, now: datetime) -> TargetOverview:
+        """`/target list` with no name: a mentee sees theirs, a mentor each mentee's, a lead is asked for a name."""
+        with self.db.unit_of_work() as session:
+            live = MentorshipRepository(session).active_for(caller.team_id, caller.user_id)
+        mentee_ids = list(dict.fromkeys(m.mentee_id for m in live if m.mentor_id == caller.user_id))
+        mentored = any(m.mentee_id == caller.user_id for m in live)
+        if not mentee_ids and not mentored and Standing.LEAD in caller.standings:
+            return TargetOverview(lists=[], own_id=caller.user_id, prompt=NAME_SOMEONE)
+        subjects = ([caller.user_id] if mentored or not mentee_ids else []) + mentee_ids
+        lists = [self.listing(caller, subject, directory, now) for subject in subjects]
+        return TargetOverview(lists=lists, own_id=caller.user_id)
+
     def flagged(self, team_id: str) -> Sequence[Target]:
         """Open targets carried past two meetings, for the lead mentor's digest."""
         with self.db.unit_of_work() as session:
@@ -373,7 +376,29 @@ class TargetService:
         checks = check_target(
             draft.text, due_given=draft.due_given, due=draft.due_on, standards=draft.standards, new_this_week=count
         )
-        return DraftView(draft=draft, checks=checks, mentee=mentee, today=today, saved=saved, problem=problem)
+        passed = not_school_day = None
+        if saved is None and self._awaiting_year(session, draft):
+            next_year = _same_day_next_year(draft.due_on)
+            passed = PassedDateError(draft.due_phrase or "", draft.due_on, next_year, today=today)
+        elif saved is None and draft.due_on >= today:  # a date kept overdue needs no school-day advice
+            not_school_day = not_a_school_day(draft.due_on, self.calendar, today=today)
+        return DraftView(
+            draft=draft,
+            checks=checks,
+            mentee=mentee,
+            today=today,
+            saved=saved,
+            problem=problem,
+            passed=passed,
+            not_school_day=not_school_day,
+        )
+
+    def _awaiting_year(self, session: UnitOfWork, draft: TargetDraft) -> bool:
+        """A draft whose typed day and month had already gone when typed: the mentor hasn't said which year."""
+        if draft.target_id is not None or draft.due_phrase is None:
+            return False
+        mentor = PeopleRepository(session).get(draft.team_id, draft.set_by)
+        return draft.due_on < draft.created_at.astimezone(person_tz(mentor, self.school_tz)).date()
 
     def _target(self, session: UnitOfWork, team_id: str, target_id: int) -> Target:
         target = TargetRepository(session).get(team_id, target_id)
@@ -396,6 +421,13 @@ class TargetService:
         mentor_ids = MentorshipRepository(session).mentors_of(target.team_id, target.mentee_id)
         today = now.astimezone(self.school_tz).date()
         return TargetChange(target=target, changed=changed, mentor_ids=mentor_ids, today=today)
+
+
+def _same_day_next_year(day: date) -> date:
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + 1, day=28)
 
 
 def close_target(target: Target, status: TargetStatus, by: str, now: datetime) -> None:

@@ -33,6 +33,7 @@ from handlers.targets.blocks import (
     mentee_target_message,
     ready_for_review_notice,
     target_list_blocks,
+    target_overview_blocks,
 )
 from storage.targets import Target
 
@@ -49,6 +50,8 @@ def register(app: App) -> None:
     app.action(ids.DRAFT_CONFIRM)(confirm)
     app.action(ids.DRAFT_DUE)(change_draft_date)
     app.action(ids.DRAFT_STANDARDS)(change_draft_standards)
+    for action_id in ids.DRAFT_DATE_BUTTONS:
+        app.action(action_id)(pick_draft_date)
     app.action(ids.TARGET_READY)(ready)
     for action_id in CLOSE_ACTIONS:
         app.action(action_id)(close)
@@ -117,7 +120,10 @@ def _list(
         ack(response_type="ephemeral", text=f"{exc}\n{USAGE}")
         return
     ack()
-    text, blocks = target_list_blocks(deps.targets.listing(caller(), mentee_id, directory, now))
+    if mentee_id is None:
+        text, blocks = target_overview_blocks(deps.targets.overview(caller(), directory, now))
+    else:
+        text, blocks = target_list_blocks(deps.targets.listing(caller(), mentee_id, directory, now))
     respond(response_type="ephemeral", replace_original=False, text=text, blocks=blocks)
 
 
@@ -170,6 +176,20 @@ def change_draft_date(ack: Ack, body: dict[str, Any], respond: Respond, now: dat
     if day is None:
         return
     view = deps.targets.change_draft(body["team"]["id"], body["user"]["id"], _draft_key(body), now, due=day)
+    text, blocks = draft_message(view)
+    respond(replace_original=True, text=text, blocks=blocks)
+
+
+@answers()
+def pick_draft_date(ack: Ack, body: dict[str, Any], respond: Respond, now: datetime, deps: Deps) -> None:
+    """A date button on the draft: this year's or next year's, or a school day either side."""
+    ack()
+    key, _, raw = str(_action(body).get("value") or "").partition("|")
+    try:
+        day = date.fromisoformat(raw)
+    except ValueError:
+        return
+    view = deps.targets.change_draft(body["team"]["id"], body["user"]["id"], key, now, due=day)
     text, blocks = draft_message(view)
     respond(replace_original=True, text=text, blocks=blocks)
 

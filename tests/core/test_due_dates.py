@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.core.due_dates import DueDateError, DuePhrase, parse_due, split_target
+from bot.core.due_dates import (
+    DueDateError,
+    DuePhrase,
+    PassedDateError,
+    describe,
+    not_a_school_day,
+    parse_due,
+    split_target,
+)
 from bot.core.school_calendar import SchoolCalendar, default_calendar_path, load_calendar
 from tests.support.phrases import UNDATED
 
@@ -70,7 +79,7 @@ DATED: list[tuple[datetime, str, str, date]] = [
      D(2026, 12, 18)),
     (TUESDAY, "Read the EEF feedback guidance over half term", "Read the EEF feedback guidance", D(2027, 2, 22)),
     (TUESDAY, "Complete the phonics assessments by the end of this half term", "Complete the phonics assessments",
-     D(2027, 2, 12)),
+     D(2026, 12, 18)),  # this half term's last day, not the February holiday (issue 12)
     (TUESDAY, "Try cold calling with 9X2 by Wednesday", "Try cold calling with 9X2", D(2026, 11, 25)),
     (TUESDAY, "Co-plan a Year 5 lesson with Ana, by Friday", "Co-plan a Year 5 lesson with Ana", D(2026, 11, 27)),
     (TUESDAY, "Use cold calling in every lesson, due Monday", "Use cold calling in every lesson", D(2026, 11, 30)),
@@ -237,7 +246,7 @@ def test_dates_follow_the_mentors_own_day(calendar: SchoolCalendar) -> None:
         ("Friday", date(2026, 11, 27)),
         ("by half term", date(2027, 2, 12)),
         ("24 Nov", date(2026, 11, 24)),  # today still counts
-        ("23 Nov", date(2027, 11, 23)),  # gone this year, so next year's
+        ("23 Jul", date(2027, 7, 23)),  # gone this year, months ago: next year's
         ("  in a month  ", date(2026, 12, 24)),
     ],
 )
@@ -249,3 +258,128 @@ def test_parse_due(phrase: str, due: date, calendar: SchoolCalendar) -> None:
 def test_parse_due_rejects_what_it_cannot_read(phrase: str, calendar: SchoolCalendar) -> None:
     with pytest.raises(DueDateError, match="couldn't understand"):
         parse_due(phrase, now=TUESDAY, calendar=calendar)
+
+
+# --- issue 12: said on Wednesday 2 December 2026 ----------------------------------------------------------
+
+WEDNESDAY = datetime(2026, 12, 2, 10, 0, tzinfo=LONDON)  # Autumn 2: the term ends on Friday 18 December
+
+SCHOOL_YEAR_WORDS: list[tuple[str, str, date]] = [
+    ("Complete the phonics assessments by the end of this half term", "Complete the phonics assessments",
+     D(2026, 12, 18)),
+    ("Finish the moderation by the end of half term", "Finish the moderation", D(2026, 12, 18)),
+    ("Re-plan the unit by the end of next half term", "Re-plan the unit", D(2027, 2, 12)),
+    ("Finish the Year 9 unit by the end of autumn 2", "Finish the Year 9 unit", D(2026, 12, 18)),
+    ("Finish the Year 9 unit by Autumn 2", "Finish the Year 9 unit", D(2026, 12, 18)),  # we are in it
+    ("Start the new scheme by spring 1", "Start the new scheme", D(2027, 1, 4)),
+    ("Observe a science lesson in Spring 2", "Observe a science lesson", D(2027, 3, 25)),
+    ("Run the parents' evening by the start of Summer 1", "Run the parents' evening", D(2027, 4, 12)),
+    ("Plan the sports day by the end of Summer 2", "Plan the sports day", D(2027, 7, 21)),
+    ("Mark the mocks Friday fortnight", "Mark the mocks", D(2026, 12, 18)),
+    ("Mark the mocks by Thursday fortnight", "Mark the mocks", D(2026, 12, 17)),
+    ("Observe Year 3 in the first week back", "Observe Year 3", D(2027, 1, 8)),
+    ("Have the seating plans ready for the first week back", "Have the seating plans", D(2027, 1, 4)),
+    ("Restart the reading groups in the first week back after half term", "Restart the reading groups",
+     D(2027, 2, 26)),
+    ("Film a lesson in the last week of term", "Film a lesson", D(2026, 12, 18)),
+    ("Plan the carol service for the last week of term", "Plan the carol service", D(2026, 12, 14)),
+    ("Use the new marking code from next term", "Use the new marking code", D(2027, 1, 4)),
+    ("Mark books for 9X2 a week Monday", "Mark books for 9X2", D(2026, 12, 14)),
+    ("Mark books for 9X2 b4 half term", "Mark books for 9X2", D(2027, 2, 12)),
+    ("Mark books for 9X2 nxt fri", "Mark books for 9X2", D(2026, 12, 11)),
+    ("Finish the reports a fortnight Friday", "Finish the reports", D(2026, 12, 18)),
+    ("Book the trip by 1 August", "Book the trip", D(2027, 8, 1)),  # months ago: next year's, as before
+]  # fmt: skip
+
+# What is left of a target must hold none of its date: a half-understood phrase is an error instead.
+_DATE_WORDS = re.compile(
+    r"\b(?:by|b4|before|nxt|next|this|week|fortnight|term|half|autumn|spring|summer|monday|thursday|friday|"
+    r"fri|first|last|end|from)\b",
+    re.IGNORECASE,
+)
+
+
+@pytest.mark.parametrize(("text", "rest", "due"), SCHOOL_YEAR_WORDS, ids=[row[0] for row in SCHOOL_YEAR_WORDS])
+def test_school_words_teachers_use(text: str, rest: str, due: date, calendar: SchoolCalendar) -> None:
+    remaining, phrase = split_target(text, now=WEDNESDAY, calendar=calendar)
+    assert (remaining, phrase.due if phrase else None) == (rest, due)
+    assert not _DATE_WORDS.search(remaining.removeprefix("Mark books for 9X2"))
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("Mark books next next Friday", "next"),
+        ("Mark books by the Friday after half term", "Friday"),
+    ],
+)
+def test_a_half_understood_date_is_reported_not_left_in_the_text(
+    text: str, word: str, calendar: SchoolCalendar
+) -> None:
+    with pytest.raises(DueDateError, match=f"but not “{word}” just before it"):
+        split_target(text, now=WEDNESDAY, calendar=calendar)
+
+
+@pytest.mark.parametrize(
+    ("text", "rest"),
+    [
+        ("Do this by Friday", "Do this"),
+        ("Plan the lessons for the week by Friday", "Plan the lessons for the week"),
+        ("Prepare the mocks for January by Friday", "Prepare the mocks for January"),
+        ("Plan the lessons for Monday by Friday", "Plan the lessons for Monday"),
+        ("Do the following by Friday", "Do the following"),
+    ],
+)
+def test_words_that_end_a_target_are_not_taken_for_half_a_date(text: str, rest: str, calendar: SchoolCalendar) -> None:
+    assert split_target(text, now=WEDNESDAY, calendar=calendar) == (rest, DuePhrase(D(2026, 12, 4), "by Friday"))
+
+
+@pytest.mark.parametrize(
+    ("text", "rest", "passed", "next_year"),
+    [
+        ("Mark books for 9X2 by 30/11", "Mark books for 9X2", D(2026, 11, 30), D(2027, 11, 30)),
+        ("Send the data by 1 September", "Send the data", D(2026, 9, 1), D(2027, 9, 1)),
+        ("Send the data by the end of November", "Send the data", D(2026, 11, 30), D(2027, 11, 30)),
+        ("By 30th Nov, send the data", "Send the data", D(2026, 11, 30), D(2027, 11, 30)),
+    ],
+)
+def test_a_day_and_month_just_gone_is_asked_about_never_moved_a_year(
+    text: str, rest: str, passed: date, next_year: date, calendar: SchoolCalendar
+) -> None:
+    with pytest.raises(PassedDateError) as caught:
+        split_target(text, now=WEDNESDAY, calendar=calendar)
+    assert (caught.value.rest, caught.value.passed, caught.value.next_year) == (rest, passed, next_year)
+    assert describe(passed) in str(caught.value) and describe(next_year) in str(caught.value)
+
+
+def test_parse_due_asks_too_and_takes_the_year_typed_as_overdue(calendar: SchoolCalendar) -> None:
+    with pytest.raises(PassedDateError, match="has passed"):
+        parse_due("by 1 September", now=WEDNESDAY, calendar=calendar)
+    assert parse_due("30/11/2026", now=WEDNESDAY, calendar=calendar, allow_overdue=True) == D(2026, 11, 30)
+    assert parse_due("30/11/2027", now=WEDNESDAY, calendar=calendar) == D(2027, 11, 30)
+    with pytest.raises(DueDateError, match="is in the past"):
+        parse_due("30/11/2026", now=WEDNESDAY, calendar=calendar)
+
+
+@pytest.mark.parametrize(
+    ("day", "why", "before", "after"),
+    [
+        (D(2026, 12, 5), "a Saturday", D(2026, 12, 4), D(2026, 12, 7)),
+        (D(2026, 12, 25), "in the school holidays", D(2026, 12, 18), D(2027, 1, 4)),
+        (D(2027, 1, 1), "in the school holidays", D(2026, 12, 18), D(2027, 1, 4)),
+        (D(2027, 2, 17), "in the half-term holiday", D(2027, 2, 12), D(2027, 2, 22)),
+        (D(2027, 5, 3), "a day the school is closed (Early May bank holiday)", D(2027, 4, 30), D(2027, 5, 4)),
+        (D(2028, 4, 15), "a Saturday", D(2028, 4, 14), D(2028, 4, 17)),  # beyond the calendar: weekends only
+    ],
+)
+def test_a_day_that_is_not_a_school_day_says_why_and_offers_both_sides(
+    day: date, why: str, before: date, after: date, calendar: SchoolCalendar
+) -> None:
+    advice = not_a_school_day(day, calendar, today=WEDNESDAY.date())
+    assert advice is not None
+    assert (advice.why, advice.before, advice.after) == (why, before, after)
+
+
+@pytest.mark.parametrize("day", [D(2026, 12, 4), D(2027, 1, 4), D(2028, 4, 14)])
+def test_school_days_need_no_advice(day: date, calendar: SchoolCalendar) -> None:
+    assert not_a_school_day(day, calendar, today=WEDNESDAY.date()) is None
