@@ -4,7 +4,8 @@ Rules:
 * induction details are set by lead mentors and admins (`/mentor induction @ect`): a start date no later
   than the end of next term, a part-time fraction from 0.1 to 1.0, days absent of zero or more. Setting
   them recomputes the schedule, and an ECT's mentorship then lasts the length of induction;
-* a trainee's review points are named and dated by their provider (`/mentor reviews @trainee …`);
+* a trainee's review points are named and dated by their provider (`/mentor reviews @trainee …`); a point
+  named "end" is the placement's end date, and the trainee's mentorship then lasts until it;
 * the schedule is worked out on every read (bot/reviews/schedule.py), so it follows the details;
 * a reviewer is reminded a week before an item is due and on the day, on school days, once each: the
   mentor for progress reviews and provider points, the induction tutor (or else the headteachers) for
@@ -46,6 +47,8 @@ DUE_SOON = timedelta(days=14)
 OPEN_BY_DEFAULT_WITHIN = timedelta(days=42)
 WEEK_BEFORE, ON_THE_DAY = "week_before", "on_the_day"
 FRACTION_RANGE = (0.1, 1.0)
+# A "review point" with one of these names is the placement's end date the provider gave, not a review.
+PLACEMENT_END_NAMES = frozenset({"end", "placement end", "placement ends"})
 _TRN = re.compile(r"^\d{7}$")
 
 # Field names of the induction modal; the handler maps them to block ids.
@@ -287,6 +290,8 @@ class ReviewService:
         require(Action.SET_INDUCTION, caller.standings)
         if not points:
             raise InvalidInput("Give at least one review point: a name and a date.")
+        if not any(name.lower() not in PLACEMENT_END_NAMES for name, _ in points) and len(points) > 1:
+            raise InvalidInput("Give the placement's end once, with the review points.")
         with self.db.unit_of_work() as session:
             live = [
                 m
@@ -298,6 +303,9 @@ class ReviewService:
             mentorship = live[0]
             repo = ReviewRepository(session)
             for name, due in points:
+                if name.lower() in PLACEMENT_END_NAMES:  # the placement's end: the mentorship lasts until then
+                    mentorship.end_date = due
+                    continue
                 point = repo.point(mentorship.id, name)
                 if point is None:
                     repo.add(

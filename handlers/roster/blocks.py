@@ -71,8 +71,8 @@ HELP: list[HelpEntry] = [
         frozenset({Standing.ADMIN, Standing.LEAD}),
     ),
     HelpEntry(
-        "/mentor reviews @trainee <name> <date>…",
-        "a trainee's review points as the provider set them",
+        "/mentor reviews @trainee <name> <date>… [end <date>]",
+        "a trainee's review points as the provider set them, and the placement's end",
         frozenset({Standing.ADMIN, Standing.LEAD}),
     ),
     HelpEntry(

@@ -20,6 +20,7 @@ from bot.core.vocabulary import KIND_LABEL, ROLE_LABEL
 from bot.core.vocabulary import KIND_WORDS as KINDS
 from bot.core.vocabulary import ROLE_WORDS as ROLES
 from bot.privacy.service import audit_trail
+from bot.reviews.service import PLACEMENT_END_NAMES
 from bot.roster.service import Caller
 from handlers.roster import ids
 from handlers.roster.blocks import audit_blocks, help_blocks, roster_blocks, usage_text
@@ -36,7 +37,7 @@ USAGE = {
     "role": "/mentor role add|remove @person lead|slt|admin|tutor|head",
     "slt-channel": "/mentor slt-channel #channel",
     "induction": "/mentor induction @ect [absent <days to add>]",
-    "reviews": "/mentor reviews @trainee <name> <date> [<name> <date>…]",
+    "reviews": "/mentor reviews @trainee <name> <date> [<name> <date>…] [end <date>]",
     "list": "/mentor list [@person]",
     "audit": "/mentor audit [@person]",
     "help": "/mentor help",
@@ -221,7 +222,9 @@ def _parse_reviews(args: list[str]) -> Parsed:
 
     def run(r: Request) -> dict[str, Any]:
         schedule = r.deps.reviews.set_points(r.caller, mentee_id, points, r.now)
-        return {"text": schedule_text(schedule, f"Review points saved for <@{mentee_id}>:")}
+        ends = next((day for name, day in points if name.lower() in PLACEMENT_END_NAMES), None)
+        ending = f" The placement (and the mentorship) ends {ends:%A %-d %B %Y}." if ends else ""
+        return {"text": schedule_text(schedule, f"Review points saved for <@{mentee_id}>:{ending}")}
 
     return Parsed(run)
 
