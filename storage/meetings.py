@@ -7,7 +7,20 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, select, update
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+    select,
+    update,
+)
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, selectinload
 
 from storage.base import Base, UTCDateTime, str_enum
@@ -41,6 +54,8 @@ class Meeting(Base):
     notes: Mapped[str] = mapped_column(Text)
     wellbeing: Mapped[int | None] = mapped_column(Integer)  # 1 (struggling) … 5 (thriving)
     wellbeing_note: Mapped[str | None] = mapped_column(Text)
+    # Kept to mentors and leads: not in the notes the mentee gets (still in their data export).
+    wellbeing_note_private: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     next_meeting_on: Mapped[date | None] = mapped_column(Date)
     submission_key: Mapped[str] = mapped_column(String(64))
     signed_off_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

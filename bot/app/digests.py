@@ -10,6 +10,7 @@ from datetime import datetime, time, timedelta
 from slack_sdk import WebClient
 
 from bot.app.bootstrap import Deps
+from bot.core.words import counted
 from bot.digests.service import Week
 from handlers.digests.blocks import lead_digest, slt_summary
 from handlers.digests.delivery import DeliveryReport, DigestRun
@@ -88,7 +89,7 @@ def preview_digests(deps: Deps, team_id: str, week: Week) -> list[str]:
             lines.append(f"--- message {number} of {len(lead.messages)} ---")
         lines.append(blocks_as_text(message.blocks))
     if lead.overflow_csv is not None:
-        lines.append(f"(plus a CSV of all {len(school.mentees)} mentees in the thread)\n")
+        lines.append(f"(plus a CSV of all {counted(len(school.mentees), 'mentee')} in the thread)\n")
     lines.append(f"SLT SUMMARY (to {school.slt_channel_id or 'nowhere: no SLT channel is set'})\n")
     previous = previous or deps.digests.build(team_id, week.previous).numbers()
     lines.append(blocks_as_text(slt_summary(school, previous).blocks))

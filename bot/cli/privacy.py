@@ -11,6 +11,7 @@ from bot.app.bootstrap import Deps
 from bot.app.settings import Settings
 from bot.cli import Exit
 from bot.cli.common import ready_deps
+from bot.core.words import counted
 from bot.privacy import service as gdpr
 
 
@@ -36,7 +37,7 @@ def run(settings: Settings, args: argparse.Namespace) -> None:
                 return
             verb = "Would erase" if args.dry_run else "Erased"
             print(
-                f"{verb} {len(report.erased)} people whose last mentorship ended before "
+                f"{verb} {counted(len(report.erased), 'person')} whose last mentorship ended before "
                 f"{report.cutoff:%-d %B %Y} (RETENTION_DAYS={report.retention_days})"
                 + (f": now {', '.join(report.pseudonyms)}." if report.erased and not args.dry_run else ".")
             )
@@ -53,7 +54,7 @@ def _export(deps: Deps, team_id: str, user_id: str, out: Path, now: datetime) ->
         paths = gdpr.write_export(data, out, forms=deps.forms, tz=deps.settings.tz)
     except OSError as exc:
         raise Exit(f"Could not write the export to {out}: {exc.strerror or exc}.") from None
-    print(f"Exported {data.count} records about {user_id} (readable by you only, mode 0600):")
+    print(f"Exported {counted(data.count, 'record')} about {user_id} (readable by you only, mode 0600):")
     for path in paths:
         print(f"  {path.resolve()}")
     print("They may name other people (mentors, observers): check them before passing them on.")

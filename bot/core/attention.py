@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.core.words import counted
+
 WEIGHTS = {
     "not_on_track": 1000,
     "concern": 500,
@@ -44,7 +46,7 @@ class Signs:
         if self.concern:
             flags.append("concern")
         if rolled := self.targets_rolled_over:
-            flags.append(f"{rolled} target{'s' if rolled > 1 else ''} rolled over twice")
+            flags.append(f"{counted(rolled, 'target')} rolled over twice")
         return flags
 
     @property

@@ -62,6 +62,13 @@ ROLE_LABEL = {
     Role.TUTOR: "induction tutor",
     Role.HEAD: "headteacher",
 }
+ROLE_MEMBER = {  # "is now a …"
+    Role.LEAD: "lead mentor",
+    Role.SLT: "member of the SLT",
+    Role.ADMIN: "admin",
+    Role.TUTOR: "induction tutor",
+    Role.HEAD: "headteacher",
+}
 ROLE_WORDS = {  # typed in /mentor role
     "lead": Role.LEAD,
     "slt": Role.SLT,

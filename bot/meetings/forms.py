@@ -33,6 +33,7 @@ HELD_ON, DURATION, NOTES, WELLBEING_SCORE, WELLBEING_NOTE, NEXT_MEETING = (
     "wellbeing_note",
     "next_meeting",
 )
+NOTE_PRIVATE = "wellbeing_note_private"
 
 
 def new_target_field(kind: str, slot: int) -> str:
@@ -59,6 +60,7 @@ class MeetingDraft:
     duration_text: str | None = None  # as typed, when it wasn't a whole number
     wellbeing: int | None = None
     wellbeing_note: str | None = None
+    wellbeing_note_private: bool = False  # kept to mentors and leads, not sent to the mentee
     next_meeting_on: date | None = None
     reviews: dict[int, ReviewOutcome | None] = field(default_factory=dict)
     new_targets: list[NewTargetDraft] = field(default_factory=list)
@@ -105,6 +107,7 @@ class Corrected:
     meeting: Meeting
     changed: list[str]  # labels of what changed
     sign_off_reset: bool
+    mentee_sees: list[str] = field(default_factory=list)  # the changes the mentee is told of (not a private note)
 
 
 @dataclass(frozen=True)
@@ -120,6 +123,7 @@ FIELD_LABEL = {
     NOTES: "notes",
     WELLBEING_SCORE: "wellbeing",
     WELLBEING_NOTE: "wellbeing note",
+    NOTE_PRIVATE: "wellbeing note's privacy",
     NEXT_MEETING: "next meeting",
 }
 
@@ -161,6 +165,7 @@ def fields_of(meeting: Meeting) -> dict[str, object]:
         NOTES: meeting.notes,
         WELLBEING_SCORE: meeting.wellbeing,
         WELLBEING_NOTE: meeting.wellbeing_note,
+        NOTE_PRIVATE: meeting.wellbeing_note_private,
         NEXT_MEETING: meeting.next_meeting_on,
     }
 

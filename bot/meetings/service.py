@@ -29,6 +29,7 @@ from bot.meetings.forms import (
     HELD_ON,
     MAX_REVIEWS,
     NEXT_MEETING,
+    NOTE_PRIVATE,
     NOTES,
     WELLBEING_NOTE,
     WELLBEING_SCORE,
@@ -127,6 +128,7 @@ class MeetingService:
                         notes=draft.notes.strip(),
                         wellbeing=draft.wellbeing,
                         wellbeing_note=blank_to_none(draft.wellbeing_note),
+                        wellbeing_note_private=draft.wellbeing_note_private,
                         next_meeting_on=draft.next_meeting_on,
                         submission_key=submission_key,
                         created_at=now,
@@ -356,6 +358,7 @@ class MeetingService:
                 NOTES: draft.notes.strip(),
                 WELLBEING_SCORE: draft.wellbeing,
                 WELLBEING_NOTE: blank_to_none(draft.wellbeing_note),
+                NOTE_PRIVATE: draft.wellbeing_note_private,
                 NEXT_MEETING: draft.next_meeting_on,
             }
             before = fields_of(meeting)
@@ -369,9 +372,12 @@ class MeetingService:
             meeting.notes = draft.notes.strip()
             meeting.wellbeing = draft.wellbeing
             meeting.wellbeing_note = blank_to_none(draft.wellbeing_note)
+            meeting.wellbeing_note_private = draft.wellbeing_note_private
             meeting.next_meeting_on = draft.next_meeting_on
             meeting.updated_at = now
-            reset = meeting.signed_off_at is not None and bool(set(changes) - {NEXT_MEETING})
+            # A private note is not in the mentee's copy: changing it asks nothing of them.
+            unseen = {WELLBEING_NOTE, NOTE_PRIVATE} if meeting.wellbeing_note_private else set()
+            reset = meeting.signed_off_at is not None and bool(set(changes) - {NEXT_MEETING} - unseen)
             if reset:
                 changes["signed_off_at"] = [jsonable(meeting.signed_off_at), None]
                 meeting.signed_off_at = meeting.signed_off_by = None
@@ -395,7 +401,8 @@ class MeetingService:
                 detail=", ".join(sorted(changes)),
             )
             labels = [FIELD_LABEL[key] for key in after if key in changes]
-            return Corrected(meeting, labels, sign_off_reset=reset)
+            seen = [FIELD_LABEL[key] for key in after if key in changes and key not in unseen]
+            return Corrected(meeting, labels, sign_off_reset=reset, mentee_sees=seen)
 
     def revisions(self, team_id: str, meeting_id: int) -> Sequence[MeetingRevision]:
         with self.db.unit_of_work() as session:

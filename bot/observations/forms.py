@@ -18,6 +18,8 @@ LABEL_LIMIT = 2000  # Slack's limit for an input block's label
 HELP_LIMIT = 2000  # ... and for its hint
 # Blocks a form may take in the modal, leaving room for the fixed lesson-details blocks (Slack allows 100).
 MAX_FORM_BLOCKS = 80
+# What the observer is told beside a rating left blank ("N/A for the rest" fills them all).
+CHOOSE_RATING = "Choose a rating (N/A if this lesson didn't show it), or tick “N/A for the rest”."
 
 
 class FieldKind(enum.StrEnum):
@@ -144,6 +146,7 @@ def parse_form(path: Path) -> ObservationForm:
         line = table_lines[index] if index < len(table_lines) else 1
         fields.append(_parse_field(raw, line, text, seen, roles, fail))
     blocks = sum(f.blocks_needed for f in fields) + len({f.group for f in fields if f.group})
+    blocks += any(f.kind is FieldKind.RATING for f in fields)  # the "N/A for the rest" box
     if blocks > MAX_FORM_BLOCKS:
         raise fail(f"the form needs {blocks} blocks; Slack's modal leaves room for {MAX_FORM_BLOCKS}", 1)
     return ObservationForm(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -10,7 +10,7 @@ from bot.core.directory import Directory
 from bot.core.errors import FieldErrors, InvalidInput, NotAllowed, NotFound
 from bot.core.permissions import Action, Standing, is_allowed, require
 from bot.core.vocabulary import RATING_LABEL
-from bot.observations.forms import FieldKind, FieldRole, FormLibrary, ObservationForm
+from bot.observations.forms import CHOOSE_RATING, FieldKind, FieldRole, FormLibrary, ObservationForm
 from bot.roster.people import ensure_person, look_up, look_up_all
 from bot.roster.service import Caller
 from storage.db import Conflict, Database, UnitOfWork
@@ -30,8 +30,7 @@ EDIT_WINDOW = timedelta(days=7)
 TEXT_LIMIT = 3000
 SHORT_LIMIT = 150
 
-
-# Names of the lesson-detail fields every form shares; used as keys for field errors too.
+# Names of the lesson-detail fields every form shares (also the keys of field errors).
 DATE, SUBJECT, CLASS_GROUP, PUPILS, DURATION, FOCUS = "date", "subject", "class_group", "pupils", "duration", "focus"
 TEACHER, SECOND_OBSERVER = "teacher", "second_observer"
 
@@ -57,6 +56,13 @@ class ObservationDraft:
     comments: dict[str, str | None] = field(default_factory=dict)
     texts: dict[str, str | None] = field(default_factory=dict)
     on_track: bool | None = None
+    rest_not_applicable: bool = False  # "N/A for the rest": every unrated standard is saved as N/A
+
+    def completed(self, form: ObservationForm) -> ObservationDraft:
+        """The draft with "N/A for the rest" applied: each rating left blank becomes N/A in this observation."""
+        blank = {f.key: Rating.NOT_APPLICABLE for f in form.ratings if self.ratings.get(f.key) is None}
+        done = replace(self, ratings={**self.ratings, **blank}, rest_not_applicable=False)
+        return done if self.rest_not_applicable else self
 
 
 @dataclass(frozen=True)
@@ -144,6 +150,7 @@ class ObservationService:
     ) -> Recorded:
         """Store a new observation once, however many times Slack sends the same submission."""
         form = self._form(draft.form_key)
+        draft = draft.completed(form)
         errors = self._check(draft, form)
         today = self.today(now)
         if draft.observed_on is not None and draft.observed_on > today:
@@ -232,7 +239,7 @@ class ObservationService:
         for form_field in form.fields:
             if form_field.kind is FieldKind.RATING:
                 if form_field.required and draft.ratings.get(form_field.key) is None:
-                    errors[form_field.key] = "Choose a rating (N/A if this lesson didn't show it)."
+                    errors[form_field.key] = CHOOSE_RATING
             elif form_field.kind is FieldKind.YES_NO:
                 if form_field.required and draft.on_track is None:
                     errors[form_field.key] = "Say whether the teacher is on track."
@@ -282,6 +289,7 @@ class ObservationService:
             observation = self._get(session, caller, observation_id)
             self._require_editable(session, caller, observation, now)
             form = self._form(observation.form_key)
+            draft = draft.completed(form)
             errors = self._check(draft, form)
             if errors:
                 raise FieldErrors(errors)

@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session
 
 from bot.core.permissions import Action, require
 from bot.core.vocabulary import RATING_LABEL
+from bot.core.words import counted
 from storage import privacy as statements
 from storage.db import Database
 from storage.observations import Rating
@@ -158,7 +159,8 @@ REGISTRY: dict[str, TableRule] = {
         free_text=("notes", "wellbeing_note", "mentee_comment"),
         personal=("mentee_message_channel", "mentee_message_ts"),
         other=_cols(
-            "id team_id mentorship_id held_on duration_minutes wellbeing next_meeting_on submission_key "
+            "id team_id mentorship_id held_on duration_minutes wellbeing wellbeing_note_private next_meeting_on "
+            "submission_key "
             "signed_off_at created_at updated_at"
         ),
         subject="mentee_id",
@@ -942,7 +944,8 @@ def _pdf_meetings(pdf: _Pdf, data: PersonalData) -> None:
         pdf.subheading(f"{pdf.when(m['held_on'])}: {data.name(m['author_id'])} with {data.name(m['mentee_id'])}")
         pdf.line("Length", f"{m['duration_minutes']} minutes" if m["duration_minutes"] else "")
         pdf.line("Wellbeing (1–5)", str(m["wellbeing"]) if m["wellbeing"] is not None else "")
-        pdf.line("Wellbeing note", m["wellbeing_note"])
+        private = " (kept private to mentors and leads)" if m.get("wellbeing_note_private") else ""
+        pdf.line("Wellbeing note" + private, m["wellbeing_note"])
         pdf.line("Notes", m["notes"])
         pdf.line("Next meeting", m["next_meeting_on"])
         if m["signed_off_at"]:
@@ -1023,7 +1026,7 @@ class ErasureReport:
 
 
 def _n(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
+    return counted(count, word)
 
 
 def _erase_in(

@@ -23,7 +23,8 @@ def _parse_date(raw: str) -> date | None:
 
 
 def read_roster_csv(path: Path) -> list[ImportRow]:
-    """Every row checked; all problems reported together with their line numbers."""
+    """Every row read, each carrying its format problems: the import reports them with every other problem
+    (unknown emails, duplicates) in one pass."""
     try:
         text = path.read_text(encoding="utf-8-sig")  # Excel saves CSV with a byte-order mark
     except FileNotFoundError:
@@ -32,13 +33,13 @@ def read_roster_csv(path: Path) -> list[ImportRow]:
         raise InvalidInput(f"{path} is not UTF-8 text: save it from your spreadsheet as 'CSV UTF-8'.") from None
 
     rows: list[ImportRow] = []
-    problems: list[str] = []
     for line, cells in enumerate(csv.reader(text.splitlines()), start=1):
         cells = [cell.strip() for cell in cells]
         if not any(cells) or (line == 1 and "@" not in cells[0]):
             continue  # blank line, or the header row
         if len(cells) != 4:
-            problems.append(f"line {line}: expected 4 columns (mentor email, mentee email, kind, start date)")
+            shape = "expected 4 columns (mentor email, mentee email, kind, start date)"
+            rows.append(ImportRow(line, "", "", None, None, (shape,)))
             continue
         mentor, mentee, kind, start = cells
         row_problems = []
@@ -50,13 +51,7 @@ def read_roster_csv(path: Path) -> list[ImportRow]:
         start_date = _parse_date(start)
         if start_date is None:
             row_problems.append(f"the start date “{start}” must look like 2026-09-01 or 01/09/2026")
-        if row_problems:
-            problems.append(f"line {line}: " + "; ".join(row_problems))
-            continue
-        assert start_date is not None
-        rows.append(ImportRow(line, mentor, mentee, KINDS[kind.lower()], start_date))
-    if problems:
-        raise InvalidInput("Nothing was imported. Fix these rows and run the import again:\n" + "\n".join(problems))
+        rows.append(ImportRow(line, mentor, mentee, KINDS.get(kind.lower()), start_date, tuple(row_problems)))
     if not rows:
         raise InvalidInput(f"{path} has no mentorships in it.")
     return rows

@@ -102,11 +102,14 @@ class RosterOverview:
 
 @dataclass(frozen=True)
 class ImportRow:
+    """One line of a roster file; `problems` are what is wrong with its format (then kind or start may be None)."""
+
     line: int
     mentor_email: str
     mentee_email: str
-    kind: MenteeKind
-    start: date
+    kind: MenteeKind | None
+    start: date | None
+    problems: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -302,23 +305,27 @@ class RosterService:
             return found.user_id if found else None
 
         seen_pairs: dict[tuple[str, str], int] = {}
-        for row in rows:
-            mentor_id, mentee_id = resolve(row.mentor_email), resolve(row.mentee_email)
-            if mentor_id is None:
-                problems.append(f"line {row.line}: no active Slack user has the email {row.mentor_email}")
-            if mentee_id is None:
-                problems.append(f"line {row.line}: no active Slack user has the email {row.mentee_email}")
-            if mentor_id is None or mentee_id is None:
-                continue
-            if mentor_id == mentee_id:
-                problems.append(f"line {row.line}: the mentor and the mentee are the same person")
-                continue
-            if (mentor_id, mentee_id) in seen_pairs:
-                first = seen_pairs[(mentor_id, mentee_id)]
-                problems.append(f"line {row.line}: the same pair is already on line {first}")
-                continue
-            seen_pairs[(mentor_id, mentee_id)] = row.line
-            resolved.append((row, mentor_id, mentee_id))
+        for row in rows:  # every kind of problem, for every row, in one pass
+            row_problems = list(row.problems)
+            ids: list[str | None] = []
+            for email in (row.mentor_email, row.mentee_email):
+                user_id = resolve(email) if "@" in email else None
+                if user_id is None and "@" in email:
+                    row_problems.append(f"no active Slack user has the email {email}")
+                ids.append(user_id)
+            mentor_id, mentee_id = ids
+            if mentor_id is not None and mentor_id == mentee_id:
+                row_problems.append("the mentor and the mentee are the same person")
+            pair = (mentor_id or row.mentor_email.lower(), mentee_id or row.mentee_email.lower())
+            if all(pair):
+                if pair in seen_pairs:
+                    row_problems.append(f"the same pair is already on line {seen_pairs[pair]}")
+                else:
+                    seen_pairs[pair] = row.line
+            if row_problems:
+                problems.append(f"line {row.line}: " + "; ".join(row_problems))
+            elif mentor_id is not None and mentee_id is not None:
+                resolved.append((row, mentor_id, mentee_id))
         if problems:
             raise InvalidInput("Nothing was imported. Fix these rows and run the import again:\n" + "\n".join(problems))
 
@@ -327,10 +334,12 @@ class RosterService:
             WorkspaceRepository(session).ensure(team_id, now)
             repo = MentorshipRepository(session)
             for row, mentor_id, mentee_id in resolved:
+                kind, start = row.kind, row.start
+                assert kind is not None and start is not None  # a row without them has problems
                 for email in (row.mentor_email, row.mentee_email):
-                    found = cache[email.lower()]
-                    if found is not None:
-                        remember(session, team_id, found, now)
+                    user = cache[email.lower()]
+                    if user is not None:
+                        remember(session, team_id, user, now)
                 if repo.active_pair(team_id, mentor_id, mentee_id) is not None:
                     unchanged += 1
                     continue
@@ -339,9 +348,9 @@ class RosterService:
                         team_id=team_id,
                         mentor_id=mentor_id,
                         mentee_id=mentee_id,
-                        mentee_kind=row.kind,
-                        start_date=row.start,
-                        end_date=default_end_date(row.start),
+                        mentee_kind=kind,
+                        start_date=start,
+                        end_date=default_end_date(start),
                         meeting_cadence=MeetingCadence.WEEKLY,
                         created_by="roster-import",
                         created_at=now,

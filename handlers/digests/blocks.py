@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.core.vocabulary import KIND_COUNTED, RATING_SHORT
+from bot.core.words import counted, verb
 from bot.digests.service import OBSERVATIONS_PER_HALF_TERM, MenteeWeek, SchoolWeek
 from bot.reviews.service import ItemState
 from bot.reviews.wording import item_line
@@ -60,7 +61,7 @@ def mentee_line(m: MenteeWeek) -> str:
     if m.targets_set or m.targets_met or m.targets_overdue:
         parts.append(f"targets {m.targets_set} set, {m.targets_met} met, {m.targets_overdue} overdue")
     if m.reflections_owed:
-        parts.append(f"{m.reflections_owed} reflection{'s' if m.reflections_owed > 1 else ''} owed")
+        parts.append(f"{counted(m.reflections_owed, 'reflection')} owed")
     return " · ".join(parts)
 
 
@@ -81,8 +82,8 @@ def lead_digest(school: SchoolWeek, reviews_due: Sequence[tuple[str, ItemState]]
     quiet = school.quiet_mentors
     week_of = f"{school.week.monday:%-d %B}"
     summary = (
-        f"*{len(ordered)} mentee{'s' if len(ordered) != 1 else ''}* · :large_green_circle: {len(fine)} on track · "
-        f":warning: {len(needing)} need you · :hourglass: {len(quiet)} mentor{'s' if len(quiet) != 1 else ''} "
+        f"*{counted(len(ordered), 'mentee')}* · :large_green_circle: {len(fine)} on track · "
+        f":warning: {len(needing)} need you · :hourglass: {counted(len(quiet), 'mentor')} "
         "with missing logs"
     )
     lead: list[Block] = [header(f"Your mentoring digest: week of {week_of}"), section(summary)]
@@ -109,7 +110,8 @@ def lead_digest(school: SchoolWeek, reviews_due: Sequence[tuple[str, ItemState]]
     )
     messages, overflow = _paginate(lead, body)
     csv = _cohort_csv(ordered) if overflow else None
-    fallback = f"Mentoring digest, week of {week_of}: {len(needing)} mentees need you"
+    need = f"{counted(len(needing), 'mentee')} {verb(len(needing), 'needs', 'need')} you"
+    fallback = f"Mentoring digest, week of {week_of}: {need}"
     return LeadDigest([Message(fallback if i == 0 else "Digest, continued", b) for i, b in enumerate(messages)], csv)
 
 
@@ -209,7 +211,9 @@ def slt_summary(school: SchoolWeek, previous: dict[str, Any] | None) -> Message:
         f"{count} {KIND_COUNTED[MenteeKind(kind)][count != 1]}" for kind, count in n["by_kind"].items() if count
     )
     fields = [
-        f"*Cohort*\n{n['mentees']} mentees" + (f": {kinds}" if kinds else "") + _delta(n["mentees"], p.get("mentees")),
+        f"*Cohort*\n{counted(n['mentees'], 'mentee')}"
+        + (f": {kinds}" if kinds else "")
+        + _delta(n["mentees"], p.get("mentees")),
         f"*Meeting their cadence*\n{n['on_cadence_pct']}% ({n['on_cadence']} of {n['mentees']})"
         + _delta(n["on_cadence_pct"], p.get("on_cadence_pct"), unit=" pts"),
         f"*Observed twice this half term*\n{n['observation_coverage_pct']}% "
@@ -242,7 +246,7 @@ def slt_summary(school: SchoolWeek, previous: dict[str, Any] | None) -> Message:
     blocks.append(
         context("Details stay with the lead mentors: no meeting notes, comments or concern details are shared here.")
     )
-    text = f"School mentoring summary: {n['mentees']} mentees, {n['not_on_track']} not on track"
+    text = f"School mentoring summary: {counted(n['mentees'], 'mentee')}, {n['not_on_track']} not on track"
     return Message(text, blocks[:MESSAGE_BLOCK_LIMIT])
 
 

@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 from bot.core.vocabulary import CADENCE_LABEL, KIND_COUNTED, RATING_LABEL, RATING_MARK
+from bot.core.words import counted, noun, verb
 from bot.digests.service import Week
 from bot.home.service import AdminSection, Home, LeadSection, MenteeSection, MenteeStatus, MentorSection, SltSection
 from handlers.digests.blocks import mentee_line
@@ -37,10 +38,6 @@ FIELD_LIMIT = 2000  # characters in one field of a section
 def _people(ids: Sequence[str], *, limit: int = 10) -> str:
     shown = ", ".join(f"<@{i}>" for i in ids[:limit])
     return shown + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
-
-
-def _plural(count: int, word: str, plural: str | None = None) -> str:
-    return f"{count} {word if count == 1 else (plural or word + 's')}"
 
 
 # --- the whole Home ------------------------------------------------------------------------------------------------
@@ -81,11 +78,7 @@ def _fit(blocks: list[Block]) -> list[Block]:
 
 
 def welcome_blocks(admins: Sequence[str]) -> list[Block]:
-    who = (
-        f"{_people(admins)}, the bot's {'admin' if len(admins) == 1 else 'admins'}"
-        if admins
-        else "your Slack workspace admins"
-    )
+    who = f"{_people(admins)}, the bot's {noun(len(admins), 'admin')}" if admins else "your Slack workspace admins"
     return [
         header("Welcome to mentor-bot"),
         section(INTRO),
@@ -104,7 +97,7 @@ def welcome_blocks(admins: Sequence[str]) -> list[Block]:
 def mentee_blocks(mentee: MenteeSection, today: date, pages: Pages) -> list[Block]:
     blocks: list[Block] = [header("Your mentoring")]
     if mentee.mentor_ids:
-        word = "mentor" if len(mentee.mentor_ids) == 1 else "mentors"
+        word = noun(len(mentee.mentor_ids), "mentor")
         blocks.append(context(f"Your {word}: {_people(mentee.mentor_ids)}"))
     shown, page = paged(mentee.targets, pages, "targets")
     overdue = mentee.overdue(today)
@@ -169,8 +162,8 @@ _LEGEND = (Rating.FULLY, Rating.PARTLY, Rating.NOT_DEMONSTRATED, Rating.NOT_APPL
 def mentor_blocks(mentor: MentorSection, pages: Pages) -> list[Block]:
     shown, page = paged(mentor.mentees, pages, "mentees")
     needing = sum(1 for m in mentor.mentees if m.needs_attention)
-    summary = f"*{_plural(len(mentor.mentees), 'mentee')}*" + (
-        f" · :warning: {needing} need{'s' if needing == 1 else ''} you" if needing else " · all on track"
+    summary = f"*{counted(len(mentor.mentees), 'mentee')}*" + (
+        f" · :warning: {needing} {verb(needing, 'needs', 'need')} you" if needing else " · all on track"
     )
     if page.last:
         summary += f" · showing {page.label}"
@@ -206,7 +199,7 @@ def _status_text(s: MenteeStatus) -> str:
     else:
         due = f"next meeting due {short_date(s.meeting_due)}"
     parts = [last, due, f"observations {s.observations_this_half}/{s.observations_needed} this half term"]
-    targets = f"{_plural(s.targets_open, 'open target')}"
+    targets = f"{counted(s.targets_open, 'open target')}"
     if s.targets_overdue:
         targets += f", *{s.targets_overdue} overdue*"
     parts.append(targets)
@@ -234,8 +227,8 @@ def lead_blocks(lead: LeadSection, viewer_id: str, pages: Pages) -> list[Block]:
     total = len(lead.ordered)
     fine = total - lead.needing
     summary = (
-        f"*{_plural(total, 'mentee')}* · :large_green_circle: {fine} on track · :warning: {lead.needing} need you · "
-        f":hourglass: {_plural(len(lead.quiet_mentors), 'mentor')} with missing logs"
+        f"*{counted(total, 'mentee')}* · :large_green_circle: {fine} on track · :warning: {lead.needing} need you · "
+        f":hourglass: {counted(len(lead.quiet_mentors), 'mentor')} with missing logs"
     )
     blocks: list[Block] = [header(f"Your cohort: week of {school.week.monday:%-d %B}"), section(summary)]
     if not total:
@@ -327,7 +320,7 @@ def _numbers_block(n: dict[str, Any]) -> Block:
         if isinstance(count, int) and count
     )
     fields = [
-        f"*Cohort*\n{_plural(total, 'mentee')}" + (f": {by_kind}" if by_kind else ""),
+        f"*Cohort*\n{counted(total, 'mentee')}" + (f": {by_kind}" if by_kind else ""),
         f"*Meeting their cadence*\n{number('on_cadence_pct')}% ({number('on_cadence')} of {total})",
         f"*Observed twice this half term*\n{number('observation_coverage_pct')}% "
         f"({number('observation_coverage')} of {total})",

@@ -6,6 +6,7 @@ from typing import Any
 
 from bot.core.due_dates import describe
 from bot.core.vocabulary import CADENCE_LABEL, OUTCOME_LABEL
+from bot.core.words import counted
 from bot.meetings.forms import (
     EDIT_WINDOW,
     WELLBEING,
@@ -58,7 +59,7 @@ def _pieces(text: str) -> list[str]:
 def _meta_line(meeting: Meeting) -> str:
     parts = [describe(meeting.held_on)]
     if meeting.duration_minutes:
-        parts.append(f"{meeting.duration_minutes} minutes")
+        parts.append(counted(meeting.duration_minutes, "minute"))
     return " · ".join(parts)
 
 
@@ -68,9 +69,10 @@ def _body_lines(logged_meeting: Meeting, reviewed: list[tuple[Any, ReviewOutcome
         "*What we discussed*",
         *[">" + piece for piece in _pieces(mrkdwn(meeting.notes))],
     ]
-    if meeting.wellbeing or meeting.wellbeing_note:
+    shared_note = None if meeting.wellbeing_note_private else meeting.wellbeing_note
+    if meeting.wellbeing or shared_note:
         score = f"{meeting.wellbeing} · {WELLBEING[meeting.wellbeing]}" if meeting.wellbeing else ""
-        note = mrkdwn(meeting.wellbeing_note or "")
+        note = mrkdwn(shared_note or "")
         lines.append(f"*Wellbeing:* {score}{' — ' if score and note else ''}{note}")
     if reviewed:
         lines.append("*Targets reviewed*")
@@ -183,7 +185,7 @@ def signed_off_notice(meeting: Meeting) -> str:
 
 def corrected_notice(corrected: Corrected) -> str:
     meeting = corrected.meeting
-    what = ", ".join(corrected.changed)
+    what = ", ".join(corrected.mentee_sees)
     text = f"<@{meeting.author_id}> corrected the notes of your meeting on {describe(meeting.held_on)} ({what})."
     if corrected.sign_off_reset:
         text += " Please read them again and sign them off."

@@ -234,7 +234,8 @@ def correction_submitted(
         send_dm(client, user_id, "Nothing had changed, so the notes are as they were.")
         return
     _refresh_mentee_message(client, deps, meeting)
-    send_dm(client, meeting.mentee_id, corrected_notice(corrected))
+    if corrected.mentee_sees:
+        send_dm(client, meeting.mentee_id, corrected_notice(corrected))
     send_dm(
         client,
         user_id,

@@ -25,6 +25,7 @@ from handlers.meetings.ids import (
     HELD_ON,
     MEETING_CALLBACK,
     NEXT_MEETING,
+    NOTE_PRIVATE,
     NOTES,
     REVIEW_BLOCK,
     VALUE,
@@ -105,8 +106,24 @@ def _duration_element(initial: int | None) -> dict[str, Any]:
     return element
 
 
+PRIVATE_OPTION = _option("Keep this note private to mentors and leads", "yes")
+
+
+def _private_element(private: bool) -> dict[str, Any]:
+    element: dict[str, Any] = {"type": "checkboxes", "options": [PRIVATE_OPTION]}
+    if private:
+        element["initial_options"] = [PRIVATE_OPTION]
+    return element
+
+
 def _meeting_fields(
-    *, held_on: date | None, duration: int | None, notes: str | None, wellbeing: int | None, wellbeing_note: str | None
+    *,
+    held_on: date | None,
+    duration: int | None,
+    notes: str | None,
+    wellbeing: int | None,
+    wellbeing_note: str | None,
+    note_private: bool = False,
 ) -> list[Block]:
     return [
         _input(
@@ -123,7 +140,20 @@ def _meeting_fields(
             hint="Shared with your mentee, who signs them off.",
         ),
         _input(WELLBEING_SCORE, "Wellbeing: how are they doing?", _wellbeing_element(wellbeing), optional=True),
-        _input(WELLBEING_NOTE, "Wellbeing note", _text_input(multiline=True, initial=wellbeing_note), optional=True),
+        _input(
+            WELLBEING_NOTE,
+            "Wellbeing note",
+            _text_input(multiline=True, initial=wellbeing_note),
+            optional=True,
+            hint="Shared with your mentee with the notes, unless you keep it private below.",
+        ),
+        _input(
+            NOTE_PRIVATE,
+            "Who sees the wellbeing note",
+            _private_element(note_private),
+            optional=True,
+            hint="A private note is kept for mentors and leads; it is not sent to the mentee.",
+        ),
     ]
 
 
@@ -238,6 +268,7 @@ def correction_modal(meeting: Meeting) -> dict[str, Any]:
             notes=meeting.notes,
             wellbeing=meeting.wellbeing,
             wellbeing_note=meeting.wellbeing_note,
+            note_private=meeting.wellbeing_note_private,
         ),
         _input(NEXT_MEETING, "Next meeting", _date_input(meeting.next_meeting_on), optional=True),
     ]
@@ -322,6 +353,10 @@ def read_meeting_state(values: dict[str, Any], metadata: dict[str, Any]) -> Meet
         duration_text=duration_text,
         wellbeing=int(wellbeing) if wellbeing and wellbeing.isdigit() else None,
         wellbeing_note=_text(values, WELLBEING_NOTE),
+        wellbeing_note_private=any(
+            isinstance(o, dict) and o.get("value") == "yes"
+            for o in _value(values, NOTE_PRIVATE).get("selected_options") or []
+        ),
         next_meeting_on=_date(values, NEXT_MEETING),
         reviews=reviews,
         new_targets=new_targets,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.core.vocabulary import RATING_LABEL, RATING_MARK
+from bot.core.words import counted
 from bot.observations.forms import FieldKind, FieldRole, FormField, ObservationForm
 from bot.observations.service import (
     Readable,
@@ -27,8 +28,10 @@ from handlers.slack.blocks import (
     divider,
     header,
     section,
+    sections_for_lines,
     truncate,
 )
+from handlers.targets.blocks import mrkdwn
 from storage.observations import Observation, Rating
 
 
@@ -43,7 +46,7 @@ def _lesson_line(observation: Observation) -> str:
         if part:
             parts.append(part)
     if observation.pupils:
-        parts.append(f"{observation.pupils} pupils")
+        parts.append(counted(observation.pupils, "pupil"))
     if observation.duration_minutes:
         parts.append(f"{observation.duration_minutes} min")
     return " · ".join(parts)
@@ -64,6 +67,25 @@ def ratings_lines(observation: Observation, form: ObservationForm) -> list[str]:
     return lines
 
 
+COMMENT_SHOWN = 600  # characters of each standard's comment in a DM; the rest is one click away
+
+
+def ratings_with_comments(observation: Observation, form: ObservationForm) -> list[str]:
+    """Each rating, then its comment quoted beneath it; a long comment is cut short, visibly."""
+    lines = []
+    for form_field in form.ratings:
+        entry = observation.entry(form_field.key)
+        if entry is None or entry.rating is None:
+            continue
+        lines.append(f"{RATING_MARK[entry.rating]} {short_label(form_field)} — _{RATING_LABEL[entry.rating]}_")
+        if entry.text:
+            comment = mrkdwn(" ".join(entry.text.split()))
+            if len(comment) > COMMENT_SHOWN:
+                comment = truncate(comment, COMMENT_SHOWN) + " _(cut short: *See it in full* for the rest)_"
+            lines.append(">" + comment)
+    return lines
+
+
 def _labelled(label: str, text: str) -> list[Block]:
     """A bold label and its text, split over two sections only when together they'd pass Slack's limit."""
     combined = f"*{label}*\n{text}"
@@ -72,14 +94,22 @@ def _labelled(label: str, text: str) -> list[Block]:
     return [section(f"*{label}*"), section(text)]
 
 
-def summary_blocks(observation: Observation, form: ObservationForm, *, full: bool) -> list[Block]:
-    """The observation's content. `full` adds every comment and the lesson context (the read-only view)."""
+def summary_blocks(
+    observation: Observation, form: ObservationForm, *, full: bool, comments: bool = False
+) -> list[Block]:
+    """The observation's content. `full` adds every comment in full and the lesson context (the read-only
+    view); `comments` puts each standard's comment, cut to fit, under its rating (the teacher's DM)."""
     blocks: list[Block] = [context(_lesson_line(observation) + f" · {form.name}")]
     if full and observation.focus:
         blocks += _labelled("Lesson context", observation.focus)
-    lines = ratings_lines(observation, form)
-    if lines:
-        blocks += _labelled("Ratings", "\n".join(lines))
+    if comments and not full:
+        lines = ratings_with_comments(observation, form)
+        if lines:
+            blocks += sections_for_lines(["*Ratings*", *lines])
+    else:
+        lines = ratings_lines(observation, form)
+        if lines:
+            blocks += _labelled("Ratings", "\n".join(lines))
     if full:
         for form_field in form.ratings:
             entry = observation.entry(form_field.key)
@@ -111,7 +141,7 @@ def teacher_message(recorded: Recorded) -> tuple[str, list[Block]]:
     blocks: list[Block] = [
         header("Your lesson observation"),
         section(f"{who} observed your lesson. Here is their feedback; add your reflection when you're ready."),
-        *summary_blocks(o, recorded.form, full=False),
+        *summary_blocks(o, recorded.form, full=False, comments=True),
         {
             "type": "actions",
             "block_id": ACTIONS_BLOCK,
@@ -231,7 +261,7 @@ def history_blocks(teacher_id: str, teacher_name: str, readables: list[Readable]
         blocks += _labelled("Ratings over time (oldest → newest)", "\n".join(trend))
     shown = readables[-20:]
     if len(readables) > len(shown):
-        blocks.append(context(f"Showing the latest {len(shown)} of {len(readables)} observations."))
+        blocks.append(context(f"Showing the latest {len(shown)} of {counted(len(readables), 'observation')}."))
     for r in reversed(shown):
         o = r.observation
         flags = []

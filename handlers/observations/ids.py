@@ -36,6 +36,7 @@ VALUE = "value"  # every input's element
 # block_id values
 FORM = "form"
 REFLECTION, REFLECTION_NEXT_STEPS = "reflection", "reflection_next_steps"
+REST_NOT_APPLICABLE = "rest_not_applicable"  # the "N/A for the rest" checkbox under the ratings
 ACTIONS_BLOCK = "observation_actions"  # the buttons under an observation message
 VIEW_BLOCK = "observation_view"  # the "read in full" button of a reflected observation
 LESSON_KEYS = frozenset({TEACHER, FORM, DATE, SUBJECT, CLASS_GROUP, PUPILS, DURATION, FOCUS, SECOND_OBSERVER})
@@ -66,6 +67,7 @@ __all__ = [
     "REFLECTION_NEXT_STEPS",
     "REFLECT_ACTION",
     "REFLECT_CALLBACK",
+    "REST_NOT_APPLICABLE",
     "SECOND_OBSERVER",
     "SUBJECT",
     "TEACHER",

@@ -30,6 +30,7 @@ from handlers.observations.ids import (
     REFLECT_CALLBACK,
     REFLECTION,
     REFLECTION_NEXT_STEPS,
+    REST_NOT_APPLICABLE,
     VALUE,
     field_block_id,
 )
@@ -180,11 +181,14 @@ def observation_modal(
     )
 
     group = None
+    last_rating = form.ratings[-1].key if form.ratings else None
     for form_field in form.fields:
         if form_field.group and form_field.group != group:
             group = form_field.group
             blocks.append(header(group))
         blocks.extend(_field_blocks(form_field, d))
+        if form_field.key == last_rating:
+            blocks.append(_rest_not_applicable_block())
 
     metadata = {"form": form.key, "teacher": teacher_id, "edit": edit_of}
     return {
@@ -198,6 +202,21 @@ def observation_modal(
     }
 
 
+REST_NOT_APPLICABLE_OPTION = _option("Save every standard I haven't rated as N/A in this observation", "yes")
+
+
+def _rest_not_applicable_block() -> Block:
+    """One tick instead of choosing N/A nine times. Slack won't send a form while a required input is empty,
+    so the ratings are optional inputs in the modal; the bot still asks for each one unless this is ticked."""
+    return _input(
+        REST_NOT_APPLICABLE,
+        "N/A for the rest",
+        {"type": "checkboxes", "options": [REST_NOT_APPLICABLE_OPTION]},
+        optional=True,
+        hint="Rate what you saw; tick this and the standards left blank are saved as N/A.",
+    )
+
+
 def _field_blocks(form_field: FormField, d: ObservationDraft | None) -> list[Block]:
     block_id = field_block_id(form_field.key)
     optional = not form_field.required
@@ -207,8 +226,9 @@ def _field_blocks(form_field: FormField, d: ObservationDraft | None) -> list[Blo
         if rating is not None:
             element["initial_option"] = _option(RATING_LABEL[rating], rating.value)
         comment = d.comments.get(form_field.key) if d else None
+        # Optional in Slack's eyes only, so "N/A for the rest" can fill it: the service still requires a rating.
         return [
-            _input(block_id, form_field.label, element, optional=optional, hint=form_field.help),
+            _input(block_id, form_field.label, element, optional=True, hint=form_field.help),
             _input(
                 comment_key(form_field.key),
                 "Comments",
@@ -255,6 +275,7 @@ def read_state(values: dict[str, dict[str, Any]], form: ObservationForm, metadat
         return option.get("value") if isinstance(option, dict) else None
 
     picked_date = value(DATE).get("selected_date")
+    ticked = value(REST_NOT_APPLICABLE).get("selected_options") or []
     ratings: dict[str, Rating | None] = {}
     comments: dict[str, str | None] = {}
     texts: dict[str, str | None] = {}
@@ -284,6 +305,7 @@ def read_state(values: dict[str, dict[str, Any]], form: ObservationForm, metadat
         comments=comments,
         texts=texts,
         on_track=on_track,
+        rest_not_applicable=any(isinstance(o, dict) and o.get("value") == "yes" for o in ticked),
     )
 
 

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from bot.core.permissions import Standing
 from bot.core.vocabulary import KIND_LABEL, ROLE_LABEL
+from bot.core.words import counted
 from bot.privacy.service import AuditTrail
 from bot.roster.service import Caller, RosterOverview
 from handlers.slack.blocks import MESSAGE_BLOCK_LIMIT, Block, context, header, section, sections_for_lines
@@ -131,7 +132,7 @@ def roster_blocks(overview: RosterOverview, *, about: str | None) -> tuple[str, 
         kept = blocks[: MESSAGE_BLOCK_LIMIT - 1]
         kept.append(context("The list is too long to show in full here; use `/mentor list @person` for one person."))
         blocks = kept
-    fallback = f"{title}: {len(overview.mentorships)} mentorships"
+    fallback = f"{title}: {counted(len(overview.mentorships), 'mentorship')}"
     return fallback, blocks
 
 
@@ -165,5 +166,7 @@ def audit_blocks(trail: AuditTrail, tz: ZoneInfo) -> tuple[str, list[Block]]:
         blocks.append(section(f"Entries by or about <@{trail.about}>"))
     blocks += sections_for_lines(lines)[: MESSAGE_BLOCK_LIMIT - 3]
     shown = len(trail.entries)
-    blocks.append(context(f"Showing the latest {shown} of {trail.total} entries, newest first. Times are school time."))
-    return f"{title}: the latest {shown} of {trail.total} entries", blocks
+    blocks.append(
+        context(f"Showing the latest {shown} of {counted(trail.total, 'entry')}, newest first. Times are school time.")
+    )
+    return f"{title}: the latest {shown} of {counted(trail.total, 'entry')}", blocks

@@ -16,9 +16,10 @@ from bot.app.bootstrap import Deps
 from bot.core.directory import Directory
 from bot.core.errors import InvalidInput, NotAllowed
 from bot.core.permissions import Standing
-from bot.core.vocabulary import KIND_LABEL, ROLE_LABEL
+from bot.core.vocabulary import KIND_LABEL, ROLE_MEMBER
 from bot.core.vocabulary import KIND_WORDS as KINDS
 from bot.core.vocabulary import ROLE_WORDS as ROLES
+from bot.core.words import a
 from bot.privacy.service import audit_trail
 from bot.reviews.service import PLACEMENT_END_NAMES
 from bot.roster.service import Caller
@@ -118,7 +119,7 @@ def _parse_assign(args: list[str]) -> Parsed:
             }
         return {
             "text": f":white_check_mark: <@{mentor_id}> now mentors <@{mentee_id}> as "
-            f"{_article(KIND_LABEL[kind])} {KIND_LABEL[kind]}, from {m.start_date:%A %-d %B %Y} "
+            f"{a(KIND_LABEL[kind])}, from {m.start_date:%A %-d %B %Y} "
             f"to {m.end_date:%-d %B %Y}, meeting weekly."
         }
 
@@ -149,15 +150,15 @@ def _parse_role(args: list[str]) -> Parsed:
     if args[2].lower() not in ROLES:
         raise InvalidInput(f"“{args[2]}” isn't a role: use lead, slt, admin, tutor or head.")
     role = ROLES[args[2].lower()]
-    label = ROLE_LABEL[role]
+    member = a(ROLE_MEMBER[role])
 
     def run(r: Request) -> dict[str, Any]:
         if adding:
             changed = r.deps.roster.grant_role(r.caller, who, role, r.directory, r.now)
-            text = f"<@{who}> is now {_article(label)} {label}." if changed else f"<@{who}> is already {label}."
+            text = f"<@{who}> is now {member}." if changed else f"<@{who}> is already {member}."
         else:
             changed = r.deps.roster.revoke_role(r.caller, who, role, r.now)
-            text = f"<@{who}> is no longer {label}." if changed else f"<@{who}> wasn't {label}, so nothing changed."
+            text = f"<@{who}> is no longer {member}." if changed else f"<@{who}> wasn't {member}, so nothing changed."
         return {"text": text}
 
     return Parsed(run)
@@ -241,10 +242,6 @@ _PARSERS: dict[str, Callable[[list[str]], Parsed]] = {
     "reviews": _parse_reviews,
 }
 _LEADERS = frozenset({Standing.LEAD, Standing.SLT, Standing.ADMIN})
-
-
-def _article(word: str) -> str:
-    return "an" if word[:1].lower() in "aeiou" or word.startswith(("ECT", "SLT")) else "a"
 
 
 def _bot_is_member(client: WebClient, channel: str) -> bool:

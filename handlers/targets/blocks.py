@@ -9,6 +9,7 @@ from typing import Any
 
 from bot.core.due_dates import describe
 from bot.core.vocabulary import TARGET_STATUS_LABEL as STATUS_LABEL
+from bot.core.words import counted
 from bot.targets.checks import STANDARDS, Check, standards_text
 from bot.targets.service import DraftView, TargetList, TargetOverview
 from handlers.slack.blocks import MESSAGE_BLOCK_LIMIT, Block, button, context, header, section, truncate
@@ -22,6 +23,8 @@ from handlers.targets.ids import (
     DRAFT_KEEP_PASSED,
     DRAFT_NEXT_YEAR,
     DRAFT_STANDARDS,
+    LIST_ALL,
+    LIST_BLOCK,
     TARGET_BLOCK,
     TARGET_DROP,
     TARGET_DUE,
@@ -169,7 +172,7 @@ def _passed_message(view: DraftView, blocks: list[Block]) -> tuple[str, list[Blo
     days = (view.today - passed.passed).days
     blocks[2] = section(  # in place of "Due …": no date is settled yet
         f":warning: *{mrkdwn(passed.raw)} has passed:* {describe(passed.passed)} was "
-        f"{days} day{'' if days == 1 else 's'} ago. Which did you mean?"
+        f"{counted(days, 'day')} ago. Which did you mean?"
     )
     blocks.append(
         {
@@ -246,13 +249,14 @@ def ready_for_review_notice(target: Target, today: date) -> tuple[str, list[Bloc
     return text, blocks
 
 
-def close_actions(target: Target) -> Block:
+def close_actions(target: Target, *, in_list: str | None = None) -> Block:
+    """Met / Not met / Drop; `in_list` names the /target list they sit in, so it can be redrawn in place."""
     if target.status is not TargetStatus.OPEN:
         when = f" on {slack_date(target.closed_at)}" if target.closed_at else ""
         return context(f"Marked *{STATUS_LABEL[target.status]}* by <@{target.closed_by}>{when}.")
     return {
         "type": "actions",
-        "block_id": TARGET_BLOCK + str(target.id),
+        "block_id": (f"{LIST_BLOCK}{in_list}:" if in_list else TARGET_BLOCK) + str(target.id),
         "elements": [
             button("Met", TARGET_MET, str(target.id), "primary"),
             button("Not met", TARGET_NOT_MET, str(target.id)),
@@ -294,13 +298,13 @@ def target_list_blocks(listing: TargetList) -> tuple[str, list[Block]]:
     for target in listing.targets[:MAX_LISTED]:
         blocks.append(section("• " + target_line(target, listing.today)))
         if listing.can_close:
-            blocks.append(close_actions(target))
+            blocks.append(close_actions(target, in_list=listing.mentee_id))
         elif listing.can_mark_ready:
             blocks.append(_ready_part(target))
     if count > MAX_LISTED:
         blocks.append(context(f"{count - MAX_LISTED} more aren't shown here: close some of these first."))
     assert len(blocks) <= MESSAGE_BLOCK_LIMIT
-    return f"{count} open target{'' if count == 1 else 's'} for {who}", blocks
+    return f"{counted(count, 'open target')} for {who}", blocks
 
 
 def target_overview_blocks(overview: TargetOverview) -> tuple[str, list[Block]]:
@@ -329,9 +333,9 @@ def target_overview_blocks(overview: TargetOverview) -> tuple[str, list[Block]]:
             total += 1
             blocks.append(section("• " + target_line(target, listing.today)))
             if listing.can_close:
-                blocks.append(close_actions(target))
+                blocks.append(close_actions(target, in_list=LIST_ALL))
             elif listing.can_mark_ready:
                 blocks.append(_ready_part(target))
     people = len(overview.lists)
-    text = f"{total} open target{'' if total == 1 else 's'} for {people} {'person' if people == 1 else 'people'}"
+    text = f"{counted(total, 'open target')} for {counted(people, 'person')}"
     return text, blocks[:MESSAGE_BLOCK_LIMIT]

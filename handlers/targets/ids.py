@@ -25,3 +25,5 @@ TARGET_STANDARDS = "target_standards"
 DRAFT_BLOCK = "target_draft:"
 DRAFT_CHOICE_BLOCK = "target_draft_date:"  # the school-day buttons under a weekend or holiday date
 TARGET_BLOCK = "target:"
+LIST_BLOCK = "target_list:"  # + whose list ("all" or the mentee's id) + ":" + target id: buttons in /target list
+LIST_ALL = "all"

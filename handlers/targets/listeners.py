@@ -23,6 +23,7 @@ from bot.roster.service import Caller
 from bot.targets.checks import TEXT_LIMIT, standards_text
 from handlers.slack import parsing
 from handlers.slack.answers import answers
+from handlers.slack.blocks import context, truncate
 from handlers.slack.context import RefreshHomes
 from handlers.slack.replies import say, send_dm
 from handlers.targets import ids
@@ -31,6 +32,7 @@ from handlers.targets.blocks import (
     closed_notice,
     draft_message,
     mentee_target_message,
+    mrkdwn,
     ready_for_review_notice,
     target_list_blocks,
     target_overview_blocks,
@@ -120,11 +122,16 @@ def _list(
         ack(response_type="ephemeral", text=f"{exc}\n{USAGE}")
         return
     ack()
-    if mentee_id is None:
-        text, blocks = target_overview_blocks(deps.targets.overview(caller(), directory, now))
-    else:
-        text, blocks = target_list_blocks(deps.targets.listing(caller(), mentee_id, directory, now))
+    text, blocks = _listing(caller, now, directory, deps, mentee_id)
     respond(response_type="ephemeral", replace_original=False, text=text, blocks=blocks)
+
+
+def _listing(
+    caller: Callable[[], Caller], now: datetime, directory: Directory, deps: Deps, mentee_id: str | None
+) -> tuple[str, list[dict[str, Any]]]:
+    if mentee_id is None:
+        return target_overview_blocks(deps.targets.overview(caller(), directory, now))
+    return target_list_blocks(deps.targets.listing(caller(), mentee_id, directory, now))
 
 
 def _unescape(text: str) -> str:
@@ -239,6 +246,7 @@ def close(
     respond: Respond,
     caller: Callable[[], Caller],
     now: datetime,
+    directory: Directory,
     deps: Deps,
     refresh_homes: RefreshHomes,
 ) -> None:
@@ -247,9 +255,17 @@ def close(
     status = CLOSE_ACTIONS[_action(body)["action_id"]]
     change = deps.targets.close(caller(), _target_id(body), status, now)
     target = change.target
-    text, blocks = ready_for_review_notice(target, change.today)
     label = STATUS_LABEL[target.status]
-    _update_message(client, body, respond, text, blocks, f"Target marked {label}: {target.text[:200]}")
+    done = f"Target marked {label}: {target.text[:200]}"
+    in_list = _list_of(body)
+    if in_list is not None:  # the private /target list: redraw it in place, its other buttons kept
+        mentee_id = None if in_list == ids.LIST_ALL else in_list
+        text, blocks = _listing(caller, now, directory, deps, mentee_id)
+        line = context(f":white_check_mark: Marked *{label}*: {mrkdwn(truncate(target.text, 200))}")
+        respond(response_type="ephemeral", replace_original=True, text=text, blocks=[line, *blocks][:50])
+    else:
+        text, blocks = ready_for_review_notice(target, change.today)
+        _update_message(client, body, respond, text, blocks, done)
     if change.changed:
         _refresh_mentee_dm(client, target, change.today)
         send_dm(client, target.mentee_id, closed_notice(target))
@@ -292,6 +308,15 @@ def change_standards(
 
 def _action(body: dict[str, Any]) -> dict[str, Any]:
     return dict(body["actions"][0])
+
+
+def _list_of(body: dict[str, Any]) -> str | None:
+    """Whose /target list a button was pressed in ("all" for the list with no name), or None if not a list."""
+    block_id = str(_action(body).get("block_id", ""))
+    if not block_id.startswith(ids.LIST_BLOCK):
+        return None
+    scope = block_id.removeprefix(ids.LIST_BLOCK).rsplit(":", 1)[0]
+    return scope if scope == ids.LIST_ALL or parsing.is_user_mention(f"<@{scope}>") else None
 
 
 def _draft_key(body: dict[str, Any]) -> str:

@@ -170,7 +170,15 @@ def test_roster_import_stores_every_row(
     assert len(roster_env.calls_to("users.lookupByEmail")) == 6  # 3 people per run, each looked up once
 
 
-def test_roster_import_reports_bad_rows_by_line_and_stores_nothing(
+def test_roster_import_counts_in_plain_english(
+    roster_env: SlackEmulator, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    csv = write_csv(tmp_path / "one.csv", "amy@school.test,ben@school.test,ect,2026-09-01\n")
+    assert cli.main(["roster", "import", str(csv), "--team", "T0001"]) == 0
+    assert "Imported 1 mentorship (0 already there" in capsys.readouterr().out
+
+
+def test_roster_import_reports_every_bad_row_at_once_and_stores_nothing(
     roster_env: SlackEmulator, db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     csv = write_csv(
@@ -178,19 +186,25 @@ def test_roster_import_reports_bad_rows_by_line_and_stores_nothing(
         "mentor email,mentee email,mentee kind,start date\n"
         "amy@school.test,ben@school.test,trainee,2026-09-01\n"
         "amy@school.test,nobody@school.test,ect,2026-09-01\n"
-        "amy@school.test,cat@school.test,pupil,31/02/2026\n",
+        "amy@school.test,cat@school.test,pupil,31/02/2026\n"
+        "AMY@school.test,Ben@School.test,ect,2026-09-01\n"
+        "amy@school.test,ghost@school.test,teacher,2026-09-01\n"
+        "amy@school.test,cat@school.test\n",
     )
 
     assert cli.main(["roster", "import", str(csv), "--team", "T0001"]) == 1
 
+    # Format problems, unknown emails and duplicates together: one run finds them all.
     err = capsys.readouterr().err
+    assert "line 2:" not in err
+    assert "line 3: no active Slack user has the email nobody@school.test" in err
     assert "line 4: the kind “pupil” must be trainee, ect or staff; the start date “31/02/2026”" in err
-    with db.unit_of_work() as session:
-        assert session.scalars(select(Mentorship)).all() == []
-    # Fix the file's format problems: the unknown email on line 3 is then reported, and still nothing is stored.
-    write_csv(csv, csv.read_text().replace("pupil,31/02/2026", "ect,2026-09-01"))
-    assert cli.main(["roster", "import", str(csv), "--team", "T0001"]) == 1
-    assert "line 3: no active Slack user has the email nobody@school.test" in capsys.readouterr().err
+    assert "line 5: the same pair is already on line 2" in err
+    assert (
+        "line 6: the kind “teacher” must be trainee, ect or staff; no active Slack user has the email ghost@school.test"
+        in err
+    )
+    assert "line 7: expected 4 columns" in err
     with db.unit_of_work() as session:
         assert session.scalars(select(Mentorship)).all() == []
 

@@ -82,5 +82,5 @@ def test_a_form_too_big_for_a_modal_is_refused(tmp_path: Path) -> None:
     fields = "".join(f'\n[[fields]]\nkey = "s{n}"\nkind = "rating"\nlabel = "S{n}"\n' for n in range(45))
     path = tmp_path / "huge.toml"
     path.write_text('key = "huge"\nname = "Huge"\n' + fields)
-    with pytest.raises(FormError, match="the form needs 90 blocks"):
+    with pytest.raises(FormError, match="the form needs 91 blocks"):
         parse_form(path)

@@ -145,12 +145,12 @@ def test_unassign_ends_the_mentorship_but_keeps_it(slack: SlackDriver, db: Datab
 
 def test_roles_are_granted_listed_and_removed(slack: SlackDriver, db: Database) -> None:
     assert f"<@{CAT}> is now a lead mentor" in reply_to(slack, f"role add {mention(CAT)} lead")
-    assert f"<@{CAT}> is already lead mentor" in reply_to(slack, f"role add {mention(CAT)} lead")
-    assert f"<@{AMY}> is now an SLT" in reply_to(slack, f"role add {mention(AMY)} slt")
+    assert f"<@{CAT}> is already a lead mentor" in reply_to(slack, f"role add {mention(CAT)} lead")
+    assert f"<@{AMY}> is now a member of the SLT" in reply_to(slack, f"role add {mention(AMY)} slt")
     listing = reply_to(slack, "list")
     assert f"<@{CAT}>: lead mentor" in listing and f"<@{AMY}>: SLT" in listing
 
-    assert f"<@{CAT}> is no longer lead mentor" in reply_to(slack, f"role remove {mention(CAT)} lead")
+    assert f"<@{CAT}> is no longer a lead mentor" in reply_to(slack, f"role remove {mention(CAT)} lead")
     with db.unit_of_work() as session:
         roles = {(g.user_id, g.role) for g in session.scalars(select(RoleGrant))}
     assert roles == {(AMY, Role.SLT)}

@@ -279,7 +279,7 @@ def state_for(view: dict[str, Any], answers: dict[str, Any]) -> dict[str, dict[s
             if answer is not None and option is None:
                 raise AssertionError(f"{answer!r} is not an option of {block['block_id']}")
             state["selected_option"] = option
-        elif kind == "multi_static_select":
+        elif kind in ("multi_static_select", "checkboxes"):
             state["selected_options"] = [o for o in element.get("options", []) if o["value"] in (answer or [])]
         elif kind == "datepicker":
             state["selected_date"] = answer

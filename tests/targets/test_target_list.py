@@ -7,7 +7,7 @@ from datetime import datetime
 import pytest
 
 from tests.support.clock import FakeClock
-from tests.support.driver import SlackDriver
+from tests.support.driver import SlackDriver, wait_until
 from tests.support.people import LONDON
 from tests.support.slack import mention
 from tests.targets.test_targets import (  # noqa: F401  (school: autouse)
@@ -63,3 +63,34 @@ def test_a_lead_who_mentors_no_one_is_asked_to_name_someone(slack: SlackDriver) 
 
 def test_someone_with_no_targets_is_told_so_in_their_own_words(slack: SlackDriver) -> None:
     assert "You have no open targets." in seen(ask(slack, "list", user=CAT))
+
+
+def test_closing_from_the_private_list_redraws_it_in_place_keeping_the_other_buttons(slack: SlackDriver) -> None:
+    listing = ask(slack, "list", user=AMY)
+
+    reply = act(slack, listing, "target_met")  # Ben's cold-calling target, the first listed
+
+    assert reply is not None and reply["replace_original"] is True  # the list itself, not a new message
+    text = seen(reply)
+    assert "Marked *met*: Use cold calling in every lesson" in text
+    assert "• Use cold calling" not in text and "Narrate the positive at transitions" in text
+    element(reply, "target_met")  # Dev's target keeps its Met / Not met / Drop
+    element(reply, "target_drop")
+    assert "1 open target for 2 people" in reply["text"]
+
+    before = len(slack.emulator.responses)
+    act(slack, reply, "target_drop")  # and from the redrawn list, the same again
+    again = wait_until(lambda: slack.emulator.responses[before:], what="the list redrawn again")[0]
+    assert again["replace_original"] is True and "Marked *dropped*: Narrate the positive" in seen(again)
+
+
+def test_closing_from_one_mentees_list_keeps_that_list(slack: SlackDriver) -> None:
+    act(slack, ask(slack, f"{mention(BEN)} Plan hinge questions by Friday"), "target_draft_confirm")
+    listing = ask(slack, f"list {mention(BEN)}", user=AMY)
+
+    reply = act(slack, listing, "target_not_met")
+
+    assert reply is not None and reply["replace_original"] is True
+    assert "Open targets for Ben Trainee" in seen(reply) and "Marked *not met*" in seen(reply)
+    assert "1 open target for <@UBEN0001>" in reply["text"]
+    element(reply, "target_met")
