@@ -20,6 +20,7 @@ from bot.observations.forms import FormLibrary, load_forms
 from bot.observations.service import ObservationService
 from bot.reminders.service import ReminderService
 from bot.reviews.questions import load_questions
+from bot.reviews.reporting import ReviewReports
 from bot.reviews.service import ReviewService
 from bot.reviews.writing import ReviewWriting
 from bot.roster.service import RosterService
@@ -46,6 +47,7 @@ class Deps:
     slack: SlackClients  # the bot's Web API client, per workspace
     reviews: ReviewService  # induction details, schedules and reminders
     review_writing: ReviewWriting  # drafting, saving and signing reviews
+    review_reports: ReviewReports  # a review read for its PDF and CSV
 
     def now(self) -> datetime:
         return self.clock()
@@ -67,6 +69,7 @@ def bootstrap(
     targets = TargetService(db, calendar, tz)
     digests = DigestBuilder(db, calendar)
     reviews = ReviewService(db, calendar, tz)
+    writing = ReviewWriting(reviews, load_questions(settings.appropriate_body_questions))
     home_settings = HomeSettings(
         calendar_name=calendar.name, digest_day=settings.digest_day, digest_time=settings.digest_time
     )
@@ -85,5 +88,6 @@ def bootstrap(
         home=HomeService(db, calendar, forms, tz, home_settings, digests=digests, reviews=reviews),
         slack=SlackClients(make_web_client(settings)),
         reviews=reviews,
-        review_writing=ReviewWriting(reviews, load_questions(settings.appropriate_body_questions)),
+        review_writing=writing,
+        review_reports=ReviewReports(writing),
     )

@@ -13,13 +13,14 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.app.bootstrap import Deps
 from bot.core.directory import Directory
 from bot.core.errors import InvalidInput
+from bot.reviews.report import review_csv, review_pdf
 from bot.reviews.writing import EVIDENCE, ReviewView
 from bot.roster.service import Caller
 from handlers.reviews import ids
@@ -27,13 +28,13 @@ from handlers.reviews.blocks import comment_modal, read_comment, read_review_sta
 from handlers.slack import parsing
 from handlers.slack.answers import answers, modal_submission
 from handlers.slack.context import RefreshHomes
-from handlers.slack.replies import record_id, send_dm
+from handlers.slack.replies import record_id, say, send_dm
 
 log = logging.getLogger(__name__)
 
 USAGE = (
     "Usage: `/review @teacher` to write their next review, or `/review @teacher term 3` (or `interim`, or a "
-    "review point's name) for a particular one."
+    "review point's name) for a particular one; `/review report @teacher [term 3]` for a review's PDF and CSV."
 )
 
 
@@ -53,6 +54,7 @@ def register(app: App) -> None:
 def review_command(
     ack: Ack,
     command: dict[str, Any],
+    respond: Respond,
     client: WebClient,
     caller: Callable[[], Caller],
     now: datetime,
@@ -63,14 +65,47 @@ def review_command(
     try:
         if not words or words[0].lower() == "help":
             raise InvalidInput("Name the teacher whose review you are writing.")
-        mentee_id = parsing.user_id(words[0], what="a teacher")
-        choice = " ".join(words[1:]) or None
+        if words[0].lower() == "report":
+            if len(words) < 2:
+                raise InvalidInput("Name the teacher whose review report you want.")
+            report_for = parsing.user_id(words[1], what="a teacher")
+        else:
+            report_for = None
+            mentee_id = parsing.user_id(words[0], what="a teacher")
+            choice = " ".join(words[1:]) or None
     except InvalidInput as exc:
         ack(response_type="ephemeral", text=f"{exc}\n{USAGE}")
         return
     ack()
+    if report_for is not None:
+        _send_report(respond, client, caller(), report_for, " ".join(words[2:]) or None, now, deps)
+        return
     form = deps.review_writing.prepare(caller(), mentee_id, directory, now, choice=choice)
     client.views_open(trigger_id=command["trigger_id"], view=review_modal(form))
+
+
+def _send_report(
+    respond: Respond, client: WebClient, me: Caller, mentee_id: str, which: str | None, now: datetime, deps: Deps
+) -> None:
+    """The review's PDF and CSV, uploaded into the requester's DM (a refusal is raised for the reply)."""
+    data = deps.review_reports.report(me, mentee_id, which, now)
+    say(respond, f"Preparing {data.title} for <@{mentee_id}>: the PDF and CSV will be in our DM in a moment.")
+    pdf, summarised = review_pdf(data, deps.settings.tz)
+    csv = review_csv(data, deps.settings.tz)
+    note = " It was summarised to fit Slack's upload limit (no chart, shorter quotes)." if summarised else ""
+    try:
+        channel = client.conversations_open(users=me.user_id)["channel"]["id"]
+        client.files_upload_v2(
+            channel=channel,
+            initial_comment=f"{data.title} for <@{mentee_id}>: the report as a PDF and a CSV of the same fields.{note}",
+            file_uploads=[
+                {"content": pdf, "filename": f"{data.filename}.pdf", "title": f"{data.title}: {data.teacher}"},
+                {"content": csv, "filename": f"{data.filename}.csv", "title": "The same fields as CSV"},
+            ],
+        )
+    except SlackApiError as exc:
+        log.warning("Could not upload a review report: %s", exc.response.get("error"))
+        say(respond, "Sorry, I couldn't upload the report just now: please try again in a minute.")
 
 
 @modal_submission(problem_block=EVIDENCE, what="a review")

@@ -5,24 +5,32 @@ Records are seeded through the bot's own commands (/meeting, /target, /observe),
 
 from __future__ import annotations
 
+import csv as csv_module
+import io
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
+from pypdf import PdfReader
 from sqlalchemy import select
 
+import bot.__main__ as cli
 from bot.app.bootstrap import Deps
 from bot.app.scheduler import REVIEW_REMINDER_JOB, build_scheduler, send_review_reminders
 from bot.app.slack_client import make_web_client
+from bot.privacy import service as privacy
+from bot.reviews.report import review_pdf
 from handlers.reviews import ids
 from storage.db import Database
 from storage.reviews import Capacity, Induction, Review, ReviewSignature, ReviewStatus
-from storage.roster import Mentorship
+from storage.roster import AuditEntry, Mentorship
 from storage.targets import Target
+from tests.conftest import BackendDatabase
 from tests.support.clock import FakeClock
 from tests.support.driver import SlackDriver, state_for, wait_until
 from tests.support.emulator import SlackEmulator
-from tests.support.people import ADMIN, AMY, BEN, DEV, HAL, LEO, LONDON, TIA
+from tests.support.people import ADMIN, AMY, BEN, DEV, HAL, LEO, LONDON, SIGNING_SECRET, TIA
 from tests.support.school import add_people
 from tests.support.slack import block_text, mention, reply_to
 
@@ -474,3 +482,153 @@ def test_the_lead_digest_lists_reviews_due_in_the_next_two_weeks_and_overdue(
     assert part.index("<@UBEN0001>: Mid-point · due Fri 4 Dec 2026 · _overdue_") < part.index(
         "<@UDEV0001>: Progress review — term 1 · due Fri 18 Dec 2026 · _due soon_"
     )
+
+
+# --- the report ---------------------------------------------------------------------------------------------
+
+
+def pdf_text(content: bytes) -> str:
+    reader = PdfReader(io.BytesIO(content))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def test_the_report_pdf_and_csv_carry_the_figures_and_signatures_and_are_audited(
+    slack: SlackDriver, db: Database, emulator: SlackEmulator, clock: FakeClock
+) -> None:
+    a_term_of_records(slack, clock)
+    view = open_modal(slack, "/review", mention(DEV), user=AMY)
+    answers = {"evidence": EVIDENCE, "on_track": "yes", "q_entitlement": ENTITLEMENT}
+    submit(slack, view, answers | {"target_text_0": "Plan a hinge question", "target_due_0": "2026-12-11"}, user=AMY)
+    click(slack, dm_with(emulator, DEV, "Progress review — term 1"), ids.SIGN, user=DEV)
+    wait_until(lambda: rows(db, Review)[0].status is ReviewStatus.LOCKED, what="the lock")
+
+    reply = reply_to(slack, "/review", f"report {mention(DEV)}", user=LEO)
+
+    assert "Preparing Progress review — term 1 for <@UDEV0001>: the PDF and CSV will be in our DM" in reply
+    wait_until(lambda: len(emulator.uploaded_files) == 2, timeout=30, what="the report's files")
+    files = {f["filename"]: f for f in emulator.uploaded_files}
+    assert "the report as a PDF and a CSV of the same fields" in files[next(iter(files))]["initial_comment"]
+    assert set(files) == {"dev-early-progress-review-term-1-v1.pdf", "dev-early-progress-review-term-1-v1.csv"}
+    pdf = files["dev-early-progress-review-term-1-v1.pdf"]
+    assert pdf["channels"] and pdf["channels"][0].startswith("D")  # Leo's DM
+    text = pdf_text(pdf["content"])
+    for expected in (
+        "Progress review — term 1: Dev Early",
+        "Teacher reference number 1234567",
+        "North Teaching School Hub",
+        "Period covered 2 September 2026 – 24 November 2026",
+        "Term number 1",
+        "Full or part time Full time",
+        "Days absent 0",
+        "On track Yes",
+        "Standard 3: misconceptions now addressed",
+        "2 held of 12 expected (weekly)",
+        "Plan a hinge question",
+        ENTITLEMENT,
+        "Signed by everyone and locked on 24 November 2026.",
+    ):
+        assert expected in " ".join(text.split()), expected
+    assert "Teacher Dev Early 24 Nov 2026" in " ".join(text.split())  # the teacher's signature and its date
+    csv = files["dev-early-progress-review-term-1-v1.csv"]["content"].decode("utf-8-sig").splitlines()
+    header, values = list(csv_module.reader(csv))
+    record = dict(zip(header, values, strict=True))
+    assert (record["teacher"], record["teacher_reference_number"], record["on_track"]) == (
+        "Dev Early",
+        "1234567",
+        "yes",
+    )
+    assert (record["meetings_held"], record["meetings_expected"], record["q_entitlement"]) == ("2", "12", ENTITLEMENT)
+    assert record["signatures"] == "Mentor: Amy Mentor (2026-11-24); Teacher: Dev Early (2026-11-24)"
+    with db.unit_of_work() as session:
+        audited = session.scalars(select(AuditEntry).where(AuditEntry.action == "review.report")).all()
+        assert [(a.actor_id, a.subject_id) for a in audited] == [(LEO, DEV)]
+
+
+def test_only_those_who_may_see_the_records_get_a_report(slack: SlackDriver, emulator: SlackEmulator) -> None:
+    set_induction(slack)
+    view = open_modal(slack, "/review", mention(DEV), user=AMY)
+    submit(slack, view, {"evidence": EVIDENCE, "on_track": "yes", "q_entitlement": ENTITLEMENT}, user=AMY)
+
+    reply = reply_to(slack, "/review", f"report {mention(DEV)}", user=BEN)
+
+    assert "Sorry, only the teacher, their mentors, lead mentors, SLT, induction tutors and the headteacher" in reply
+    assert emulator.uploaded_files == []
+
+
+def test_operators_write_the_report_to_files_with_python_m_bot_report(
+    slack: SlackDriver,
+    emulator: SlackEmulator,
+    backend: BackendDatabase,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    set_induction(slack)
+    view = open_modal(slack, "/review", mention(DEV), user=AMY)
+    submit(slack, view, {"evidence": EVIDENCE, "on_track": "no", "q_entitlement": ENTITLEMENT}, user=AMY)
+    for name, value in (
+        ("SLACK_BOT_TOKEN", emulator.bot_token),
+        ("SLACK_SIGNING_SECRET", SIGNING_SECRET),
+        ("SLACK_API_URL", emulator.api_url),
+        ("DATABASE_URL", backend.url),
+    ):
+        monkeypatch.setenv(name, value)
+    monkeypatch.chdir(tmp_path)
+
+    assert cli.main(["report", "--team", "T0001", "--user", DEV, "--review", "term 1", "--out", "out"]) == 0
+
+    out = capsys.readouterr().out
+    assert "Progress review — term 1 for Dev Early (version 1):" in out
+    text = " ".join(pdf_text((tmp_path / "out" / "dev-early-progress-review-term-1-v1.pdf").read_bytes()).split())
+    assert "On track No" in text and "Standard 3: misconceptions now addressed" in text
+    assert (tmp_path / "out" / "dev-early-progress-review-term-1-v1.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+
+    assert cli.main(["report", "--team", "T0001", "--user", DEV, "--review", "term 5"]) == 1
+    assert "has no review called “term 5”" in capsys.readouterr().err
+
+
+def test_a_pdf_too_large_for_slack_is_summarised_never_dropped(
+    slack: SlackDriver, deps: Deps, clock: FakeClock
+) -> None:
+    a_term_of_records(slack, clock)
+    view = open_modal(slack, "/review", mention(DEV), user=AMY)
+    submit(slack, view, {"evidence": EVIDENCE, "on_track": "yes", "q_entitlement": ENTITLEMENT}, user=AMY)
+    data = deps.review_reports.report_for_operator("T0001", DEV, None, clock.now)
+
+    full, summarised = review_pdf(data, LONDON)
+    small, was_summarised = review_pdf(data, LONDON, limit=len(full) - 1)
+
+    assert not summarised and was_summarised and 0 < len(small) < len(full)
+    text = " ".join(pdf_text(small).split())
+    assert "Summarised to fit Slack's upload limit" in text and "Standard 3: misconceptions now addressed" in text
+
+
+def test_export_and_erasure_cover_induction_details_and_reviews(
+    slack: SlackDriver, db: Database, emulator: SlackEmulator, clock: FakeClock
+) -> None:
+    a_term_of_records(slack, clock)
+    view = open_modal(slack, "/review", mention(DEV), user=AMY)
+    submit(slack, view, {"evidence": EVIDENCE, "on_track": "yes", "q_entitlement": ENTITLEMENT}, user=AMY)
+    message = dm_with(emulator, DEV, "Progress review — term 1")
+    before = len(emulator.calls_to("views.open"))
+    click(slack, message, ids.COMMENT, user=DEV)
+    wait_until(lambda: len(emulator.calls_to("views.open")) > before, what="the comment modal")
+    submit(slack, emulator.open_views()[-1], {"comment": "I agree with the targets."}, user=DEV)
+    wait_until(lambda: any(s.comment for s in rows(db, ReviewSignature)), what="the comment")
+
+    exported = privacy.export_person(db, "T0001", DEV, clock.now)
+
+    assert exported.rows("inductions")[0].values["trn"] == "1234567"
+    [review] = exported.rows("reviews")
+    assert review.values["evidence"] == EVIDENCE and review.values["answers"] == {"entitlement": ENTITLEMENT}
+    assert [s.values["comment"] for s in exported.rows("review_signatures") if s.values["comment"]] == [
+        "I agree with the targets."
+    ]
+
+    privacy.erase_person(db, "T0001", DEV, clock.now)
+
+    [stored] = rows(db, Review)
+    assert EVIDENCE not in stored.evidence and ENTITLEMENT not in str(stored.answers)
+    assert "Calm routines" not in str(stored.figures) and stored.figures["meetings"]["held"] == 2  # numbers kept
+    assert rows(db, Induction)[0].trn is None and not rows(db, Induction)[0].mentee_id.startswith("UDEV")
+    assert not any(s.comment and "agree" in s.comment for s in rows(db, ReviewSignature))
