@@ -57,6 +57,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--team", help=TEAM_HELP)
 
+    report = commands.add_parser("report", help="a progress review's or assessment's PDF and CSV, written to files")
+    report.add_argument("--team", required=True, help="the Slack workspace id, T…")
+    report.add_argument("--user", required=True, help="the teacher's Slack user id, U…")
+    report.add_argument("--review", help='which review: "term 3", "interim", a review point\'s name (default: latest)')
+    report.add_argument("--out", type=Path, default=Path("."), help="the folder to write to (default: here)")
     digest = commands.add_parser("digest", help="the weekly digests: preview, send now, see deliveries")
     digest_commands = digest.add_subparsers(dest="digest_command", metavar="DIGEST_COMMAND", required=True)
     for name, help_text in (
@@ -104,6 +109,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from bot.cli import digest
 
             digest.run(settings, args.digest_command, args.team, args.week)
+        elif command == "report":
+            from bot.cli import report
+
+            report.run(settings, args.team, args.user, args.review, args.out)
         return 0
     except SettingsError as exc:
         print(f"mentor-bot can't start: {exc}", file=sys.stderr)

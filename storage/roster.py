@@ -20,6 +20,8 @@ class Role(enum.StrEnum):
     LEAD = "lead"
     SLT = "slt"
     ADMIN = "admin"
+    TUTOR = "tutor"  # induction tutor: runs ECTs' induction, completes formal assessments
+    HEAD = "head"  # headteacher: signs formal assessments
 
 
 class MenteeKind(enum.StrEnum):

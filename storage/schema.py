@@ -1,6 +1,6 @@
 """Every table on one metadata, for Alembic and the privacy registry: import this, not the features one by one."""
 
-from storage import digests, meetings, observations, reminders, roster, submission_keys, targets
+from storage import digests, meetings, observations, reminders, reviews, roster, submission_keys, targets
 from storage.base import Base
 
 metadata = Base.metadata
@@ -12,6 +12,7 @@ __all__ = [
     "metadata",
     "observations",
     "reminders",
+    "reviews",
     "roster",
     "submission_keys",
     "targets",

@@ -20,6 +20,10 @@ from bot.meetings.service import MeetingService
 from bot.observations.forms import FormLibrary, load_forms
 from bot.observations.service import ObservationService
 from bot.reminders.service import ReminderService
+from bot.reviews.questions import load_questions
+from bot.reviews.reporting import ReviewReports
+from bot.reviews.service import ReviewService
+from bot.reviews.writing import ReviewWriting
 from bot.roster.service import RosterService
 from bot.targets.service import TargetService
 from storage.db import Database
@@ -43,6 +47,9 @@ class Deps:
     nudges: NudgeService  # the lead digest's Nudge: whom it names, once a day
     home: HomeService
     slack: SlackClients  # the bot's Web API client, per workspace
+    reviews: ReviewService  # induction details, schedules and reminders
+    review_writing: ReviewWriting  # drafting, saving and signing reviews
+    review_reports: ReviewReports  # a review read for its PDF and CSV
 
     def now(self) -> datetime:
         return self.clock()
@@ -63,6 +70,8 @@ def bootstrap(
     tz = settings.tz
     targets = TargetService(db, calendar, tz)
     digests = DigestBuilder(db, calendar)
+    reviews = ReviewService(db, calendar, tz)
+    writing = ReviewWriting(reviews, load_questions(settings.appropriate_body_questions))
     home_settings = HomeSettings(
         calendar_name=calendar.name, digest_day=settings.digest_day, digest_time=settings.digest_time
     )
@@ -79,6 +88,9 @@ def bootstrap(
         reminders=ReminderService(db, calendar, tz),
         digests=digests,
         nudges=NudgeService(db, digests, tz),
-        home=HomeService(db, calendar, forms, tz, home_settings, digests=digests),
+        home=HomeService(db, calendar, forms, tz, home_settings, digests=digests, reviews=reviews),
         slack=SlackClients(make_web_client(settings)),
+        reviews=reviews,
+        review_writing=writing,
+        review_reports=ReviewReports(writing),
     )

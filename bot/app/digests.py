@@ -38,7 +38,14 @@ def digest_due(now: datetime, deps: Deps) -> Week | None:
 
 def digest_run(deps: Deps, client: WebClient, *, worker: str | None = None) -> DigestRun:
     """A delivery run wired to the shared read model and repositories."""
-    return DigestRun(client, builder=deps.digests, repo=DigestRepository(deps.db), roster=deps.roster, worker=worker)
+    return DigestRun(
+        client,
+        builder=deps.digests,
+        repo=DigestRepository(deps.db),
+        roster=deps.roster,
+        reviews=deps.reviews,
+        worker=worker,
+    )
 
 
 def digest_tick(deps: Deps, client: WebClient, team_id: str) -> None:
@@ -81,7 +88,7 @@ def preview_digests(deps: Deps, team_id: str, week: Week) -> list[str]:
     school = deps.digests.build(team_id, week)
     previous = DigestRepository(deps.db).snapshot(team_id, str(week.previous))
     previous = previous or deps.digests.build(team_id, week.previous).numbers()
-    lead = lead_digest(school)
+    lead = lead_digest(school, deps.reviews.due_for_digest(team_id, week.monday + timedelta(days=4)))
     slt = slt_summary(school, previous)
     users, channels = mentioned(text for m in [*lead.messages, slt] for text in block_texts(m.blocks))
     users.update(school.lead_ids)

@@ -38,6 +38,8 @@ RETENTION_EVERY = timedelta(hours=24)
 # Slack refuses a request older than five minutes, and a modal can be saved for as long as it is open: a day is ample.
 REQUEST_KEYS_KEPT = timedelta(days=1)
 RETENTION_JOB = "data-retention"
+REVIEW_REMINDER_JOB = "review-reminders"
+REVIEW_REMINDER_HOURS = (8, 17)  # school time: reviewers are reminded in the working day
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,30 @@ def for_each_workspace(deps: Deps, job: Callable[[Deps, WebClient, str], object]
             log.exception("The %s job failed for workspace %s; it will run again in %s", what, team_id, every)
 
 
+def send_review_reminders(deps: Deps, client: WebClient, team_id: str, *, any_hour: bool = False) -> int:
+    """Remind reviewers a week before a review is due and on the day: school days only, once each."""
+    from bot.reviews.wording import reminder_text
+
+    now = deps.now()
+    hour = now.astimezone(deps.settings.tz).hour
+    if not any_hour and not REVIEW_REMINDER_HOURS[0] <= hour < REVIEW_REMINDER_HOURS[1]:
+        return 0
+    sent = 0
+    for reminder in deps.reviews.claim_reminders(team_id, now):
+        try:
+            client.chat_postMessage(channel=reminder.recipient_id, text=reminder_text(reminder))
+            sent += 1
+        except SlackApiError as exc:
+            log.warning("Could not send a review reminder to %s: %s", reminder.recipient_id, exc.response.get("error"))
+    if sent:
+        log.info("Review reminders for %s: %d sent", team_id, sent)
+    return sent
+
+
+def _review_reminder_job(deps: Deps) -> None:
+    for_each_workspace(deps, send_review_reminders, "review reminder", REMINDER_EVERY)
+
+
 def _reminder_job(deps: Deps) -> None:
     for_each_workspace(deps, send_due_reminders, "meeting reminder", REMINDER_EVERY)
 
@@ -125,6 +151,13 @@ def build_scheduler(deps: Deps, *, start_at: datetime | None = None) -> Backgrou
         args=(deps,),
         id=REMINDER_JOB,
         name="Meeting reminders",
+    )
+    scheduler.add_job(
+        _review_reminder_job,
+        IntervalTrigger(seconds=int(REMINDER_EVERY.total_seconds()), start_date=first, timezone=tz),
+        args=(deps,),
+        id=REVIEW_REMINDER_JOB,
+        name="Review reminders",
     )
     scheduler.add_job(
         _digest_job,

@@ -52,6 +52,7 @@ class Settings(BaseSettings):
     log_level: str = Field(default="INFO", alias="LOG_LEVEL")
     school_calendar: Path = Field(default_factory=default_calendar_path, alias="SCHOOL_CALENDAR")
     observation_forms_dir: Path | None = Field(default=None, alias="OBSERVATION_FORMS_DIR")
+    appropriate_body_questions: Path | None = Field(default=None, alias="APPROPRIATE_BODY_QUESTIONS")
     # Days a person's records are kept after their last mentorship ends; 0 keeps them forever.
     retention_days: int = Field(default=2555, alias="RETENTION_DAYS", ge=0, le=36500)
     digest_day: str = Field(default="friday", alias="DIGEST_DAY")
@@ -144,6 +145,17 @@ class Settings(BaseSettings):
         try:
             load_calendar(value)  # read again by bootstrap; checked here so a bad file stops start-up
         except CalendarError as exc:
+            raise ValueError(f"is wrong ({exc})") from None
+        return value
+
+    @field_validator("appropriate_body_questions")
+    @classmethod
+    def _questions_readable(cls, value: Path | None) -> Path | None:
+        from bot.reviews.questions import QuestionsError, load_questions
+
+        try:
+            load_questions(value)  # read again by bootstrap; checked here so a bad file stops start-up
+        except QuestionsError as exc:
             raise ValueError(f"is wrong ({exc})") from None
         return value
 

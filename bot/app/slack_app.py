@@ -15,6 +15,7 @@ from handlers.home import listeners as home
 from handlers.home.publishing import HomePublisher
 from handlers.meetings import listeners as meetings
 from handlers.observations import listeners as observations
+from handlers.reviews import listeners as reviews
 from handlers.roster import listeners as roster
 from handlers.targets import listeners as targets
 
@@ -61,7 +62,7 @@ def create_app(deps: Deps, *, verify_token: bool = True, listener_executor: Exec
 
 def register_listeners(app: App) -> None:
     """Wire every feature's listeners (each feature's `register` only wires its module-level functions)."""
-    for feature in (roster, home, observations, meetings, targets, digests):
+    for feature in (roster, home, observations, meetings, targets, digests, reviews):
         feature.register(app)
 
 

@@ -21,6 +21,8 @@ class Standing(enum.StrEnum):
     ADMIN = "admin"  # bot admin: workspace admins/owners and anyone granted the admin role
     AUTHOR = "author"  # wrote this record (e.g. the observer)
     OBSERVER = "observer"  # named on this record as a second observer
+    TUTOR = "tutor"  # induction tutor: runs ECT induction, completes formal assessments with the head
+    HEAD = "head"  # headteacher
     NONE = "none"
 
 
@@ -45,10 +47,15 @@ class Action(enum.StrEnum):
     READ_TARGETS = "see this person's targets"
     SET_CADENCE = "change how often this mentee meets their mentor"
     READ_AUDIT_LOG = "read the audit log"
+    SET_INDUCTION = "set induction details and review points"
+    READ_REVIEWS = "see this person's review schedule and reviews"
+    WRITE_PROGRESS_REVIEW = "write a progress review"
+    WRITE_ASSESSMENT = "complete a formal or interim assessment"
 
 
 M, MR, L, S, A = Standing.MENTEE, Standing.MENTOR, Standing.LEAD, Standing.SLT, Standing.ADMIN
 AU, OB = Standing.AUTHOR, Standing.OBSERVER
+TU, HD = Standing.TUTOR, Standing.HEAD
 
 POLICY: dict[Action, frozenset[Standing]] = {
     Action.VIEW_OWN_ROSTER: frozenset(Standing),
@@ -75,6 +82,12 @@ POLICY: dict[Action, frozenset[Standing]] = {
     Action.SET_CADENCE: frozenset({MR, L, A}),
     # The audit log names who did what to whom: the people who run the bot read it, no one else.
     Action.READ_AUDIT_LOG: frozenset({A}),
+    Action.SET_INDUCTION: frozenset({L, A}),
+    # Reviews quote meeting notes and observations: the same circle as those, plus the tutor and head.
+    Action.READ_REVIEWS: frozenset({M, MR, L, S, TU, HD}),
+    Action.WRITE_PROGRESS_REVIEW: frozenset({MR, TU}),
+    # Statutory guidance: the induction tutor or the headteacher, never the mentor.
+    Action.WRITE_ASSESSMENT: frozenset({TU, HD}),
 }
 
 WHO_CAN: dict[Action, str] = {
@@ -97,6 +110,10 @@ WHO_CAN: dict[Action, str] = {
     Action.READ_TARGETS: "the mentee, their mentors, lead mentors and SLT",
     Action.SET_CADENCE: "the mentee's mentors, lead mentors and the bot's admins",
     Action.READ_AUDIT_LOG: "the bot's admins",
+    Action.SET_INDUCTION: "lead mentors and the bot's admins",
+    Action.READ_REVIEWS: "the teacher, their mentors, lead mentors, SLT, induction tutors and the headteacher",
+    Action.WRITE_PROGRESS_REVIEW: "the teacher's mentors and induction tutors",
+    Action.WRITE_ASSESSMENT: "the induction tutor or the headteacher (never the mentor)",
 }
 
 

@@ -51,6 +51,8 @@ class Term:
     start: date
     end: date
     half_term: DateRange | None = None
+    # True for a term worked out from the usual English pattern, not read from a calendar file.
+    estimated: bool = False
 
     def __contains__(self, day: object) -> bool:
         """True for every day from the first to the last day of term, half term included."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from storage.meetings import ReviewOutcome
 from storage.observations import Rating
+from storage.reviews import Capacity, Outcome, ReviewKind
 from storage.roster import MeetingCadence, MenteeKind, Role
 from storage.targets import TargetStatus
 
@@ -54,9 +55,27 @@ KIND_COUNTED = {  # (one, many) after a number: "1 staff", "3 ECTs"
 KIND_WORDS = {"trainee": MenteeKind.TRAINEE, "ect": MenteeKind.ECT, "staff": MenteeKind.STAFF}  # typed or in a CSV
 
 # --- role ---------------------------------------------------------------------------------------------------------
-ROLE_LABEL = {Role.LEAD: "lead mentor", Role.SLT: "SLT", Role.ADMIN: "admin"}
-ROLE_MEMBER = {Role.LEAD: "lead mentor", Role.SLT: "member of the SLT", Role.ADMIN: "admin"}  # "is now a …"
-ROLE_WORDS = {"lead": Role.LEAD, "slt": Role.SLT, "admin": Role.ADMIN}  # typed in /mentor role
+ROLE_LABEL = {
+    Role.LEAD: "lead mentor",
+    Role.SLT: "SLT",
+    Role.ADMIN: "admin",
+    Role.TUTOR: "induction tutor",
+    Role.HEAD: "headteacher",
+}
+ROLE_MEMBER = {  # "is now a …"
+    Role.LEAD: "lead mentor",
+    Role.SLT: "member of the SLT",
+    Role.ADMIN: "admin",
+    Role.TUTOR: "induction tutor",
+    Role.HEAD: "headteacher",
+}
+ROLE_WORDS = {  # typed in /mentor role
+    "lead": Role.LEAD,
+    "slt": Role.SLT,
+    "admin": Role.ADMIN,
+    "tutor": Role.TUTOR,
+    "head": Role.HEAD,
+}
 
 # --- targets ------------------------------------------------------------------------------------------------------
 TARGET_STATUS_LABEL = {
@@ -70,4 +89,23 @@ OUTCOME_LABEL = {  # a target's review at a meeting
     ReviewOutcome.PROGRESSING: "Progressing",
     ReviewOutcome.NOT_MET: "Not met",
     ReviewOutcome.DROPPED: "Dropped",
+}
+
+# --- reviews (progress reviews and assessments) ---------------------------------------------------------------------
+REVIEW_KIND_LABEL = {
+    ReviewKind.PROGRESS: "progress review",
+    ReviewKind.FORMAL: "formal assessment",
+    ReviewKind.INTERIM: "interim assessment",
+    ReviewKind.PROVIDER: "review point",
+}
+REVIEW_OUTCOME_LABEL = {  # the final assessment's outcome
+    Outcome.MEETS: "Meets the Teachers' Standards",
+    Outcome.DOES_NOT_MEET: "Does not meet the Teachers' Standards",
+    Outcome.EXTENSION: "Recommend an extension to induction",
+}
+SIGNER_LABEL = {  # the capacity a review is signed in
+    Capacity.MENTEE: "Teacher",
+    Capacity.MENTOR: "Mentor",
+    Capacity.TUTOR: "Induction tutor",
+    Capacity.HEAD: "Headteacher",
 }

@@ -27,6 +27,7 @@ from bot.core.school_calendar import DateRange, SchoolCalendar
 from bot.digests.service import DigestBuilder, MenteeWeek, SchoolWeek, Week
 from bot.observations.forms import FormLibrary
 from bot.privacy.service import PSEUDONYM_PREFIX
+from bot.reviews.service import MenteeSchedule, ReviewService
 from bot.roster.people import ensure_person, look_up
 from bot.roster.service import Caller
 from bot.targets.service import mentorship_for
@@ -208,10 +209,12 @@ class Home:
     slt: SltSection | None = None
     admin: AdminSection | None = None
     admins: list[str] = field(default_factory=list)  # who sets the bot up: shown to people it doesn't know yet
+    reviews: list[MenteeSchedule] = field(default_factory=list)  # review schedules this person sees
 
     @property
     def known(self) -> bool:
-        return any(s is not None for s in (self.mentee, self.mentor, self.lead, self.slt, self.admin))
+        sections = (self.mentee, self.mentor, self.lead, self.slt, self.admin)
+        return any(s is not None for s in sections) or bool(self.reviews)
 
 
 class HomeService:
@@ -224,6 +227,7 @@ class HomeService:
         settings: HomeSettings,
         *,
         digests: DigestBuilder,
+        reviews: ReviewService | None = None,
     ) -> None:
         self.db = db
         self.digests = digests
@@ -231,6 +235,7 @@ class HomeService:
         self.forms = forms
         self.school_tz = school_tz
         self.settings = settings
+        self.reviews = reviews
 
     def today(self, now: datetime) -> date:
         return now.astimezone(self.school_tz).date()
@@ -250,7 +255,12 @@ class HomeService:
             admins = [] if (mentee or mentor or admin or school) else queries.admins()
         lead = _lead(school) if school is not None and Standing.LEAD in standings else None
         slt = self._slt(caller, school) if school is not None and Standing.SLT in standings else None
-        return Home(caller.team_id, caller.user_id, today, self.settings, mentee, mentor, lead, slt, admin, admins)
+        reviews: list[MenteeSchedule] = []
+        if self.reviews is not None:
+            reviews = self.reviews.schedules_seen_by(caller.team_id, caller.user_id, set(caller.roles), now)
+        return Home(
+            caller.team_id, caller.user_id, today, self.settings, mentee, mentor, lead, slt, admin, admins, reviews
+        )
 
     def target_mentee(self, caller: Caller, mentee_id: str, directory: Directory, now: datetime) -> Person:
         """The mentee the Home's **Set target** is for, once the caller may set them one (before the modal opens)."""

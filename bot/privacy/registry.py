@@ -190,6 +190,45 @@ REGISTRY: dict[str, TableRule] = {
         holds="keys of requests already acted on (digests of Slack's view and trigger ids); no names or text",
         other=("id", "team_id", "key", "created_at"),
     ),
+    "inductions": TableRule(
+        holds="an ECT's induction details: dates, hours and absence kept; the teacher reference number is personal",
+        person_ids=("mentee_id", "tutor_id", "updated_by"),
+        personal=("trn",),
+        other=_cols(
+            "id team_id mentorship_id start_date fte_percent appropriate_body days_absent left_on created_at updated_at"
+        ),
+        subject="mentee_id",
+    ),
+    "review_points": TableRule(
+        holds="a trainee's review points as the provider named and dated them",
+        person_ids=("mentee_id", "created_by"),
+        other=("id", "team_id", "mentorship_id", "name", "due_on", "created_at"),
+        subject="mentee_id",
+    ),
+    "reviews": TableRule(
+        holds="progress reviews and assessments: dates and outcome kept; evidence, quoted records and answers are "
+        "the teacher's",
+        person_ids=("mentee_id", "author_id"),
+        free_text=("evidence", "figures", "answers"),
+        other=_cols(
+            "id team_id mentorship_id kind point_key title term_number period_start period_end version supersedes_id "
+            "on_track outcome target_ids status submission_key created_at locked_at"
+        ),
+        subject="mentee_id",
+    ),
+    "review_signatures": TableRule(
+        holds="who signed each review and when, with their comment",
+        person_ids=("signer_id",),
+        free_text=("comment",),
+        other=("id", "team_id", "review_id", "capacity", "signed_at"),
+        subject=Link("review_id", "reviews"),
+    ),
+    "review_reminders": TableRule(
+        holds="review reminders sent to reviewers, once per review and notice",
+        person_ids=("recipient_id",),
+        other=("id", "team_id", "mentorship_id", "point_key", "notice", "claimed_at"),
+        subject="recipient_id",
+    ),
     "digest_snapshots": TableRule(
         holds="a week's school-wide numbers; no names or ids",
         other=("id", "team_id", "week", "numbers", "created_at"),

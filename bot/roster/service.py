@@ -26,7 +26,13 @@ from storage.roster import (
 )
 from storage.submission_keys import SubmissionKeyRepository
 
-ROLE_STANDING = {Role.LEAD: Standing.LEAD, Role.SLT: Standing.SLT, Role.ADMIN: Standing.ADMIN}
+ROLE_STANDING = {
+    Role.LEAD: Standing.LEAD,
+    Role.SLT: Standing.SLT,
+    Role.ADMIN: Standing.ADMIN,
+    Role.TUTOR: Standing.TUTOR,
+    Role.HEAD: Standing.HEAD,
+}
 
 
 def default_end_date(start: date) -> date:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from bot.core.vocabulary import KIND_COUNTED, RATING_SHORT
 from bot.core.words import counted, verb
 from bot.digests.service import OBSERVATIONS_PER_HALF_TERM, MenteeWeek, SchoolWeek
+from bot.reviews.service import ItemState
+from bot.reviews.wording import item_line
 from handlers.digests.ids import NUDGE_ACTION
 from handlers.slack.blocks import (
     MESSAGE_BLOCK_LIMIT,
@@ -76,7 +79,7 @@ def _nudge_block(mentor_id: str, mentee_ids: list[str]) -> Block:
     }
 
 
-def lead_digest(school: SchoolWeek) -> LeadDigest:
+def lead_digest(school: SchoolWeek, reviews_due: Sequence[tuple[str, ItemState]] = ()) -> LeadDigest:
     ordered = school.by_need
     needing = [m for m in ordered if m.needs_attention]
     fine = [m for m in ordered if not m.needs_attention]
@@ -98,6 +101,9 @@ def lead_digest(school: SchoolWeek) -> LeadDigest:
     if quiet:
         body.append(section("*Mentors with missing logs*"))
         body += [_nudge_block(mentor, mentees) for mentor, mentees in sorted(quiet.items())]
+    if reviews_due:
+        lines = [item_line(state, mentee_id=mentee_id) for mentee_id, state in reviews_due]
+        body += sections_for_lines(["*Reviews overdue or due in the next two weeks*", *lines])
     if fine:
         body += sections_for_lines(["*On track*", *(mentee_line(m) for m in fine)])
     body.append(

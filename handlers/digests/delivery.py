@@ -22,6 +22,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.digests.chart import chart_labels, ratings_chart
 from bot.digests.service import DigestBuilder, SchoolSetup, SchoolWeek, Week
+from bot.reviews.service import ItemState, ReviewService
 from bot.roster.service import RosterService
 from handlers.digests.blocks import Message, admin_notice, lead_digest, slt_summary
 from handlers.slack.directory import SlackDirectory
@@ -74,10 +75,12 @@ class DigestRun:
         builder: DigestBuilder,
         repo: DigestRepository,
         roster: RosterService,
+        reviews: ReviewService | None = None,
         worker: str | None = None,
     ) -> None:
         self.client = client
         self.builder = builder
+        self.reviews = reviews  # the review schedules' lines in the lead digest
         self.repo = repo
         self.roster = roster
         self.worker = worker or worker_name()
@@ -96,7 +99,9 @@ class DigestRun:
         self.repo.save_snapshot(team_id, str(week), school.numbers(), now)
         report = DeliveryReport()
         notices = self.problems_before_sending(school)
-        for planned in self._plan(school, previous):
+        friday = week.monday + timedelta(days=4)
+        reviews_due = self.reviews.due_for_digest(team_id, friday) if self.reviews is not None else []
+        for planned in self._plan(school, previous, reviews_due):
             self._deliver(team_id, week, planned, now, report, notices)
         for problem in notices:
             self._notify_admins(team_id, week, problem, now, report)
@@ -116,10 +121,12 @@ class DigestRun:
         return report
 
     # --- what goes to whom --------------------------------------------------------------------------------
-    def _plan(self, school: SchoolWeek, previous: dict[str, Any] | None) -> list[Planned]:
+    def _plan(
+        self, school: SchoolWeek, previous: dict[str, Any] | None, reviews_due: list[tuple[str, ItemState]]
+    ) -> list[Planned]:
         plans: list[Planned] = []
         if school.lead_ids:
-            digest = lead_digest(school)
+            digest = lead_digest(school, reviews_due)
             for lead in school.lead_ids:
                 send = self._lead_sender(digest.messages, digest.overflow_csv, school)
                 plans.append(Planned(DeliveryKind.LEAD, lead, self._opens_dm(lead), send, f"lead <@{lead}>"))

@@ -24,6 +24,7 @@ from handlers.home.ids import (
     mentee_actions_block,
 )
 from handlers.home.pages import Pages, paged, pager
+from handlers.home.reviews import review_blocks
 from handlers.roster.blocks import INTRO
 from handlers.slack.blocks import Block, button, context, divider, header, section, truncate, user_text
 from handlers.targets.blocks import short_date, target_line
@@ -58,6 +59,8 @@ def home_view(home: Home, pages: Pages | None = None) -> dict[str, Any]:
             blocks += slt_blocks(home.slt, home, pages)
         if home.admin is not None:
             blocks += admin_blocks(home.admin, home, pages)
+        if home.reviews:
+            blocks += review_blocks(home)
         blocks.append(context("`/mentor help` lists every command you can use."))
     return {
         "type": "home",

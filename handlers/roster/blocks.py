@@ -60,8 +60,27 @@ HELP: list[HelpEntry] = [
     ),
     HelpEntry("/mentor assign @mentor @mentee [trainee|ect|staff]", "start a mentorship (one academic year)", ADMINS),
     HelpEntry("/mentor unassign @mentor @mentee", "end a mentorship (its records are kept)", ADMINS),
-    HelpEntry("/mentor role add|remove @person lead|slt|admin", "give or take away a role", ADMINS),
+    HelpEntry(
+        "/mentor role add|remove @person lead|slt|admin|tutor|head",
+        "give or take away a role (tutor: induction tutor; head: headteacher)",
+        ADMINS,
+    ),
     HelpEntry("/mentor slt-channel #channel", "where the weekly SLT summary is posted", ADMINS),
+    HelpEntry(
+        "/mentor induction @ect [absent <days>]",
+        "an ECT's induction details (start, part time, appropriate body, tutor), or add days absent",
+        frozenset({Standing.ADMIN, Standing.LEAD}),
+    ),
+    HelpEntry(
+        "/mentor reviews @trainee <name> <date>… [end <date>]",
+        "a trainee's review points as the provider set them, and the placement's end",
+        frozenset({Standing.ADMIN, Standing.LEAD}),
+    ),
+    HelpEntry(
+        "/review @teacher",
+        "write their next progress review or assessment, drafted from the records since the last one",
+        frozenset({Standing.MENTOR, Standing.TUTOR, Standing.HEAD}),
+    ),
     HelpEntry("/mentor audit [@person]", "the latest 30 audit log entries: who did what, to whom, when", ADMINS),
 ]
 

@@ -3,3 +3,6 @@
 from __future__ import annotations
 
 MENTOR = "/mentor"
+
+# callback_id values
+INDUCTION_CALLBACK = "induction_save"

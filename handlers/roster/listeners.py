@@ -21,9 +21,11 @@ from bot.core.vocabulary import KIND_WORDS as KINDS
 from bot.core.vocabulary import ROLE_WORDS as ROLES
 from bot.core.words import a
 from bot.privacy.service import audit_trail
+from bot.reviews.service import PLACEMENT_END_NAMES
 from bot.roster.service import Caller
 from handlers.roster import ids
 from handlers.roster.blocks import audit_blocks, help_blocks, roster_blocks, usage_text
+from handlers.roster.induction import induction_modal, induction_submitted, parse_points, schedule_text
 from handlers.slack import parsing
 from handlers.slack.answers import answers
 from handlers.slack.blocks import user_text
@@ -34,8 +36,10 @@ log = logging.getLogger(__name__)
 USAGE = {
     "assign": "/mentor assign @mentor @mentee [trainee|ect|staff]",
     "unassign": "/mentor unassign @mentor @mentee",
-    "role": "/mentor role add|remove @person lead|slt|admin",
+    "role": "/mentor role add|remove @person lead|slt|admin|tutor|head",
     "slt-channel": "/mentor slt-channel #channel",
+    "induction": "/mentor induction @ect [absent <days to add>]",
+    "reviews": "/mentor reviews @trainee <name> <date> [<name> <date>…] [end <date>]",
     "list": "/mentor list [@person]",
     "audit": "/mentor audit [@person]",
     "help": "/mentor help",
@@ -58,6 +62,8 @@ class Parsed:
     """A sub-command whose words made sense; `run` does the work once the command is acknowledged."""
 
     run: Callable[[Request], dict[str, Any]]
+    # A sub-command that opens a modal instead of replying: returns the view to open.
+    modal: Callable[[Request], dict[str, Any]] | None = None
 
 
 def parse(text: str) -> Parsed:
@@ -147,7 +153,9 @@ def _parse_role(args: list[str]) -> Parsed:
     adding = args[0].lower() == "add"
     who = parsing.user_id(args[1])
     if args[2].lower() not in ROLES:
-        raise InvalidInput(f"“{user_text(args[2], slack_escaped=True)}” isn't a role: use lead, slt or admin.")
+        raise InvalidInput(
+            f"“{user_text(args[2], slack_escaped=True)}” isn't a role: use lead, slt, admin, tutor or head."
+        )
     role = ROLES[args[2].lower()]
     member = a(ROLE_MEMBER[role])
 
@@ -191,6 +199,44 @@ def _parse_audit(args: list[str]) -> Parsed:
     return Parsed(run)
 
 
+def _parse_induction(args: list[str]) -> Parsed:
+    if not args or len(args) not in (1, 3) or (len(args) == 3 and args[1].lower() != "absent"):
+        raise InvalidInput("Name the ECT (then, to add days absent, `absent` and the number of days).")
+    mentee_id = parsing.user_id(args[0], what="an ECT")
+    if len(args) == 3:
+        if not args[2].isdigit() or int(args[2]) == 0:
+            raise InvalidInput("Days absent to add is a whole number above zero.")
+        days = int(args[2])
+
+        def add(r: Request) -> dict[str, Any]:
+            schedule = r.deps.reviews.add_absence(r.caller, mentee_id, days, r.now)
+            total = schedule.induction.days_absent if schedule.induction else days
+            headline = f"Added {days} days' absence for <@{mentee_id}> ({total} in total). Their review schedule:"
+            return {"text": schedule_text(schedule, headline)}
+
+        return Parsed(add)
+
+    def form(r: Request) -> dict[str, Any]:
+        return induction_modal(r.deps.reviews.induction_form(r.caller, mentee_id, r.directory, r.now))
+
+    return Parsed(lambda r: {}, modal=form)
+
+
+def _parse_reviews(args: list[str]) -> Parsed:
+    if len(args) < 3:
+        raise InvalidInput("Name the trainee, then each review point's name and date.")
+    mentee_id = parsing.user_id(args[0], what="a trainee")
+    points = parse_points(args[1:])
+
+    def run(r: Request) -> dict[str, Any]:
+        schedule = r.deps.reviews.set_points(r.caller, mentee_id, points, r.now)
+        ends = next((day for name, day in points if name.lower() in PLACEMENT_END_NAMES), None)
+        ending = f" The placement (and the mentorship) ends {ends:%A %-d %B %Y}." if ends else ""
+        return {"text": schedule_text(schedule, f"Review points saved for <@{mentee_id}>:{ending}")}
+
+    return Parsed(run)
+
+
 _PARSERS: dict[str, Callable[[list[str]], Parsed]] = {
     "help": _parse_help,
     "list": _parse_list,
@@ -199,6 +245,8 @@ _PARSERS: dict[str, Callable[[list[str]], Parsed]] = {
     "role": _parse_role,
     "slt-channel": _parse_slt_channel,
     "audit": _parse_audit,
+    "induction": _parse_induction,
+    "reviews": _parse_reviews,
 }
 _LEADERS = frozenset({Standing.LEAD, Standing.SLT, Standing.ADMIN})
 
@@ -213,6 +261,7 @@ def _bot_is_member(client: WebClient, channel: str) -> bool:
 
 def register(app: App) -> None:
     app.command(ids.MENTOR)(mentor_command)
+    app.view(ids.INDUCTION_CALLBACK)(induction_submitted)
 
 
 @answers()
@@ -233,7 +282,11 @@ def mentor_command(
         return
     ack()
     try:
-        reply = parsed.run(Request(deps, caller(), directory, client, now))
+        request = Request(deps, caller(), directory, client, now)
+        if parsed.modal is not None:
+            client.views_open(trigger_id=command["trigger_id"], view=parsed.modal(request))
+            return
+        reply = parsed.run(request)
     except NotAllowed as exc:
         raise NotAllowed(_with_whom_to_ask(str(exc), deps, command["team_id"])) from exc
     respond(response_type="ephemeral", replace_original=False, **reply)

@@ -53,6 +53,8 @@ class People:
     author: str
     observer: str
     spare: str  # has no part in anything until a test gives them one
+    tutor: str  # induction tutor (role)
+    head: str  # headteacher (role)
 
     def items(self) -> Iterator[tuple[str, str]]:
         for f in dataclasses.fields(self):
@@ -73,6 +75,8 @@ def people(suffix: str) -> People:
         author=f"UFAY0000{suffix}",
         observer=f"UPIP0000{suffix}",
         spare=f"UPAT0000{suffix}",
+        tutor=f"UTIA0000{suffix}",
+        head=f"UHAL0000{suffix}",
     )
 
 
@@ -88,6 +92,8 @@ NAMES = {
     "author": "Fay Former",
     "observer": "Pip Partner",
     "spare": "Pat Spare",
+    "tutor": "Tia Tutor",
+    "head": "Hal Headteacher",
 }
 
 
@@ -153,6 +159,8 @@ def seed_school(
         deps.roster.assign(admin, mentor, mentee, kind, found, now, today=start)
     deps.roster.grant_role(admin, p.lead, Role.LEAD, found, now)
     deps.roster.grant_role(admin, p.slt, Role.SLT, found, now)
+    deps.roster.grant_role(admin, p.tutor, Role.TUTOR, found, now)
+    deps.roster.grant_role(admin, p.head, Role.HEAD, found, now)
     deps.roster.set_slt_channel(admin, slt_channel, now)
 
     author = deps.roster.caller(team, p.author, found, now)

@@ -35,14 +35,17 @@ from bot.core.permissions import POLICY, WHO_CAN, Action, Standing, is_allowed
 from bot.digests.service import Week
 from bot.meetings.forms import MeetingDraft
 from bot.privacy import service as privacy
+from bot.reviews.service import InductionInput
 from bot.roster.service import Caller
 from handlers.digests import ids as digest_ids
 from handlers.meetings import ids as meeting_ids
 from handlers.observations import ids as observation_ids
+from handlers.reviews import ids as review_ids
 from handlers.targets import ids as target_ids
 from storage.db import Database
 from storage.meetings import Meeting, MeetingRevision
 from storage.observations import Observation, ObservationRevision
+from storage.reviews import Review, ReviewPoint
 from storage.roster import AuditEntry, MeetingCadence, MenteeKind, Mentorship, Role, RoleGrant
 from storage.schema import Base
 from storage.targets import Target, TargetDraft, TargetStatus
@@ -64,6 +67,7 @@ from tests.support.slack import block_text, mention
 
 M, MR, L, S, A = Standing.MENTEE, Standing.MENTOR, Standing.LEAD, Standing.SLT, Standing.ADMIN
 AU, OB, NONE = Standing.AUTHOR, Standing.OBSERVER, Standing.NONE
+TU, HD = Standing.TUTOR, Standing.HEAD
 
 
 # --- who is who ---------------------------------------------------------------------------------------------------
@@ -100,6 +104,10 @@ SCOPE: dict[Action, Scope] = {
     Action.READ_TARGETS: Scope.SUBJECT,
     Action.SET_CADENCE: Scope.SUBJECT,
     Action.READ_AUDIT_LOG: Scope.GLOBAL,
+    Action.SET_INDUCTION: Scope.GLOBAL,
+    Action.READ_REVIEWS: Scope.SUBJECT,
+    Action.WRITE_PROGRESS_REVIEW: Scope.SUBJECT,
+    Action.WRITE_ASSESSMENT: Scope.SUBJECT,
 }
 
 
@@ -134,6 +142,8 @@ ROLES = [
     # Wrote the records, then stopped mentoring the mentee: only the author standing on them.
     Part("author", _global_only({NONE}, observation={AU}, meeting={AU}, target={AU})),
     Part("observer", _global_only({NONE}, observation={OB})),  # second observer on the observation
+    Part("tutor", _same({TU})),  # induction tutor
+    Part("head", _same({HD})),  # headteacher
 ]
 ROLE_BY_NAME = {role.name: role for role in ROLES}
 
@@ -440,6 +450,75 @@ def _read_audit_log(c: Ctx, user: str) -> Outcome:
     return judged(Action.READ_AUDIT_LOG, text, "Audit log" in text and "`mentorship.assign`" in text)
 
 
+def _set_induction(c: Ctx, user: str) -> Outcome:
+    p = c.school.people
+    text = command(c.slack, "/mentor", f"reviews {mention(p.mentee)} Mid-point 2026-12-04", user=user)
+    return judged(Action.SET_INDUCTION, text, "Review points saved" in text and c.count(ReviewPoint) == 1)
+
+
+def _read_reviews(c: Ctx, user: str) -> Outcome:
+    """The schedule is shown on Home tabs (each person's own part) and drafted into /review (for writers): the
+    service's `schedule_for` is the read any surface showing someone else's schedule goes through."""
+    caller = c.school.caller(c.deps, user)
+    try:
+        schedule = c.deps.reviews.schedule_for(caller, c.school.people.mentee, c.deps.now())
+    except NotAllowed as exc:
+        return judged(Action.READ_REVIEWS, str(exc), False)
+    return judged(Action.READ_REVIEWS, "", schedule.mentee_id == c.school.people.mentee)
+
+
+def _review_points(d: Deps, s: School, _: Caller | None = None) -> None:
+    """The trainee's provider review point, so there is a progress review to write."""
+    admin = s.caller(d, s.people.admin)
+    d.reviews.set_points(admin, s.people.mentee, [("Mid-point", date(2026, 12, 4))], d.now())
+
+
+def _ect_induction(d: Deps, s: School, _: Caller | None = None) -> None:
+    """The mentee becomes an ECT who started in January: this autumn's term 3 is a formal assessment."""
+    admin, p = s.caller(d, s.people.admin), s.people
+    with d.db.unit_of_work() as session:
+        has_ect = session.scalar(
+            select(func.count())
+            .select_from(Mentorship)
+            .where(Mentorship.mentee_id == p.mentee, Mentorship.mentee_kind == MenteeKind.ECT)
+        )
+    if has_ect:
+        return
+    d.roster.unassign(admin, p.mentor, p.mentee, d.now())
+    d.roster.assign(admin, p.mentor, p.mentee, MenteeKind.ECT, directory(d), d.now(), today=date(2026, 1, 5))
+    typed = InductionInput(start=date(2026, 1, 5), fraction="1", tutor_id=p.tutor)
+    d.reviews.set_induction(admin, p.mentee, typed, d.now())
+
+
+REVIEW_ANSWERS = {
+    "evidence": "Standards 1 and 7: calm routines seen on 23 November, pupils settled quickly.",
+    "on_track": "yes",
+    "q_entitlement": "Yes.",
+}
+
+
+def _write_review(c: Ctx, user: str, action: Action) -> Outcome:
+    p = c.school.people
+    before = c.count(Review)
+    view, text = opened_or_replied(c.slack, lambda: c.slack.command("/review", mention(p.mentee), user=user), "/review")
+    if view is None:
+        return judged(action, text, c.count(Review) > before, yourself=user == p.mentee)
+    assert view["callback_id"] == review_ids.REVIEW_CALLBACK
+    result = c.slack.submit(view, state_for(view, REVIEW_ANSWERS), user=user)
+    assert result.status == 200 and not result.body, result.text
+    return judged(action, text, c.count(Review, Review.author_id == user) == 1)
+
+
+def _write_progress_review(c: Ctx, user: str) -> Outcome:
+    _review_points(c.deps, c.school)
+    return _write_review(c, user, Action.WRITE_PROGRESS_REVIEW)
+
+
+def _write_assessment(c: Ctx, user: str) -> Outcome:
+    _ect_induction(c.deps, c.school)
+    return _write_review(c, user, Action.WRITE_ASSESSMENT)
+
+
 WALK: dict[Action, Walk] = {
     Action.VIEW_OWN_ROSTER: Walk("slack", _view_own_roster),
     Action.VIEW_ROSTER: Walk("slack", _view_roster),
@@ -461,6 +540,10 @@ WALK: dict[Action, Walk] = {
     Action.READ_TARGETS: Walk("slack", _read_targets),
     Action.SET_CADENCE: Walk("slack", _set_cadence),
     Action.READ_AUDIT_LOG: Walk("slack", _read_audit_log),
+    Action.SET_INDUCTION: Walk("slack", _set_induction),
+    Action.READ_REVIEWS: Walk("service", _read_reviews),
+    Action.WRITE_PROGRESS_REVIEW: Walk("slack", _write_progress_review),
+    Action.WRITE_ASSESSMENT: Walk("slack", _write_assessment),
 }
 
 # Allowed by the table, but no surface offers it to them: each with the reason, so a new gap fails the walk.
@@ -511,6 +594,10 @@ REVIEWED = {
     Action.READ_TARGETS: {"mentee", "mentor", "lead", "slt"},
     Action.SET_CADENCE: {"mentor", "lead", "admin"},
     Action.READ_AUDIT_LOG: {"admin"},
+    Action.SET_INDUCTION: {"lead", "admin"},
+    Action.READ_REVIEWS: {"mentee", "mentor", "lead", "slt", "tutor", "head"},
+    Action.WRITE_PROGRESS_REVIEW: {"mentor", "tutor"},
+    Action.WRITE_ASSESSMENT: {"tutor", "head"},
 }
 
 
@@ -731,6 +818,34 @@ SERVICE_CALLS = [
         lambda d, s, c: d.targets.listing(c, s.people.mentee, directory(d), d.now()),
     ),
     ServiceCall(Action.READ_AUDIT_LOG, "privacy.audit_trail", lambda d, s, c: privacy.audit_trail(d.db, c)),
+    ServiceCall(
+        Action.SET_INDUCTION,
+        "reviews.set_points",
+        lambda d, s, c: d.reviews.set_points(c, s.people.mentee, [("Final", date(2027, 3, 19))], d.now()),
+    ),
+    ServiceCall(
+        Action.SET_INDUCTION,
+        "reviews.add_absence",
+        lambda d, s, c: d.reviews.add_absence(c, s.people.mentee, 2, d.now()),
+        setup=_ect_induction,
+    ),
+    ServiceCall(
+        Action.READ_REVIEWS,
+        "reviews.schedule_for",
+        lambda d, s, c: d.reviews.schedule_for(c, s.people.mentee, d.now()),
+    ),
+    ServiceCall(
+        Action.WRITE_PROGRESS_REVIEW,
+        "review_writing.prepare (progress)",
+        lambda d, s, c: d.review_writing.prepare(c, s.people.mentee, directory(d), d.now()),
+        setup=_review_points,
+    ),
+    ServiceCall(
+        Action.WRITE_ASSESSMENT,
+        "review_writing.prepare (assessment)",
+        lambda d, s, c: d.review_writing.prepare(c, s.people.mentee, directory(d), d.now()),
+        setup=_ect_induction,
+    ),
     ServiceCall(Action.NUDGE_MENTOR, "nudges.claim", lambda d, s, c: d.nudges.claim(c, s.people.other_mentor, d.now())),
 ]
 

@@ -29,6 +29,8 @@ EVA = "UEVA0001"
 LEO = "ULEO0001"
 SAM = "USAM0001"
 LEAD = "ULEAD001"
+TIA = "UTIA0001"  # induction tutor (reviews)
+HAL = "UHAL0001"  # headteacher (reviews)
 
 # Each person's Slack handle and real name, as the emulator and the roster know them.
 HANDLES = {
@@ -43,6 +45,8 @@ HANDLES = {
     LEO: "leo",
     SAM: "sam",
     LEAD: "lead",
+    TIA: "tia",
+    HAL: "hal",
 }
 NAMES = {
     ADMIN: "Hana Head",
@@ -56,6 +60,8 @@ NAMES = {
     LEO: "Leo Lead",
     SAM: "Sam Senior",
     LEAD: "Lee Allroles",
+    TIA: "Tia Tutor",
+    HAL: "Hal Headteacher",
 }
 
 
