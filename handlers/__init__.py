@@ -6,6 +6,7 @@ from bot.app.bootstrap import Deps
 
 
 def register(app: App, deps: Deps) -> None:
+    from handlers.concerns import listeners as concerns
     from handlers.digests import actions as digest_actions
     from handlers.home import actions as home_actions
     from handlers.home import events as home
@@ -31,3 +32,4 @@ def register(app: App, deps: Deps) -> None:
     target.register(app, deps)
     target_actions.register(app, deps)
     digest_actions.register(app, deps)
+    concerns.register(app, deps)

@@ -1,8 +1,8 @@
 """Every table on one metadata, for Alembic and the privacy registry: import this, not the features one by one."""
 
-from storage import digests, meetings, observations, reminders, roster, targets
+from storage import concerns, digests, meetings, observations, reminders, roster, targets
 from storage.base import Base
 
 metadata = Base.metadata
 
-__all__ = ["Base", "digests", "meetings", "metadata", "observations", "reminders", "roster", "targets"]
+__all__ = ["Base", "concerns", "digests", "meetings", "metadata", "observations", "reminders", "roster", "targets"]

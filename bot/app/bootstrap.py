@@ -6,6 +6,7 @@ from dataclasses import InitVar, dataclass, field
 from datetime import datetime
 
 from bot.app.settings import Settings
+from bot.concerns.service import ConcernService
 from bot.core.clock import Clock, system_clock
 from bot.core.school_calendar import SchoolCalendar, load_calendar
 from bot.meetings.service import MeetingService
@@ -30,6 +31,7 @@ class Deps:
     targets: TargetService = field(init=False)
     meetings: MeetingService = field(init=False)
     reminders: ReminderService = field(init=False)
+    concerns: ConcernService = field(init=False)
 
     def __post_init__(self, preloaded_forms: FormLibrary | None) -> None:
         self.roster = RosterService(self.db)
@@ -39,6 +41,7 @@ class Deps:
         self.targets = TargetService(self.db, self.calendar, self.settings.tz)
         self.meetings = MeetingService(self.db, self.calendar, self.settings.tz, self.targets)
         self.reminders = ReminderService(self.db, self.calendar, self.settings.tz)
+        self.concerns = ConcernService(self.db, self.forms, self.settings.tz)
 
     def now(self) -> datetime:
         return self.clock()

@@ -45,6 +45,10 @@ class Action(enum.StrEnum):
     READ_TARGETS = "see this person's targets"
     SET_CADENCE = "change how often this mentee meets their mentor"
     READ_AUDIT_LOG = "read the audit log"
+    RAISE_CONCERN = "raise a concern about this person"
+    READ_CONCERN = "read this concern"
+    ADD_TO_CONCERN = "add to this concern's trail"
+    RESOLVE_CONCERN = "resolve this concern"
 
 
 M, MR, L, S, A = Standing.MENTEE, Standing.MENTOR, Standing.LEAD, Standing.SLT, Standing.ADMIN
@@ -74,6 +78,14 @@ POLICY: dict[Action, frozenset[Standing]] = {
     Action.SET_CADENCE: frozenset({MR, L, A}),
     # The audit log names who did what to whom: the people who run the bot read it, no one else.
     Action.READ_AUDIT_LOG: frozenset({A}),
+    # Concerns. The induction tutor (role added with induction reviews) joins RAISE_CONCERN and READ_CONCERN
+    # once that role exists: INDUCTION_TUTOR_HOOK.
+    Action.RAISE_CONCERN: frozenset({MR, L, S}),
+    # Narrowed per record by bot.concerns.service.concern_standings: the mentee only once it was discussed
+    # with them; a wellbeing concern only lead mentors, SLT and its raiser, unless the raiser shared it.
+    Action.READ_CONCERN: frozenset({M, AU, MR, L, S}),
+    Action.ADD_TO_CONCERN: frozenset({AU, MR, L, S}),
+    Action.RESOLVE_CONCERN: frozenset({L, S}),
 }
 
 WHO_CAN: dict[Action, str] = {
@@ -96,6 +108,10 @@ WHO_CAN: dict[Action, str] = {
     Action.READ_TARGETS: "the mentee, their mentors, lead mentors and SLT",
     Action.SET_CADENCE: "the mentee's mentors, lead mentors and the bot's admins",
     Action.READ_AUDIT_LOG: "the bot's admins",
+    Action.RAISE_CONCERN: "the person's mentors, lead mentors and SLT",
+    Action.READ_CONCERN: "lead mentors, SLT, the person who raised it and (unless it is private) the mentors",
+    Action.ADD_TO_CONCERN: "the person who raised it, the mentee's mentors, lead mentors and SLT",
+    Action.RESOLVE_CONCERN: "lead mentors and SLT",
 }
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Select, String, and_, case, func, select, type_coerce
 from sqlalchemy.orm import Session, aliased
 
+from bot.concerns.service import OpenConcern, open_concerns
 from bot.core.school_calendar import DateRange, SchoolCalendar
 from bot.reminders.service import SCHOOL_DAYS as REMINDER_SCHOOL_DAYS
 from storage.db import Database
@@ -136,6 +137,7 @@ class SchoolWeek:
     slt_channel_id: str | None
     # Latest rating per standard key across the cohort: {standard key: {rating: count}}.
     rating_distribution: dict[str, dict[str, int]] = field(default_factory=dict)
+    open_concerns: list[OpenConcern] = field(default_factory=list)  # raised with /concern, not yet resolved
 
     @property
     def by_need(self) -> list[MenteeWeek]:
@@ -169,6 +171,7 @@ class SchoolWeek:
             "targets_overdue": sum(m.targets_overdue for m in self.mentees),
             "targets_met": sum(m.targets_met for m in self.mentees),
             "ratings": self.rating_distribution,
+            "open_concerns": len(self.open_concerns),
         }
 
 
@@ -219,6 +222,7 @@ class DigestBuilder:
             slt_ids=[user for user, role in roles if role is Role.SLT],
             slt_channel_id=workspace.slt_channel_id if workspace else None,
             rating_distribution=distribution,
+            open_concerns=open_concerns(session, team_id),
         )
 
     def _mentees(self, session: Session, team_id: str, week: Week) -> dict[str, MenteeWeek]:

@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, case, exists, func, select
 from sqlalchemy.orm import Session, aliased
 
+from bot.concerns.service import OpenConcern, visible_to_mentee
 from bot.core.directory import Directory
 from bot.core.permissions import Action, Standing, is_allowed
 from bot.core.school_calendar import DateRange, SchoolCalendar
@@ -32,6 +33,7 @@ from bot.reminders.service import SCHOOL_DAYS, halves
 from bot.roster.people import ensure_person
 from bot.roster.service import Caller
 from bot.targets.service import mentorship_for
+from storage.concerns import Concern
 from storage.db import Database
 from storage.digests import DigestRepository
 from storage.meetings import Meeting, MeetingRepository
@@ -87,6 +89,7 @@ class MenteeSection:
     latest_observed_on: date | None
     trends: list[RatingTrend] | None  # None when the viewer may not read observations
     reflections_owed: list[OwedReflection]  # newest first
+    concerns: list[Concern] = field(default_factory=list)  # about them, once discussed with them (newest first)
 
     def overdue(self, today: date) -> int:
         return sum(1 for t in self.targets if t.is_overdue(today))
@@ -163,6 +166,7 @@ class SltSection:
     numbers: dict[str, Any] | None  # that digest's school-wide figures: no names, no notes
     flagged: list[MenteeWeek] | None  # not on track or a concern; None when SLT may not read observations
     slt_channel_id: str | None
+    concerns: list[OpenConcern] = field(default_factory=list)  # open ones: SLT are told of every concern
 
 
 @dataclass(frozen=True)
@@ -279,6 +283,7 @@ class HomeService:
                 for o in reversed(observations)
                 if o.reflected_at is None
             ],
+            concerns=visible_to_mentee(session, caller.team_id, me),
         )
 
     def _trends(self, observations: Sequence[Observation]) -> list[RatingTrend]:
@@ -439,6 +444,7 @@ class HomeService:
             numbers=dict(latest.numbers) if latest else None,
             flagged=flagged,
             slt_channel_id=school.slt_channel_id,
+            concerns=school.open_concerns if is_allowed(Action.READ_CONCERN, {Standing.SLT}) else [],
         )
 
     # --- admin -----------------------------------------------------------------------------------------------------

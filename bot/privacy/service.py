@@ -207,6 +207,23 @@ REGISTRY: dict[str, TableRule] = {
         on_erase=Erase.DELETE,
         suffixed_ids=("recipient",),
     ),
+    "concerns": TableRule(
+        holds="concerns about a mentee: category, dates and status kept for counts, what was seen is theirs",
+        person_ids=("mentee_id", "raised_by"),
+        free_text=("what_seen", "done_so_far"),
+        other=_cols(
+            "id team_id mentorship_id category seen_on standards discussed_on shared observation_id status "
+            "closed_at submission_key created_at updated_at"
+        ),
+        subject="mentee_id",
+    ),
+    "concern_entries": TableRule(
+        holds="the dated trail of a concern: updates, what was agreed, its resolution and the reason",
+        person_ids=("author_id",),
+        free_text=("happened", "agreed"),
+        other=("id", "team_id", "concern_id", "kind", "on_date", "outcome", "submission_key", "created_at"),
+        subject=Link("concern_id", "concerns"),
+    ),
     "digest_snapshots": TableRule(
         holds="a week's school-wide numbers; no names or ids",
         other=("id", "team_id", "week", "numbers", "created_at"),

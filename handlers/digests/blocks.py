@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.digests.service import OBSERVATIONS_PER_HALF_TERM, MenteeWeek, SchoolWeek
+from handlers.concerns.blocks import open_concern_line
 from handlers.slack.blocks import (
     MESSAGE_BLOCK_LIMIT,
     Block,
@@ -94,6 +95,10 @@ def lead_digest(school: SchoolWeek) -> LeadDigest:
         body += sections_for_lines(["*Needs you* (most urgent first)", *(mentee_line(m) for m in needing)])
     elif ordered:
         body.append(section(":tada: Everyone is on track this week."))
+    if school.open_concerns:
+        body += sections_for_lines(
+            ["*Open concerns* (until resolved)", *(open_concern_line(c) for c in school.open_concerns)]
+        )
     if quiet:
         body.append(section("*Mentors with missing logs*"))
         body += [_nudge_block(mentor, mentees) for mentor, mentees in sorted(quiet.items())]
@@ -215,6 +220,7 @@ def slt_summary(school: SchoolWeek, previous: dict[str, Any] | None) -> Message:
         + _delta(n["observation_coverage_pct"], p.get("observation_coverage_pct"), unit=" pts"),
         f"*Not on track*\n{n['not_on_track']}" + _delta(n["not_on_track"], p.get("not_on_track")),
         f"*Concerns this half term*\n{n['concerns']}" + _delta(n["concerns"], p.get("concerns")),
+        f"*Open concerns raised*\n{n['open_concerns']}" + _delta(n["open_concerns"], p.get("open_concerns")),
         f"*Targets*\n{n['targets_met']} met this week · {n['targets_overdue']} overdue",
     ]
     blocks: list[Block] = [

@@ -19,6 +19,8 @@ from bot.home.service import AdminSection, Home, LeadSection, MenteeSection, Men
 from bot.meetings.service import CADENCE_LABEL
 from bot.observations.service import RATING_LABEL
 from bot.targets.service import TEXT_LIMIT
+from handlers.concerns.blocks import concern_summary, open_concern_blocks
+from handlers.concerns.ids import VIEW_ACTION as CONCERN_VIEW
 from handlers.digests.blocks import KIND_NAMES, mentee_line
 from handlers.observations.blocks import RATING_MARK
 from handlers.roster.blocks import INTRO
@@ -205,6 +207,12 @@ def mentee_blocks(mentee: MenteeSection, today: date, pages: Pages) -> list[Bloc
         blocks += _pager(page, pages)
     else:
         blocks.append(section("*Your open targets*\nNone open right now."))
+    if mentee.concerns:
+        blocks.append(section("*Concerns discussed with you*"))
+        blocks += [
+            {**section(concern_summary(c)), "accessory": button("Read it", CONCERN_VIEW, str(c.id))}
+            for c in mentee.concerns[:5]
+        ]
     blocks.append(section(_last_meeting_text(mentee)))
     blocks.append(section(_observations_text(mentee)))
     owed, page = _paged(mentee.reflections_owed, pages, "reflections")
@@ -331,6 +339,8 @@ def lead_blocks(lead: LeadSection, viewer_id: str, pages: Pages) -> list[Block]:
     blocks: list[Block] = [header(f"Your cohort: week of {school.week.monday:%-d %B}"), section(summary)]
     if not total:
         blocks.append(section("No mentorships are running yet. An admin can start one with `/mentor assign`."))
+    if school.open_concerns:
+        blocks += open_concern_blocks(school.open_concerns)
     shown, page = _paged(lead.ordered, pages, "cohort")
     if shown:
         blocks.append(section(f"*Those needing you first* ({page.label})"))
@@ -375,6 +385,8 @@ def slt_blocks(slt: SltSection, home: Home, pages: Pages) -> list[Block]:
     else:
         blocks.append(_numbers_block(n))
         blocks.append(context(f"From the latest weekly digest ({_week_label(slt.snapshot_week)})."))
+    if slt.concerns:
+        blocks += open_concern_blocks(slt.concerns)
     if slt.flagged is not None:
         shown, page = _paged(slt.flagged, pages, "flagged")
         if shown:

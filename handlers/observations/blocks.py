@@ -24,6 +24,7 @@ from bot.observations.service import (
     Recorded,
     comment_key,
 )
+from handlers.concerns.ids import FROM_OBSERVATION as RAISE_AS_CONCERN
 from handlers.slack.blocks import (
     MESSAGE_BLOCK_LIMIT,
     SECTION_LIMIT,
@@ -473,7 +474,10 @@ def lead_alert(recorded: Recorded) -> tuple[str, list[Block]]:
         {
             "type": "actions",
             "block_id": "observation_actions",
-            "elements": [button("See it in full", VIEW_ACTION, str(o.id))],
+            "elements": [
+                button("See it in full", VIEW_ACTION, str(o.id)),
+                button("Raise as a concern", RAISE_AS_CONCERN, str(o.id)),
+            ],
         }
     )
     return f"{recorded.teacher.display}: observation flagged for lead mentor attention", _fit(blocks)
