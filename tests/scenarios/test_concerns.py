@@ -4,6 +4,7 @@ in the lead digest, seen by the mentee only once discussed, a dated trail, resol
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import partial
 from typing import Any
 
 import pytest
@@ -140,8 +141,7 @@ def test_a_concern_reaches_every_lead_and_slt_member_by_dm_and_never_a_channel(
     assert (concern.seen_on, concern.what_seen, concern.standards) == (date(2026, 11, 23), SEEN, ["8", "P2"])
     assert concern.status is ConcernStatus.OPEN and concern.discussed_on is None
     for lead in (LEO, LIA, SAM):
-        wait_until(lambda lead=lead: dms(emulator, lead), what=f"the DM to {lead}")
-        [message] = dms(emulator, lead)
+        [message] = wait_until(partial(dms, emulator, lead), what=f"the DM to {lead}")
         assert "<@UAMY0001> raised a concern about <@UBEN0001>." in message
         assert "Attendance and punctuality" in message and SEEN in message
         assert "Spoke to him informally on Monday." in message and "Standard 8 and Part Two" in message

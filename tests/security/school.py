@@ -8,9 +8,9 @@ Everyone the permission table talks about has a person here, all about one mente
   *author* standing, so editing (author only) is walked apart from mentoring;
 * a colleague named as second observer on the observation: only the *observer* standing.
 
-The records about the mentee: one observation, one meeting (not signed off) and one open target, all by the
-former mentor. Every text written into them carries the school's `marker`, so a test can tell at a glance
-whether something from this school was shown.
+The records about the mentee: one observation, one meeting (not signed off), one open target and one open
+concern (already discussed with them), all by the former mentor. Every text written into them carries the
+school's `marker`, so a test can tell at a glance whether something from this school was shown.
 """
 
 from __future__ import annotations
@@ -26,11 +26,13 @@ from sqlalchemy import Table, delete, select
 
 from bot.app.bootstrap import Deps
 from bot.app.slack_client import make_web_client
+from bot.concerns.service import ConcernDraft
 from bot.meetings.service import MeetingDraft
 from bot.observations.forms import FieldKind
 from bot.observations.service import ObservationDraft
 from bot.roster.service import Caller
 from handlers.slack.directory import SlackDirectory
+from storage.concerns import ConcernCategory
 from storage.db import Database
 from storage.observations import Rating
 from storage.roster import MenteeKind, Role
@@ -102,6 +104,7 @@ class School:
     observation_id: int
     meeting_id: int
     target_id: int
+    concern_id: int = 0
 
     def caller(self, deps: Deps, user: str) -> Caller:
         return deps.roster.caller(self.team, user, directory(deps), deps.now())
@@ -166,6 +169,14 @@ def seed_school(
         author, p.mentee, f"Use {marker} cold calling in every lesson by Friday", found, now
     )
     target = deps.targets.confirm(author, target_draft.draft.key, now).target
+    concern_draft = ConcernDraft(
+        mentee_id=p.mentee,
+        category=ConcernCategory.TEACHING,
+        seen_on=lesson_day,
+        what_seen=f"The {marker} lesson lost most pupils by the plenary.",
+        discussed_on=lesson_day,
+    )
+    concern = deps.concerns.raise_concern(author, concern_draft, f"seed-concern-{team}", found, now).concern
     # The author stops mentoring the mentee: from now on they hold only the author standing on these records.
     deps.roster.unassign(admin, p.author, p.mentee, now)
     emulator.reset()
@@ -179,6 +190,7 @@ def seed_school(
         observation_id=observation.id,
         meeting_id=meeting.id,
         target_id=target.id,
+        concern_id=concern.id,
     )
 
 

@@ -29,6 +29,7 @@ from sqlalchemy import func, select
 
 from bot.app.bootstrap import Deps
 from bot.app.slack_client import make_web_client
+from bot.concerns.service import ConcernDraft
 from bot.core.errors import FieldErrors, InvalidInput, NotAllowed
 from bot.core.permissions import POLICY, WHO_CAN, Action, Standing, is_allowed
 from bot.digests.service import Week
@@ -36,6 +37,7 @@ from bot.meetings.service import MeetingDraft
 from bot.privacy import service as privacy
 from bot.roster.service import Caller
 from handlers.digests.delivery import DigestRun
+from storage.concerns import Concern, ConcernCategory, ConcernEntry, ConcernStatus
 from storage.db import Database
 from storage.meetings import Meeting, MeetingRevision
 from storage.observations import Observation, ObservationRevision
@@ -73,6 +75,7 @@ class Scope(enum.Enum):
     OBSERVATION = "the mentee's observation"  # towards(mentee) + author / second observer of it
     MEETING = "the mentee's meeting"  # towards(mentee) + author of it
     TARGET = "the mentee's target"  # towards(mentee) + who set it
+    CONCERN = "the mentee's concern"  # towards(mentee) + who raised it (a discussed, non-wellbeing concern)
 
 
 SCOPE: dict[Action, Scope] = {
@@ -96,6 +99,10 @@ SCOPE: dict[Action, Scope] = {
     Action.READ_TARGETS: Scope.SUBJECT,
     Action.SET_CADENCE: Scope.SUBJECT,
     Action.READ_AUDIT_LOG: Scope.GLOBAL,
+    Action.RAISE_CONCERN: Scope.SUBJECT,
+    Action.READ_CONCERN: Scope.CONCERN,
+    Action.ADD_TO_CONCERN: Scope.CONCERN,
+    Action.RESOLVE_CONCERN: Scope.CONCERN,
 }
 
 
@@ -128,7 +135,7 @@ ROLES = [
     Part("admin", _same({A})),  # a Slack workspace admin
     Part("none", _global_only({NONE})),  # a colleague with no role
     # Wrote the records, then stopped mentoring the mentee: only the author standing on them.
-    Part("author", _global_only({NONE}, observation={AU}, meeting={AU}, target={AU})),
+    Part("author", _global_only({NONE}, observation={AU}, meeting={AU}, target={AU}, concern={AU})),
     Part("observer", _global_only({NONE}, observation={OB})),  # second observer on the observation
 ]
 ROLE_BY_NAME = {role.name: role for role in ROLES}
@@ -432,6 +439,50 @@ def _read_audit_log(c: Ctx, user: str) -> Outcome:
     return judged(Action.READ_AUDIT_LOG, text, "Audit log" in text and "`mentorship.assign`" in text)
 
 
+def _raise_concern(c: Ctx, user: str) -> Outcome:
+    p = c.school.people
+    before = c.count(Concern)
+    view, text = opened_or_replied(
+        c.slack, lambda: c.slack.command("/concern", mention(p.mentee), user=user), "/concern"
+    )
+    if view is None:
+        return judged(Action.RAISE_CONCERN, text, c.count(Concern) > before, yourself=user == p.mentee)
+    assert view["callback_id"] == "concern_raise"
+    answers = {"category": "conduct", "seen_on": c.deps.now().date().isoformat(), "what_seen": "Late to duty."}
+    result = c.slack.submit(view, state_for(view, answers), user=user)
+    assert result.status == 200 and not result.body, result.text
+    return judged(Action.RAISE_CONCERN, "", c.count(Concern, Concern.raised_by == user) == 1)
+
+
+def _concern_modal(c: Ctx, action_id: str, user: str) -> tuple[dict[str, Any] | None, str]:
+    return opened_or_replied(
+        c.slack, lambda: c.slack.click(action_id, user=user, value=str(c.school.concern_id)), action_id
+    )
+
+
+def _read_concern(c: Ctx, user: str) -> Outcome:
+    view, text = _concern_modal(c, "concern_view", user)
+    return judged(Action.READ_CONCERN, text, view is not None and c.school.marker in text)
+
+
+def _add_to_concern(c: Ctx, user: str) -> Outcome:
+    view, text = _concern_modal(c, "concern_add_open", user)
+    if view is not None:
+        result = c.slack.submit(view, state_for(view, {"happened": "We talked it through."}), user=user)
+        assert result.status == 200 and not result.body, result.text
+    return judged(Action.ADD_TO_CONCERN, text, c.count(ConcernEntry, ConcernEntry.author_id == user) == 1)
+
+
+def _resolve_concern(c: Ctx, user: str) -> Outcome:
+    view, text = _concern_modal(c, "concern_resolve_open", user)
+    if view is not None:
+        answers = {"outcome": "resolved", "reason": "On track again."}
+        result = c.slack.submit(view, state_for(view, answers), user=user)
+        assert result.status == 200 and not result.body, result.text
+    resolved = c.get(Concern, c.school.concern_id).status is ConcernStatus.RESOLVED
+    return judged(Action.RESOLVE_CONCERN, text, resolved)
+
+
 WALK: dict[Action, Walk] = {
     Action.VIEW_OWN_ROSTER: Walk("slack", _view_own_roster),
     Action.VIEW_ROSTER: Walk("slack", _view_roster),
@@ -453,6 +504,10 @@ WALK: dict[Action, Walk] = {
     Action.READ_TARGETS: Walk("slack", _read_targets),
     Action.SET_CADENCE: Walk("slack", _set_cadence),
     Action.READ_AUDIT_LOG: Walk("slack", _read_audit_log),
+    Action.RAISE_CONCERN: Walk("slack", _raise_concern),
+    Action.READ_CONCERN: Walk("slack", _read_concern),
+    Action.ADD_TO_CONCERN: Walk("slack", _add_to_concern),
+    Action.RESOLVE_CONCERN: Walk("slack", _resolve_concern),
 }
 
 # Allowed by the table, but no surface offers it to them: each with the reason, so a new gap fails the walk.
@@ -503,6 +558,11 @@ REVIEWED = {
     Action.READ_TARGETS: {"mentee", "mentor", "lead", "slt"},
     Action.SET_CADENCE: {"mentor", "lead", "admin"},
     Action.READ_AUDIT_LOG: {"admin"},
+    # INDUCTION_TUTOR_HOOK: the induction tutor joins RAISE_CONCERN and READ_CONCERN when that role lands.
+    Action.RAISE_CONCERN: {"mentor", "lead", "slt"},
+    Action.READ_CONCERN: {"mentee", "mentor", "lead", "slt", "author"},
+    Action.ADD_TO_CONCERN: {"mentor", "lead", "slt", "author"},
+    Action.RESOLVE_CONCERN: {"lead", "slt"},
 }
 
 
@@ -721,6 +781,40 @@ SERVICE_CALLS = [
         Action.READ_TARGETS,
         "targets.listing",
         lambda d, s, c: d.targets.listing(c, s.people.mentee, directory(d), d.now()),
+    ),
+    ServiceCall(
+        Action.RAISE_CONCERN,
+        "concerns.prepare",
+        lambda d, s, c: d.concerns.prepare(c, s.people.mentee, directory(d), d.now()),
+    ),
+    ServiceCall(
+        Action.RAISE_CONCERN,
+        "concerns.raise_concern",
+        lambda d, s, c: d.concerns.raise_concern(
+            c,
+            ConcernDraft(s.people.mentee, ConcernCategory.CONDUCT, d.now().date(), "Late to duty."),
+            f"new-{c.user_id}",
+            directory(d),
+            d.now(),
+        ),
+    ),
+    ServiceCall(Action.READ_CONCERN, "concerns.read", lambda d, s, c: d.concerns.read(c, s.concern_id, d.now())),
+    ServiceCall(
+        Action.ADD_TO_CONCERN,
+        "concerns.prepare_entry",
+        lambda d, s, c: d.concerns.prepare_entry(c, s.concern_id, Action.ADD_TO_CONCERN),
+    ),
+    ServiceCall(
+        Action.ADD_TO_CONCERN,
+        "concerns.add",
+        lambda d, s, c: d.concerns.add(c, s.concern_id, "Talked.", None, None, f"add-{c.user_id}", d.now()),
+    ),
+    ServiceCall(
+        Action.RESOLVE_CONCERN,
+        "concerns.resolve",
+        lambda d, s, c: d.concerns.resolve(
+            c, s.concern_id, ConcernStatus.RESOLVED, "On track.", f"resolve-{c.user_id}", d.now()
+        ),
     ),
     ServiceCall(Action.READ_AUDIT_LOG, "privacy.audit_trail", lambda d, s, c: privacy.audit_trail(d.db, c)),
     ServiceCall(
