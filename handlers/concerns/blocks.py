@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from bot.concerns.service import (
@@ -237,15 +237,21 @@ def concern_dm(raised: Raised) -> tuple[str, list[Block]]:
     return text, blocks
 
 
-def raiser_confirmation(raised: Raised) -> str:
+def raiser_confirmation(raised: Raised) -> tuple[str, list[Block]]:
     told = len(raised.told)
-    who = f"{told} lead mentor{'s' if told != 1 else ''} and SLT member{'s' if told != 1 else ''}" if told else "nobody"
-    text = f"Your concern about <@{raised.concern.mentee_id}> is recorded. I've told {who} by DM."
-    if not told:
-        text += " There is no lead mentor or SLT member yet: an admin can add one with `/mentor role add @person lead`."
+    text = f"Your concern about <@{raised.concern.mentee_id}> is recorded."
+    if told:
+        text += f" I've told the lead mentors and SLT by DM ({told} {'person' if told == 1 else 'people'})."
+    else:
+        text += " There is no lead mentor or SLT member to tell yet: an admin can add one with `/mentor role add`."
     if raised.concern.discussed_on is None:
-        text += " When you've discussed it with them, add that with *Add an update* so they can see it."
-    return text
+        text += " When you've discussed it with them, add that with *Add an update*: they see it from then on."
+    return text, [section(text), _buttons(raised.concern.id, resolve=False)]
+
+
+def when(moment: datetime) -> str:
+    """A moment as Slack shows it in each reader's own time zone."""
+    return f"<!date^{int(moment.timestamp())}^{{date_short}} {{time}}|{moment:%-d %b %Y %H:%M} UTC>"
 
 
 # --- the trail ----------------------------------------------------------------------------------------------------
@@ -269,7 +275,7 @@ def trail_modal(view: ConcernView) -> dict[str, Any]:
             title = f"*{ENTRY_LABEL[entry.kind]}*"
             if entry.on_date:
                 title += f" on {entry.on_date:%-d %B %Y}"
-        lines = [f"{title} · <@{entry.author_id}>, {entry.created_at:%-d %b %Y %H:%M} UTC"]
+        lines = [f"{title} · <@{entry.author_id}>, {when(entry.created_at)}"]
         if entry.happened:
             lines.append(quoted(entry.happened))
         if entry.agreed:

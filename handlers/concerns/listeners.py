@@ -118,7 +118,7 @@ def concern_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], clie
     text, blocks = concern_dm(raised)
     reached = [lead for lead in raised.told if send_dm(client, lead, text, blocks)]
     deps.concerns.told(team_id, raised.concern.id, reached, now)
-    send_dm(client, user_id, raiser_confirmation(raised))
+    send_dm(client, user_id, *raiser_confirmation(raised))
     if raised.concern.discussed_on is not None:
         _tell_mentee(client, deps, team_id, raised.concern.id, raised.concern.mentee_id)
     refresh_homes(deps, client, team_id, [user_id, raised.concern.mentee_id, *raised.told])

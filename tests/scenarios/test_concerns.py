@@ -146,7 +146,7 @@ def test_a_concern_reaches_every_lead_and_slt_member_by_dm_and_never_a_channel(
         assert "Attendance and punctuality" in message and SEEN in message
         assert "Spoke to him informally on Monday." in message and "Standard 8 and Part Two" in message
     confirmation = wait_until(lambda: dms(emulator, AMY), what="the raiser's confirmation")[0]
-    assert "I've told 3 lead mentors and SLT members by DM." in confirmation
+    assert "I've told the lead mentors and SLT by DM (3 people)." in confirmation
     posted_to = {c.params.get("channel") for c in emulator.calls_to("chat.postMessage")}
     assert SLT_CHANNEL not in posted_to and all(str(c).startswith("U") for c in posted_to)
     assert not dms(emulator, BEN) and not dms(emulator, CAT)
