@@ -389,8 +389,20 @@ def concern_summary(concern: Concern) -> str:
     )
 
 
+def mentee_concern_blocks(concerns: list[Concern], *, limit: int = 5) -> list[Block]:
+    """For the mentee's own Home: the concerns discussed with them, each with Read it (none: no blocks)."""
+    if not concerns:
+        return []
+    return [section("*Concerns discussed with you*")] + [
+        {**section(concern_summary(c)), "accessory": button("Read it", VIEW_ACTION, str(c.id))}
+        for c in concerns[:limit]
+    ]
+
+
 def open_concern_blocks(concerns: list[OpenConcern], *, limit: int = 8) -> list[Block]:
     """A section per open concern with its See the trail button, for lead mentors' and SLT's Homes."""
+    if not concerns:
+        return []
     blocks: list[Block] = [section(f"*Open concerns* ({len(concerns)})")]
     for c in concerns[:limit]:
         blocks.append({**section(open_concern_line(c)), "accessory": button("See the trail", VIEW_ACTION, str(c.id))})

@@ -19,8 +19,7 @@ from bot.home.service import AdminSection, Home, LeadSection, MenteeSection, Men
 from bot.meetings.service import CADENCE_LABEL
 from bot.observations.service import RATING_LABEL
 from bot.targets.service import TEXT_LIMIT
-from handlers.concerns.blocks import concern_summary, open_concern_blocks
-from handlers.concerns.ids import VIEW_ACTION as CONCERN_VIEW
+from handlers.concerns.blocks import mentee_concern_blocks, open_concern_blocks
 from handlers.digests.blocks import KIND_NAMES, mentee_line
 from handlers.observations.blocks import RATING_MARK
 from handlers.roster.blocks import INTRO
@@ -207,12 +206,7 @@ def mentee_blocks(mentee: MenteeSection, today: date, pages: Pages) -> list[Bloc
         blocks += _pager(page, pages)
     else:
         blocks.append(section("*Your open targets*\nNone open right now."))
-    if mentee.concerns:
-        blocks.append(section("*Concerns discussed with you*"))
-        blocks += [
-            {**section(concern_summary(c)), "accessory": button("Read it", CONCERN_VIEW, str(c.id))}
-            for c in mentee.concerns[:5]
-        ]
+    blocks += mentee_concern_blocks(mentee.concerns)
     blocks.append(section(_last_meeting_text(mentee)))
     blocks.append(section(_observations_text(mentee)))
     owed, page = _paged(mentee.reflections_owed, pages, "reflections")
@@ -339,8 +333,7 @@ def lead_blocks(lead: LeadSection, viewer_id: str, pages: Pages) -> list[Block]:
     blocks: list[Block] = [header(f"Your cohort: week of {school.week.monday:%-d %B}"), section(summary)]
     if not total:
         blocks.append(section("No mentorships are running yet. An admin can start one with `/mentor assign`."))
-    if school.open_concerns:
-        blocks += open_concern_blocks(school.open_concerns)
+    blocks += open_concern_blocks(school.open_concerns)
     shown, page = _paged(lead.ordered, pages, "cohort")
     if shown:
         blocks.append(section(f"*Those needing you first* ({page.label})"))
@@ -385,8 +378,7 @@ def slt_blocks(slt: SltSection, home: Home, pages: Pages) -> list[Block]:
     else:
         blocks.append(_numbers_block(n))
         blocks.append(context(f"From the latest weekly digest ({_week_label(slt.snapshot_week)})."))
-    if slt.concerns:
-        blocks += open_concern_blocks(slt.concerns)
+    blocks += open_concern_blocks(slt.concerns)
     if slt.flagged is not None:
         shown, page = _paged(slt.flagged, pages, "flagged")
         if shown:
