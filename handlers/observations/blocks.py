@@ -558,6 +558,9 @@ def observation_view(readable: Readable) -> dict[str, Any]:
                 "elements": [button("Add your reflection", REFLECT_ACTION, str(o.id), "primary")],
             }
         )
+    elif (o.on_track is False or o.has_concern) and not readable.can_reflect:  # not for the observed teacher
+        raise_it = button("Raise as a concern", RAISE_AS_CONCERN, str(o.id))
+        blocks.append({"type": "actions", "block_id": "observation_actions", "elements": [raise_it]})
     if len(blocks) > 100:
         blocks = [*blocks[:99], context("This observation is too long to show in full in Slack.")]
     return {"type": "modal", "title": _plain("Observation", 24), "close": _plain("Close", 24), "blocks": blocks}

@@ -317,3 +317,39 @@ def test_no_one_outside_the_school_reads_a_concern_and_entries_stay_unique(slack
     assert view is None and "Sorry, only" in text
     with db.unit_of_work() as session:
         assert session.scalars(select(ConcernEntry)).all() == []
+
+
+def test_the_observation_itself_offers_raise_as_a_concern_to_a_reader_who_is_not_the_teacher(
+    slack: SlackDriver, db: Database, emulator: SlackEmulator
+) -> None:
+    view = open_form(slack, mention(BEN))
+    filled = full_answers(**{"field:on_track": "no"})
+    assert slack.submit(view, state_for(view, filled), user=AMY).status == 200
+    [observation_id] = wait_until(
+        lambda: [
+            e["value"]
+            for c in emulator.calls_to("chat.postMessage")
+            if c.params.get("channel") == LEO
+            for b in c.params["blocks"]
+            for e in b.get("elements", [])
+            if e.get("action_id") == "observation_view"
+        ],
+        what="the lead's alert",
+    )
+
+    def shown_to(user: str) -> dict[str, Any]:
+        before = len(emulator.calls_to("views.open"))
+        assert slack.click("observation_view", user=user, value=observation_id).status == 200
+        wait_until(lambda: len(emulator.calls_to("views.open")) > before, what="the observation")
+        return dict((emulator.calls_to("views.open")[before].response or {})["view"])
+
+    assert "Raise as a concern" not in block_text(shown_to(BEN)["blocks"])
+    observation = shown_to(SAM)
+    assert "Raise as a concern" in block_text(observation["blocks"])
+    pushed = len(emulator.calls_to("views.push"))
+    assert slack.click("concern_from_observation", user=SAM, value=observation_id, view=observation).status == 200
+    wait_until(lambda: len(emulator.calls_to("views.push")) > pushed, what="the concern modal, pushed")
+    modal = (emulator.calls_to("views.push")[pushed].response or {})["view"]
+    assert modal["callback_id"] == "concern_raise"
+    evidence = next(b["element"]["initial_value"] for b in modal["blocks"] if b.get("block_id") == "what_seen")
+    assert "The observer judged the teacher not yet on track." in evidence
