@@ -27,17 +27,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import event
 
-from bench.digest import TEAM, database, seed
-from bot.core.school_calendar import default_calendar_path, load_calendar
-from bot.home.service import HomeService, HomeSettings
-from bot.observations.forms import load_forms
+from bench.digest import bench_deps, database
+from bot.home.service import HomeService
 from bot.roster.service import Caller
 from handlers.home.blocks import home_view
 from storage.db import Database
 from storage.roster import Role
+from tests.support.seeding import TEAM, seed_term
 
 NOW = datetime(2026, 12, 11, 12, 0, tzinfo=UTC)  # the Friday of the week bench/digest.py reports on
-LONDON = load_calendar(default_calendar_path()).tz
 VIEWERS = {
     "lead mentor": Caller(TEAM, "ULEAD", frozenset({Role.LEAD}), False, False, False),
     "lead+SLT+admin": Caller(TEAM, "ULEAD", frozenset({Role.LEAD, Role.SLT, Role.ADMIN}), False, False, False),
@@ -73,16 +71,14 @@ def main() -> None:
     parser.add_argument("--backends", default=default_backends)
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
-    calendar = load_calendar(default_calendar_path())
-    settings = HomeSettings(calendar_name=calendar.name, digest_day="friday", digest_time="15:00")
     print(f"{'backend':<11}{'mentees':>9}  {'home of':<16}{'build s':>9}{'queries':>9}{'blocks':>8}")
     with tempfile.TemporaryDirectory() as workdir:
         for backend in args.backends.split(","):
             for size in sizes:
                 db, cleanup = database(backend, Path(workdir))
                 try:
-                    seed(db, size)
-                    service = HomeService(db, calendar, load_forms(), LONDON, settings)
+                    seed_term(db, size)
+                    service = bench_deps(db).home  # the Home read model as the bot builds it
                     for label, viewer in VIEWERS.items():
                         measure(db, service, viewer)  # warm the caches and query plans, as a running bot has them
                         elapsed, queries, blocks = measure(db, service, viewer)

@@ -11,10 +11,26 @@ import enum
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, select, update
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, selectinload
 
 from storage.base import Base, UTCDateTime, str_enum
+from storage.roster import MenteeKind, Mentorship
+from storage.targets import Target
 
 
 class ConcernCategory(enum.StrEnum):
@@ -92,6 +108,76 @@ class ConcernEntry(Base):
     concern: Mapped[Concern] = relationship(back_populates="entries")
 
 
+class PlanStatus(enum.StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"  # back on track
+    ESCALATED = "escalated"  # to the provider or the appropriate body
+
+
+class PlanOutcome(enum.StrEnum):
+    """A review's outcome."""
+
+    BACK_ON_TRACK = "back_on_track"  # the plan is closed
+    CONTINUED = "continued"  # with a new review date
+    ESCALATED = "escalated"
+
+
+class SupportPlan(Base):
+    """A support plan (an IRP for a trainee): areas of concern, plan targets, support, a review date, an outcome."""
+
+    __tablename__ = "support_plans"
+    __table_args__ = (
+        UniqueConstraint("team_id", "submission_key"),
+        Index("ix_support_plans_team_status", "team_id", "status"),
+        Index("ix_support_plans_team_mentee", "team_id", "mentee_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(ForeignKey("workspaces.team_id"))
+    mentorship_id: Mapped[int] = mapped_column(ForeignKey("mentorships.id"))
+    mentee_id: Mapped[str] = mapped_column(String(32))
+    owner_id: Mapped[str] = mapped_column(String(32))  # who started it: reminded of its reviews
+    concern_id: Mapped[int | None] = mapped_column(ForeignKey("concerns.id"))  # started from it
+    areas: Mapped[str] = mapped_column(Text)  # the areas of concern
+    standards: Mapped[list[str]] = mapped_column(JSON, default=list)  # "1"…"8", "P2"
+    support: Mapped[str] = mapped_column(Text)  # the support to be given, and by whom
+    informed: Mapped[str | None] = mapped_column(Text)  # who else is told: names (link tutor, appropriate body)
+    review_on: Mapped[date] = mapped_column(Date)
+    status: Mapped[PlanStatus] = mapped_column(str_enum(PlanStatus, "plan_status"), default=PlanStatus.OPEN)
+    signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # the mentee signed to say they've seen it
+    # The review date each reminder was last sent for: a continued plan's new date is reminded again.
+    reminded_before_for: Mapped[date | None] = mapped_column(Date)
+    reminded_on_day_for: Mapped[date | None] = mapped_column(Date)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    submission_key: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    reviews: Mapped[list[PlanReview]] = relationship(
+        back_populates="plan", cascade="all, delete-orphan", order_by="PlanReview.id"
+    )
+
+
+class PlanReview(Base):
+    """One review of a plan: its outcome, notes and (when continued) the next review date."""
+
+    __tablename__ = "plan_reviews"
+    __table_args__ = (UniqueConstraint("team_id", "submission_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    plan_id: Mapped[int] = mapped_column(ForeignKey("support_plans.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[str] = mapped_column(String(32))
+    outcome: Mapped[PlanOutcome] = mapped_column(str_enum(PlanOutcome, "plan_outcome"))
+    notes: Mapped[str | None] = mapped_column(Text)
+    reviewed_on: Mapped[date] = mapped_column(Date)
+    next_review_on: Mapped[date | None] = mapped_column(Date)
+    submission_key: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    plan: Mapped[SupportPlan] = relationship(back_populates="reviews")
+
+
 class ConcernRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -160,3 +246,102 @@ class ConcernRepository:
             .execution_options(synchronize_session=False)
         )
         return getattr(result, "rowcount", 0) == 1
+
+
+class PlanRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, team_id: str, plan_id: int) -> SupportPlan | None:
+        return self.session.scalar(
+            select(SupportPlan)
+            .where(SupportPlan.team_id == team_id, SupportPlan.id == plan_id)
+            .options(selectinload(SupportPlan.reviews))
+        )
+
+    def by_submission(self, team_id: str, submission_key: str) -> SupportPlan | None:
+        return self.session.scalar(
+            select(SupportPlan).where(SupportPlan.team_id == team_id, SupportPlan.submission_key == submission_key)
+        )
+
+    def review_by_submission(self, team_id: str, submission_key: str) -> PlanReview | None:
+        return self.session.scalar(
+            select(PlanReview).where(PlanReview.team_id == team_id, PlanReview.submission_key == submission_key)
+        )
+
+    def add(self, plan: SupportPlan) -> SupportPlan:
+        self.session.add(plan)
+        self.session.flush()
+        return plan
+
+    def add_review(self, review: PlanReview) -> PlanReview:
+        self.session.add(review)
+        self.session.flush()
+        return review
+
+    def open_for(self, team_id: str, mentee_id: str) -> Sequence[SupportPlan]:
+        return self.session.scalars(
+            select(SupportPlan)
+            .where(SupportPlan.team_id == team_id, SupportPlan.mentee_id == mentee_id)
+            .where(SupportPlan.status == PlanStatus.OPEN)
+            .order_by(SupportPlan.id)
+        ).all()
+
+    def open(self, team_id: str) -> Sequence[SupportPlan]:
+        """Every open plan in the school, soonest review first."""
+        return self.session.scalars(
+            select(SupportPlan)
+            .where(SupportPlan.team_id == team_id, SupportPlan.status == PlanStatus.OPEN)
+            .order_by(SupportPlan.review_on, SupportPlan.id)
+        ).all()
+
+    def claim_reminder(self, team_id: str, plan_id: int, review_on: date, *, on_day: bool) -> bool:
+        """Mark a review reminder as sent for this review date; True for the one caller that did."""
+        column = SupportPlan.reminded_on_day_for if on_day else SupportPlan.reminded_before_for
+        result = self.session.execute(
+            update(SupportPlan)
+            .where(SupportPlan.team_id == team_id, SupportPlan.id == plan_id, SupportPlan.review_on == review_on)
+            .where(SupportPlan.status == PlanStatus.OPEN)
+            .where(or_(column.is_(None), column != review_on))
+            .values({column.key: review_on})
+            .execution_options(synchronize_session=False)
+        )
+        return getattr(result, "rowcount", 0) == 1
+
+    def release_reminder(self, team_id: str, plan_id: int, *, on_day: bool) -> None:
+        """A reminder that could not be sent is owed again."""
+        column = SupportPlan.reminded_on_day_for if on_day else SupportPlan.reminded_before_for
+        self.session.execute(
+            update(SupportPlan)
+            .where(SupportPlan.team_id == team_id, SupportPlan.id == plan_id)
+            .values({column.key: None})
+            .execution_options(synchronize_session=False)
+        )
+
+    def claim_signed(self, team_id: str, plan_id: int, now: datetime) -> bool:
+        result = self.session.execute(
+            update(SupportPlan)
+            .where(SupportPlan.team_id == team_id, SupportPlan.id == plan_id, SupportPlan.signed_at.is_(None))
+            .values(signed_at=now, updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        return getattr(result, "rowcount", 0) == 1
+
+    def targets(self, team_id: str, plan_id: int) -> Sequence[Target]:
+        """A plan's targets, in the order they were set."""
+        return self.session.scalars(
+            select(Target).where(Target.team_id == team_id, Target.plan_id == plan_id).order_by(Target.id)
+        ).all()
+
+    def target_counts(self, team_id: str, plan_ids: Sequence[int]) -> dict[int, int]:
+        if not plan_ids:
+            return {}
+        rows = self.session.execute(
+            select(Target.plan_id, func.count())
+            .where(Target.team_id == team_id, Target.plan_id.in_(plan_ids))
+            .group_by(Target.plan_id)
+        )
+        return {int(plan_id or 0): int(count) for plan_id, count in rows}
+
+    def mentee_kind(self, plan: SupportPlan) -> MenteeKind | None:
+        return self.session.scalar(select(Mentorship.mentee_kind).where(Mentorship.id == plan.mentorship_id))

@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 from alembic import command
 from alembic.config import Config
@@ -17,10 +17,15 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 log = logging.getLogger(__name__)
+
+# What `Database.unit_of_work()` yields: services hand it to repositories and read models, never query it.
+UnitOfWork: TypeAlias = Session
+# A unique constraint refused a row: another request (a retry, a second worker) got there first.
+Conflict: TypeAlias = IntegrityError
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -56,19 +61,38 @@ def safe_url(url: URL | str) -> str:
     return (url if isinstance(url, URL) else make_url(url)).render_as_string(hide_password=True)
 
 
+# Slack shows its own error when it has no answer within 3 s. A request waiting on another's lock gives up
+# well inside that, so the person is told in words ("couldn't save just now", the form still open).
+LOCK_TIMEOUT_MS = 1500
+# PostgreSQL only: a statement running longer than this is stopped, for the same reason.
+STATEMENT_TIMEOUT_MS = 2500
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")  # readers don't block the writer
-    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute(f"PRAGMA busy_timeout={LOCK_TIMEOUT_MS}")
     cursor.close()
+
+
+def _postgresql_timeouts(lock_timeout_ms: int, statement_timeout_ms: int) -> Callable[[Any, Any], None]:
+    def set_timeouts(dbapi_connection: Any, _record: Any) -> None:
+        # Session settings, once per new connection; committed so that a rollback later can't undo them.
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute(f"SET lock_timeout = {int(lock_timeout_ms)}")
+            cursor.execute(f"SET statement_timeout = {int(statement_timeout_ms)}")
+        dbapi_connection.commit()
+
+    return set_timeouts
 
 
 def _sqlite_manual_transactions(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.isolation_level = None  # SQLAlchemy's "begin" event issues BEGIN itself
 
 
-def make_engine(raw_url: str, **kwargs: Any) -> Engine:
+def make_engine(raw_url: str, *, statement_timeout_ms: int = STATEMENT_TIMEOUT_MS, **kwargs: Any) -> Engine:
+    """The engine, with a bounded wait for locks (both backends) and for statements (PostgreSQL; 0: none)."""
     url = normalise_url(raw_url)
     # A failed statement's parameters can hold meeting notes or observation text: keep them out of errors and logs.
     kwargs.setdefault("hide_parameters", True)
@@ -79,7 +103,10 @@ def make_engine(raw_url: str, **kwargs: Any) -> Engine:
         engine = create_engine(url, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    engine = create_engine(url, pool_pre_ping=True, **kwargs)
+    if url.get_backend_name() == "postgresql":
+        event.listen(engine, "connect", _postgresql_timeouts(LOCK_TIMEOUT_MS, statement_timeout_ms))
+    return engine
 
 
 class Database:
@@ -150,7 +177,10 @@ class Database:
         if not pending:
             return []
         engine = self.engine
-        if engine.dialect.name == "sqlite":
+        if engine.dialect.name == "postgresql":
+            # A schema change may rewrite a large table: no statement timeout (the lock timeout stays).
+            engine = make_engine(self.engine.url.render_as_string(hide_password=False), statement_timeout_ms=0)
+        elif engine.dialect.name == "sqlite":
             # Python's sqlite3 runs DDL outside transactions; this engine makes every statement transactional.
             engine = create_engine(self.engine.url, hide_parameters=True)
             event.listen(engine, "connect", _sqlite_pragmas)

@@ -138,6 +138,10 @@ class WorkspaceRepository:
     def get(self, team_id: str) -> Workspace | None:
         return self.session.get(Workspace, team_id)
 
+    def team_ids(self) -> list[str]:
+        """Every workspace the bot has met, oldest first: what the scheduled jobs go through."""
+        return list(self.session.scalars(select(Workspace.team_id).order_by(Workspace.created_at, Workspace.team_id)))
+
     def ensure(self, team_id: str, now: datetime) -> Workspace:
         workspace = self.session.get(Workspace, team_id)
         if workspace is None:

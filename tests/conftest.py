@@ -7,39 +7,26 @@ import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import delete, text
 from sqlalchemy.engine import make_url
 
-from bot.app.bootstrap import Deps
+from bot.app.bootstrap import Deps, bootstrap
 from bot.app.settings import Settings
 from bot.app.slack_app import create_app
 from bot.app.web import BackgroundServer
 from storage.db import Database
 from storage.schema import Base
-from tests.slack.driver import SlackDriver
-from tests.slack.emulator import SlackEmulator
-
-LONDON = ZoneInfo("Europe/London")
-SIGNING_SECRET = "test-signing-secret-0123456789"
+from tests.support.clock import FakeClock
+from tests.support.driver import SlackDriver
+from tests.support.emulator import SlackEmulator
+from tests.support.people import NOW, SIGNING_SECRET
 
 # SQLite always; PostgreSQL too when TEST_DATABASE_URL points at a server (CI sets it).
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
-
-
-class FakeClock:
-    """A clock the test moves by hand."""
-
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @dataclass
@@ -106,7 +93,7 @@ def db(backend: BackendDatabase) -> Database:
 
 @pytest.fixture
 def clock() -> FakeClock:
-    return FakeClock(datetime(2026, 11, 24, 10, 0, tzinfo=LONDON))
+    return FakeClock(NOW)
 
 
 @pytest.fixture
@@ -130,7 +117,7 @@ def settings(backend: BackendDatabase, emulator: SlackEmulator) -> Settings:
 
 @pytest.fixture
 def deps(settings: Settings, db: Database, clock: FakeClock) -> Deps:
-    return Deps(settings=settings, db=db, clock=clock)
+    return bootstrap(settings, clock=clock, db=db)
 
 
 @pytest.fixture

@@ -1,14 +1,22 @@
-"""Everything a handler or job needs, built once by `bootstrap`."""
+"""The composition root: `bootstrap` builds everything once, and `Deps` carries it to whoever needs it.
+
+The server, the scheduler, every CLI command and the benchmarks get their database, clock, calendar, forms,
+services, read models and Slack client from here, so each is configured in one place.
+"""
 
 from __future__ import annotations
 
-from dataclasses import InitVar, dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from bot.app.settings import Settings
+from bot.app.slack_client import SlackClients, make_web_client
+from bot.concerns.plans import PlanService
 from bot.concerns.service import ConcernService
 from bot.core.clock import Clock, system_clock
 from bot.core.school_calendar import SchoolCalendar, load_calendar
+from bot.digests.service import DigestBuilder
+from bot.home.service import HomeService, HomeSettings
 from bot.meetings.service import MeetingService
 from bot.observations.forms import FormLibrary, load_forms
 from bot.observations.service import ObservationService
@@ -18,34 +26,62 @@ from bot.targets.service import TargetService
 from storage.db import Database
 
 
-@dataclass
+@dataclass(frozen=True)
 class Deps:
+    """Everything a listener, job or command needs; build it with `bootstrap`."""
+
     settings: Settings
     db: Database
-    clock: Clock = field(default=system_clock)
-    roster: RosterService = field(init=False)
-    preloaded_forms: InitVar[FormLibrary | None] = None  # otherwise loaded from settings
-    forms: FormLibrary = field(init=False)
-    observations: ObservationService = field(init=False)
-    calendar: SchoolCalendar = field(init=False)  # SCHOOL_CALENDAR, checked when settings load
-    targets: TargetService = field(init=False)
-    meetings: MeetingService = field(init=False)
-    reminders: ReminderService = field(init=False)
-    concerns: ConcernService = field(init=False)
-
-    def __post_init__(self, preloaded_forms: FormLibrary | None) -> None:
-        self.roster = RosterService(self.db)
-        self.forms = preloaded_forms or load_forms(self.settings.observation_forms_dir)
-        self.observations = ObservationService(self.db, self.forms, self.settings.tz)
-        self.calendar = load_calendar(self.settings.school_calendar)
-        self.targets = TargetService(self.db, self.calendar, self.settings.tz)
-        self.meetings = MeetingService(self.db, self.calendar, self.settings.tz, self.targets)
-        self.reminders = ReminderService(self.db, self.calendar, self.settings.tz)
-        self.concerns = ConcernService(self.db, self.forms, self.settings.tz)
+    clock: Clock
+    calendar: SchoolCalendar  # SCHOOL_CALENDAR, checked when settings load
+    forms: FormLibrary
+    roster: RosterService
+    observations: ObservationService
+    targets: TargetService
+    meetings: MeetingService
+    reminders: ReminderService
+    digests: DigestBuilder  # the week's read model: digests, the digest preview and lead/SLT Homes
+    home: HomeService
+    concerns: ConcernService
+    plans: PlanService
+    slack: SlackClients  # the bot's Web API client, per workspace
 
     def now(self) -> datetime:
         return self.clock()
 
 
-def bootstrap(settings: Settings, *, clock: Clock = system_clock) -> Deps:
-    return Deps(settings=settings, db=Database.from_url(settings.database_url), clock=clock)
+def bootstrap(
+    settings: Settings,
+    *,
+    clock: Clock = system_clock,
+    db: Database | None = None,
+    forms: FormLibrary | None = None,
+) -> Deps:
+    """Build everything once. `db` and `forms` are for callers that already hold them (a migrated database,
+    forms checked before starting); otherwise they come from DATABASE_URL and OBSERVATION_FORMS_DIR."""
+    db = db or Database.from_url(settings.database_url)
+    forms = forms or load_forms(settings.observation_forms_dir)
+    calendar = load_calendar(settings.school_calendar)
+    tz = settings.tz
+    targets = TargetService(db, calendar, tz)
+    digests = DigestBuilder(db, calendar)
+    home_settings = HomeSettings(
+        calendar_name=calendar.name, digest_day=settings.digest_day, digest_time=settings.digest_time
+    )
+    return Deps(
+        settings=settings,
+        db=db,
+        clock=clock,
+        calendar=calendar,
+        forms=forms,
+        roster=RosterService(db),
+        observations=ObservationService(db, forms, tz),
+        targets=targets,
+        meetings=MeetingService(db, calendar, tz, targets),
+        reminders=ReminderService(db, calendar, tz),
+        digests=digests,
+        home=HomeService(db, calendar, forms, tz, home_settings, digests=digests),
+        concerns=ConcernService(db, forms, tz),
+        plans=PlanService(db, calendar, tz),
+        slack=SlackClients(make_web_client(settings)),
+    )

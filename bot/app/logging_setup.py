@@ -1,9 +1,12 @@
-"""Logging that never prints a token or a signing secret, even by accident."""
+"""Logging that never prints a token or a signing secret, even by accident, and never floods."""
 
 from __future__ import annotations
 
 import logging
 import re
+import threading
+import time
+from collections.abc import Callable
 
 _SECRET = re.compile(r"\b(xox[abposr]-[A-Za-z0-9-]+|xapp-[A-Za-z0-9-]+)")
 
@@ -27,10 +30,67 @@ class RedactSecrets(logging.Filter):
         return True
 
 
+class RepeatLimit(logging.Filter):
+    """Lets the same line through at most `limit` times per `interval` seconds, then says how many it held back.
+
+    A fault that repeats on every request or every accept() (the process out of file descriptors, say) would
+    otherwise write the same line thousands of times a second and fill the disk. "The same" means the same
+    logger, level and finished message. When a held-back line's interval ends, the next record that passes this
+    filter is preceded by one "suppressed K" line for it.
+    """
+
+    def __init__(
+        self,
+        handler: logging.Handler,
+        *,
+        limit: int = 5,
+        interval: float = 60.0,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        super().__init__()
+        self.handler = handler
+        self.limit = limit
+        self.interval = interval
+        self.monotonic = monotonic
+        self._lock = threading.Lock()
+        self._windows: dict[tuple[str, int, str], list[float | int]] = {}  # key -> [window start, seen]
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if getattr(record, "_repeat_summary", False):
+            return True
+        key = (record.name, record.levelno, record.getMessage())
+        now = self.monotonic()
+        with self._lock:
+            ended = self._end_windows(now)
+            window = self._windows.setdefault(key, [now, 0])
+            window[1] += 1
+            allowed = window[1] <= self.limit
+        for name, level, message, suppressed in ended:
+            self._summarise(name, level, message, suppressed)
+        return allowed
+
+    def _end_windows(self, now: float) -> list[tuple[str, int, str, int]]:
+        ended = []
+        for key, (start, seen) in list(self._windows.items()):
+            if now - start >= self.interval:
+                del self._windows[key]
+                if seen > self.limit:
+                    ended.append((*key, int(seen - self.limit)))
+        return ended
+
+    def _summarise(self, name: str, level: int, message: str, suppressed: int) -> None:
+        summary = logging.LogRecord(
+            name, level, __file__, 0, "suppressed %d repeats of: %s", (suppressed, message[:200]), None
+        )
+        summary._repeat_summary = True
+        self.handler.handle(summary)
+
+
 def configure_logging(level: str, secrets: list[str]) -> None:
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(RedactSecrets(secrets))
+    handler.addFilter(RepeatLimit(handler))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

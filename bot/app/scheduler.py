@@ -1,14 +1,18 @@
-"""Periodic jobs inside the bot process: meeting reminders, the weekly digests and data retention.
+"""Periodic jobs inside the bot process: meeting reminders, the weekly digests, support plan review reminders
+and data retention.
 
 APScheduler's BackgroundScheduler runs the jobs in a thread beside the HTTP server (or Socket Mode).
-A job that fails is logged and tried again at its next run. The rules about *whether* a reminder is
-due (school days, school hours, the school-aware week) live in `bot.services.reminders`; this module
+Reminders and digests go through every workspace in the database, each with that workspace's Slack client
+(with one bot token, only the token's own workspace has one; the others are skipped). A workspace whose job
+fails is logged and tried again at the next run; it never stops the others. The rules about *whether* a reminder is
+due (school days, school hours, the school-aware week) live in `bot.reminders.service`; this module
 only decides when to look, and sends.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -18,7 +22,12 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.app.bootstrap import Deps
+from bot.app.digests import digest_tick
+from bot.app.slack_client import NoClient
+from bot.privacy.service import run_retention
+from handlers.concerns.plan_listeners import send_review_reminders
 from handlers.meetings.blocks import reminder_message
+from storage.roster import WorkspaceRepository
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +36,8 @@ FIRST_RUN_AFTER = timedelta(minutes=1)  # soon after start, so a restart in the 
 REMINDER_JOB = "meeting-reminders"
 DIGEST_EVERY = timedelta(minutes=5)  # a tick: sends what is due and retries what failed
 DIGEST_JOB = "weekly-digests"
+PLAN_REVIEW_EVERY = timedelta(minutes=30)
+PLAN_REVIEW_JOB = "plan-review-reminders"
 RETENTION_EVERY = timedelta(hours=24)
 RETENTION_JOB = "data-retention"
 
@@ -62,46 +73,41 @@ def send_due_reminders(deps: Deps, client: WebClient, team_id: str, *, any_hour:
     return ReminderReport(sent=sent, already_sent=already, failed=failed)
 
 
-def _reminder_job(deps: Deps, client: WebClient, team_id: str) -> None:
-    try:
-        send_due_reminders(deps, client, team_id)
-    except Exception:
-        log.exception("The meeting reminder job failed; it will run again in %s", REMINDER_EVERY)
+def workspaces(deps: Deps) -> list[str]:
+    with deps.db.unit_of_work() as session:
+        return WorkspaceRepository(session).team_ids()
 
 
-def digest_tick(deps: Deps, client: WebClient, team_id: str) -> None:
-    """Once this week's send time has passed, deliver whatever of the week's digests isn't delivered yet."""
-    from handlers.digests.delivery import DigestRun, digest_due
-
-    now = deps.now()
-    week = digest_due(now, deps)
-    if week is None:
-        return
-    run = DigestRun(deps, client)
-    if not run.needs_run(team_id, week):
-        return
-    report = run.run(team_id, week, now)
-    if report.sent or report.failed or report.undeliverable:
-        log.info(
-            "Digests for %s, %s: %d sent, %d failed (retried next tick), %d undeliverable",
-            team_id,
-            week,
-            len(report.sent),
-            len(report.failed),
-            len(report.undeliverable),
-        )
+def for_each_workspace(deps: Deps, job: Callable[[Deps, WebClient, str], object], what: str, every: timedelta) -> None:
+    """Run `job` for every workspace in the database; one workspace's failure is logged and skipped."""
+    for team_id in workspaces(deps):
+        try:
+            client = deps.slack.for_team(team_id)
+        except NoClient as exc:
+            log.debug("No %s for workspace %s: %s", what, team_id, exc)
+            continue
+        except Exception:
+            log.exception("No Slack client for workspace %s (%s job); it will run again in %s", team_id, what, every)
+            continue
+        try:
+            job(deps, client, team_id)
+        except Exception:
+            log.exception("The %s job failed for workspace %s; it will run again in %s", what, team_id, every)
 
 
-def _digest_job(deps: Deps, client: WebClient, team_id: str) -> None:
-    try:
-        digest_tick(deps, client, team_id)
-    except Exception:
-        log.exception("The digest job failed; it will run again in %s", DIGEST_EVERY)
+def _reminder_job(deps: Deps) -> None:
+    for_each_workspace(deps, send_due_reminders, "meeting reminder", REMINDER_EVERY)
+
+
+def _digest_job(deps: Deps) -> None:
+    for_each_workspace(deps, digest_tick, "digest", DIGEST_EVERY)
+
+
+def _plan_review_job(deps: Deps) -> None:
+    for_each_workspace(deps, send_review_reminders, "plan review reminder", PLAN_REVIEW_EVERY)
 
 
 def _retention_job(deps: Deps) -> None:
-    from bot.privacy.service import run_retention
-
     try:
         report = run_retention(deps, deps.now())
         drafts = deps.targets.purge_expired_drafts(deps.now())
@@ -110,10 +116,8 @@ def _retention_job(deps: Deps) -> None:
         log.exception("The data retention job failed; it will run again in %s", RETENTION_EVERY)
 
 
-def build_scheduler(
-    deps: Deps, client: WebClient, team_id: str, *, start_at: datetime | None = None
-) -> BackgroundScheduler:
-    """A scheduler (not yet started) with the bot's periodic jobs for one workspace."""
+def build_scheduler(deps: Deps, *, start_at: datetime | None = None) -> BackgroundScheduler:
+    """A scheduler (not yet started) with the bot's periodic jobs, each going through every workspace."""
     tz = deps.settings.tz
     first = start_at or datetime.now(tz) + FIRST_RUN_AFTER
     scheduler = BackgroundScheduler(
@@ -123,16 +127,23 @@ def build_scheduler(
     scheduler.add_job(
         _reminder_job,
         IntervalTrigger(seconds=int(REMINDER_EVERY.total_seconds()), start_date=first, timezone=tz),
-        args=(deps, client, team_id),
+        args=(deps,),
         id=REMINDER_JOB,
         name="Meeting reminders",
     )
     scheduler.add_job(
         _digest_job,
         IntervalTrigger(seconds=int(DIGEST_EVERY.total_seconds()), start_date=first, timezone=tz),
-        args=(deps, client, team_id),
+        args=(deps,),
         id=DIGEST_JOB,
         name="Weekly digests",
+    )
+    scheduler.add_job(
+        _plan_review_job,
+        IntervalTrigger(seconds=int(PLAN_REVIEW_EVERY.total_seconds()), start_date=first, timezone=tz),
+        args=(deps,),
+        id=PLAN_REVIEW_JOB,
+        name="Support plan review reminders",
     )
     scheduler.add_job(
         _retention_job,

@@ -9,7 +9,15 @@ from typing import Any
 from slack_bolt import App, BoltResponse
 
 from bot.app.bootstrap import Deps
-from bot.app.slack_client import make_web_client
+from bot.app.middleware import listener_context
+from handlers.concerns import listeners as concerns
+from handlers.digests import listeners as digests
+from handlers.home import listeners as home
+from handlers.home.publishing import HomePublisher
+from handlers.meetings import listeners as meetings
+from handlers.observations import listeners as observations
+from handlers.roster import listeners as roster
+from handlers.targets import listeners as targets
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +30,7 @@ SORRY = (
 def create_app(deps: Deps, *, verify_token: bool = True, listener_executor: Executor | None = None) -> App:
     settings = deps.settings
     app = App(
-        client=make_web_client(settings),
+        client=deps.slack.client,
         signing_secret=settings.slack_signing_secret.get_secret_value(),
         token_verification_enabled=verify_token,
         # Listeners run in Bolt's thread pool; Slack gets its ack as soon as ack() is called.
@@ -47,7 +55,16 @@ def create_app(deps: Deps, *, verify_token: bool = True, listener_executor: Exec
                 log.warning("Could not tell the user about the error")
         return None
 
-    import handlers
-
-    handlers.register(app, deps)
+    app.use(listener_context(deps, home_publisher(deps)))
+    register_listeners(app)
     return app
+
+
+def register_listeners(app: App) -> None:
+    """Wire every feature's listeners (each feature's `register` only wires its module-level functions)."""
+    for feature in (roster, home, observations, meetings, targets, digests, concerns):
+        feature.register(app)
+
+
+def home_publisher(deps: Deps) -> HomePublisher:
+    return HomePublisher(deps.roster, deps.home)

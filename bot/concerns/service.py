@@ -14,18 +14,16 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
-
 from bot.core.directory import Directory
 from bot.core.errors import FieldErrors, InvalidInput, NotFound
 from bot.core.permissions import Action, Standing, is_allowed, require
+from bot.core.vocabulary import CONCERN_STATUS_LABEL as OUTCOME_LABEL
 from bot.observations.forms import FieldRole, FormLibrary
-from bot.roster.people import ensure_person
+from bot.roster.people import ensure_person, look_up
 from bot.roster.service import Caller
-from bot.targets.service import STANDARDS, clean_standards
+from bot.targets.checks import STANDARDS, clean_standards
 from storage.concerns import Concern, ConcernCategory, ConcernEntry, ConcernRepository, ConcernStatus, EntryKind
-from storage.db import Database
+from storage.db import Conflict, Database, UnitOfWork
 from storage.observations import ObservationRepository, Rating
 from storage.roster import AuditRepository, MentorshipRepository, PeopleRepository, Person, Role, RoleRepository
 
@@ -42,19 +40,6 @@ CATEGORY, SEEN_ON, WHAT_SEEN, DONE, DISCUSSED_ON, STANDARDS_FIELD, SHARE = (
     "share",
 )
 HAPPENED, AGREED, OUTCOME, REASON = "happened", "agreed", "outcome", "reason"
-
-CATEGORY_LABEL = {
-    ConcernCategory.TEACHING: "Teaching and progress",
-    ConcernCategory.CONDUCT: "Professional conduct",
-    ConcernCategory.ATTENDANCE: "Attendance and punctuality",
-    ConcernCategory.WELLBEING: "Wellbeing",
-}
-OUTCOME_LABEL = {
-    ConcernStatus.OPEN: "open",
-    ConcernStatus.RESOLVED: "resolved",
-    ConcernStatus.SUPPORT_PLAN: "moved to a support plan",
-    ConcernStatus.ESCALATED: "escalated to the provider or appropriate body",
-}
 
 
 def concern_standings(standings: Iterable[Standing], concern: Concern) -> set[Standing]:
@@ -134,7 +119,7 @@ class OpenConcern:
     discussed: bool
 
 
-def open_concerns(session: Session, team_id: str) -> list[OpenConcern]:
+def open_concerns(session: UnitOfWork, team_id: str) -> list[OpenConcern]:
     return [
         OpenConcern(
             c.id,
@@ -149,10 +134,25 @@ def open_concerns(session: Session, team_id: str) -> list[OpenConcern]:
     ]
 
 
-def visible_to_mentee(session: Session, team_id: str, user_id: str) -> list[Concern]:
+@dataclass(frozen=True)
+class ConcernSummary:
+    """A concern about the reader, as a line on their own Home: no free text."""
+
+    id: int
+    category: ConcernCategory
+    seen_on: date
+    raised_by: str
+    status: ConcernStatus
+
+
+def visible_to_mentee(session: UnitOfWork, team_id: str, user_id: str) -> list[ConcernSummary]:
     """The concerns about a person that they may see themselves (for their Home), newest first."""
     mine = ConcernRepository(session).about(team_id, user_id)
-    return [c for c in mine if is_allowed(Action.READ_CONCERN, concern_standings({Standing.MENTEE}, c))]
+    return [
+        ConcernSummary(c.id, c.category, c.seen_on, c.raised_by, c.status)
+        for c in mine
+        if is_allowed(Action.READ_CONCERN, concern_standings({Standing.MENTEE}, c))
+    ]
 
 
 def _clean(text: str | None) -> str | None:
@@ -172,8 +172,9 @@ class ConcernService:
     # --- raising ----------------------------------------------------------------------------------------
     def prepare(self, caller: Caller, mentee_id: str, directory: Directory, now: datetime) -> ConcernForm:
         """Check the caller may raise a concern about the mentee, before the modal opens."""
+        looked = look_up(self.db, directory, caller.team_id, mentee_id, now)
         with self.db.unit_of_work() as session:
-            mentee = ensure_person(session, directory, caller.team_id, mentee_id, now)
+            mentee = ensure_person(session, looked, caller.team_id, now)
             self._may_raise(session, caller, mentee.user_id)
             return ConcernForm(mentee, self.today(now))
 
@@ -226,13 +227,16 @@ class ConcernService:
     ) -> Raised:
         """Store the concern once, however often Slack sends the submission; say who is to be told."""
         errors = self._check(draft, self.today(now))
+        looked = look_up(self.db, directory, caller.team_id, draft.mentee_id, now) if draft.mentee_id else None
         try:
             with self.db.unit_of_work() as session:
                 repo = ConcernRepository(session)
                 existing = repo.by_submission(caller.team_id, submission_key)
                 if existing is not None:
                     return self._raised(session, existing, created=False)
-                mentee = ensure_person(session, directory, caller.team_id, draft.mentee_id, now)
+                if looked is None:
+                    raise InvalidInput("This form names no one: open it again with `/concern @mentee`.")
+                mentee = ensure_person(session, looked, caller.team_id, now)
                 self._may_raise(session, caller, mentee.user_id)
                 if errors:
                     raise FieldErrors(errors)
@@ -264,7 +268,7 @@ class ConcernService:
                 )
                 self._audit(session, caller, "concern.create", concern, now)
                 return self._raised(session, concern, created=True)
-        except IntegrityError:
+        except Conflict:
             with self.db.unit_of_work() as session:  # two deliveries of one submission raced: the other stored it
                 existing = ConcernRepository(session).by_submission(caller.team_id, submission_key)
                 if existing is None:
@@ -403,7 +407,7 @@ class ConcernService:
             return Added(concern, entry, created=True, newly_discussed=False)
 
     # --- helpers ----------------------------------------------------------------------------------------
-    def _may_raise(self, session: Session, caller: Caller, mentee_id: str) -> None:
+    def _may_raise(self, session: UnitOfWork, caller: Caller, mentee_id: str) -> None:
         if mentee_id == caller.user_id:
             raise InvalidInput("You can't raise a concern about yourself: talk to your mentor or lead mentor.")
         mentor_ids = MentorshipRepository(session).mentors_of(caller.team_id, mentee_id)
@@ -432,20 +436,20 @@ class ConcernService:
             errors[STANDARDS_FIELD] = "Choose standards from the list."
         return errors
 
-    def _get(self, session: Session, caller: Caller, concern_id: int) -> Concern:
+    def _get(self, session: UnitOfWork, caller: Caller, concern_id: int) -> Concern:
         concern = ConcernRepository(session).get(caller.team_id, concern_id)
         if concern is None:
             raise NotFound("I can't find that concern.")
         return concern
 
-    def _standings(self, session: Session, caller: Caller, concern: Concern) -> set[Standing]:
+    def _standings(self, session: UnitOfWork, caller: Caller, concern: Concern) -> set[Standing]:
         mentor_ids = MentorshipRepository(session).mentors_of(caller.team_id, concern.mentee_id)
         standings = caller.towards(concern.mentee_id, mentor_ids)
         if concern.raised_by == caller.user_id:
             standings.add(Standing.AUTHOR)
         return concern_standings(standings, concern)
 
-    def _view(self, session: Session, concern: Concern, standings: set[Standing]) -> ConcernView:
+    def _view(self, session: UnitOfWork, concern: Concern, standings: set[Standing]) -> ConcernView:
         entries = list(concern.entries)
         ids = {concern.mentee_id, concern.raised_by, *(e.author_id for e in entries)}
         people = PeopleRepository(session).many(concern.team_id, ids)
@@ -458,7 +462,7 @@ class ConcernService:
             can_resolve=is_open and is_allowed(Action.RESOLVE_CONCERN, standings),
         )
 
-    def _raised(self, session: Session, concern: Concern, *, created: bool) -> Raised:
+    def _raised(self, session: UnitOfWork, concern: Concern, *, created: bool) -> Raised:
         roles = RoleRepository(session)
         told = [
             u
@@ -470,7 +474,7 @@ class ConcernService:
 
     @staticmethod
     def _audit(
-        session: Session, caller: Caller, action: str, concern: Concern, now: datetime, *, detail: str | None = None
+        session: UnitOfWork, caller: Caller, action: str, concern: Concern, now: datetime, *, detail: str | None = None
     ) -> None:
         AuditRepository(session).record(
             caller.team_id,

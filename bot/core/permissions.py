@@ -49,6 +49,10 @@ class Action(enum.StrEnum):
     READ_CONCERN = "read this concern"
     ADD_TO_CONCERN = "add to this concern's trail"
     RESOLVE_CONCERN = "resolve this concern"
+    START_PLAN = "start a support plan for this person"
+    READ_PLAN = "read this support plan"
+    REVIEW_PLAN = "review this support plan"
+    SIGN_PLAN = "sign this support plan as seen"
 
 
 M, MR, L, S, A = Standing.MENTEE, Standing.MENTOR, Standing.LEAD, Standing.SLT, Standing.ADMIN
@@ -86,6 +90,11 @@ POLICY: dict[Action, frozenset[Standing]] = {
     Action.READ_CONCERN: frozenset({M, AU, MR, L, S}),
     Action.ADD_TO_CONCERN: frozenset({AU, MR, L, S}),
     Action.RESOLVE_CONCERN: frozenset({L, S}),
+    # Support plans: started and reviewed by lead mentors and SLT (and the plan's owner); shared with the mentee.
+    Action.START_PLAN: frozenset({L, S}),
+    Action.READ_PLAN: frozenset({M, AU, MR, L, S}),
+    Action.REVIEW_PLAN: frozenset({AU, L, S}),
+    Action.SIGN_PLAN: frozenset({M}),
 }
 
 WHO_CAN: dict[Action, str] = {
@@ -112,6 +121,10 @@ WHO_CAN: dict[Action, str] = {
     Action.READ_CONCERN: "lead mentors, SLT, the person who raised it and (unless it is private) the mentors",
     Action.ADD_TO_CONCERN: "the person who raised it, the mentee's mentors, lead mentors and SLT",
     Action.RESOLVE_CONCERN: "lead mentors and SLT",
+    Action.START_PLAN: "lead mentors and SLT",
+    Action.READ_PLAN: "the mentee, their mentors, lead mentors and SLT",
+    Action.REVIEW_PLAN: "lead mentors, SLT and the person who started it",
+    Action.SIGN_PLAN: "the mentee",
 }
 
 

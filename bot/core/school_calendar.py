@@ -58,6 +58,14 @@ class Term:
 
 
 @dataclass(frozen=True)
+class Half:
+    """One of a school year's six halves ("Autumn 1" … "Summer 2"): the teaching weeks between holidays."""
+
+    name: str
+    days: DateRange
+
+
+@dataclass(frozen=True)
 class Closure:
     """Days the school is shut in term time (bank holiday, INSET day…)."""
 
@@ -129,6 +137,26 @@ class SchoolCalendar:
         if day < term.half_term.start or (day in term.half_term):
             return DateRange(term.start, term.half_term.start - _ONE_DAY)
         return DateRange(term.half_term.end + _ONE_DAY, term.end)
+
+    def halves(self) -> list[Half]:
+        """The halves of every term in order, named from the term ("Autumn 2026" gives "Autumn 1" and "Autumn 2")."""
+        found: list[Half] = []
+        for term in self.terms:
+            season = next((s for s in ("Autumn", "Spring", "Summer") if s.lower() in term.name.lower()), term.name)
+            if term.half_term is None:
+                found.append(Half(season, DateRange(term.start, term.end)))
+                continue
+            found.append(Half(f"{season} 1", DateRange(term.start, term.half_term.start - _ONE_DAY)))
+            found.append(Half(f"{season} 2", DateRange(term.half_term.end + _ONE_DAY, term.end)))
+        return found
+
+    def current_or_next_half(self, day: date) -> Half | None:
+        """The half `day` is in, or the next one in a holiday (or once its last school day has gone)."""
+        for half in self.halves():
+            last = self.last_school_day_before(half.days.end + _ONE_DAY)
+            if last is not None and last >= day and last >= half.days.start:
+                return half
+        return None
 
     def next_half_term_starting_after(self, day: date) -> DateRange | None:
         return next((half for half in self.half_terms() if half.start > day), None)

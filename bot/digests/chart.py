@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+from bot.core.vocabulary import RATING_LABEL
 from storage.observations import Rating
 
 ORDER = (Rating.FULLY, Rating.PARTLY, Rating.NOT_DEMONSTRATED, Rating.NOT_APPLICABLE)
@@ -12,12 +13,6 @@ COLOURS = {
     Rating.PARTLY: "#f9a825",
     Rating.NOT_DEMONSTRATED: "#c62828",
     Rating.NOT_APPLICABLE: "#9e9e9e",
-}
-NAMES = {
-    Rating.FULLY: "Fully demonstrated",
-    Rating.PARTLY: "Partly demonstrated",
-    Rating.NOT_DEMONSTRATED: "Not demonstrated",
-    Rating.NOT_APPLICABLE: "N/A",
 }
 
 
@@ -34,7 +29,9 @@ def ratings_chart(distribution: dict[str, dict[str, int]], labels: dict[str, str
         left = [0] * len(keys)
         for rating in ORDER:
             counts = [distribution[k].get(rating.value, 0) for k in keys]
-            axes.barh([labels.get(k, k) for k in keys], counts, left=left, color=COLOURS[rating], label=NAMES[rating])
+            axes.barh(
+                [labels.get(k, k) for k in keys], counts, left=left, color=COLOURS[rating], label=RATING_LABEL[rating]
+            )
             left = [a + b for a, b in zip(left, counts, strict=True)]
         axes.invert_yaxis()
         axes.set_xlabel("Teachers (latest observation)")

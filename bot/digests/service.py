@@ -4,28 +4,20 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
-from functools import lru_cache
+from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Select, String, and_, case, func, select, type_coerce
-from sqlalchemy.orm import Session, aliased
-
 from bot.concerns.service import OpenConcern, open_concerns
+from bot.core.attention import Signs
+from bot.core.cadence import MeetingCadenceRule
 from bot.core.school_calendar import DateRange, SchoolCalendar
-from bot.reminders.service import SCHOOL_DAYS as REMINDER_SCHOOL_DAYS
 from storage.db import Database
-from storage.meetings import Meeting
-from storage.observations import Observation, ObservationEntry, Rating, ranked_observations
-from storage.roster import MeetingCadence, MenteeKind, Mentorship, Role, RoleGrant, Workspace
-from storage.targets import Target, TargetStatus
+from storage.observations import Rating
+from storage.queries.digests import DigestQueries
+from storage.roster import MeetingCadence, MenteeKind
 
 WEEK_PATTERN = re.compile(r"^(\d{4})-W(\d{2})$")
-# How long a mentorship may go without a logged meeting before it is off its cadence.
-# School days a mentorship may go without a logged meeting, as the reminders count them: holidays don't count.
-CADENCE_SCHOOL_DAYS = {**REMINDER_SCHOOL_DAYS, MeetingCadence.TWICE_A_TERM: 30}
 OBSERVATIONS_PER_HALF_TERM = 2
-STREAM_BATCH = 5000  # rows fetched at a time from the largest queries: memory stays flat as cohorts grow
 
 
 @dataclass(frozen=True)
@@ -97,31 +89,31 @@ class MenteeWeek:
         return self.latest_on_track is False
 
     @property
+    def signs(self) -> Signs:
+        return Signs(
+            not_on_track=self.not_on_track,
+            concern=self.concern_this_half,
+            targets_rolled_over=self.targets_rolled_over,
+            targets_overdue=self.targets_overdue,
+            meeting_overdue=not self.on_cadence,
+            declined=self.declined,
+            observations_short=OBSERVATIONS_PER_HALF_TERM - self.observations_this_half,
+            reflections_owed=self.reflections_owed,
+        )
+
+    @property
     def flags(self) -> list[str]:
-        flags = []
-        if self.not_on_track:
-            flags.append("not on track")
-        if self.concern_this_half:
-            flags.append("concern")
-        if rolled := self.targets_rolled_over:
-            flags.append(f"{rolled} target{'s' if rolled > 1 else ''} rolled over twice")
-        return flags
+        return self.signs.flags
 
     @property
     def need(self) -> int:
-        """Higher means the lead mentor should look sooner; flags always come first."""
-        score = 1000 * self.not_on_track + 500 * self.concern_this_half + 200 * bool(self.targets_rolled_over)
-        score += 40 * self.targets_overdue + 30 * (not self.on_cadence) + 20 * self.declined
-        score += 10 * max(0, OBSERVATIONS_PER_HALF_TERM - self.observations_this_half) + 5 * self.reflections_owed
-        return score
+        """Higher means the lead mentor should look sooner (bot/core/attention.py)."""
+        return self.signs.need
 
     @property
     def needs_attention(self) -> bool:
-        """A flag, an overdue target, a missed meeting or a slipping rating: worth the lead mentor's look.
-
-        Fewer than two observations alone is not: early in a half term nobody has had two yet.
-        """
-        return bool(self.flags or self.targets_overdue or not self.on_cadence or self.declined)
+        """A flag, an overdue target, a missed meeting or a slipping rating (bot/core/attention.py)."""
+        return self.signs.needs_attention
 
 
 @dataclass
@@ -186,210 +178,84 @@ class DigestBuilder:
         self.db = db
         self.calendar = calendar
 
-    def build(self, team_id: str, week: Week) -> SchoolWeek:
+    def build(self, team_id: str, week: Week, *, as_of: date | None = None) -> SchoolWeek:
+        """The week's digest. Meetings are counted overdue as of the week's Sunday, or `as_of` (Home: today)."""
         with self.db.unit_of_work() as session:
-            return self._build(session, team_id, week)
+            return self._build(DigestQueries(session, team_id, week.monday, week.sunday), week, as_of)
 
-    def _build(self, session: Session, team_id: str, week: Week) -> SchoolWeek:
+    def _build(self, queries: DigestQueries, week: Week, as_of: date | None) -> SchoolWeek:
         half = self.calendar.teaching_half_for(week.sunday)
-        mentees = self._mentees(session, team_id, week)
-        self._add_meetings(session, team_id, week, mentees)
-        self._add_observations(session, team_id, week, half, mentees)
-        distribution = self._add_latest_ratings(session, team_id, week, mentees)
-        self._add_targets(session, team_id, week, mentees)
-        due_after = lru_cache(maxsize=None)(self.calendar.add_school_days)  # many mentees share a last meeting day
+        mentees = _mentees(queries)
+        _add_meetings(queries, mentees)
+        _add_observations(queries, half, mentees)
+        distribution = _add_latest_ratings(queries, mentees)
+        _add_targets(queries, mentees)
+        rule = MeetingCadenceRule(self.calendar)
         for mentee in mentees.values():
-            anchor = mentee.last_meeting or mentee.started_on
-            school_days = CADENCE_SCHOOL_DAYS[mentee.cadence]
-            # A next-meeting date set at the last meeting is the due date, as the reminders take it.
-            due = mentee.planned_meeting or due_after(anchor, school_days)
-            if due is None:  # beyond the calendar's last term: count weeks instead
-                mentee.on_cadence = (week.sunday - anchor).days < 7 * school_days // 5
-            else:
-                mentee.on_cadence = due >= week.sunday
-        roles = session.execute(
-            select(RoleGrant.user_id, RoleGrant.role)
-            .where(RoleGrant.team_id == team_id, RoleGrant.role.in_([Role.LEAD, Role.SLT]))
-            .order_by(RoleGrant.granted_at, RoleGrant.user_id)
-        ).all()
-        workspace = session.get(Workspace, team_id)
+            due = rule.next_due(
+                mentee.cadence,
+                started_on=mentee.started_on,
+                last_held_on=mentee.last_meeting,
+                agreed_on=mentee.planned_meeting,
+            )
+            mentee.on_cadence = due is None or not due.overdue(as_of or week.sunday)
+        lead_ids, slt_ids = queries.leads_and_slt()
         return SchoolWeek(
-            team_id=team_id,
+            team_id=queries.team_id,
             week=week,
             half=half,
             mentees=list(mentees.values()),
-            lead_ids=[user for user, role in roles if role is Role.LEAD],
-            slt_ids=[user for user, role in roles if role is Role.SLT],
-            slt_channel_id=workspace.slt_channel_id if workspace else None,
+            lead_ids=lead_ids,
+            slt_ids=slt_ids,
+            slt_channel_id=queries.slt_channel(),
             rating_distribution=distribution,
-            open_concerns=open_concerns(session, team_id),
+            open_concerns=open_concerns(queries.session, queries.team_id),
         )
 
-    def _mentees(self, session: Session, team_id: str, week: Week) -> dict[str, MenteeWeek]:
-        """Mentorships live at the end of the week, one entry per mentee (a mentee may have two mentors)."""
-        rows = session.execute(
-            _live_mentorships(team_id, week)
-            .with_only_columns(
-                Mentorship.mentee_id,
-                Mentorship.mentor_id,
-                Mentorship.mentee_kind,
-                Mentorship.start_date,
-                Mentorship.meeting_cadence,
-            )
-            .order_by(Mentorship.mentee_id, Mentorship.start_date, Mentorship.id)
-            .execution_options(yield_per=STREAM_BATCH)
-        )
-        mentees: dict[str, MenteeWeek] = {}
-        for mentee_id, mentor_id, kind, started, cadence in rows:
-            found = mentees.get(mentee_id)
-            if found is None:
-                mentees[mentee_id] = MenteeWeek(mentee_id, kind, [mentor_id], started, cadence)
-            elif mentor_id not in found.mentor_ids:
-                found.mentor_ids.append(mentor_id)
-        return mentees
 
-    def _add_meetings(self, session: Session, team_id: str, week: Week, mentees: dict[str, MenteeWeek]) -> None:
-        in_week = and_(Meeting.held_on >= week.monday, Meeting.held_on <= week.sunday)
-        rows = session.execute(
-            select(
-                Meeting.mentee_id,
-                func.sum(case((in_week, 1), else_=0)),
-                func.max(Meeting.held_on),
-                func.max(Meeting.next_meeting_on),
-            )
-            .where(Meeting.team_id == team_id, Meeting.held_on <= week.sunday)
-            .group_by(Meeting.mentee_id)
-        )
-        for mentee_id, this_week, last, planned in rows:
-            if (mentee := mentees.get(mentee_id)) is not None:
-                mentee.meetings_this_week, mentee.last_meeting = int(this_week or 0), last
-                mentee.planned_meeting = (
-                    planned if planned is not None and last is not None and planned > last else None
-                )
-
-    def _add_observations(
-        self, session: Session, team_id: str, week: Week, half: DateRange, mentees: dict[str, MenteeWeek]
-    ) -> None:
-        in_half = and_(Observation.observed_on >= half.start, Observation.observed_on <= min(half.end, week.sunday))
-        rows = session.execute(
-            select(
-                Observation.teacher_id,
-                func.sum(case((in_half, 1), else_=0)),
-                func.sum(case((and_(in_half, Observation.has_concern.is_(True)), 1), else_=0)),
-                func.sum(case((Observation.reflected_at.is_(None), 1), else_=0)),
-            )
-            .where(Observation.team_id == team_id, Observation.observed_on <= week.sunday)
-            .group_by(Observation.teacher_id)
-        )
-        for teacher_id, observed, concerns, unreflected in rows:
-            if (mentee := mentees.get(teacher_id)) is not None:
-                mentee.observations_this_half = int(observed or 0)
-                mentee.concern_this_half = bool(concerns)
-                mentee.reflections_owed = int(unreflected or 0)
-
-    def _add_latest_ratings(
-        self, session: Session, team_id: str, week: Week, mentees: dict[str, MenteeWeek]
-    ) -> dict[str, dict[str, int]]:
-        """On track, and the direction of each rating since the previous observation, worked out in SQL.
-
-        Three queries over each teacher's two latest observations, each answering in rows per teacher or
-        per (standard, rating): Python never sees the individual ratings.
-        """
-        ranked = ranked_observations(team_id, Observation.observed_on <= week.sunday).cte("ranked")
-        entry = aliased(ObservationEntry)
-        score = _score(entry.rating)
-        # Per teacher and standard: the latest score beside the previous one (one grouped pass, no self-join).
-        paired = (
-            select(
-                ranked.c.teacher_id,
-                func.max(case((ranked.c.recency == 1, score))).label("now"),
-                func.max(case((ranked.c.recency == 2, score))).label("before"),
-            )
-            .join(entry, entry.observation_id == ranked.c.id)
-            .where(ranked.c.recency <= 2)
-            .group_by(ranked.c.teacher_id, entry.key)
-            .subquery()
-        )
-        directions = session.execute(
-            select(
-                paired.c.teacher_id,
-                func.sum(case((paired.c.now > paired.c.before, 1), else_=0)),
-                func.sum(case((paired.c.now < paired.c.before, 1), else_=0)),
-            )
-            .group_by(paired.c.teacher_id)
-            .execution_options(yield_per=STREAM_BATCH)
-        )
-        for teacher_id, improved, declined in directions:
-            if (mentee := mentees.get(teacher_id)) is not None:
-                mentee.improved, mentee.declined = int(improved or 0), int(declined or 0)
-        on_track = session.execute(
-            select(ranked.c.teacher_id, ranked.c.on_track)
-            .where(ranked.c.recency == 1)
-            .execution_options(yield_per=STREAM_BATCH)
-        )
-        for teacher_id, latest_on_track in on_track:
-            if (mentee := mentees.get(teacher_id)) is not None:
-                mentee.latest_on_track = latest_on_track
-        counted = session.execute(
-            select(entry.key, type_coerce(entry.rating, String), func.count())
-            .select_from(ranked)
-            .join(entry, entry.observation_id == ranked.c.id)
-            .where(
-                ranked.c.recency == 1,
-                entry.rating.is_not(None),
-                ranked.c.teacher_id.in_(_live_mentorships(team_id, week).with_only_columns(Mentorship.mentee_id)),
-            )
-            .group_by(entry.key, type_coerce(entry.rating, String))
-        )
-        distribution: dict[str, dict[str, int]] = {}
-        for key, rating, count in counted:
-            distribution.setdefault(key, {r.value: 0 for r in Rating})[rating] = int(count)
-        return distribution
-
-    def _add_targets(self, session: Session, team_id: str, week: Week, mentees: dict[str, MenteeWeek]) -> None:
-        start, end = _end_of(week.monday - timedelta(days=1)), _end_of(week.sunday)
-        is_open = Target.status == TargetStatus.OPEN
-        rows = session.execute(
-            select(
-                Target.mentee_id,
-                func.sum(case((and_(Target.created_at > start, Target.created_at <= end), 1), else_=0)),
-                func.sum(
-                    case(
-                        (and_(Target.status == TargetStatus.MET, Target.closed_at > start, Target.closed_at <= end), 1),
-                        else_=0,
-                    )
-                ),
-                func.sum(case((and_(is_open, Target.due_on < week.sunday), 1), else_=0)),
-                func.sum(case((and_(is_open, Target.carried_count >= 2), 1), else_=0)),
-            )
-            .where(Target.team_id == team_id, Target.created_at <= end)
-            .group_by(Target.mentee_id)
-        )
-        for mentee_id, set_, met, overdue, rolled in rows:
-            if (mentee := mentees.get(mentee_id)) is not None:
-                mentee.targets_set, mentee.targets_met = int(set_ or 0), int(met or 0)
-                mentee.targets_overdue, mentee.targets_rolled_over = int(overdue or 0), int(rolled or 0)
+def _mentees(queries: DigestQueries) -> dict[str, MenteeWeek]:
+    """Mentorships live at the end of the week, one entry per mentee (a mentee may have two mentors)."""
+    mentees: dict[str, MenteeWeek] = {}
+    for mentee_id, mentor_id, kind, started, cadence in queries.mentorships():
+        found = mentees.get(mentee_id)
+        if found is None:
+            mentees[mentee_id] = MenteeWeek(mentee_id, kind, [mentor_id], started, cadence)
+        elif mentor_id not in found.mentor_ids:
+            found.mentor_ids.append(mentor_id)
+    return mentees
 
 
-def _live_mentorships(team_id: str, week: Week) -> Select[Any]:
-    """Mentorships running at the end of the week: the cohort every digest is about."""
-    return select(Mentorship).where(
-        Mentorship.team_id == team_id,
-        Mentorship.start_date <= week.sunday,
-        (Mentorship.ended_at.is_(None)) | (Mentorship.ended_at > _end_of(week.sunday)),
-    )
+def _add_meetings(queries: DigestQueries, mentees: dict[str, MenteeWeek]) -> None:
+    for mentee_id, this_week, last, planned in queries.meetings():
+        if (mentee := mentees.get(mentee_id)) is not None:
+            mentee.meetings_this_week, mentee.last_meeting = int(this_week or 0), last
+            mentee.planned_meeting = planned if planned is not None and last is not None and planned > last else None
 
 
-def _score(rating: Any) -> Any:
-    """Not demonstrated < partly < fully; N/A and no rating compare as NULL, so they count neither way."""
-    return case(
-        (rating == Rating.NOT_DEMONSTRATED, 0),
-        (rating == Rating.PARTLY, 1),
-        (rating == Rating.FULLY, 2),
-        else_=None,
-    )
+def _add_observations(queries: DigestQueries, half: DateRange, mentees: dict[str, MenteeWeek]) -> None:
+    for teacher_id, observed, concerns, unreflected in queries.observations(half.start, half.end):
+        if (mentee := mentees.get(teacher_id)) is not None:
+            mentee.observations_this_half = int(observed or 0)
+            mentee.concern_this_half = bool(concerns)
+            mentee.reflections_owed = int(unreflected or 0)
 
 
-def _end_of(day: date) -> datetime:
-    """The last instant of a day (UTC; a school's evening hour either side doesn't change a weekly count)."""
-    return datetime.combine(day, time(23, 59, 59), tzinfo=UTC)
+def _add_latest_ratings(queries: DigestQueries, mentees: dict[str, MenteeWeek]) -> dict[str, dict[str, int]]:
+    """On track, and the direction of each rating since the previous observation, worked out in SQL."""
+    for teacher_id, improved, declined in queries.rating_directions():
+        if (mentee := mentees.get(teacher_id)) is not None:
+            mentee.improved, mentee.declined = int(improved or 0), int(declined or 0)
+    for teacher_id, latest_on_track in queries.latest_on_track():
+        if (mentee := mentees.get(teacher_id)) is not None:
+            mentee.latest_on_track = latest_on_track
+    distribution: dict[str, dict[str, int]] = {}
+    for key, rating, count in queries.latest_rating_counts():
+        distribution.setdefault(key, {r.value: 0 for r in Rating})[rating] = int(count)
+    return distribution
+
+
+def _add_targets(queries: DigestQueries, mentees: dict[str, MenteeWeek]) -> None:
+    for mentee_id, set_, met, overdue, rolled in queries.targets():
+        if (mentee := mentees.get(mentee_id)) is not None:
+            mentee.targets_set, mentee.targets_met = int(set_ or 0), int(met or 0)
+            mentee.targets_overdue, mentee.targets_rolled_over = int(overdue or 0), int(rolled or 0)

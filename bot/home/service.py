@@ -15,31 +15,30 @@ from __future__ import annotations
 import calendar as month_calendar
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, exists, func, select
-from sqlalchemy.orm import Session, aliased
-
-from bot.concerns.service import OpenConcern, visible_to_mentee
+from bot.concerns.plans import PlanSummary, open_plans
+from bot.concerns.service import ConcernSummary, OpenConcern, visible_to_mentee
+from bot.core.attention import Signs
+from bot.core.cadence import MeetingCadenceRule
 from bot.core.directory import Directory
 from bot.core.permissions import Action, Standing, is_allowed
 from bot.core.school_calendar import DateRange, SchoolCalendar
 from bot.digests.service import DigestBuilder, MenteeWeek, SchoolWeek, Week
 from bot.observations.forms import FormLibrary
 from bot.privacy.service import PSEUDONYM_PREFIX
-from bot.reminders.service import SCHOOL_DAYS, halves
-from bot.roster.people import ensure_person
+from bot.roster.people import ensure_person, look_up
 from bot.roster.service import Caller
 from bot.targets.service import mentorship_for
-from storage.concerns import Concern
 from storage.db import Database
 from storage.digests import DigestRepository
-from storage.meetings import Meeting, MeetingRepository
-from storage.observations import Observation, ObservationRepository, Rating, ranked_observations
-from storage.roster import MeetingCadence, MenteeKind, Mentorship, Person, Role, RoleGrant, Workspace
-from storage.targets import Target, TargetRepository, TargetStatus
+from storage.meetings import MeetingRepository
+from storage.observations import Observation, ObservationRepository, Rating
+from storage.queries.home import HomeQueries
+from storage.roster import MeetingCadence, MenteeKind, Mentorship, Person
+from storage.targets import Target, TargetRepository
 
 TREND_LENGTH = 8  # ratings shown per standard, newest last
 
@@ -89,7 +88,8 @@ class MenteeSection:
     latest_observed_on: date | None
     trends: list[RatingTrend] | None  # None when the viewer may not read observations
     reflections_owed: list[OwedReflection]  # newest first
-    concerns: list[Concern] = field(default_factory=list)  # about them, once discussed with them (newest first)
+    plans: list[PlanSummary] = field(default_factory=list)  # their open support plans
+    concerns: list[ConcernSummary] = field(default_factory=list)  # about them, once discussed with them (newest first)
 
     def overdue(self, today: date) -> int:
         return sum(1 for t in self.targets if t.is_overdue(today))
@@ -112,6 +112,8 @@ class MenteeStatus:
     observations_needed: int
     targets_open: int
     targets_overdue: int
+    targets_rolled_over: int
+    reflections_owed: int
     not_on_track: bool | None  # None when the viewer may not read observations
     concern: bool | None
     can_log_meeting: bool
@@ -119,25 +121,30 @@ class MenteeStatus:
     can_set_target: bool
 
     @property
+    def signs(self) -> Signs:
+        """The digest's terms (bot/core/attention.py); rating directions aren't read for the mentor's Home."""
+        return Signs(
+            not_on_track=bool(self.not_on_track),
+            concern=bool(self.concern),
+            targets_rolled_over=self.targets_rolled_over,
+            targets_overdue=self.targets_overdue,
+            meeting_overdue=self.meeting_overdue,
+            observations_short=self.observations_needed - self.observations_this_half,
+            reflections_owed=self.reflections_owed,
+        )
+
+    @property
     def flags(self) -> list[str]:
-        flags = []
-        if self.not_on_track:
-            flags.append("not on track")
-        if self.concern:
-            flags.append("concern")
-        return flags
+        return self.signs.flags
 
     @property
     def needs_attention(self) -> bool:
-        """A flag, an overdue target or a missed meeting (as in the digest, two observations short alone is not)."""
-        return bool(self.flags or self.targets_overdue or self.meeting_overdue)
+        return self.signs.needs_attention
 
     @property
     def need(self) -> int:
-        """Higher means look sooner: the same weights as the weekly digest."""
-        score = 1000 * bool(self.not_on_track) + 500 * bool(self.concern)
-        score += 40 * self.targets_overdue + 30 * self.meeting_overdue
-        return score + 10 * max(0, self.observations_needed - self.observations_this_half)
+        """Higher means look sooner: the same rule as the weekly digest."""
+        return self.signs.need
 
 
 @dataclass(frozen=True)
@@ -158,6 +165,7 @@ class LeadSection:
     can_log_meeting: bool
     can_observe: bool
     can_set_target: bool
+    plans: list[PlanSummary] = field(default_factory=list)  # open support plans, soonest review first
 
 
 @dataclass(frozen=True)
@@ -167,6 +175,7 @@ class SltSection:
     flagged: list[MenteeWeek] | None  # not on track or a concern; None when SLT may not read observations
     slt_channel_id: str | None
     concerns: list[OpenConcern] = field(default_factory=list)  # open ones: SLT are told of every concern
+    plans: list[PlanSummary] = field(default_factory=list)  # open support plans
 
 
 @dataclass(frozen=True)
@@ -220,8 +229,11 @@ class HomeService:
         forms: FormLibrary,
         school_tz: ZoneInfo,
         settings: HomeSettings,
+        *,
+        digests: DigestBuilder,
     ) -> None:
         self.db = db
+        self.digests = digests
         self.calendar = calendar
         self.forms = forms
         self.school_tz = school_tz
@@ -236,27 +248,30 @@ class HomeService:
         standings = caller.standings
         school: SchoolWeek | None = None
         if Standing.LEAD in standings or Standing.SLT in standings:
-            school = DigestBuilder(self.db, self.calendar).build(caller.team_id, Week.containing(today))
+            school = self.digests.build(caller.team_id, Week.containing(today), as_of=today)
         with self.db.unit_of_work() as session:
-            mentee = self._mentee(session, caller, today) if Standing.MENTEE in standings else None
-            mentor = self._mentor(session, caller, today) if Standing.MENTOR in standings else None
-            admin = self._admin(session, caller.team_id, today) if Standing.ADMIN in standings else None
-            admins = [] if (mentee or mentor or admin or school) else self._admins(session, caller.team_id)
-        lead = _lead(school) if school is not None and Standing.LEAD in standings else None
-        slt = self._slt(caller, school) if school is not None and Standing.SLT in standings else None
+            queries = HomeQueries(session, caller.team_id)
+            mentee = self._mentee(queries, caller, today) if Standing.MENTEE in standings else None
+            mentor = self._mentor(queries, caller, today) if Standing.MENTOR in standings else None
+            admin = self._admin(queries, today) if Standing.ADMIN in standings else None
+            admins = [] if (mentee or mentor or admin or school) else queries.admins()
+            plans = open_plans(session, caller.team_id) if school is not None else []
+        lead = _lead(school, plans) if school is not None and Standing.LEAD in standings else None
+        slt = self._slt(caller, school, plans) if school is not None and Standing.SLT in standings else None
         return Home(caller.team_id, caller.user_id, today, self.settings, mentee, mentor, lead, slt, admin, admins)
 
     def target_mentee(self, caller: Caller, mentee_id: str, directory: Directory, now: datetime) -> Person:
         """The mentee the Home's **Set target** is for, once the caller may set them one (before the modal opens)."""
+        looked = look_up(self.db, directory, caller.team_id, mentee_id, now)
         with self.db.unit_of_work() as session:
-            mentee = ensure_person(session, directory, caller.team_id, mentee_id, now)
+            mentee = ensure_person(session, looked, caller.team_id, now)
             mentorship_for(session, caller, mentee, Action.SET_TARGET, "set a target for")
             return mentee
 
     # --- mentee --------------------------------------------------------------------------------------------------
-    def _mentee(self, session: Session, caller: Caller, today: date) -> MenteeSection:
-        me = caller.user_id
-        mentor_ids = _live_mentors_of(session, caller.team_id, me)
+    def _mentee(self, queries: HomeQueries, caller: Caller, today: date) -> MenteeSection:
+        me, session = caller.user_id, queries.session
+        mentor_ids = queries.live_mentors_of(me)
         standings = caller.towards(me, mentor_ids)
         targets = sorted(
             TargetRepository(session).open_for(caller.team_id, me),
@@ -284,6 +299,7 @@ class HomeService:
                 if o.reflected_at is None
             ],
             concerns=visible_to_mentee(session, caller.team_id, me),
+            plans=open_plans(session, caller.team_id, me),
         )
 
     def _trends(self, observations: Sequence[Observation]) -> list[RatingTrend]:
@@ -300,104 +316,45 @@ class HomeService:
         return [RatingTrend(label, tuple(ratings[-TREND_LENGTH:])) for label, ratings in by_key.values()]
 
     # --- mentor --------------------------------------------------------------------------------------------------
-    def _mentor(self, session: Session, caller: Caller, today: date) -> MentorSection:
+    def _mentor(self, queries: HomeQueries, caller: Caller, today: date) -> MentorSection:
         """Every mentee of the caller, in five queries however many there are."""
-        team_id, me = caller.team_id, caller.user_id
+        me = caller.user_id
         half = self.calendar.teaching_half_for(today)
-        mine = (
-            select(Mentorship.mentee_id)
-            .where(Mentorship.team_id == team_id, Mentorship.mentor_id == me, Mentorship.ended_at.is_(None))
-            .scalar_subquery()
-        )
-        # 1. The live mentorships of those mentees (theirs with me, and with any other mentor).
-        rows = session.execute(
-            select(Mentorship)
-            .where(Mentorship.team_id == team_id, Mentorship.ended_at.is_(None), Mentorship.mentee_id.in_(mine))
-            .order_by(Mentorship.mentee_id, Mentorship.start_date, Mentorship.id)
-        ).scalars()
         own: dict[str, Mentorship] = {}
         mentors: dict[str, list[str]] = {}
-        for mentorship in rows:
+        for mentorship in queries.mentorships_of_mentees(me):
             mentors.setdefault(mentorship.mentee_id, []).append(mentorship.mentor_id)
             if mentorship.mentor_id == me:
                 own.setdefault(mentorship.mentee_id, mentorship)
-        # 2. Each mentee's latest meeting, and the next one it planned.
-        ranked_meetings = (
-            select(
-                Meeting.mentee_id,
-                Meeting.held_on,
-                Meeting.next_meeting_on,
-                func.row_number()
-                .over(partition_by=Meeting.mentee_id, order_by=(Meeting.held_on.desc(), Meeting.id.desc()))
-                .label("recency"),
-            )
-            .where(Meeting.team_id == team_id, Meeting.mentee_id.in_(mine))
-            .subquery()
-        )
-        last: dict[str, tuple[date, date | None]] = {
-            mentee_id: (held_on, planned)
-            for mentee_id, held_on, planned in session.execute(
-                select(ranked_meetings.c.mentee_id, ranked_meetings.c.held_on, ranked_meetings.c.next_meeting_on).where(
-                    ranked_meetings.c.recency == 1
-                )
-            )
-        }
-        # 3. Observations this half term, and concerns in them.
-        in_half = and_(Observation.observed_on >= half.start, Observation.observed_on <= half.end)
-        observed: dict[str, tuple[int, bool]] = {
-            teacher_id: (int(count or 0), bool(concerns))
-            for teacher_id, count, concerns in session.execute(
-                select(
-                    Observation.teacher_id,
-                    func.count(),
-                    func.sum(case((Observation.has_concern.is_(True), 1), else_=0)),
-                )
-                .where(Observation.team_id == team_id, Observation.teacher_id.in_(mine), in_half)
-                .group_by(Observation.teacher_id)
-            )
-        }
-        # 4. "On track?" from each mentee's latest observation.
-        ranked = ranked_observations(team_id, Observation.teacher_id.in_(mine)).subquery()
-        on_track: dict[str, bool | None] = {
-            teacher_id: value
-            for teacher_id, value in session.execute(
-                select(ranked.c.teacher_id, ranked.c.on_track).where(ranked.c.recency == 1)
-            )
-        }
-        # 5. Open and overdue targets.
-        targets: dict[str, tuple[int, int]] = {
-            mentee_id: (int(open_ or 0), int(overdue or 0))
-            for mentee_id, open_, overdue in session.execute(
-                select(
-                    Target.mentee_id,
-                    func.count(),
-                    func.sum(case((Target.due_on < today, 1), else_=0)),
-                )
-                .where(Target.team_id == team_id, Target.mentee_id.in_(mine), Target.status == TargetStatus.OPEN)
-                .group_by(Target.mentee_id)
-            )
-        }
-        school_days: dict[tuple[date, int], date | None] = {}
+        last = queries.latest_meetings(me)
+        observed = queries.observations_in(me, half.start, half.end)
+        on_track = queries.latest_on_track(me)
+        targets = queries.open_targets(me, today)
+        rule = MeetingCadenceRule(self.calendar)
         statuses = []
         for mentee_id, mentorship in own.items():
             standings = caller.towards(mentee_id, mentors.get(mentee_id, []))
             readable = is_allowed(Action.READ_OBSERVATION, standings)
             held_on, planned = last.get(mentee_id, (None, None))
-            due = self._meeting_due(mentorship, held_on, planned, today, school_days)
-            count, concern = observed.get(mentee_id, (0, False))
-            open_, overdue = targets.get(mentee_id, (0, 0))
+            due = rule.next_due(
+                mentorship.meeting_cadence, started_on=mentorship.start_date, last_held_on=held_on, agreed_on=planned
+            )
+            count, concern, owed = observed.get(mentee_id, (0, False, 0))
+            open_, overdue, rolled = targets.get(mentee_id, (0, 0, 0))
             statuses.append(
                 MenteeStatus(
                     mentee_id=mentee_id,
                     kind=mentorship.mentee_kind,
                     cadence=mentorship.meeting_cadence,
                     last_meeting=held_on,
-                    meeting_due=due,
-                    meeting_overdue=due is not None and due < today,
+                    meeting_due=due.due_on if due is not None else None,
+                    meeting_overdue=due is not None and due.overdue(today),
                     observations_this_half=count,
                     observations_needed=mentorship.observations_per_half_term,
                     targets_open=open_,
                     targets_overdue=overdue,
+                    targets_rolled_over=rolled,
+                    reflections_owed=owed,
                     not_on_track=(on_track.get(mentee_id) is False) if readable else None,
                     concern=concern if readable else None,
                     can_log_meeting=is_allowed(Action.LOG_MEETING, standings),
@@ -408,33 +365,8 @@ class HomeService:
         statuses.sort(key=lambda s: (-s.need, s.mentee_id))
         return MentorSection(statuses, half)
 
-    def _meeting_due(
-        self,
-        mentorship: Mentorship,
-        held_on: date | None,
-        planned: date | None,
-        today: date,
-        cache: dict[tuple[date, int], date | None],
-    ) -> date | None:
-        """When the next meeting is due, counted as the reminders count it (school days, or halves of terms)."""
-        cadence = mentorship.meeting_cadence
-        if cadence in SCHOOL_DAYS:
-            if held_on is not None and planned is not None and planned > held_on:
-                return planned
-            key = (held_on or mentorship.start_date, SCHOOL_DAYS[cadence])
-            if key not in cache:  # many mentees share a last-meeting date: count the school days once
-                cache[key] = self.calendar.add_school_days(*key)
-            return cache[key]
-        # Twice a term: a meeting in each half of each term, due by the half's last school day.
-        upcoming = [half for _, half in halves(self.calendar) if half.end >= today]
-        if upcoming and held_on is not None and held_on >= upcoming[0].start:
-            upcoming = upcoming[1:]  # met in this half already: the next half's is the one due
-        if not upcoming:
-            return None
-        return self.calendar.last_school_day_before(upcoming[0].end + timedelta(days=1)) or upcoming[0].end
-
     # --- SLT -------------------------------------------------------------------------------------------------------
-    def _slt(self, caller: Caller, school: SchoolWeek) -> SltSection:
+    def _slt(self, caller: Caller, school: SchoolWeek, plans: list[PlanSummary]) -> SltSection:
         latest = DigestRepository(self.db).latest_snapshot(caller.team_id)
         flagged = None
         if is_allowed(Action.READ_OBSERVATION, {Standing.SLT}):
@@ -445,55 +377,16 @@ class HomeService:
             flagged=flagged,
             slt_channel_id=school.slt_channel_id,
             concerns=school.open_concerns if is_allowed(Action.READ_CONCERN, {Standing.SLT}) else [],
+            plans=plans if is_allowed(Action.READ_PLAN, {Standing.SLT}) else [],
         )
 
     # --- admin -----------------------------------------------------------------------------------------------------
-    def _admin(self, session: Session, team_id: str, today: date) -> AdminSection:
+    def _admin(self, queries: HomeQueries, today: date) -> AdminSection:
         """Roster health and settings, in four queries. No observation or meeting content."""
-        other = aliased(Mentorship)
-        has_live = (
-            exists()
-            .where(other.team_id == team_id, other.mentee_id == Mentorship.mentee_id, other.ended_at.is_(None))
-            .correlate(Mentorship)
-        )
-        ranked = (
-            select(
-                Mentorship.mentee_id,
-                Mentorship.mentor_id,
-                Mentorship.ended_at,
-                Mentorship.end_date,
-                func.row_number()
-                .over(partition_by=Mentorship.mentee_id, order_by=(Mentorship.ended_at.desc(), Mentorship.id.desc()))
-                .label("recency"),
-            )
-            .where(Mentorship.team_id == team_id, ~has_live)
-            .subquery()
-        )
-        person = aliased(Person)
-        # Whose last mentorship ended before its planned end, who is still here and wasn't erased.
-        orphans = session.execute(
-            select(ranked.c.mentee_id, ranked.c.mentor_id, ranked.c.ended_at, ranked.c.end_date)
-            .outerjoin(person, and_(person.team_id == team_id, person.user_id == ranked.c.mentee_id))
-            .where(
-                ranked.c.recency == 1,
-                ranked.c.end_date >= today,
-                func.coalesce(person.deleted, False).is_(False),
-                ~ranked.c.mentee_id.startswith(PSEUDONYM_PREFIX),
-            )
-            .order_by(ranked.c.ended_at.desc(), ranked.c.mentee_id)
-        ).all()
         month_end = today.replace(day=month_calendar.monthrange(today.year, today.month)[1])
-        ending = session.execute(
-            select(Mentorship.mentor_id, Mentorship.mentee_id, Mentorship.end_date)
-            .where(Mentorship.team_id == team_id, Mentorship.ended_at.is_(None), Mentorship.end_date <= month_end)
-            .order_by(Mentorship.end_date, Mentorship.mentee_id, Mentorship.mentor_id)
-        ).all()
-        roles = session.execute(
-            select(RoleGrant.user_id, RoleGrant.role)
-            .where(RoleGrant.team_id == team_id, RoleGrant.role.in_([Role.LEAD, Role.SLT]))
-            .order_by(RoleGrant.granted_at, RoleGrant.user_id)
-        ).all()
-        workspace = session.get(Workspace, team_id)
+        orphans = queries.without_mentor(today, PSEUDONYM_PREFIX)
+        ending = queries.ending_by(month_end)
+        lead_ids, slt_ids = queries.leads_and_slt()
         tz = self.school_tz
         return AdminSection(
             without_mentor=[
@@ -502,26 +395,13 @@ class HomeService:
             ],
             ending=[Ending(mentor_id, mentee_id, end_date) for mentor_id, mentee_id, end_date in ending],
             month_end=month_end,
-            slt_channel_id=workspace.slt_channel_id if workspace else None,
-            lead_ids=[user for user, role in roles if role is Role.LEAD],
-            slt_ids=[user for user, role in roles if role is Role.SLT],
+            slt_channel_id=queries.slt_channel(),
+            lead_ids=lead_ids,
+            slt_ids=slt_ids,
         )
 
-    def _admins(self, session: Session, team_id: str) -> list[str]:
-        granted = session.scalars(
-            select(RoleGrant.user_id)
-            .where(RoleGrant.team_id == team_id, RoleGrant.role == Role.ADMIN)
-            .order_by(RoleGrant.granted_at)
-        )
-        slack_admins = session.scalars(
-            select(Person.user_id)
-            .where(Person.team_id == team_id, Person.is_workspace_admin.is_(True), Person.deleted.is_(False))
-            .order_by(Person.user_id)
-        )
-        return list(dict.fromkeys([*granted, *slack_admins]))
 
-
-def _lead(school: SchoolWeek) -> LeadSection:
+def _lead(school: SchoolWeek, plans: list[PlanSummary]) -> LeadSection:
     ordered = school.by_need
     needing = [m for m in ordered if m.needs_attention]
     fine = [m for m in ordered if not m.needs_attention]
@@ -534,13 +414,5 @@ def _lead(school: SchoolWeek) -> LeadSection:
         can_log_meeting=is_allowed(Action.LOG_MEETING, standings),
         can_observe=is_allowed(Action.OBSERVE, standings),
         can_set_target=is_allowed(Action.SET_TARGET, standings),
+        plans=plans,
     )
-
-
-def _live_mentors_of(session: Session, team_id: str, mentee_id: str) -> list[str]:
-    rows = session.scalars(
-        select(Mentorship.mentor_id)
-        .where(Mentorship.team_id == team_id, Mentorship.mentee_id == mentee_id, Mentorship.ended_at.is_(None))
-        .order_by(Mentorship.start_date, Mentorship.id)
-    )
-    return list(dict.fromkeys(rows))

@@ -13,159 +13,47 @@ Rules:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
-
 from bot.core.directory import Directory
-from bot.core.due_dates import DueDateError, DuePhrase, describe, parse_due
+from bot.core.due_dates import DueDateError, DuePhrase, PassedDateError, describe, not_a_school_day, parse_due
 from bot.core.errors import FieldErrors, InvalidInput, NotFound
 from bot.core.permissions import Action, Standing, require
 from bot.core.school_calendar import SchoolCalendar
-from bot.roster.people import ensure_person
+from bot.meetings.forms import (
+    CLOSING,
+    DURATION,
+    EDIT_WINDOW,
+    FIELD_LABEL,
+    HELD_ON,
+    MAX_REVIEWS,
+    NEXT_MEETING,
+    NOTES,
+    WELLBEING_NOTE,
+    WELLBEING_SCORE,
+    CadenceSet,
+    Corrected,
+    Logged,
+    MeetingDraft,
+    MeetingForm,
+    NewTarget,
+    SignedOff,
+    blank_to_none,
+    check_fields,
+    fields_of,
+    held_on_problem,
+    jsonable,
+    new_target_field,
+)
+from bot.roster.people import ensure_person, look_up
 from bot.roster.service import Caller
-from bot.targets.service import (
-    ROLLOVER_FLAG_AT,
-    TEXT_LIMIT,
-    Check,
-    TargetService,
-    check_target,
-    clean_standards,
-    close_target,
-    mentorship_for,
-    person_tz,
-    read_due,
-    suggested_standards,
-)
-from storage.db import Database
+from bot.targets.checks import ROLLOVER_FLAG_AT, TEXT_LIMIT, check_target, clean_standards, suggested_standards
+from bot.targets.service import TargetService, close_target, mentorship_for, person_tz, read_due
+from storage.db import Conflict, Database, UnitOfWork
 from storage.meetings import Meeting, MeetingRepository, MeetingRevision, MeetingTargetReview, ReviewOutcome
-from storage.roster import AuditRepository, MeetingCadence, Mentorship, MentorshipRepository, PeopleRepository, Person
+from storage.roster import AuditRepository, MeetingCadence, Mentorship, MentorshipRepository, PeopleRepository
 from storage.targets import Target, TargetRepository, TargetStatus
-
-EDIT_WINDOW = timedelta(days=7)
-MAX_REVIEWS = 30  # open targets listed in the modal; the rest are closed from /target list
-NEW_TARGET_SLOTS = 3
-DURATION_RANGE = (5, 480)
-
-WELLBEING = {1: "Struggling", 2: "Finding it hard", 3: "Getting by", 4: "Good", 5: "Thriving"}
-OUTCOME_LABEL = {
-    ReviewOutcome.MET: "Met",
-    ReviewOutcome.PROGRESSING: "Progressing",
-    ReviewOutcome.NOT_MET: "Not met",
-    ReviewOutcome.DROPPED: "Dropped",
-}
-CLOSING = {
-    ReviewOutcome.MET: TargetStatus.MET,
-    ReviewOutcome.NOT_MET: TargetStatus.NOT_MET,
-    ReviewOutcome.DROPPED: TargetStatus.DROPPED,
-}
-CADENCE_LABEL = {
-    MeetingCadence.WEEKLY: "weekly",
-    MeetingCadence.FORTNIGHTLY: "fortnightly",
-    MeetingCadence.TWICE_A_TERM: "twice a term",
-}
-
-# Field names: the handler maps them to the modal's block ids.
-HELD_ON, DURATION, NOTES, WELLBEING_SCORE, WELLBEING_NOTE, NEXT_MEETING = (
-    "held_on",
-    "duration",
-    "notes",
-    "wellbeing",
-    "wellbeing_note",
-    "next_meeting",
-)
-
-
-def new_target_field(kind: str, slot: int) -> str:
-    """ "text", "due" or "standards" of new target `slot` (0-based)."""
-    return f"new_{kind}_{slot}"
-
-
-@dataclass(frozen=True)
-class NewTargetDraft:
-    slot: int
-    text: str | None
-    due_text: str | None
-    standards: list[str] | None  # None: not chosen, suggest from the words
-
-
-@dataclass(frozen=True)
-class MeetingDraft:
-    """What the mentor typed into the meeting modal, not yet checked."""
-
-    mentee_id: str
-    held_on: date | None
-    notes: str | None
-    duration_minutes: int | None = None
-    duration_text: str | None = None  # as typed, when it wasn't a whole number
-    wellbeing: int | None = None
-    wellbeing_note: str | None = None
-    next_meeting_on: date | None = None
-    reviews: dict[int, ReviewOutcome | None] = field(default_factory=dict)
-    new_targets: list[NewTargetDraft] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class MeetingForm:
-    """What the meeting modal opens with."""
-
-    mentee: Person
-    mentorship: Mentorship
-    today: date
-    open_targets: Sequence[Target]  # at most MAX_REVIEWS
-    open_total: int
-    previous: Meeting | None
-
-
-@dataclass(frozen=True)
-class NewTarget:
-    target: Target
-    checks: list[Check]
-    suggested: bool  # standards were suggested from the words
-
-
-@dataclass(frozen=True)
-class Logged:
-    meeting: Meeting
-    created: bool
-    mentee: Person
-    reviewed: list[tuple[Target, ReviewOutcome]]
-    new_targets: list[NewTarget]
-    flagged: list[Target]  # carried past two meetings, flagged now
-    mentor_ids: list[str]
-
-
-@dataclass(frozen=True)
-class SignedOff:
-    meeting: Meeting
-    created: bool
-
-
-@dataclass(frozen=True)
-class Corrected:
-    meeting: Meeting
-    changed: list[str]  # labels of what changed
-    sign_off_reset: bool
-
-
-@dataclass(frozen=True)
-class CadenceSet:
-    mentee_id: str
-    mentorships: list[Mentorship]
-    changed: bool
-
-
-FIELD_LABEL = {
-    HELD_ON: "date",
-    DURATION: "duration",
-    NOTES: "notes",
-    WELLBEING_SCORE: "wellbeing",
-    WELLBEING_NOTE: "wellbeing note",
-    NEXT_MEETING: "next meeting",
-}
 
 
 class MeetingService:
@@ -178,8 +66,9 @@ class MeetingService:
     # --- opening the modal ---------------------------------------------------------------------------
     def prepare(self, caller: Caller, mentee_id: str, directory: Directory, now: datetime) -> MeetingForm:
         """Check the caller may log a meeting with this mentee, and gather what the modal carries forward."""
+        looked = look_up(self.db, directory, caller.team_id, mentee_id, now)
         with self.db.unit_of_work() as session:
-            mentee = ensure_person(session, directory, caller.team_id, mentee_id, now)
+            mentee = ensure_person(session, looked, caller.team_id, now)
             mentorship = mentorship_for(session, caller, mentee, Action.LOG_MEETING, "log a meeting with")
             open_targets = TargetRepository(session).open_for(caller.team_id, mentee.user_id)
             return MeetingForm(
@@ -206,20 +95,21 @@ class MeetingService:
         self, caller: Caller, draft: MeetingDraft, submission_key: str, directory: Directory, now: datetime
     ) -> Logged:
         """Store the meeting, its reviews and new targets once, however often Slack sends the submission."""
-        errors = _check_fields(draft)
+        errors = check_fields(draft)
+        looked = look_up(self.db, directory, caller.team_id, draft.mentee_id, now)
         try:
             with self.db.unit_of_work() as session:
                 repo = MeetingRepository(session)
                 existing = repo.by_submission(caller.team_id, submission_key)
                 if existing is not None:
                     return self._logged(session, existing, created=False, new_targets=[], flagged=[])
-                mentee = ensure_person(session, directory, caller.team_id, draft.mentee_id, now)
+                mentee = ensure_person(session, looked, caller.team_id, now)
                 mentorship = mentorship_for(session, caller, mentee, Action.LOG_MEETING, "log a meeting with")
                 mentor = PeopleRepository(session).get(caller.team_id, caller.user_id)
                 local_now = now.astimezone(person_tz(mentor, self.school_tz))
                 today = local_now.date()
                 if draft.held_on is not None and HELD_ON not in errors:
-                    problem = _held_on_problem(draft.held_on, mentorship, today)
+                    problem = held_on_problem(draft.held_on, mentorship, today)
                     if problem:
                         errors[HELD_ON] = problem
                 planned = self._new_targets(draft, local_now, mentorship.meeting_cadence, errors)
@@ -236,7 +126,7 @@ class MeetingService:
                         duration_minutes=draft.duration_minutes,
                         notes=draft.notes.strip(),
                         wellbeing=draft.wellbeing,
-                        wellbeing_note=_blank_to_none(draft.wellbeing_note),
+                        wellbeing_note=blank_to_none(draft.wellbeing_note),
                         next_meeting_on=draft.next_meeting_on,
                         submission_key=submission_key,
                         created_at=now,
@@ -284,7 +174,7 @@ class MeetingService:
                     record_id=meeting.id,
                 )
                 return self._logged(session, meeting, created=True, new_targets=new_targets, flagged=flagged)
-        except IntegrityError:
+        except Conflict:
             # Two deliveries of one submission raced: the other one stored it.
             with self.db.unit_of_work() as session:
                 existing = MeetingRepository(session).by_submission(caller.team_id, submission_key)
@@ -310,7 +200,10 @@ class MeetingService:
             phrase: DuePhrase | None
             if due_text:
                 try:
-                    due = parse_due(due_text, now=local_now, calendar=self.calendar)
+                    due = parse_due(due_text, now=local_now, calendar=self.calendar, allow_overdue=True)
+                except PassedDateError as passed:
+                    errors[due_field] = passed_in_due_box(passed)
+                    continue
                 except DueDateError as exc:
                     errors[due_field] = str(exc)
                     continue
@@ -324,12 +217,19 @@ class MeetingService:
                         cadence=cadence,
                         next_meeting=draft.next_meeting_on,
                     )
+                except PassedDateError as passed:
+                    errors[text_field] = passed_in_due_box(passed)
+                    continue
                 except InvalidInput as exc:
                     errors[text_field] = str(exc)
                     continue
                 if not text.strip(" ,.;:-"):
                     errors[text_field] = "Say what the target is, not only when it's due."
                     continue
+            advice = None if phrase is None else not_a_school_day(due, self.calendar, today=local_now.date())
+            if advice is not None and due >= local_now.date():
+                errors[due_field if due_text else text_field] = f"{advice.message()} {advice.suggestion()}".strip()
+                continue
             suggested = new.standards is None or not new.standards
             standards = suggested_standards(text) if suggested else clean_standards(new.standards or [])
             planned.append((new.slot, text, phrase, due, standards, suggested))
@@ -337,7 +237,7 @@ class MeetingService:
 
     def _review(
         self,
-        session: Session,
+        session: UnitOfWork,
         caller: Caller,
         meeting: Meeting,
         reviews: dict[int, ReviewOutcome | None],
@@ -365,7 +265,7 @@ class MeetingService:
 
     def _logged(
         self,
-        session: Session,
+        session: UnitOfWork,
         meeting: Meeting,
         *,
         created: bool,
@@ -396,7 +296,7 @@ class MeetingService:
 
     # --- the mentee signs off --------------------------------------------------------------------------
     def sign_off(self, caller: Caller, meeting_id: int, comment: str | None, now: datetime) -> SignedOff:
-        comment = _blank_to_none(comment)
+        comment = blank_to_none(comment)
         if comment is not None and len(comment) > TEXT_LIMIT:
             raise FieldErrors({"comment": f"Keep your comment under {TEXT_LIMIT} characters."})
         with self.db.unit_of_work() as session:
@@ -437,14 +337,14 @@ class MeetingService:
             return meeting, self._today(session, caller, now)
 
     def correct(self, caller: Caller, meeting_id: int, draft: MeetingDraft, now: datetime) -> Corrected:
-        errors = _check_fields(draft)
+        errors = check_fields(draft)
         with self.db.unit_of_work() as session:
             meeting = self._editable(session, caller, meeting_id, now)
             mentorship = session.get(Mentorship, meeting.mentorship_id)
             assert mentorship is not None
             today = self._today(session, caller, now)
             if draft.held_on is not None and HELD_ON not in errors:
-                problem = _held_on_problem(draft.held_on, mentorship, today)
+                problem = held_on_problem(draft.held_on, mentorship, today)
                 if problem:
                     errors[HELD_ON] = problem
             if errors:
@@ -455,12 +355,12 @@ class MeetingService:
                 DURATION: draft.duration_minutes,
                 NOTES: draft.notes.strip(),
                 WELLBEING_SCORE: draft.wellbeing,
-                WELLBEING_NOTE: _blank_to_none(draft.wellbeing_note),
+                WELLBEING_NOTE: blank_to_none(draft.wellbeing_note),
                 NEXT_MEETING: draft.next_meeting_on,
             }
-            before = _fields_of(meeting)
+            before = fields_of(meeting)
             changes = {
-                key: [_jsonable(before[key]), _jsonable(value)] for key, value in after.items() if before[key] != value
+                key: [jsonable(before[key]), jsonable(value)] for key, value in after.items() if before[key] != value
             }
             if not changes:
                 return Corrected(meeting, [], sign_off_reset=False)
@@ -468,12 +368,12 @@ class MeetingService:
             meeting.duration_minutes = draft.duration_minutes
             meeting.notes = draft.notes.strip()
             meeting.wellbeing = draft.wellbeing
-            meeting.wellbeing_note = _blank_to_none(draft.wellbeing_note)
+            meeting.wellbeing_note = blank_to_none(draft.wellbeing_note)
             meeting.next_meeting_on = draft.next_meeting_on
             meeting.updated_at = now
             reset = meeting.signed_off_at is not None and bool(set(changes) - {NEXT_MEETING})
             if reset:
-                changes["signed_off_at"] = [_jsonable(meeting.signed_off_at), None]
+                changes["signed_off_at"] = [jsonable(meeting.signed_off_at), None]
                 meeting.signed_off_at = meeting.signed_off_by = None
             MeetingRepository(session).add_revision(
                 MeetingRevision(
@@ -512,8 +412,9 @@ class MeetingService:
         now: datetime,
     ) -> CadenceSet:
         """Show (cadence None) or change how often a mentee meets their mentor."""
+        looked = look_up(self.db, directory, caller.team_id, mentee_id, now)
         with self.db.unit_of_work() as session:
-            mentee = ensure_person(session, directory, caller.team_id, mentee_id, now)
+            mentee = ensure_person(session, looked, caller.team_id, now)
             repo = MentorshipRepository(session)
             require(Action.SET_CADENCE, caller.towards(mentee.user_id, repo.mentors_of(caller.team_id, mentee.user_id)))
             live = [m for m in repo.active_for(caller.team_id, mentee.user_id) if m.mentee_id == mentee.user_id]
@@ -542,24 +443,24 @@ class MeetingService:
             return CadenceSet(mentee.user_id, list(chosen), changed)
 
     # --- helpers ---------------------------------------------------------------------------------------------
-    def _today(self, session: Session, caller: Caller, now: datetime) -> date:
+    def _today(self, session: UnitOfWork, caller: Caller, now: datetime) -> date:
         me = PeopleRepository(session).get(caller.team_id, caller.user_id)
         return now.astimezone(person_tz(me, self.school_tz)).date()
 
-    def _meeting(self, session: Session, team_id: str, meeting_id: int) -> Meeting:
+    def _meeting(self, session: UnitOfWork, team_id: str, meeting_id: int) -> Meeting:
         meeting = MeetingRepository(session).get(team_id, meeting_id)
         if meeting is None:
             raise NotFound("I can't find that meeting: it may have been removed.")
         return meeting
 
-    def _standings(self, session: Session, caller: Caller, meeting: Meeting) -> set[Standing]:
+    def _standings(self, session: UnitOfWork, caller: Caller, meeting: Meeting) -> set[Standing]:
         mentor_ids = MentorshipRepository(session).mentors_of(caller.team_id, meeting.mentee_id)
         standings = caller.towards(meeting.mentee_id, mentor_ids)
         if meeting.author_id == caller.user_id:
             standings.add(Standing.AUTHOR)
         return standings
 
-    def _editable(self, session: Session, caller: Caller, meeting_id: int, now: datetime) -> Meeting:
+    def _editable(self, session: UnitOfWork, caller: Caller, meeting_id: int, now: datetime) -> Meeting:
         meeting = self._meeting(session, caller.team_id, meeting_id)
         require(Action.EDIT_MEETING, self._standings(session, caller, meeting))
         if now - meeting.created_at > EDIT_WINDOW:
@@ -571,53 +472,9 @@ class MeetingService:
         return meeting
 
 
-def _held_on_problem(held_on: date, mentorship: Mentorship, today: date) -> str | None:
-    if held_on > today:
-        return f"{describe(held_on)} hasn't happened yet: log a meeting once it has taken place."
-    if held_on < mentorship.start_date:
-        return f"The mentorship started on {describe(mentorship.start_date)}: choose a date from then on."
-    return None
-
-
-def _check_fields(draft: MeetingDraft) -> dict[str, str]:
-    errors: dict[str, str] = {}
-    if draft.held_on is None:
-        errors[HELD_ON] = "Choose the date of the meeting."
-    notes = (draft.notes or "").strip()
-    if not notes:
-        errors[NOTES] = "Note what you discussed: the mentee gets these notes to sign off."
-    elif len(notes) > TEXT_LIMIT:
-        errors[NOTES] = f"Keep the notes under {TEXT_LIMIT} characters (they're {len(notes)})."
-    if draft.duration_text is not None and draft.duration_minutes is None:
-        errors[DURATION] = "Give the length in whole minutes, e.g. 30."
-    elif draft.duration_minutes is not None and not DURATION_RANGE[0] <= draft.duration_minutes <= DURATION_RANGE[1]:
-        errors[DURATION] = f"Give a length between {DURATION_RANGE[0]} and {DURATION_RANGE[1]} minutes."
-    if draft.wellbeing is not None and draft.wellbeing not in WELLBEING:
-        errors[WELLBEING_SCORE] = "Choose one of the options."
-    if draft.wellbeing_note and len(draft.wellbeing_note) > TEXT_LIMIT:
-        errors[WELLBEING_NOTE] = f"Keep the note under {TEXT_LIMIT} characters."
-    if draft.next_meeting_on is not None and draft.held_on is not None and draft.next_meeting_on <= draft.held_on:
-        errors[NEXT_MEETING] = "The next meeting should come after this one."
-    return errors
-
-
-def _fields_of(meeting: Meeting) -> dict[str, object]:
-    return {
-        HELD_ON: meeting.held_on,
-        DURATION: meeting.duration_minutes,
-        NOTES: meeting.notes,
-        WELLBEING_SCORE: meeting.wellbeing,
-        WELLBEING_NOTE: meeting.wellbeing_note,
-        NEXT_MEETING: meeting.next_meeting_on,
-    }
-
-
-def _jsonable(value: object) -> object:
-    if isinstance(value, date | datetime):
-        return value.isoformat()
-    return value
-
-
-def _blank_to_none(text: str | None) -> str | None:
-    text = (text or "").strip()
-    return text or None
+def passed_in_due_box(passed: PassedDateError) -> str:
+    """A day and month just gone, in the meeting form: name both choices and how to type each."""
+    return (
+        f"“{passed.raw}” has passed ({describe(passed.passed)}). Type “{passed.passed:%d/%m/%Y}” in Due to keep "
+        f"this year's date (the target starts overdue) or “{passed.next_year:%d/%m/%Y}” for next year's."
+    )

@@ -6,16 +6,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
-
 from bot.core.directory import Directory
 from bot.core.errors import FieldErrors, InvalidInput, NotAllowed, NotFound
 from bot.core.permissions import Action, Standing, is_allowed, require
+from bot.core.vocabulary import RATING_LABEL
 from bot.observations.forms import FieldKind, FieldRole, FormLibrary, ObservationForm
-from bot.roster.people import ensure_person
+from bot.roster.people import ensure_person, look_up, look_up_all
 from bot.roster.service import Caller
-from storage.db import Database
+from storage.db import Conflict, Database, UnitOfWork
 from storage.observations import Observation, ObservationEntry, ObservationRepository, ObservationRevision, Rating
 from storage.roster import (
     AuditRepository,
@@ -32,12 +30,6 @@ EDIT_WINDOW = timedelta(days=7)
 TEXT_LIMIT = 3000
 SHORT_LIMIT = 150
 
-RATING_LABEL = {
-    Rating.NOT_APPLICABLE: "N/A in this observation",
-    Rating.NOT_DEMONSTRATED: "Not demonstrated",
-    Rating.PARTLY: "Partly demonstrated",
-    Rating.FULLY: "Fully demonstrated",
-}
 
 # Names of the lesson-detail fields every form shares; used as keys for field errors too.
 DATE, SUBJECT, CLASS_GROUP, PUPILS, DURATION, FOCUS = "date", "subject", "class_group", "pupils", "duration", "focus"
@@ -126,12 +118,13 @@ class ObservationService:
     # --- opening the form ------------------------------------------------------------------------
     def prepare(self, caller: Caller, teacher_id: str, directory: Directory, now: datetime) -> Prepared:
         """Check the caller may observe this teacher before the modal opens."""
+        looked = look_up(self.db, directory, caller.team_id, teacher_id, now)
         with self.db.unit_of_work() as session:
-            teacher = ensure_person(session, directory, caller.team_id, teacher_id, now)
+            teacher = ensure_person(session, looked, caller.team_id, now)
             mentorship = self._mentorship_for(session, caller, teacher)
             return Prepared(teacher, mentorship, self.forms.default_for(mentorship.mentee_kind), self.today(now))
 
-    def _mentorship_for(self, session: Session, caller: Caller, teacher: Person) -> Mentorship:
+    def _mentorship_for(self, session: UnitOfWork, caller: Caller, teacher: Person) -> Mentorship:
         mentorships = MentorshipRepository(session)
         mentor_ids = mentorships.mentors_of(caller.team_id, teacher.user_id)
         if teacher.user_id == caller.user_id:
@@ -160,20 +153,21 @@ class ObservationService:
         if errors:
             raise FieldErrors(errors)
         assert draft.teacher_id is not None and draft.observed_on is not None
+        looked = look_up_all(self.db, directory, caller.team_id, [draft.teacher_id, draft.second_observer_id], now)
         try:
             with self.db.unit_of_work() as session:
                 repo = ObservationRepository(session)
                 existing = repo.by_submission(caller.team_id, submission_key)
                 if existing is not None:
                     return self._recorded(session, caller, existing, form, created=False)
-                teacher = ensure_person(session, directory, caller.team_id, draft.teacher_id, now)
+                teacher = ensure_person(session, looked[0], caller.team_id, now)
                 try:
                     mentorship = self._mentorship_for(session, caller, teacher)
                 except (InvalidInput, NotAllowed) as exc:
                     raise FieldErrors({TEACHER: str(exc)}) from None
                 self._check_dates(draft.observed_on, mentorship, now)
-                if draft.second_observer_id is not None:
-                    ensure_person(session, directory, caller.team_id, draft.second_observer_id, now)
+                for second_observer in looked[1:]:
+                    ensure_person(session, second_observer, caller.team_id, now)
                 observation = Observation(
                     team_id=caller.team_id,
                     teacher_id=teacher.user_id,
@@ -196,7 +190,7 @@ class ObservationService:
                     record_id=observation.id,
                 )
                 return self._recorded(session, caller, observation, form, created=True)
-        except IntegrityError:
+        except Conflict:
             # Two deliveries of one submission raced: the other one stored it.
             with self.db.unit_of_work() as session:
                 existing = ObservationRepository(session).by_submission(caller.team_id, submission_key)
@@ -205,7 +199,7 @@ class ObservationService:
                 return self._recorded(session, caller, existing, form, created=False)
 
     def _recorded(
-        self, session: Session, caller: Caller, observation: Observation, form: ObservationForm, *, created: bool
+        self, session: UnitOfWork, caller: Caller, observation: Observation, form: ObservationForm, *, created: bool
     ) -> Recorded:
         people = PeopleRepository(session)
         teacher = people.get(caller.team_id, observation.teacher_id)
@@ -275,7 +269,7 @@ class ObservationService:
             self._require_editable(session, caller, observation, now)
             return observation, self._form(observation.form_key)
 
-    def _require_editable(self, session: Session, caller: Caller, observation: Observation, now: datetime) -> None:
+    def _require_editable(self, session: UnitOfWork, caller: Caller, observation: Observation, now: datetime) -> None:
         require(Action.EDIT_OBSERVATION, self._standings(session, caller, observation))
         if now - observation.created_at > EDIT_WINDOW:
             raise NotAllowed(
@@ -413,11 +407,11 @@ class ObservationService:
             )
             return [Readable(o, self._form_of(o), people, False, False) for o in visible]
 
-    def _standings(self, session: Session, caller: Caller, observation: Observation) -> set[Standing]:
+    def _standings(self, session: UnitOfWork, caller: Caller, observation: Observation) -> set[Standing]:
         mentor_ids = MentorshipRepository(session).mentors_of(caller.team_id, observation.teacher_id)
         return caller.towards(observation.teacher_id, mentor_ids) | _record_standing(caller, observation)
 
-    def _get(self, session: Session, caller: Caller, observation_id: int) -> Observation:
+    def _get(self, session: UnitOfWork, caller: Caller, observation_id: int) -> Observation:
         observation = ObservationRepository(session).get(caller.team_id, observation_id)
         if observation is None:
             raise NotFound("I can't find that observation. It may have been removed.")

@@ -30,13 +30,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import JSON, ColumnElement, MetaData, String, Table, Text, cast, delete, func, or_, select, update
-from sqlalchemy.engine import CursorResult
+from sqlalchemy import MetaData, Table
 from sqlalchemy.orm import Session
 
 from bot.core.permissions import Action, require
+from bot.core.vocabulary import RATING_LABEL
+from storage import privacy as statements
 from storage.db import Database
-from storage.roster import AuditEntry, Mentorship, RoleGrant
+from storage.observations import Rating
+from storage.queries import export as queries
+from storage.roster import AuditEntry
 from storage.schema import Base
 
 if TYPE_CHECKING:
@@ -178,7 +181,7 @@ REGISTRY: dict[str, TableRule] = {
         free_text=("text", "due_phrase"),
         personal=("mentee_message_channel", "mentee_message_ts"),
         other=_cols(
-            "id team_id mentorship_id due_on standards status meeting_id carried_count flagged_at "
+            "id team_id mentorship_id due_on standards status meeting_id plan_id carried_count flagged_at "
             "ready_for_review_at closed_at submission_key created_at updated_at"
         ),
         subject="mentee_id",
@@ -223,6 +226,23 @@ REGISTRY: dict[str, TableRule] = {
         free_text=("happened", "agreed"),
         other=("id", "team_id", "concern_id", "kind", "on_date", "outcome", "submission_key", "created_at"),
         subject=Link("concern_id", "concerns"),
+    ),
+    "support_plans": TableRule(
+        holds="support plans (IRPs): review dates and status kept, the areas, support and names informed are theirs",
+        person_ids=("mentee_id", "owner_id"),
+        free_text=("areas", "support", "informed"),
+        other=_cols(
+            "id team_id mentorship_id concern_id standards review_on status signed_at reminded_before_for "
+            "reminded_on_day_for closed_at submission_key created_at updated_at"
+        ),
+        subject="mentee_id",
+    ),
+    "plan_reviews": TableRule(
+        holds="a support plan's reviews: the outcome and next date kept, the notes are the mentee's",
+        person_ids=("author_id",),
+        free_text=("notes",),
+        other=_cols("id team_id plan_id outcome reviewed_on next_review_on submission_key created_at"),
+        subject=Link("plan_id", "support_plans"),
     ),
     "digest_snapshots": TableRule(
         holds="a week's school-wide numbers; no names or ids",
@@ -294,7 +314,7 @@ def _rule_problems(metadata: MetaData, table: Table, rule: TableRule) -> list[st
             problems.append(f"{where}: suffixed id {name} must be one of its person_ids")
     for name in rule.free_text + rule.personal:
         column = table.c.get(name)
-        if column is not None and not column.nullable and not isinstance(column.type, String | JSON):
+        if column is not None and not statements.blankable(table, name):
             problems.append(f"{where}: {name} can't be blanked (not nullable, not text): make it nullable")
     for name in rule.when_erased:
         if name not in rule.other:
@@ -316,12 +336,9 @@ def _tables() -> list[tuple[Table, TableRule]]:
     return [(table, REGISTRY[table.name]) for table in Base.metadata.sorted_tables]
 
 
-def _team_scope(table: Table, rule: TableRule, team_id: str) -> ColumnElement[bool]:
-    if "team_id" in table.c:
-        return table.c.team_id == team_id
-    assert isinstance(rule.subject, Link), f"{table.name} has no team scope"  # registry_problems checks this
-    parent = Base.metadata.tables[rule.subject.table]
-    return table.c[rule.subject.column].in_(select(parent.c.id).where(parent.c.team_id == team_id))
+def _team_scope(table: Table, rule: TableRule, team_id: str) -> Any:
+    link = (rule.subject.column, rule.subject.table) if isinstance(rule.subject, Link) else None
+    return queries.team_scope(table, team_id, link)
 
 
 def _is_person(value: Any, user_id: str, *, suffixed: bool) -> bool:
@@ -332,22 +349,16 @@ def _is_person(value: Any, user_id: str, *, suffixed: bool) -> bool:
     return suffixed and value.startswith(user_id) and not value[len(user_id)].isalnum()
 
 
-def _id_candidates(table: Table, name: str, user_id: str, rule: TableRule) -> ColumnElement[bool]:
-    column = table.c[name]
-    if name in rule.suffixed_ids:
-        return or_(column == user_id, column.startswith(user_id, autoescape=True))
-    return column == user_id
+def _id_candidates(table: Table, name: str, user_id: str, rule: TableRule) -> Any:
+    return queries.id_candidates(table, name, user_id, suffixed=name in rule.suffixed_ids)
 
 
 def _mention_forms(user_id: str) -> tuple[str, str]:
     return f"<@{user_id}>", f"<@{user_id}|"
 
 
-def _text_mentions(table: Table, name: str, user_id: str) -> ColumnElement[bool]:
-    column = table.c[name]
-    if isinstance(column.type, JSON):
-        return cast(column, Text).contains(user_id, autoescape=True)
-    return or_(*(column.contains(form, autoescape=True) for form in _mention_forms(user_id)))
+def _text_mentions(table: Table, name: str, user_id: str) -> Any:
+    return queries.text_mentions(table, name, user_id, _mention_forms(user_id))
 
 
 def _swap_mentions(value: Any, user_id: str, pseudonym: str) -> Any:
@@ -460,18 +471,14 @@ def collect(session: Session, team_id: str, user_id: str, now: datetime) -> Pers
     matched: dict[str, set[Any]] = defaultdict(set)
     for table, rule in _tables():
         records[table.name] = []
-        conditions: list[ColumnElement[bool]] = [_id_candidates(table, n, user_id, rule) for n in rule.person_ids]
+        conditions = [_id_candidates(table, n, user_id, rule) for n in rule.person_ids]
         conditions += [_text_mentions(table, n, user_id) for n in rule.free_text]
         link = rule.subject if isinstance(rule.subject, Link) else None
         if link is not None and matched[link.table]:
-            conditions.append(table.c[link.column].in_(matched[link.table]))
+            conditions.append(queries.belongs_to(table, link.column, matched[link.table]))
         if not conditions:
             continue
-        query = select(table).where(_team_scope(table, rule, team_id), or_(*conditions))
-        if "id" in table.c:
-            query = query.order_by(table.c.id)
-        for row in session.execute(query).mappings():
-            values = dict(row)
+        for values in queries.rows_where(session, table, _team_scope(table, rule, team_id), conditions):
             mentions = [n for n in rule.person_ids if _is_person(values[n], user_id, suffixed=n in rule.suffixed_ids)]
             mentions += [
                 f"mentioned in {n}"
@@ -485,8 +492,7 @@ def collect(session: Session, team_id: str, user_id: str, now: datetime) -> Pers
             records[table.name].append(Found(table.name, values, tuple(mentions)))
             if "id" in values:
                 matched[table.name].add(values["id"])
-    workspaces = Base.metadata.tables["workspaces"]
-    team_name = session.scalar(select(workspaces.c.name).where(workspaces.c.team_id == team_id))
+    team_name = queries.workspace_name(session, team_id)
     data = PersonalData(team_id, user_id, team_name, now, records, {})
     return PersonalData(team_id, user_id, team_name, now, records, _names(session, data))
 
@@ -499,13 +505,7 @@ def _names(session: Session, data: PersonalData) -> dict[str, str]:
         for name in REGISTRY[table].person_ids
         if isinstance(value := row.values.get(name), str)
     }
-    people = Base.metadata.tables["people"]
-    found = session.execute(
-        select(people.c.user_id, people.c.name, people.c.real_name).where(
-            people.c.team_id == data.team_id, people.c.user_id.in_(ids or {""})
-        )
-    )
-    return {user: real or name for user, name, real in found}
+    return queries.display_names(session, data.team_id, ids)
 
 
 def export_person(db: Database, team_id: str, user_id: str, now: datetime, *, actor: str = CLI_ACTOR) -> PersonalData:
@@ -605,7 +605,6 @@ def write_export(data: PersonalData, out_dir: Path, *, forms: FormLibrary | None
 
 
 # --- the readable PDF -----------------------------------------------------------------------------------------------
-RATING_WORDS = {"na": "N/A in this observation", "not": "Not demonstrated", "partly": "Partly", "fully": "Fully"}
 _FONT_CANDIDATES = (
     "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
     "/usr/share/fonts/dejavu/DejaVuSans.ttf",
@@ -851,6 +850,10 @@ def render_pdf(data: PersonalData, *, forms: FormLibrary | None = None, tz: Zone
     return pdf.build(f"Personal data: {shown_name}")
 
 
+def _rating_words(value: Any) -> str:
+    return RATING_LABEL[Rating(value)] if value else ""
+
+
 def _record(record_type: str | None, record_id: int | None) -> str:
     if record_type and record_id is not None:
         return f"{record_type} {record_id}"
@@ -895,7 +898,7 @@ def _pdf_observations(pdf: _Pdf, data: PersonalData, forms: FormLibrary | None) 
         rows = [
             [
                 _entry_label(forms, o["form_key"], e["key"]),
-                RATING_WORDS.get(jsonable(e["rating"]) or "", ""),
+                _rating_words(e["rating"]),
                 e["text"] or "",
             ]
             for e in sorted(entries[o["id"]], key=lambda e: e["position"])
@@ -1026,17 +1029,7 @@ def _erase_in(
     tables = _tables()
 
     # 1. A person who is erased can't go on mentoring or being mentored: end their live mentorships.
-    mentorships = Base.metadata.tables["mentorships"]
-    ended = _run(
-        session,
-        update(mentorships)
-        .where(
-            mentorships.c.team_id == team_id,
-            mentorships.c.ended_at.is_(None),
-            or_(mentorships.c.mentee_id == user_id, mentorships.c.mentor_id == user_id),
-        )
-        .values(ended_at=now, ended_by=actor),
-    )
+    ended = statements.end_live_mentorships(session, team_id, user_id, now, actor)
     if ended:
         report.changes["mentorships"].ended = ended
 
@@ -1051,19 +1044,17 @@ def _erase_in(
         if not ids:
             continue
         if rule.on_erase is Erase.DELETE:
-            session.execute(delete(table).where(table.c.id.in_(ids)))
+            statements.delete_rows(session, table, ids)
             report.changes[table.name].deleted = len(ids)
             continue
-        blanks = {
-            n: blank_value(table, n) for n in rule.free_text + rule.personal if not isinstance(table.c[n].type, JSON)
-        }
+        blanks = {n: blank_value(table, n) for n in rule.free_text + rule.personal if not statements.is_json(table, n)}
         blanks.update(rule.when_erased)
         if blanks:
-            session.execute(update(table).where(table.c.id.in_(ids)).values(blanks))
+            statements.update_rows(session, table, ids, blanks)
         for name in rule.free_text + rule.personal:
-            if isinstance(table.c[name].type, JSON):
-                for row_id, value in session.execute(select(table.c.id, table.c[name]).where(table.c.id.in_(ids))):
-                    session.execute(update(table).where(table.c.id == row_id).values({name: _blank_json(value)}))
+            if statements.is_json(table, name):
+                for row_id, value in statements.values_of(session, table, name, ids):
+                    statements.set_value(session, table, row_id, name, _blank_json(value))
         if rule.free_text or rule.personal or rule.when_erased:
             report.changes[table.name].blanked = len(ids)
 
@@ -1073,25 +1064,23 @@ def _erase_in(
         for name in rule.person_ids:
             suffixed = name in rule.suffixed_ids
             if not suffixed:
-                replaced = _run(session, update(table).where(scope, table.c[name] == user_id).values({name: pseudonym}))
+                replaced = statements.replace_value(session, table, scope, name, user_id, pseudonym)
                 report.changes[table.name].ids_replaced += replaced
                 continue
-            candidates = session.execute(
-                select(table.c.id, table.c[name]).where(scope, _id_candidates(table, name, user_id, rule))
-            ).all()
+            candidates = statements.values_where(
+                session, table, name, scope, _id_candidates(table, name, user_id, rule)
+            )
             for row_id, value in candidates:
                 if _is_person(value, user_id, suffixed=True):
                     new = pseudonym + value[len(user_id) :]
-                    session.execute(update(table).where(table.c.id == row_id).values({name: new}))
+                    statements.set_value(session, table, row_id, name, new)
                     report.changes[table.name].ids_replaced += 1
         for name in rule.free_text:
-            found = session.execute(
-                select(table.c.id, table.c[name]).where(scope, _text_mentions(table, name, user_id))
-            ).all()
+            found = statements.values_where(session, table, name, scope, _text_mentions(table, name, user_id))
             for row_id, value in found:
                 swapped = _swap_mentions(value, user_id, pseudonym)
                 if swapped != value:
-                    session.execute(update(table).where(table.c.id == row_id).values({name: swapped}))
+                    statements.set_value(session, table, row_id, name, swapped)
                     report.changes[table.name].mentions_replaced += 1
 
     if not report.found:
@@ -1111,12 +1100,6 @@ def _erase_in(
     return report
 
 
-def _run(session: Session, statement: Any) -> int:
-    """Execute an UPDATE or DELETE; the number of rows it touched."""
-    result: CursorResult[Any] = session.execute(statement)  # type: ignore[assignment]
-    return int(result.rowcount)
-
-
 def _subject_rows(
     session: Session, table: Table, rule: TableRule, team_id: str, user_id: str, known: dict[str, list[int]]
 ) -> list[int]:
@@ -1126,13 +1109,10 @@ def _subject_rows(
         parents = known.get(rule.subject.table) or []
         if not parents:
             return []
-        query = select(table.c.id).where(table.c[rule.subject.column].in_(parents))
-        return list(session.scalars(query))
+        return statements.ids_belonging_to(session, table, rule.subject.column, parents)
     name = rule.subject
-    rows = session.execute(
-        select(table.c.id, table.c[name]).where(
-            _team_scope(table, rule, team_id), _id_candidates(table, name, user_id, rule)
-        )
+    rows = statements.values_where(
+        session, table, name, _team_scope(table, rule, team_id), _id_candidates(table, name, user_id, rule)
     )
     return [row_id for row_id, value in rows if _is_person(value, user_id, suffixed=name in rule.suffixed_ids)]
 
@@ -1163,11 +1143,9 @@ def preview_erasure(db: Database, team_id: str, user_id: str, now: datetime) -> 
 
 
 def _unused_pseudonym(session: Session, team_id: str, user_id: str) -> str:
-    people = Base.metadata.tables["people"]
     while True:
         pseudonym = new_pseudonym(team_id, user_id)
-        taken = session.scalar(select(func.count()).where(people.c.team_id == team_id, people.c.user_id == pseudonym))
-        if not taken:
+        if not statements.pseudonym_taken(session, team_id, pseudonym):
             return pseudonym
 
 
@@ -1198,12 +1176,7 @@ def expired_people(
     cutoff = now - timedelta(days=retention_days)
     last_end: dict[tuple[str, str], date] = {}
     mentored: set[tuple[str, str]] = set()
-    query = select(
-        Mentorship.team_id, Mentorship.mentor_id, Mentorship.mentee_id, Mentorship.end_date, Mentorship.ended_at
-    )
-    if team_id is not None:
-        query = query.where(Mentorship.team_id == team_id)
-    for team, mentor, mentee, end_date, ended_at in session.execute(query):
+    for team, mentor, mentee, end_date, ended_at in statements.mentorship_spans(session, team_id):
         ended_on = ended_at.date() if ended_at is not None else end_date
         for person in ((team, mentor), (team, mentee)):
             last_end[person] = max(last_end.get(person, ended_on), ended_on)
@@ -1211,10 +1184,7 @@ def expired_people(
     candidates = {p for p in mentored if last_end[p] < cutoff.date() and not is_pseudonym(p[1])}
     if not candidates:
         return []
-    holders = {(team, user) for team, user in session.execute(select(RoleGrant.team_id, RoleGrant.user_id))}
-    acted = select(AuditEntry.team_id, AuditEntry.actor_id).where(AuditEntry.at >= cutoff)
-    active = {(team, user) for team, user in session.execute(acted)}
-    return sorted(candidates - holders - active)
+    return sorted(candidates - statements.role_holders(session) - statements.active_since(session, cutoff))
 
 
 def erase_expired(
@@ -1269,12 +1239,6 @@ class AuditTrail:
 def audit_trail(db: Database, caller: Caller, *, about: str | None = None, limit: int = AUDIT_PAGE) -> AuditTrail:
     """The latest entries of the caller's workspace (by or about one person, if named). Admins only."""
     require(Action.READ_AUDIT_LOG, caller.standings)
-    condition: ColumnElement[bool] = AuditEntry.team_id == caller.team_id
-    if about is not None:
-        condition = condition & or_(AuditEntry.actor_id == about, AuditEntry.subject_id == about)
     with db.unit_of_work() as session:
-        total = session.scalar(select(func.count()).select_from(AuditEntry).where(condition)) or 0
-        entries = session.scalars(
-            select(AuditEntry).where(condition).order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit)
-        ).all()
-        return AuditTrail(list(entries), total, about)
+        entries, total = statements.audit_page(session, caller.team_id, about, limit)
+        return AuditTrail(entries, total, about)

@@ -1,17 +1,9 @@
 """When a mentor is due a reminder to log a meeting, and making sure each reminder goes out once.
 
-The clock for "a week" is the school's, not the wall calendar's:
-
-* **weekly**: a meeting is due 5 school days after the last one (or after the mentorship started);
-  **fortnightly**: 10 school days. Weekends, half terms, holidays and closures in the school calendar
-  don't count, so a meeting on the Thursday before half term is next due on the Thursday after it.
-  If the last meeting planned the next one ("next meeting" in the modal), that date is used instead.
-  The reminder goes on the first school day *after* the due day, so a mentor who meets on the day
-  itself is never nagged. Missed again? The next one is due a school week (or fortnight) later, and
-  gets its own reminder: one reminder for each missed meeting, never one a day.
-* **twice a term**: each term has two halves (either side of its half-term holiday); a mentorship needs
-  a meeting in each. With 5 school days of the half left and no meeting logged in it, the mentor is
-  reminded.
+When a meeting is due, for every cadence, is bot/core/cadence.py: the rule Home and the digests use too.
+The reminder goes on the first school day *after* a missed due day (so a mentor who meets on the day itself
+is never nagged), or, twice a term, as the half's meeting becomes due soon (its last 5 school days). Missed
+again? The next due date gets its own reminder: one reminder for each missed meeting, never one a day.
 
 Reminders are only sent on school days, between 08:00 and 17:00 school time (the scheduler runs every
 half hour; `python -m bot reminders run` ignores the hour). Each reminder is keyed (mentorship,
@@ -23,32 +15,28 @@ loses that one reminder rather than risk a duplicate.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.exc import IntegrityError
-
-from bot.core.school_calendar import DateRange, SchoolCalendar
-from storage.db import Database
+from bot.core.cadence import MeetingCadenceRule
+from bot.core.school_calendar import SchoolCalendar
+from storage.db import Conflict, Database
 from storage.meetings import Meeting, MeetingRepository
 from storage.reminders import ReminderRepository, ReminderSent
 from storage.roster import MeetingCadence, Mentorship
 
 SEND_FROM = time(8, 0)
 SEND_UNTIL = time(17, 0)
-SCHOOL_DAYS = {MeetingCadence.WEEKLY: 5, MeetingCadence.FORTNIGHTLY: 10}
-LAST_DAYS_OF_HALF = 5  # twice a term: remind when this many school days of the half are left
-_MAX_MISSED = 200  # due dates looked through for one mentorship (a school year holds fewer than 40 weeks)
 
 
 @dataclass(frozen=True)
-class MeetingDue:
-    due_on: date  # when the meeting was due (weekly/fortnightly/planned) or the half's last school day
+class ReminderDue:
+    due_on: date  # when the meeting was (or, twice a term, is) due
     remind_from: date  # the first school day the reminder may go
     period: str  # the idempotency key, with the mentorship
     planned: bool  # the date the last meeting planned for the next one
+    overdue: bool  # the mentorship's meeting is overdue (its next due date has passed)
 
 
 @dataclass(frozen=True)
@@ -62,72 +50,34 @@ class DueReminder:
     due_on: date
     last_meeting_on: date | None
     planned: bool = False
-
-
-def halves(calendar: SchoolCalendar) -> Iterator[tuple[str, DateRange]]:
-    """Each term's two halves, named for the reminder key: ("Autumn 2026 (1)", 2 Sep–23 Oct)…"""
-    for term in calendar.terms:
-        if term.half_term is not None:
-            first = DateRange(term.start, term.half_term.start - timedelta(days=1))
-            second = DateRange(term.half_term.end + timedelta(days=1), term.end)
-        else:
-            middle = term.start + (term.end - term.start) / 2
-            first = DateRange(term.start, middle)
-            second = DateRange(middle + timedelta(days=1), term.end)
-        yield f"{term.name} (1)", first
-        yield f"{term.name} (2)", second
+    overdue: bool = True  # the mentorship's meeting is overdue (bot/core/cadence.py)
+    early: bool = False  # sent before `due_on`: twice a term, as the half's meeting becomes due soon
 
 
 def meeting_due(
-    mentorship: Mentorship, last: Meeting | None, today: date, calendar: SchoolCalendar
-) -> MeetingDue | None:
-    """The latest meeting that should have happened by `today`, and from when to remind about it.
+    mentorship: Mentorship, last: Meeting | None, today: date, calendar: SchoolCalendar | MeetingCadenceRule
+) -> ReminderDue | None:
+    """The latest due date (bot/core/cadence.py) whose reminder may go by `today`, if any.
 
     None when nothing is due yet (or the calendar doesn't reach far enough to say).
     """
-    cadence = mentorship.meeting_cadence
-    if cadence not in SCHOOL_DAYS:
-        return _twice_a_term_due(last, today, calendar)
-    anchor = last.held_on if last is not None else mentorship.start_date
-    planned = last is not None and last.next_meeting_on is not None and last.next_meeting_on > last.held_on
-    due_day = (
-        last.next_meeting_on if planned and last is not None else calendar.add_school_days(anchor, SCHOOL_DAYS[cadence])
+    rule = calendar if isinstance(calendar, MeetingCadenceRule) else MeetingCadenceRule(calendar)
+    found: ReminderDue | None = None
+    overdue = False
+    dues = rule.due_dates(
+        mentorship.meeting_cadence,
+        started_on=mentorship.start_date,
+        last_held_on=last.held_on if last is not None else None,
+        agreed_on=last.next_meeting_on if last is not None else None,
     )
-    found: MeetingDue | None = None
-    for missed in range(_MAX_MISSED):
-        if due_day is None:
-            break
-        remind_from = calendar.first_school_day_from(due_day + timedelta(days=1))
+    for missed, due in enumerate(dues):
+        if missed == 0:  # the next meeting's due date: passed, or (twice a term) only due soon
+            overdue = due.overdue(today)
+        remind_from = rule.remind_from(due)
         if remind_from is None or remind_from > today:
             break
-        found = MeetingDue(
-            due_day, remind_from, f"meeting:{cadence.value}:{due_day.isoformat()}", planned and missed == 0
-        )
-        due_day = calendar.add_school_days(due_day, SCHOOL_DAYS[cadence])
+        found = ReminderDue(due.due_on, remind_from, f"meeting:{due.key}", due.planned, overdue)
     return found
-
-
-def _twice_a_term_due(last: Meeting | None, today: date, calendar: SchoolCalendar) -> MeetingDue | None:
-    for name, half in halves(calendar):
-        if today not in half:
-            continue
-        if last is not None and last.held_on >= half.start:
-            return None  # met in this half already
-        school_days = [d for d in _days(half) if calendar.is_school_day(d)]
-        if not school_days:
-            return None
-        remind_from = school_days[max(0, len(school_days) - LAST_DAYS_OF_HALF)]
-        if remind_from > today:
-            return None
-        return MeetingDue(school_days[-1], remind_from, f"meeting:twice_a_term:{name}", planned=False)
-    return None
-
-
-def _days(span: DateRange) -> Iterator[date]:
-    day = span.start
-    while day <= span.end:
-        yield day
-        day += timedelta(days=1)
 
 
 class ReminderService:
@@ -149,6 +99,7 @@ class ReminderService:
         if not any_hour and not SEND_FROM <= local.time() < SEND_UNTIL:
             return []
         owed: list[DueReminder] = []
+        rule = MeetingCadenceRule(self.calendar)
         with self.db.unit_of_work() as session:
             reminders = ReminderRepository(session)
             meetings = MeetingRepository(session)
@@ -156,7 +107,7 @@ class ReminderService:
                 if not mentorship.start_date <= today <= mentorship.end_date:
                     continue
                 last = meetings.latest_for_mentorship(mentorship.id)
-                due = meeting_due(mentorship, last, today, self.calendar)
+                due = meeting_due(mentorship, last, today, rule)
                 if due is None:
                     continue
                 if reminders.claimed(mentorship.id, due.period) is not None:
@@ -172,6 +123,8 @@ class ReminderService:
                         due_on=due.due_on,
                         last_meeting_on=last.held_on if last else None,
                         planned=due.planned,
+                        overdue=due.overdue,
+                        early=due.due_on >= today,
                     )
                 )
         return owed
@@ -190,7 +143,7 @@ class ReminderService:
                     )
                 )
                 return claimed.id
-        except IntegrityError:
+        except Conflict:
             return None
 
     def mark_sent(self, team_id: str, claim_id: int, channel: str | None, ts: str | None, now: datetime) -> None:

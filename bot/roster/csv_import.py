@@ -7,10 +7,9 @@ from datetime import date, datetime
 from pathlib import Path
 
 from bot.core.errors import InvalidInput
+from bot.core.vocabulary import KIND_WORDS as KINDS
 from bot.roster.service import ImportRow
-from storage.roster import MenteeKind
 
-KINDS = {"trainee": MenteeKind.TRAINEE, "ect": MenteeKind.ECT, "staff": MenteeKind.STAFF}
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y")
 
 

@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 from bot.core.directory import Directory, DirectoryUser
 from bot.core.errors import InvalidInput, NotAllowed
 from bot.core.permissions import Action, Standing, require
-from bot.roster.people import ensure_person, remember
+from bot.roster.people import ensure_person, look_up, remember
 from storage.db import Database
 from storage.roster import (
     AuditRepository,
@@ -26,8 +26,6 @@ from storage.roster import (
 )
 
 ROLE_STANDING = {Role.LEAD: Standing.LEAD, Role.SLT: Standing.SLT, Role.ADMIN: Standing.ADMIN}
-KIND_LABEL = {MenteeKind.TRAINEE: "trainee", MenteeKind.ECT: "ECT", MenteeKind.STAFF: "staff member"}
-ROLE_LABEL = {Role.LEAD: "lead mentor", Role.SLT: "SLT", Role.ADMIN: "admin"}
 
 
 def default_end_date(start: date) -> date:
@@ -116,8 +114,9 @@ class RosterService:
         self.db = db
 
     def caller(self, team_id: str, user_id: str, directory: Directory, now: datetime) -> Caller:
+        looked = look_up(self.db, directory, team_id, user_id, now)
         with self.db.unit_of_work() as session:
-            person = ensure_person(session, directory, team_id, user_id, now)
+            person = ensure_person(session, looked, team_id, now)
             roles = RoleRepository(session).roles_of(team_id, user_id)
             mentorships = MentorshipRepository(session).active_for(team_id, user_id)
             return Caller(
@@ -150,9 +149,11 @@ class RosterService:
         require(Action.CHANGE_ROSTER, caller.standings)
         if mentor_id == mentee_id:
             raise InvalidInput("A person can't mentor themselves: name two different people.")
+        looked_mentor = look_up(self.db, directory, caller.team_id, mentor_id, now)
+        looked_mentee = look_up(self.db, directory, caller.team_id, mentee_id, now)
         with self.db.unit_of_work() as session:
-            mentor = ensure_person(session, directory, caller.team_id, mentor_id, now)
-            mentee = ensure_person(session, directory, caller.team_id, mentee_id, now)
+            mentor = ensure_person(session, looked_mentor, caller.team_id, now)
+            mentee = ensure_person(session, looked_mentee, caller.team_id, now)
             for person in (mentor, mentee):
                 _require_real_person(person)
             repo = MentorshipRepository(session)
@@ -206,8 +207,9 @@ class RosterService:
 
     def grant_role(self, caller: Caller, user_id: str, role: Role, directory: Directory, now: datetime) -> bool:
         require(Action.CHANGE_ROSTER, caller.standings)
+        looked = look_up(self.db, directory, caller.team_id, user_id, now)
         with self.db.unit_of_work() as session:
-            _require_real_person(ensure_person(session, directory, caller.team_id, user_id, now))
+            _require_real_person(ensure_person(session, looked, caller.team_id, now))
             granted = RoleRepository(session).grant(caller.team_id, user_id, role, caller.user_id, now)
             if granted:
                 AuditRepository(session).record(

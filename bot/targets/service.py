@@ -11,131 +11,50 @@ term" and the like.
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
-
 from bot.core.directory import Directory
-from bot.core.due_dates import DueDateError, DuePhrase, describe, split_target
+from bot.core.due_dates import (
+    DueDateError,
+    DuePhrase,
+    PassedDateError,
+    describe,
+    not_a_school_day,
+    split_target,
+)
 from bot.core.errors import InvalidInput, NotAllowed, NotFound
 from bot.core.permissions import Action, Standing, is_allowed, require
 from bot.core.school_calendar import SchoolCalendar
-from bot.core.standards import suggest_standards
-from bot.roster.people import ensure_person
+from bot.core.vocabulary import TARGET_STATUS_LABEL as STATUS_LABEL
+from bot.roster.people import ensure_person, look_up
 from bot.roster.service import Caller
-from storage.db import Database
+from bot.targets.checks import (  # noqa: F401  (re-exported for the handlers)
+    DEFAULT_DUE_DAYS,
+    DRAFT_LIFETIME,
+    MAX_NEW_PER_WEEK,
+    ROLLOVER_FLAG_AT,
+    STANDARDS,
+    TEXT_LIMIT,
+    Check,
+    check_target,
+    clean_standards,
+    standards_text,
+    suggested_standards,
+)
+from bot.targets.results import (
+    NAME_SOMEONE,
+    Confirmed,
+    DraftView,
+    TargetChange,
+    TargetList,
+    TargetOverview,
+)
+from storage.db import Conflict, Database, UnitOfWork
 from storage.roster import AuditRepository, MeetingCadence, Mentorship, MentorshipRepository, PeopleRepository, Person
 from storage.targets import Target, TargetDraft, TargetRepository, TargetStatus
-
-TEXT_LIMIT = 3000
-MAX_NEW_PER_WEEK = 3
-ROLLOVER_FLAG_AT = 2  # meetings a target may be carried past, still open, before it is flagged
-DRAFT_LIFETIME = timedelta(days=7)
-
-# The Teachers' Standards (2011), short enough for a Slack option (75 characters).
-STANDARDS: dict[str, str] = {
-    "1": "1 · Set high expectations",
-    "2": "2 · Promote good progress",
-    "3": "3 · Subject and curriculum knowledge",
-    "4": "4 · Plan and teach well-structured lessons",
-    "5": "5 · Adapt teaching to all pupils",
-    "6": "6 · Accurate and productive assessment",
-    "7": "7 · Manage behaviour effectively",
-    "8": "8 · Wider professional responsibilities",
-    "P2": "Part Two · Personal and professional conduct",
-}
-
-STATUS_LABEL = {
-    TargetStatus.OPEN: "open",
-    TargetStatus.MET: "met",
-    TargetStatus.NOT_MET: "not met",
-    TargetStatus.DROPPED: "dropped",
-}
-# With no date typed, a target is due by the next meeting; for twice-a-term mentorships that is too far
-# off for a short-term target, so two weeks. (How often meetings must happen is in bot.services.digests.)
-DEFAULT_DUE_DAYS = {MeetingCadence.WEEKLY: 7, MeetingCadence.FORTNIGHTLY: 14, MeetingCadence.TWICE_A_TERM: 14}
-
-
-def standards_text(codes: Sequence[str]) -> str:
-    """ "Standards 6 and 7", "Standard 4", "Part Two"; "" for none."""
-    numbers = [c for c in codes if c != "P2"]
-    parts = []
-    if numbers:
-        joined = numbers[0] if len(numbers) == 1 else ", ".join(numbers[:-1]) + " and " + numbers[-1]
-        parts.append(("Standard " if len(numbers) == 1 else "Standards ") + joined)
-    if "P2" in codes:
-        parts.append("Part Two")
-    return " and ".join(parts)
-
-
-def clean_standards(codes: Sequence[str]) -> list[str]:
-    """Known codes only, in the Standards' own order, without repeats."""
-    wanted = set(codes)
-    return [code for code in STANDARDS if code in wanted]
-
-
-def suggested_standards(text: str) -> list[str]:
-    return clean_standards([str(n) for n in suggest_standards(text)])
-
-
-# --- the gentle checks ---------------------------------------------------------------------------
-
-# Words that make a target an aim rather than something you could see in a lesson.
-_VAGUE_START = re.compile(
-    r"^\s*(?:to\s+)?(?:try\s+to\s+|continue\s+to\s+)?"
-    r"(?:improve|better|get\s+better|be\s+better|work\s+on|develop|focus\s+on|think\s+about|consider|"
-    r"understand|know|learn\s+about|be\s+more|become|enhance|strengthen|look\s+at|reflect\s+on|"
-    r"keep\s+working|raise|increase)\b",
-    re.IGNORECASE,
-)
-_SPECIFIC_WORDS = 7  # a vague verb with this many words or more usually says how
-
-
-@dataclass(frozen=True)
-class Check:
-    ok: bool
-    label: str  # "Specific", "Dated", …
-    why: str  # shown when not ok (and sometimes when ok)
-
-
-def check_target(text: str, *, due_given: bool, due: date, standards: Sequence[str], new_this_week: int) -> list[Check]:
-    """What an appropriate body looks for in a target: specific, dated, linked to a standard, not too many.
-
-    `new_this_week` counts this target too. The checks only advise: the mentor can still save it.
-    """
-    words = text.split()
-    vague = bool(_VAGUE_START.match(text)) and len(words) < _SPECIFIC_WORDS
-    checks = [
-        Check(
-            not vague and len(words) >= 3,
-            "Specific",
-            "Name an action someone could see in a lesson (e.g. “Use a countdown and narrate the positive at "
-            "every transition”) rather than an aim like “improve behaviour”.",
-        ),
-        Check(
-            due_given,
-            "Dated",
-            f"No date was given, so I suggested {describe(due)}. Change it if another date suits better.",
-        ),
-        Check(
-            bool(standards),
-            "Linked to a standard",
-            "Choose the Teachers' Standard it serves so its progress shows against that standard.",
-        ),
-        Check(
-            new_this_week <= MAX_NEW_PER_WEEK,
-            "At most three new this week",
-            f"This would be new target number {new_this_week} this week: three at most is easier to act on.",
-        ),
-    ]
-    return checks
-
 
 # --- shared rules for mentees and their mentorships ----------------------------------------------
 
@@ -156,7 +75,7 @@ def week_start(now: datetime, tz: ZoneInfo) -> datetime:
     return datetime.combine(monday, time(0, 0), tzinfo=tz)
 
 
-def mentorship_for(session: Session, caller: Caller, mentee: Person, action: Action, what: str) -> Mentorship:
+def mentorship_for(session: UnitOfWork, caller: Caller, mentee: Person, action: Action, what: str) -> Mentorship:
     """The live mentorship `action` is done under, once the caller is allowed to do it for this mentee.
 
     `what` completes "You can't … yourself" ("log a meeting with").
@@ -193,56 +112,18 @@ def read_due(
 ) -> tuple[str, DuePhrase | None, date]:
     """Split the due phrase off a target: (text, phrase as typed or None, due date, suggested when None).
 
-    Raises InvalidInput with dateparser-friendly advice for a date that can't be used.
+    Raises InvalidInput with dateparser-friendly advice for a date that can't be used, and PassedDateError
+    for a day and month that has just gone (the caller asks which year was meant).
     """
     try:
         rest, phrase = split_target(text, now=now, calendar=calendar)
+    except PassedDateError:
+        raise  # the caller asks: this year's date (overdue) or next year's
     except DueDateError as exc:
         raise InvalidInput(str(exc)) from None
     if phrase is not None:
         return rest, phrase, phrase.due
     return rest, None, next_meeting or default_due(now.date(), cadence, calendar)
-
-
-# --- results -------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class DraftView:
-    """A /target draft as the mentor sees it in the confirm message."""
-
-    draft: TargetDraft
-    checks: list[Check]
-    mentee: Person
-    today: date
-    saved: Target | None = None
-    problem: str | None = None  # e.g. a date chosen in the past, shown above the buttons
-
-
-@dataclass(frozen=True)
-class Confirmed:
-    target: Target
-    created: bool
-    mentor_ids: list[str]
-
-
-@dataclass(frozen=True)
-class TargetChange:
-    target: Target
-    changed: bool
-    mentor_ids: list[str]
-    today: date
-
-
-@dataclass(frozen=True)
-class TargetList:
-    mentee_id: str
-    mentee_name: str
-    targets: Sequence[Target]
-    today: date
-    can_close: bool
-    can_mark_ready: bool
-    flagged_ids: set[int] = field(default_factory=set)
 
 
 class TargetService:
@@ -263,14 +144,18 @@ class TargetService:
             raise InvalidInput(
                 f"That target is {len(typed)} characters long; keep it under {TEXT_LIMIT}, one clear step."
             )
+        looked = look_up(self.db, directory, caller.team_id, mentee_id, now)
         with self.db.unit_of_work() as session:
-            mentee = ensure_person(session, directory, caller.team_id, mentee_id, now)
+            mentee = ensure_person(session, looked, caller.team_id, now)
             mentorship = mentorship_for(session, caller, mentee, Action.SET_TARGET, "set a target for")
             mentor = PeopleRepository(session).get(caller.team_id, caller.user_id)
             local_now = now.astimezone(person_tz(mentor, self.school_tz))
-            text, phrase, due = read_due(
-                typed, now=local_now, calendar=self.calendar, cadence=mentorship.meeting_cadence
-            )
+            try:
+                text, phrase, due = read_due(
+                    typed, now=local_now, calendar=self.calendar, cadence=mentorship.meeting_cadence
+                )
+            except PassedDateError as passed:  # kept with this year's date until the mentor picks a year
+                text, phrase, due = passed.rest or "", DuePhrase(passed.passed, passed.raw), passed.passed
             if not text.strip(" ,.;:-"):
                 raise InvalidInput("Say what the target is, not only when it's due.")
             draft = TargetRepository(session).add_draft(
@@ -306,7 +191,9 @@ class TargetService:
             problem = None
             if draft.target_id is None:
                 if due is not None:
-                    if due < today:
+                    if due < today and due == draft.due_on and self._awaiting_year(session, draft):
+                        draft.due_phrase, draft.due_given = None, True  # this year's date, knowingly overdue
+                    elif due < today:
                         problem = f"{describe(due)} is in the past: choose a date from today onwards."
                     else:
                         draft.due_on, draft.due_phrase, draft.due_given = due, None, True
@@ -331,6 +218,10 @@ class TargetService:
                 mentorship = mentorship_for(session, caller, mentee, Action.SET_TARGET, "set a target for")
                 if now - draft.created_at > DRAFT_LIFETIME:
                     raise InvalidInput("This draft is more than a week old: type `/target` again to set it.")
+                if self._awaiting_year(session, draft):
+                    raise InvalidInput(
+                        f"“{draft.due_phrase}” has passed: choose this year's date (overdue) or next year's first."
+                    )
                 target = repo.add(
                     Target(
                         team_id=caller.team_id,
@@ -351,7 +242,7 @@ class TargetService:
                 draft.target_id = target.id
                 _audit(session, caller.team_id, caller.user_id, "target.create", now, target)
                 return self._confirmed(session, target, created=True)
-        except IntegrityError:
+        except Conflict:
             # Two clicks raced: the other one saved it.
             with self.db.unit_of_work() as session:
                 existing = TargetRepository(session).by_submission(caller.team_id, key)
@@ -419,8 +310,9 @@ class TargetService:
     def listing(self, caller: Caller, mentee_id: str | None, directory: Directory, now: datetime) -> TargetList:
         """Open targets: a mentee's own, or a mentee's for their mentors and leaders."""
         subject = mentee_id or caller.user_id
+        looked = look_up(self.db, directory, caller.team_id, subject, now)
         with self.db.unit_of_work() as session:
-            person = ensure_person(session, directory, caller.team_id, subject, now)
+            person = ensure_person(session, looked, caller.team_id, now)
             mentor_ids = MentorshipRepository(session).mentors_of(caller.team_id, subject)
             standings = caller.towards(subject, mentor_ids)
             require(Action.READ_TARGETS, standings)
@@ -435,17 +327,29 @@ class TargetService:
                 flagged_ids={t.id for t in targets if t.flagged_at is not None},
             )
 
+    def overview(self, caller: Caller, directory: Directory, now: datetime) -> TargetOverview:
+        """`/target list` with no name: a mentee sees theirs, a mentor each mentee's, a lead is asked for a name."""
+        with self.db.unit_of_work() as session:
+            live = MentorshipRepository(session).active_for(caller.team_id, caller.user_id)
+        mentee_ids = list(dict.fromkeys(m.mentee_id for m in live if m.mentor_id == caller.user_id))
+        mentored = any(m.mentee_id == caller.user_id for m in live)
+        if not mentee_ids and not mentored and Standing.LEAD in caller.standings:
+            return TargetOverview(lists=[], own_id=caller.user_id, prompt=NAME_SOMEONE)
+        subjects = ([caller.user_id] if mentored or not mentee_ids else []) + mentee_ids
+        lists = [self.listing(caller, subject, directory, now) for subject in subjects]
+        return TargetOverview(lists=lists, own_id=caller.user_id)
+
     def flagged(self, team_id: str) -> Sequence[Target]:
         """Open targets carried past two meetings, for the lead mentor's digest."""
         with self.db.unit_of_work() as session:
             return TargetRepository(session).flagged(team_id)
 
     # --- helpers -----------------------------------------------------------------------------------
-    def new_this_week(self, session: Session, team_id: str, mentee_id: str, now: datetime) -> int:
+    def new_this_week(self, session: UnitOfWork, team_id: str, mentee_id: str, now: datetime) -> int:
         return TargetRepository(session).set_since(team_id, mentee_id, week_start(now, self.school_tz))
 
     def _own_draft(
-        self, session: Session, team_id: str, user_id: str, key: str, now: datetime
+        self, session: UnitOfWork, team_id: str, user_id: str, key: str, now: datetime
     ) -> tuple[TargetDraft, Person, date]:
         draft = TargetRepository(session).draft(team_id, key)
         if draft is None:
@@ -460,7 +364,7 @@ class TargetService:
 
     def _draft_view(
         self,
-        session: Session,
+        session: UnitOfWork,
         draft: TargetDraft,
         mentee: Person,
         today: date,
@@ -472,29 +376,58 @@ class TargetService:
         checks = check_target(
             draft.text, due_given=draft.due_given, due=draft.due_on, standards=draft.standards, new_this_week=count
         )
-        return DraftView(draft=draft, checks=checks, mentee=mentee, today=today, saved=saved, problem=problem)
+        passed = not_school_day = None
+        if saved is None and self._awaiting_year(session, draft):
+            next_year = _same_day_next_year(draft.due_on)
+            passed = PassedDateError(draft.due_phrase or "", draft.due_on, next_year, today=today)
+        elif saved is None and draft.due_on >= today:  # a date kept overdue needs no school-day advice
+            not_school_day = not_a_school_day(draft.due_on, self.calendar, today=today)
+        return DraftView(
+            draft=draft,
+            checks=checks,
+            mentee=mentee,
+            today=today,
+            saved=saved,
+            problem=problem,
+            passed=passed,
+            not_school_day=not_school_day,
+        )
 
-    def _target(self, session: Session, team_id: str, target_id: int) -> Target:
+    def _awaiting_year(self, session: UnitOfWork, draft: TargetDraft) -> bool:
+        """A draft whose typed day and month had already gone when typed: the mentor hasn't said which year."""
+        if draft.target_id is not None or draft.due_phrase is None:
+            return False
+        mentor = PeopleRepository(session).get(draft.team_id, draft.set_by)
+        return draft.due_on < draft.created_at.astimezone(person_tz(mentor, self.school_tz)).date()
+
+    def _target(self, session: UnitOfWork, team_id: str, target_id: int) -> Target:
         target = TargetRepository(session).get(team_id, target_id)
         if target is None:
             raise NotFound("I can't find that target: it may have been removed.")
         return target
 
-    def _standings(self, session: Session, caller: Caller, target: Target) -> set[Standing]:
+    def _standings(self, session: UnitOfWork, caller: Caller, target: Target) -> set[Standing]:
         mentor_ids = MentorshipRepository(session).mentors_of(caller.team_id, target.mentee_id)
         standings = caller.towards(target.mentee_id, mentor_ids)
         if target.set_by == caller.user_id and caller.user_id != target.mentee_id:
             standings.add(Standing.AUTHOR)
         return standings
 
-    def _confirmed(self, session: Session, target: Target, *, created: bool) -> Confirmed:
+    def _confirmed(self, session: UnitOfWork, target: Target, *, created: bool) -> Confirmed:
         mentor_ids = MentorshipRepository(session).mentors_of(target.team_id, target.mentee_id)
         return Confirmed(target=target, created=created, mentor_ids=mentor_ids)
 
-    def _change(self, session: Session, target: Target, changed: bool, now: datetime) -> TargetChange:
+    def _change(self, session: UnitOfWork, target: Target, changed: bool, now: datetime) -> TargetChange:
         mentor_ids = MentorshipRepository(session).mentors_of(target.team_id, target.mentee_id)
         today = now.astimezone(self.school_tz).date()
         return TargetChange(target=target, changed=changed, mentor_ids=mentor_ids, today=today)
+
+
+def _same_day_next_year(day: date) -> date:
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + 1, day=28)
 
 
 def close_target(target: Target, status: TargetStatus, by: str, now: datetime) -> None:
@@ -504,7 +437,7 @@ def close_target(target: Target, status: TargetStatus, by: str, now: datetime) -
     target.updated_at = now
 
 
-def _audit(session: Session, team_id: str, actor: str, action: str, now: datetime, target: Target) -> None:
+def _audit(session: UnitOfWork, team_id: str, actor: str, action: str, now: datetime, target: Target) -> None:
     AuditRepository(session).record(
         team_id, actor, action, now, subject_id=target.mentee_id, record_type="target", record_id=target.id
     )

@@ -10,12 +10,10 @@ from typing import Any
 from bot.concerns.service import (
     AGREED,
     CATEGORY,
-    CATEGORY_LABEL,
     DISCUSSED_ON,
     DONE,
     HAPPENED,
     OUTCOME,
-    OUTCOME_LABEL,
     REASON,
     SEEN_ON,
     SHARE,
@@ -26,14 +24,16 @@ from bot.concerns.service import (
     ConcernDraft,
     ConcernForm,
     ConcernView,
-    OpenConcern,
     Raised,
 )
+from bot.core.vocabulary import CONCERN_CATEGORY_LABEL as CATEGORY_LABEL
+from bot.core.vocabulary import CONCERN_STATUS_LABEL as OUTCOME_LABEL
 from bot.targets.service import STANDARDS, standards_text
 from handlers.concerns.ids import (
     ACTIONS_BLOCK,
     ADD_ACTION,
     ADD_CALLBACK,
+    PLAN_FROM_CONCERN,
     RAISE_CALLBACK,
     RESOLVE_ACTION,
     RESOLVE_CALLBACK,
@@ -220,6 +220,7 @@ def _buttons(concern_id: int, *, view: bool = True, add: bool = True, resolve: b
         elements.append(button("Add an update", ADD_ACTION, str(concern_id)))
     if resolve:
         elements.append(button("Resolve", RESOLVE_ACTION, str(concern_id)))
+        elements.append(button("Start a support plan", PLAN_FROM_CONCERN, str(concern_id)))
     return {"type": "actions", "block_id": f"{ACTIONS_BLOCK}:{concern_id}", "elements": elements}
 
 
@@ -368,44 +369,3 @@ def discussed_dm(concern: Concern) -> tuple[str, list[Block]]:
         _buttons(concern.id, add=False, resolve=False),
     ]
     return text, blocks
-
-
-# --- lines for Homes and the lead digest ----------------------------------------------------------------------------
-def open_concern_line(c: OpenConcern) -> str:
-    updates = f"{c.updates} update{'s' if c.updates != 1 else ''}"
-    discussed = "discussed with them" if c.discussed else "not yet discussed with them"
-    return (
-        f"• <@{c.mentee_id}>: {CATEGORY_LABEL[c.category].lower()}, seen {c.seen_on:%-d %b}, raised by "
-        f"<@{c.raised_by}> · {updates} · {discussed}"
-    )
-
-
-def concern_summary(concern: Concern) -> str:
-    """One line, no free text: what kind of concern, when, and where it stands."""
-    state = OUTCOME_LABEL[concern.status]
-    return (
-        f"{CATEGORY_LABEL[concern.category]} · seen {concern.seen_on:%-d %b %Y} · raised by <@{concern.raised_by}> · "
-        f"{state}"
-    )
-
-
-def mentee_concern_blocks(concerns: list[Concern], *, limit: int = 5) -> list[Block]:
-    """For the mentee's own Home: the concerns discussed with them, each with Read it (none: no blocks)."""
-    if not concerns:
-        return []
-    return [section("*Concerns discussed with you*")] + [
-        {**section(concern_summary(c)), "accessory": button("Read it", VIEW_ACTION, str(c.id))}
-        for c in concerns[:limit]
-    ]
-
-
-def open_concern_blocks(concerns: list[OpenConcern], *, limit: int = 8) -> list[Block]:
-    """A section per open concern with its See the trail button, for lead mentors' and SLT's Homes."""
-    if not concerns:
-        return []
-    blocks: list[Block] = [section(f"*Open concerns* ({len(concerns)})")]
-    for c in concerns[:limit]:
-        blocks.append({**section(open_concern_line(c)), "accessory": button("See the trail", VIEW_ACTION, str(c.id))})
-    if len(concerns) > limit:
-        blocks.append(context(f"…and {len(concerns) - limit} more: they are all in the weekly digest."))
-    return blocks

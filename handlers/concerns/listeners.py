@@ -1,6 +1,8 @@
-"""Concerns in Slack: `/concern @mentee`, the Raise-as-a-concern button, the trail, updates and resolution.
+"""Concerns in Slack: `/concern @mentee`, Raise as a concern (from an observation), the trail, its updates and
+its resolution.
 
-Listeners are module-level functions; `register` binds them to the app with the deps they need.
+A button here may be pressed in a DM or on the Home tab (which has no response_url), so a refusal is answered
+in a small modal (`@answers(notice=…)`), pushed on top when the button is itself inside a modal.
 """
 
 from __future__ import annotations
@@ -8,14 +10,19 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.app.bootstrap import Deps
+from bot.concerns.service import HAPPENED, REASON, WHAT_SEEN, Raised
+from bot.core.directory import Directory
 from bot.core.errors import DomainError, InvalidInput
 from bot.core.permissions import Action
+from bot.roster.service import Caller
+from handlers.concerns import ids, plan_listeners
 from handlers.concerns.blocks import (
     add_modal,
     added_notice,
@@ -29,45 +36,48 @@ from handlers.concerns.blocks import (
     resolve_modal,
     trail_modal,
 )
-from handlers.concerns.ids import (
-    ADD_ACTION,
-    ADD_CALLBACK,
-    CONCERN,
-    FROM_OBSERVATION,
-    RAISE_CALLBACK,
-    RESOLVE_ACTION,
-    RESOLVE_CALLBACK,
-    VIEW_ACTION,
-)
-from handlers.home.events import refresh_homes
+from handlers.concerns.plan_listeners import open_modal as _open
+from handlers.concerns.plan_listeners import open_plan_modal
 from handlers.slack import parsing
-from handlers.slack.directory import SlackDirectory
-from handlers.slack.replies import notice_modal, record_id, save_or_explain, say, send_dm
+from handlers.slack.answers import answers, modal_submission
+from handlers.slack.context import RefreshHomes
+from handlers.slack.replies import record_id, send_dm
 
 log = logging.getLogger(__name__)
 
-USAGE = "Usage: `/concern @mentee` opens a form to record a concern about someone you mentor or lead."
+USAGE = (
+    "Usage: `/concern @mentee` opens a form to record a concern about someone you mentor or lead; "
+    "`/concern plan @mentee` starts a support plan (lead mentors and SLT)."
+)
 
 
-def _open(client: WebClient, body: dict[str, Any], view: dict[str, Any]) -> None:
-    """Open a modal from a message or the Home; push it on top when the click came from a modal."""
-    if (body.get("view") or {}).get("type") == "modal":
-        client.views_push(trigger_id=body["trigger_id"], view=view)
-    else:
-        client.views_open(trigger_id=body["trigger_id"], view=view)
+def register(app: App) -> None:
+    app.command(ids.CONCERN)(concern_command)
+    app.action(ids.FROM_OBSERVATION)(from_observation)
+    app.view(ids.RAISE_CALLBACK)(concern_submitted)
+    app.action(ids.VIEW_ACTION)(see_trail)
+    app.action(ids.ADD_ACTION)(open_update)
+    app.action(ids.RESOLVE_ACTION)(open_resolution)
+    app.view(ids.ADD_CALLBACK)(update_submitted)
+    app.view(ids.RESOLVE_CALLBACK)(resolution_submitted)
+    plan_listeners.register(app)
 
 
-def _problem(client: WebClient, body: dict[str, Any], respond: Respond, text: str) -> None:
-    """Tell the clicker why not: beside the message when there is one, else in a small modal."""
-    if body.get("response_url"):
-        say(respond, text)
-    else:
-        _open(client, body, notice_modal("Concern", text))
-
-
-# --- /concern -------------------------------------------------------------------------------------------------------
-def concern_command(ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient, *, deps: Deps) -> None:
+# --- /concern ---------------------------------------------------------------------------------------------------
+@answers()
+def concern_command(
+    ack: Ack,
+    command: dict[str, Any],
+    client: WebClient,
+    caller: Callable[[], Caller],
+    now: datetime,
+    directory: Directory,
+    deps: Deps,
+) -> None:
     words = parsing.tokens(command.get("text", ""))
+    planning = bool(words) and words[0].lower() == ids.PLAN_WORD
+    if planning:
+        words = words[1:]
     try:
         if not words or words[0].lower() == "help" or len(words) > 1:
             raise InvalidInput("Name the person the concern is about." if not words else "Name one person.")
@@ -76,160 +86,135 @@ def concern_command(ack: Ack, command: dict[str, Any], respond: Respond, client:
         ack(response_type="ephemeral", text=f"{exc}\n{USAGE}")
         return
     ack()
-    directory = SlackDirectory(client)
-    now = deps.now()
-    try:
-        caller = deps.roster.caller(command["team_id"], command["user_id"], directory, now)
-        form = deps.concerns.prepare(caller, mentee_id, directory, now)
-    except DomainError as exc:
-        respond(response_type="ephemeral", replace_original=False, text=str(exc))
+    if planning:
+        open_plan_modal(client, command["trigger_id"], deps.plans.prepare(caller(), mentee_id, directory, now))
         return
+    form = deps.concerns.prepare(caller(), mentee_id, directory, now)
     client.views_open(trigger_id=command["trigger_id"], view=concern_modal(form))
 
 
-def from_observation(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, *, deps: Deps) -> None:
+@answers(notice="Concern")
+def from_observation(
+    ack: Ack, body: dict[str, Any], client: WebClient, caller: Callable[[], Caller], now: datetime, deps: Deps
+) -> None:
     ack()
-    now = deps.now()
-    try:
-        caller = deps.roster.caller(body["team"]["id"], body["user"]["id"], SlackDirectory(client), now)
-        form = deps.concerns.prepare_from_observation(caller, record_id(body), now)
-    except DomainError as exc:
-        _problem(client, body, respond, str(exc))
-        return
+    form = deps.concerns.prepare_from_observation(caller(), record_id(body), now)
     _open(client, body, concern_modal(form))
 
 
-def concern_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, *, deps: Deps) -> None:
-    metadata = json.loads(view.get("private_metadata") or "{}")
-    draft = read_concern_state(view["state"]["values"], metadata)
-    directory = SlackDirectory(client)
-    team_id, user_id, now = body["team"]["id"], body["user"]["id"], deps.now()
-
-    def save() -> Any:
-        caller = deps.roster.caller(team_id, user_id, directory, now)
-        return deps.concerns.raise_concern(caller, draft, view["id"], directory, now)
-
-    raised = save_or_explain(ack, view, save, problem_block="what_seen", what="a concern")
-    if raised is None:
-        return
-    ack()
-    if not raised.created:  # a retry of the same submission tells nobody twice
-        return
-    text, blocks = concern_dm(raised)
-    reached = [lead for lead in raised.told if send_dm(client, lead, text, blocks)]
-    deps.concerns.told(team_id, raised.concern.id, reached, now)
-    send_dm(client, user_id, *raiser_confirmation(raised))
-    if raised.concern.discussed_on is not None:
-        _tell_mentee(client, deps, team_id, raised.concern.id, raised.concern.mentee_id)
-    refresh_homes(deps, client, team_id, [user_id, raised.concern.mentee_id, *raised.told])
-
-
-# --- the trail ------------------------------------------------------------------------------------------------------
-def see_trail(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, *, deps: Deps) -> None:
-    ack()
-    now = deps.now()
-    try:
-        caller = deps.roster.caller(body["team"]["id"], body["user"]["id"], SlackDirectory(client), now)
-        view = deps.concerns.read(caller, record_id(body), now)
-    except DomainError as exc:
-        _problem(client, body, respond, str(exc))
-        return
-    _open(client, body, trail_modal(view))
-
-
-def open_entry(
+@modal_submission(problem_block=WHAT_SEEN, what="a concern")
+def concern_submitted(
     ack: Ack,
     body: dict[str, Any],
+    view: dict[str, Any],
     client: WebClient,
-    respond: Respond,
-    *,
+    caller: Callable[[], Caller],
+    now: datetime,
+    directory: Directory,
     deps: Deps,
-    action: Action,
-    build: Callable[[Any], dict[str, Any]],
+    refresh_homes: RefreshHomes,
+) -> None:
+    metadata = json.loads(view.get("private_metadata") or "{}")
+    draft = read_concern_state(view["state"]["values"], metadata)
+    raised = deps.concerns.raise_concern(caller(), draft, view["id"], directory, now)
+    ack()
+    if raised.created:  # a retry of the same submission tells nobody twice
+        _tell(client, deps, directory, body["user"]["id"], raised, now)
+        refresh_homes([body["user"]["id"], raised.concern.mentee_id, *raised.told])
+
+
+def _tell(client: WebClient, deps: Deps, directory: Directory, user_id: str, raised: Raised, now: datetime) -> None:
+    concern = raised.concern
+    text, blocks = concern_dm(raised)
+    reached = [lead for lead in raised.told if send_dm(client, lead, text, blocks)]
+    deps.concerns.told(concern.team_id, concern.id, reached, now)
+    send_dm(client, user_id, *raiser_confirmation(raised))
+    if concern.discussed_on is not None:
+        _tell_mentee(client, deps, directory, concern.team_id, concern.id, concern.mentee_id, now)
+
+
+# --- the trail --------------------------------------------------------------------------------------------------
+@answers(notice="Concern")
+def see_trail(
+    ack: Ack, body: dict[str, Any], client: WebClient, caller: Callable[[], Caller], now: datetime, deps: Deps
 ) -> None:
     ack()
-    now = deps.now()
-    try:
-        caller = deps.roster.caller(body["team"]["id"], body["user"]["id"], SlackDirectory(client), now)
-        concern = deps.concerns.prepare_entry(caller, record_id(body), action)
-    except DomainError as exc:
-        _problem(client, body, respond, str(exc))
-        return
-    _open(client, body, build(concern))
+    _open(client, body, trail_modal(deps.concerns.read(caller(), record_id(body), now)))
 
 
-def entry_submitted(
-    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, *, deps: Deps, resolving: bool
+@answers(notice="Concern")
+def open_update(ack: Ack, body: dict[str, Any], client: WebClient, caller: Callable[[], Caller], deps: Deps) -> None:
+    ack()
+    concern = deps.concerns.prepare_entry(caller(), record_id(body), Action.ADD_TO_CONCERN)
+    _open(client, body, add_modal(concern))
+
+
+@answers(notice="Concern")
+def open_resolution(
+    ack: Ack, body: dict[str, Any], client: WebClient, caller: Callable[[], Caller], deps: Deps
 ) -> None:
-    concern_id = int(json.loads(view.get("private_metadata") or "{}").get("concern") or 0)
-    team_id, user_id, now = body["team"]["id"], body["user"]["id"], deps.now()
-    values = view["state"]["values"]
+    ack()
+    concern = deps.concerns.prepare_entry(caller(), record_id(body), Action.RESOLVE_CONCERN)
+    _open(client, body, resolve_modal(concern))
 
-    def save() -> Any:
-        caller = deps.roster.caller(team_id, user_id, SlackDirectory(client), now)
-        if resolving:
-            outcome, reason = read_resolve_state(values)
-            return deps.concerns.resolve(caller, concern_id, outcome, reason, view["id"], now)
-        happened, agreed, discussed_on = read_add_state(values)
-        return deps.concerns.add(caller, concern_id, happened, agreed, discussed_on, view["id"], now)
 
-    added = save_or_explain(
-        ack, view, save, problem_block="reason" if resolving else "happened", what="a concern's trail"
-    )
-    if added is None:
-        return
+def _concern_id(view: dict[str, Any]) -> int:
+    return int(json.loads(view.get("private_metadata") or "{}").get("concern") or 0)
+
+
+@modal_submission(problem_block=HAPPENED, what="a concern's update")
+def update_submitted(
+    ack: Ack,
+    body: dict[str, Any],
+    view: dict[str, Any],
+    client: WebClient,
+    caller: Callable[[], Caller],
+    now: datetime,
+    directory: Directory,
+    deps: Deps,
+    refresh_homes: RefreshHomes,
+) -> None:
+    happened, agreed, discussed_on = read_add_state(view["state"]["values"])
+    added = deps.concerns.add(caller(), _concern_id(view), happened, agreed, discussed_on, view["id"], now)
     ack()
     if not added.created:
         return
+    user_id = body["user"]["id"]
     send_dm(client, user_id, added_notice(added))
     if added.newly_discussed:
-        _tell_mentee(client, deps, team_id, added.concern.id, added.concern.mentee_id)
-    refresh_homes(deps, client, team_id, [user_id, added.concern.mentee_id])
+        _tell_mentee(client, deps, directory, added.concern.team_id, added.concern.id, added.concern.mentee_id, now)
+    refresh_homes([user_id, added.concern.mentee_id])
 
 
-def _tell_mentee(client: WebClient, deps: Deps, team_id: str, concern_id: int, mentee_id: str) -> None:
+@modal_submission(problem_block=REASON, what="a concern's resolution")
+def resolution_submitted(
+    ack: Ack,
+    body: dict[str, Any],
+    view: dict[str, Any],
+    client: WebClient,
+    caller: Callable[[], Caller],
+    now: datetime,
+    deps: Deps,
+    refresh_homes: RefreshHomes,
+) -> None:
+    outcome, reason = read_resolve_state(view["state"]["values"])
+    added = deps.concerns.resolve(caller(), _concern_id(view), outcome, reason, view["id"], now)
+    ack()
+    if not added.created:
+        return
+    user_id = body["user"]["id"]
+    send_dm(client, user_id, added_notice(added))
+    refresh_homes([user_id, added.concern.mentee_id])
+
+
+def _tell_mentee(
+    client: WebClient, deps: Deps, directory: Directory, team_id: str, concern_id: int, mentee_id: str, now: datetime
+) -> None:
     """Once it has been discussed with them, the mentee gets what was recorded (and the read is audited)."""
-    now = deps.now()
     try:
-        caller = deps.roster.caller(team_id, mentee_id, SlackDirectory(client), now)
+        caller = deps.roster.caller(team_id, mentee_id, directory, now)
         view = deps.concerns.read(caller, concern_id, now)
     except DomainError:
         return  # e.g. a private wellbeing concern: it stays with lead mentors and SLT
     text, blocks = discussed_dm(view.concern)
     send_dm(client, mentee_id, text, blocks)
-
-
-def register(app: App, deps: Deps) -> None:
-    """Bind the listeners, each given the deps (H1's middleware will put them in Bolt's context instead)."""
-
-    @app.command(CONCERN)
-    def _concern(ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient) -> None:
-        concern_command(ack, command, respond, client, deps=deps)
-
-    @app.action(FROM_OBSERVATION)
-    def _from_observation(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
-        from_observation(ack, body, client, respond, deps=deps)
-
-    @app.view(RAISE_CALLBACK)
-    def _submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
-        concern_submitted(ack, body, view, client, deps=deps)
-
-    @app.action(VIEW_ACTION)
-    def _see(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
-        see_trail(ack, body, client, respond, deps=deps)
-
-    @app.action(ADD_ACTION)
-    def _add(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
-        open_entry(ack, body, client, respond, deps=deps, action=Action.ADD_TO_CONCERN, build=add_modal)
-
-    @app.action(RESOLVE_ACTION)
-    def _resolve(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
-        open_entry(ack, body, client, respond, deps=deps, action=Action.RESOLVE_CONCERN, build=resolve_modal)
-
-    @app.view(ADD_CALLBACK)
-    def _added(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
-        entry_submitted(ack, body, view, client, deps=deps, resolving=False)
-
-    @app.view(RESOLVE_CALLBACK)
-    def _resolved(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
-        entry_submitted(ack, body, view, client, deps=deps, resolving=True)

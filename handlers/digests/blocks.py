@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from bot.concerns.service import OpenConcern
+from bot.core.vocabulary import CONCERN_CATEGORY_LABEL, KIND_COUNTED, RATING_SHORT
 from bot.digests.service import OBSERVATIONS_PER_HALF_TERM, MenteeWeek, SchoolWeek
-from handlers.concerns.blocks import open_concern_line
+from handlers.digests.ids import NUDGE_ACTION
 from handlers.slack.blocks import (
     MESSAGE_BLOCK_LIMIT,
     Block,
@@ -20,14 +22,8 @@ from handlers.slack.blocks import (
 from storage.observations import Rating
 from storage.roster import MenteeKind
 
-NUDGE_ACTION = "digest_nudge_mentor"
 # Past this many messages a digest's remainder goes into a CSV file in the thread instead.
 MAX_THREAD_MESSAGES = 10
-KIND_NAMES = {
-    MenteeKind.TRAINEE: ("trainee", "trainees"),
-    MenteeKind.ECT: ("ECT", "ECTs"),
-    MenteeKind.STAFF: ("staff", "staff"),
-}
 
 
 @dataclass(frozen=True)
@@ -191,7 +187,7 @@ def _delta(now: int, before: int | None, *, unit: str = "") -> str:
 def ratings_table(distribution: dict[str, dict[str, int]]) -> str:
     order = [r for r in (Rating.FULLY, Rating.PARTLY, Rating.NOT_DEMONSTRATED, Rating.NOT_APPLICABLE)]
     widths = (7, 8, 5, 5)
-    headings = ("Fully", "Partly", "Not", "N/A")
+    headings = [RATING_SHORT[r] for r in order]
     lines = [f"{'Standard':<10}" + "".join(f"{h:>{w}}" for h, w in zip(headings, widths, strict=True))]
     for key in sorted(distribution, key=_standard_order):
         counts = distribution[key]
@@ -209,7 +205,7 @@ def slt_summary(school: SchoolWeek, previous: dict[str, Any] | None) -> Message:
     n = school.numbers()
     p = previous or {}
     kinds = " · ".join(
-        f"{count} {KIND_NAMES[MenteeKind(kind)][count != 1]}" for kind, count in n["by_kind"].items() if count
+        f"{count} {KIND_COUNTED[MenteeKind(kind)][count != 1]}" for kind, count in n["by_kind"].items() if count
     )
     fields = [
         f"*Cohort*\n{n['mentees']} mentees" + (f": {kinds}" if kinds else "") + _delta(n["mentees"], p.get("mentees")),
@@ -260,3 +256,13 @@ def nudge_message(lead_id: str, mentee_ids: list[str]) -> str:
 
 def admin_notice(problem: str) -> Message:
     return Message(problem, [section(f":wrench: {problem}")])
+
+
+def open_concern_line(c: OpenConcern) -> str:
+    """One open concern, no free text: about whom, what kind, when seen, by whom, and where it stands."""
+    updates = f"{c.updates} update{'s' if c.updates != 1 else ''}"
+    discussed = "discussed with them" if c.discussed else "not yet discussed with them"
+    return (
+        f"• <@{c.mentee_id}>: {CONCERN_CATEGORY_LABEL[c.category].lower()}, seen {c.seen_on:%-d %b}, raised by "
+        f"<@{c.raised_by}> · {updates} · {discussed}"
+    )

@@ -14,15 +14,15 @@ import socket
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.app.bootstrap import Deps
 from bot.digests.chart import ratings_chart
 from bot.digests.service import DigestBuilder, SchoolWeek, Week
+from bot.roster.service import RosterService
 from handlers.digests.blocks import Message, admin_notice, lead_digest, slt_summary, standard_label
 from storage.digests import DeliveryKind, DeliveryStatus, DigestDelivery, DigestRepository
 
@@ -30,7 +30,6 @@ log = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=10)
 METADATA_EVENT = "mentor_bot_digest"
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 # The person or channel is gone for good: record it, tell the admins, don't retry.
 GONE = {"user_not_found", "account_inactive", "user_disabled", "cannot_dm_bot", "is_archived"}
 # The bot can't post in the SLT channel until someone fixes it: tell the admins and retry next tick.
@@ -63,14 +62,22 @@ class Unfixable(Exception):
 
 
 class DigestRun:
-    """One pass over a workspace's deliveries for one week."""
+    """One pass over a workspace's deliveries for one week (the composition root builds it: `bot.app.jobs`)."""
 
-    def __init__(self, deps: Deps, client: WebClient, *, worker: str | None = None) -> None:
-        self.deps = deps
+    def __init__(
+        self,
+        client: WebClient,
+        *,
+        builder: DigestBuilder,
+        repo: DigestRepository,
+        roster: RosterService,
+        worker: str | None = None,
+    ) -> None:
         self.client = client
+        self.builder = builder
+        self.repo = repo
+        self.roster = roster
         self.worker = worker or worker_name()
-        self.repo = DigestRepository(deps.db)
-        self.builder = DigestBuilder(deps.db, deps.calendar)
 
     def needs_run(self, team_id: str, week: Week) -> bool:
         """False once every delivery of the week is sent or given up on: ticks then cost one query."""
@@ -246,7 +253,7 @@ class DigestRun:
 
     # --- telling admins what to fix ------------------------------------------------------------------------
     def _notify_admins(self, team_id: str, week: Week, problem: str, now: datetime, report: DeliveryReport) -> None:
-        admins = self.deps.roster.admins(team_id)
+        admins = self.roster.admins(team_id)
         if not admins:
             log.warning("Team %s has a digest problem and no admin the bot knows: %s", team_id, problem)
             return
@@ -287,14 +294,3 @@ def _channel_problem(channel: str, code: str) -> str:
 
 def _problem_key(problem: str) -> str:
     return hashlib.sha256(problem.encode()).hexdigest()[:16]
-
-
-def digest_due(now: datetime, deps: Deps) -> Week | None:
-    """The week whose digests are due at `now` (school time), or None before this week's send time."""
-    settings = deps.settings
-    local = now.astimezone(settings.tz)
-    weekday = WEEKDAYS.index(settings.digest_day)
-    hour, minute = (int(part) for part in settings.digest_time.split(":"))
-    week = Week.containing(local.date())
-    due_at = datetime.combine(week.monday + timedelta(days=weekday), time(hour, minute), tzinfo=settings.tz)
-    return week if local >= due_at else None

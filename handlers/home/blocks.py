@@ -1,131 +1,46 @@
 """Block Kit for the App Home tab: one section per role, long lists paged with **More**, always within 100 blocks.
 
-Paging: every list shows one page; its **More** / **Back** buttons carry the whole page state of the Home
-(`Pages.encode()`, e.g. ``cohort=2;quiet=1``) as their value, so a click republishes the Home at that page
-with nothing kept on the server. A republish after a change (a meeting logged, say) starts at the first pages.
+Paging is in handlers/home/pages.py, the Set target modal in handlers/home/modals.py.
 """
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any
 
+from bot.concerns.plans import PlanSummary
+from bot.concerns.service import ConcernSummary, OpenConcern
+from bot.core.vocabulary import (
+    CADENCE_LABEL,
+    CONCERN_CATEGORY_LABEL,
+    CONCERN_STATUS_LABEL,
+    KIND_COUNTED,
+    RATING_LABEL,
+    RATING_MARK,
+)
 from bot.digests.service import Week
 from bot.home.service import AdminSection, Home, LeadSection, MenteeSection, MenteeStatus, MentorSection, SltSection
-from bot.meetings.service import CADENCE_LABEL
-from bot.observations.service import RATING_LABEL
-from bot.targets.service import TEXT_LIMIT
-from handlers.concerns.blocks import mentee_concern_blocks, open_concern_blocks
-from handlers.digests.blocks import KIND_NAMES, mentee_line
-from handlers.observations.blocks import RATING_MARK
+from handlers.digests.blocks import mentee_line, open_concern_line
+from handlers.home.ids import (
+    HOME_CALLBACK,
+    LOG_MEETING_ACTION,
+    OBSERVE_ACTION,
+    REFLECT_ACTION,
+    REFLECT_BLOCK,
+    SET_TARGET_ACTION,
+    mentee_actions_block,
+)
+from handlers.home.pages import Pages, paged, pager
 from handlers.roster.blocks import INTRO
 from handlers.slack.blocks import Block, button, context, divider, header, section, truncate
+from handlers.slack.shared_ids import ASK_WHO, SEE_CONCERN, SEE_PLAN, SIGN_PLAN, START_PLAN
 from handlers.targets.blocks import mrkdwn, short_date, target_line
 from storage.observations import Rating
-from storage.roster import Person
-
-# callback_id / action_id / block_id values, each named once
-HOME_CALLBACK = "home"
-MORE_ACTION = "home_more"
-BACK_ACTION = "home_back"
-LOG_MEETING_ACTION = "home_log_meeting"
-OBSERVE_ACTION = "home_observe"
-SET_TARGET_ACTION = "home_set_target"
-REFLECT_ACTION = "home_reflect"
-TARGET_CALLBACK = "home_target"
-TARGET_TEXT = "target_text"
-VALUE = "value"
 
 VIEW_BLOCK_LIMIT = 100
 NOTES_SHOWN = 280  # characters of the last meeting's notes
 FIELD_LIMIT = 2000  # characters in one field of a section
-
-# Items per page in each list. With every section held at once a Home stays well inside 100 blocks
-# (mentees and the cohort take two blocks an item: a line and its buttons).
-PAGE_SIZES = {
-    "targets": 8,
-    "reflections": 3,
-    "mentees": 8,
-    "cohort": 8,
-    "quiet": 15,
-    "flagged": 15,
-    "orphans": 15,
-    "ending": 15,
-}
-_MAX_PAGE = 100_000
-_PAGE_PART = re.compile(r"^([a-z]+)=(\d{1,6})$")
-
-T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class Pages:
-    """Which page each list of the Home is on; lists not named are on their first page."""
-
-    offsets: dict[str, int] = field(default_factory=dict)
-
-    @classmethod
-    def parse(cls, value: str | None) -> Pages:
-        """Read a button's value; anything unexpected (a tampered or stale value) falls back to first pages."""
-        offsets: dict[str, int] = {}
-        for part in (value or "")[:500].split(";"):
-            match = _PAGE_PART.match(part.strip())
-            if match and match.group(1) in PAGE_SIZES:
-                offsets[match.group(1)] = min(int(match.group(2)), _MAX_PAGE)
-        return cls(offsets)
-
-    def page(self, key: str) -> int:
-        return self.offsets.get(key, 0)
-
-    def turned(self, key: str, page: int) -> Pages:
-        offsets = {k: v for k, v in self.offsets.items() if k != key}
-        if page > 0:
-            offsets[key] = page
-        return Pages(offsets)
-
-    def encode(self) -> str:
-        return ";".join(f"{key}={page}" for key, page in sorted(self.offsets.items()))
-
-
-@dataclass(frozen=True)
-class _Page:
-    key: str
-    number: int
-    last: int
-    first_item: int  # 1-based, for "9–16 of 40"
-    last_item: int
-    total: int
-
-    @property
-    def label(self) -> str:
-        if self.last == 0:
-            return f"{self.total}"
-        return f"{self.first_item}–{self.last_item} of {self.total}"
-
-
-def _paged(items: Sequence[T], pages: Pages, key: str) -> tuple[list[T], _Page]:
-    size = PAGE_SIZES[key]
-    last = max(0, (len(items) - 1) // size)
-    number = min(pages.page(key), last)
-    shown = list(items[number * size : (number + 1) * size])
-    start = number * size
-    return shown, _Page(key, number, last, start + 1, start + len(shown), len(items))
-
-
-def _pager(page: _Page, pages: Pages) -> list[Block]:
-    """Back / More for one list, carrying the Home's whole page state; nothing when it fits on one page."""
-    if page.last == 0:
-        return []
-    elements = []
-    if page.number > 0:
-        elements.append(button("Back", BACK_ACTION, pages.turned(page.key, page.number - 1).encode() or "top"))
-    if page.number < page.last:
-        elements.append(button("More", MORE_ACTION, pages.turned(page.key, page.number + 1).encode()))
-    return [{"type": "actions", "block_id": f"home_page:{page.key}", "elements": elements}]
 
 
 def _people(ids: Sequence[str], *, limit: int = 10) -> str:
@@ -198,29 +113,30 @@ def mentee_blocks(mentee: MenteeSection, today: date, pages: Pages) -> list[Bloc
     if mentee.mentor_ids:
         word = "mentor" if len(mentee.mentor_ids) == 1 else "mentors"
         blocks.append(context(f"Your {word}: {_people(mentee.mentor_ids)}"))
-    shown, page = _paged(mentee.targets, pages, "targets")
+    shown, page = paged(mentee.targets, pages, "targets")
     overdue = mentee.overdue(today)
     if shown:
         title = f"*Your open targets* ({page.label}" + (f", {overdue} overdue" if overdue else "") + ")"
         blocks.append(section("\n".join([title, *("• " + target_line(t, today) for t in shown)])))
-        blocks += _pager(page, pages)
+        blocks += pager(page, pages)
     else:
         blocks.append(section("*Your open targets*\nNone open right now."))
+    blocks += mentee_plan_blocks(mentee.plans)
     blocks += mentee_concern_blocks(mentee.concerns)
     blocks.append(section(_last_meeting_text(mentee)))
     blocks.append(section(_observations_text(mentee)))
-    owed, page = _paged(mentee.reflections_owed, pages, "reflections")
+    owed, page = paged(mentee.reflections_owed, pages, "reflections")
     if owed:
         blocks.append(section(f"*Reflections you still owe* ({page.label})"))
         for item in owed:
             blocks.append(
                 {
                     **section(f"Observation by <@{item.observer_id}> on {item.observed_on:%A %-d %B}"),
-                    "block_id": f"home_reflect:{item.observation_id}",
+                    "block_id": f"{REFLECT_BLOCK}{item.observation_id}",
                     "accessory": button("Add your reflection", REFLECT_ACTION, str(item.observation_id), "primary"),
                 }
             )
-        blocks += _pager(page, pages)
+        blocks += pager(page, pages)
     blocks.append(divider())
     return blocks
 
@@ -260,7 +176,7 @@ _LEGEND = (Rating.FULLY, Rating.PARTLY, Rating.NOT_DEMONSTRATED, Rating.NOT_APPL
 
 
 def mentor_blocks(mentor: MentorSection, pages: Pages) -> list[Block]:
-    shown, page = _paged(mentor.mentees, pages, "mentees")
+    shown, page = paged(mentor.mentees, pages, "mentees")
     needing = sum(1 for m in mentor.mentees if m.needs_attention)
     summary = f"*{_plural(len(mentor.mentees), 'mentee')}*" + (
         f" · :warning: {needing} need{'s' if needing == 1 else ''} you" if needing else " · all on track"
@@ -275,7 +191,7 @@ def mentor_blocks(mentor: MentorSection, pages: Pages) -> list[Block]:
         )
         if actions:
             blocks.append(actions)
-    blocks += _pager(page, pages)
+    blocks += pager(page, pages)
     blocks.append(
         context(
             f"Observations count this half term (from {mentor.half.start:%-d %B}); meetings fall due by each "
@@ -287,7 +203,7 @@ def mentor_blocks(mentor: MentorSection, pages: Pages) -> list[Block]:
 
 
 def _status_text(s: MenteeStatus) -> str:
-    kind = KIND_NAMES[s.kind][0]
+    kind = KIND_COUNTED[s.kind][0]
     first = f"*<@{s.mentee_id}>* ({kind}, meeting {CADENCE_LABEL[s.cadence]})"
     if s.flags:
         first += " · :warning: " + ", ".join(s.flags)
@@ -316,7 +232,7 @@ def _mentee_actions(where: str, mentee_id: str, log: bool, observe: bool, target
         elements.append(button("Set target", SET_TARGET_ACTION, mentee_id))
     if not elements:
         return None
-    return {"type": "actions", "block_id": f"home_{where}:{mentee_id}", "elements": elements}
+    return {"type": "actions", "block_id": mentee_actions_block(where, mentee_id), "elements": elements}
 
 
 # --- lead mentor ---------------------------------------------------------------------------------------------------
@@ -334,7 +250,8 @@ def lead_blocks(lead: LeadSection, viewer_id: str, pages: Pages) -> list[Block]:
     if not total:
         blocks.append(section("No mentorships are running yet. An admin can start one with `/mentor assign`."))
     blocks += open_concern_blocks(school.open_concerns)
-    shown, page = _paged(lead.ordered, pages, "cohort")
+    blocks += open_plan_blocks(lead.plans)
+    shown, page = paged(lead.ordered, pages, "cohort")
     if shown:
         blocks.append(section(f"*Those needing you first* ({page.label})"))
     for mentee in shown:
@@ -344,13 +261,13 @@ def lead_blocks(lead: LeadSection, viewer_id: str, pages: Pages) -> list[Block]:
         actions = _mentee_actions("lead", mentee.mentee_id, lead.can_log_meeting, lead.can_observe, lead.can_set_target)
         if actions:
             blocks.append(actions)
-    blocks += _pager(page, pages)
-    quiet, page = _paged(lead.quiet_mentors, pages, "quiet")
+    blocks += pager(page, pages)
+    quiet, page = paged(lead.quiet_mentors, pages, "quiet")
     if quiet:
         lines = [f"*Mentors with missing logs* ({page.label})"]
         lines += [f"• <@{mentor}>: no meeting on cadence with {_people(mentees, limit=5)}" for mentor, mentees in quiet]
         blocks.append(section("\n".join(lines)))
-        blocks += _pager(page, pages)
+        blocks += pager(page, pages)
     blocks.append(
         context(
             f"As in the weekly digest: observations this half term (from {school.half.start:%-d %b}), counted to "
@@ -379,15 +296,16 @@ def slt_blocks(slt: SltSection, home: Home, pages: Pages) -> list[Block]:
         blocks.append(_numbers_block(n))
         blocks.append(context(f"From the latest weekly digest ({_week_label(slt.snapshot_week)})."))
     blocks += open_concern_blocks(slt.concerns)
+    blocks += open_plan_blocks(slt.plans)
     if slt.flagged is not None:
-        shown, page = _paged(slt.flagged, pages, "flagged")
+        shown, page = paged(slt.flagged, pages, "flagged")
         if shown:
             lines = [f"*Flagged this week* ({page.label}): not on track, or a concern this half term"]
             for m in shown:
                 flags = ", ".join(f for f in m.flags if f in ("not on track", "concern"))
                 lines.append(f"• <@{m.mentee_id}> (mentor {_people(m.mentor_ids, limit=3)}): {flags}")
             blocks.append(section("\n".join(lines)))
-            blocks += _pager(page, pages)
+            blocks += pager(page, pages)
         else:
             blocks.append(section("*Flagged this week*\nNobody: no one is off track or has a concern raised."))
     channel = f"<#{slt.slt_channel_id}>" if slt.slt_channel_id else "not chosen yet (`/mentor slt-channel #channel`)"
@@ -415,9 +333,11 @@ def _numbers_block(n: dict[str, Any]) -> Block:
 
     total = number("mentees")
     kinds = n.get("by_kind")
-    counts = {kind: kinds.get(kind.value) for kind in KIND_NAMES} if isinstance(kinds, dict) else {}
+    counts = {kind: kinds.get(kind.value) for kind in KIND_COUNTED} if isinstance(kinds, dict) else {}
     by_kind = " · ".join(
-        f"{count} {KIND_NAMES[kind][count != 1]}" for kind, count in counts.items() if isinstance(count, int) and count
+        f"{count} {KIND_COUNTED[kind][count != 1]}"
+        for kind, count in counts.items()
+        if isinstance(count, int) and count
     )
     fields = [
         f"*Cohort*\n{_plural(total, 'mentee')}" + (f": {by_kind}" if by_kind else ""),
@@ -436,7 +356,7 @@ def _numbers_block(n: dict[str, Any]) -> Block:
 
 def admin_blocks(admin: AdminSection, home: Home, pages: Pages) -> list[Block]:
     blocks: list[Block] = [header("Running mentor-bot")]
-    orphans, page = _paged(admin.without_mentor, pages, "orphans")
+    orphans, page = paged(admin.without_mentor, pages, "orphans")
     if orphans:
         lines = [f"*Mentees without a mentor* ({page.label}): their mentorship ended before its planned end"]
         lines += [
@@ -446,10 +366,10 @@ def admin_blocks(admin: AdminSection, home: Home, pages: Pages) -> list[Block]:
         ]
         lines.append("Start a new one with `/mentor assign @mentor @mentee`.")
         blocks.append(section("\n".join(lines)))
-        blocks += _pager(page, pages)
+        blocks += pager(page, pages)
     else:
         blocks.append(section("*Mentees without a mentor*\nNone: everyone being mentored has a mentor."))
-    ending, page = _paged(admin.ending, pages, "ending")
+    ending, page = paged(admin.ending, pages, "ending")
     title = f"*Mentorships ending by {admin.month_end:%-d %B}*"
     if ending:
         lines = [f"{title} ({page.label})"]
@@ -461,7 +381,7 @@ def admin_blocks(admin: AdminSection, home: Home, pages: Pages) -> list[Block]:
             )
             lines.append(f"• <@{e.mentor_id}> mentoring <@{e.mentee_id}>: {when}")
         blocks.append(section("\n".join(lines)))
-        blocks += _pager(page, pages)
+        blocks += pager(page, pages)
     else:
         blocks.append(section(f"{title}\nNone."))
     settings = home.settings
@@ -480,55 +400,57 @@ def admin_blocks(admin: AdminSection, home: Home, pages: Pages) -> list[Block]:
     return blocks
 
 
-# --- the Set target modal --------------------------------------------------------------------------------------------
+# --- concerns (the service gives plain summaries; the concerns listeners answer See the trail / Read it) ----------
+def mentee_concern_blocks(concerns: list[ConcernSummary], *, limit: int = 5) -> list[Block]:
+    """For the mentee's own Home: the concerns discussed with them, each with Read it (none: no blocks)."""
+    if not concerns:
+        return []
+    return [section("*Concerns discussed with you*")] + [
+        {
+            **section(
+                f"{CONCERN_CATEGORY_LABEL[c.category]} · seen {c.seen_on:%-d %b %Y} · raised by <@{c.raised_by}> · "
+                f"{CONCERN_STATUS_LABEL[c.status]}"
+            ),
+            "accessory": button("Read it", SEE_CONCERN, str(c.id)),
+        }
+        for c in concerns[:limit]
+    ]
 
 
-def target_modal(mentee: Person) -> dict[str, Any]:
-    """What the Home's **Set target** opens: the mentee preset, the target in plain words, as after /target."""
-    return {
-        "type": "modal",
-        "callback_id": TARGET_CALLBACK,
-        "title": {"type": "plain_text", "text": "Set a target"},
-        "submit": {"type": "plain_text", "text": "Next"},
-        "close": {"type": "plain_text", "text": "Cancel"},
-        "private_metadata": json.dumps({"mentee": mentee.user_id}),
-        "blocks": [
-            section(f"New target for *{mrkdwn(mentee.display)}* (<@{mentee.user_id}>)"),
-            {
-                "type": "input",
-                "block_id": TARGET_TEXT,
-                "label": {"type": "plain_text", "text": "What will they do, and by when?"},
-                "hint": {
-                    "type": "plain_text",
-                    "text": "As you'd type it after /target, e.g. “Use cold calling in every lesson by Monday week”. "
-                    "I'll show you the date I understood before anything is saved.",
-                },
-                "element": {
-                    "type": "plain_text_input",
-                    "action_id": VALUE,
-                    "multiline": True,
-                    "max_length": TEXT_LIMIT,
-                },
-            },
-        ],
-    }
+def open_concern_blocks(concerns: list[OpenConcern], *, limit: int = 8) -> list[Block]:
+    """A section per open concern with its See the trail button, for lead mentors' and SLT's Homes."""
+    if not concerns:
+        return []
+    blocks: list[Block] = [section(f"*Open concerns* ({len(concerns)})")]
+    for c in concerns[:limit]:
+        blocks.append({**section(open_concern_line(c)), "accessory": button("See the trail", SEE_CONCERN, str(c.id))})
+    if len(concerns) > limit:
+        blocks.append(context(f"…and {len(concerns) - limit} more: they are all in the weekly digest."))
+    return blocks
 
 
-def read_target_text(view: dict[str, Any]) -> str:
-    values = view.get("state", {}).get("values", {})
-    return str((values.get(TARGET_TEXT, {}).get(VALUE) or {}).get("value") or "")
+def mentee_plan_blocks(plans: list[PlanSummary]) -> list[Block]:
+    """For the mentee's own Home: their open support plans, to read and to sign as seen."""
+    blocks: list[Block] = []
+    for p in plans:
+        signed = "signed as seen" if p.signed else "*not yet signed as seen*"
+        targets = f"{p.targets} target{'s' if p.targets != 1 else ''}"
+        line = f"*Your support plan* · {targets} · review by {p.review_on:%-d %B} · {signed}"
+        elements = [button("See the plan", SEE_PLAN, str(p.id))]
+        if not p.signed:
+            elements.append(button("I've seen it", SIGN_PLAN, str(p.id), "primary"))
+        blocks += [section(line), {"type": "actions", "block_id": f"home_plan:{p.id}", "elements": elements}]
+    return blocks
 
 
-def target_sent_modal(mentee_id: str) -> dict[str, Any]:
-    return {
-        "type": "modal",
-        "title": {"type": "plain_text", "text": "Set a target"},
-        "close": {"type": "plain_text", "text": "Done"},
-        "blocks": [
-            section(
-                f":mailbox_with_mail: I've put the target for <@{mentee_id}> in your messages with me (the "
-                "*Messages* tab), with the date I understood. Press *Confirm* there to save it and send it to them, "
-                "or change the date first."
-            )
-        ],
-    }
+def open_plan_blocks(plans: list[PlanSummary], *, limit: int = 8) -> list[Block]:
+    """Open support plans with their review dates, and Start a support plan, for lead mentors' and SLT's Homes."""
+    start = button("Start a support plan", START_PLAN, ASK_WHO)
+    blocks: list[Block] = [{**section(f"*Support plans* ({len(plans)} open)"), "accessory": start}]
+    for p in plans[:limit]:
+        signed = "signed as seen" if p.signed else "not yet signed"
+        line = f"• <@{p.mentee_id}>: review by {p.review_on:%-d %b}, owner <@{p.owner_id}> · {signed}"
+        blocks.append({**section(line), "accessory": button("See the plan", SEE_PLAN, str(p.id))})
+    if len(plans) > limit:
+        blocks.append(context(f"…and {len(plans) - limit} more."))
+    return blocks

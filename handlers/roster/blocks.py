@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from bot.core.permissions import Standing
+from bot.core.vocabulary import KIND_LABEL, ROLE_LABEL
 from bot.privacy.service import AuditTrail
-from bot.roster.service import KIND_LABEL, ROLE_LABEL, Caller, RosterOverview
+from bot.roster.service import Caller, RosterOverview
 from handlers.slack.blocks import MESSAGE_BLOCK_LIMIT, Block, context, header, section, sections_for_lines
 
 EVERYONE = frozenset(Standing)

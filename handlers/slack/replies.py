@@ -27,7 +27,8 @@ def record_id(body: dict[str, Any]) -> int:
     """The record id a button carries as its value; 0 (found nowhere) when it isn't one."""
     actions = body.get("actions") or [{}]
     value = str(actions[0].get("value") or "")
-    return int(value) if value.isdigit() else 0
+    # ASCII digits only ("²".isdigit() is true), and no more than an id column holds.
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 9 else 0
 
 
 def notice_modal(title: str, text: str) -> dict[str, Any]:

@@ -8,23 +8,29 @@ from datetime import date, datetime
 from typing import Any
 
 from bot.core.due_dates import describe
-from bot.targets.service import STANDARDS, STATUS_LABEL, Check, DraftView, TargetList, standards_text
+from bot.core.vocabulary import TARGET_STATUS_LABEL as STATUS_LABEL
+from bot.targets.checks import STANDARDS, Check, standards_text
+from bot.targets.service import DraftView, TargetList, TargetOverview
 from handlers.slack.blocks import MESSAGE_BLOCK_LIMIT, Block, button, context, header, section, truncate
+from handlers.targets.ids import (
+    DRAFT_BLOCK,
+    DRAFT_CHOICE_BLOCK,
+    DRAFT_CONFIRM,
+    DRAFT_DAY_AFTER,
+    DRAFT_DAY_BEFORE,
+    DRAFT_DUE,
+    DRAFT_KEEP_PASSED,
+    DRAFT_NEXT_YEAR,
+    DRAFT_STANDARDS,
+    TARGET_BLOCK,
+    TARGET_DROP,
+    TARGET_DUE,
+    TARGET_MET,
+    TARGET_NOT_MET,
+    TARGET_READY,
+    TARGET_STANDARDS,
+)
 from storage.targets import Target, TargetStatus
-
-# action_id values (each names one kind of interaction, wherever it appears)
-DRAFT_CONFIRM = "target_draft_confirm"
-DRAFT_DUE = "target_draft_due"
-DRAFT_STANDARDS = "target_draft_standards"
-TARGET_READY = "target_ready"
-TARGET_MET = "target_met"
-TARGET_NOT_MET = "target_not_met"
-TARGET_DROP = "target_drop"
-TARGET_DUE = "target_due"
-TARGET_STANDARDS = "target_standards"
-# block_id prefixes: the draft key or the target id follows
-DRAFT_BLOCK = "target_draft:"
-TARGET_BLOCK = "target:"
 
 CLOSE_ACTIONS = {TARGET_MET: TargetStatus.MET, TARGET_NOT_MET: TargetStatus.NOT_MET, TARGET_DROP: TargetStatus.DROPPED}
 MAX_LISTED = 20  # targets in one /target list message: two blocks each, inside Slack's 50
@@ -130,6 +136,10 @@ def draft_message(view: DraftView) -> tuple[str, list[Block]]:
     ]
     if view.problem:
         blocks.append(section(f":warning: {view.problem}"))
+    if view.passed is not None:
+        return _passed_message(view, blocks)
+    if view.not_school_day is not None:
+        blocks.extend(_school_day_choice(draft.key, view))
     blocks.append(context(checks_text(view.checks)))
     blocks.append(
         {
@@ -145,6 +155,53 @@ def draft_message(view: DraftView) -> tuple[str, list[Block]]:
     hint = "Suggested from the words: change them if they're not right." if draft.standards else ""
     blocks.append(context(f"Confirm to save it and send it to {mentee}. {hint}".strip()))
     return f"Target for {mentee}: due {describe(draft.due_on)}. Confirm or change the date.", blocks
+
+
+def _date_button(text: str, action_id: str, key: str, day: date, style: str | None = None) -> dict[str, Any]:
+    return button(text, action_id, f"{key}|{day.isoformat()}", style)
+
+
+def _passed_message(view: DraftView, blocks: list[Block]) -> tuple[str, list[Block]]:
+    """The day and month typed has just gone: no Confirm until the mentor says which year."""
+    passed = view.passed
+    assert passed is not None
+    key, mentee = view.draft.key, f"<@{view.draft.mentee_id}>"
+    days = (view.today - passed.passed).days
+    blocks[2] = section(  # in place of "Due …": no date is settled yet
+        f":warning: *{mrkdwn(passed.raw)} has passed:* {describe(passed.passed)} was "
+        f"{days} day{'' if days == 1 else 's'} ago. Which did you mean?"
+    )
+    blocks.append(
+        {
+            "type": "actions",
+            "block_id": DRAFT_BLOCK + key,
+            "elements": [
+                _date_button(f"{short_date(passed.passed)} {passed.passed.year} (overdue)", DRAFT_KEEP_PASSED, key,
+                             passed.passed),
+                _date_button(f"{short_date(passed.next_year)} {passed.next_year.year}", DRAFT_NEXT_YEAR, key,
+                             passed.next_year, "primary"),
+                datepicker(DRAFT_DUE, None, "Another date"),
+            ],
+        }
+    )  # fmt: skip
+    blocks.append(context(f"Then confirm to save it and send it to {mentee}."))
+    text = f"Target for {mentee}: {mrkdwn(passed.raw)} has passed. This year's date (overdue) or next year's?"
+    return text, blocks
+
+
+def _school_day_choice(key: str, view: DraftView) -> list[Block]:
+    """A weekend or holiday date: say so, and offer the school days either side as buttons."""
+    advice = view.not_school_day
+    assert advice is not None
+    elements = []
+    if advice.before is not None:
+        elements.append(_date_button(f"{short_date(advice.before)} (before)", DRAFT_DAY_BEFORE, key, advice.before))
+    if advice.after is not None:
+        elements.append(_date_button(f"{short_date(advice.after)} (after)", DRAFT_DAY_AFTER, key, advice.after))
+    blocks: list[Block] = [section(f":warning: {advice.message()} {advice.suggestion()}".strip())]
+    if elements:
+        blocks.append({"type": "actions", "block_id": DRAFT_CHOICE_BLOCK + key, "elements": elements})
+    return blocks
 
 
 # --- DMs ---------------------------------------------------------------------------------------
@@ -244,3 +301,37 @@ def target_list_blocks(listing: TargetList) -> tuple[str, list[Block]]:
         blocks.append(context(f"{count - MAX_LISTED} more aren't shown here: close some of these first."))
     assert len(blocks) <= MESSAGE_BLOCK_LIMIT
     return f"{count} open target{'' if count == 1 else 's'} for {who}", blocks
+
+
+def target_overview_blocks(overview: TargetOverview) -> tuple[str, list[Block]]:
+    """`/target list` with no name: one's own targets, or each mentee's under their name."""
+    if overview.prompt is not None:
+        return overview.prompt, [section(overview.prompt)]
+    if len(overview.lists) == 1 and overview.lists[0].mentee_id == overview.own_id:
+        listing = overview.lists[0]
+        if not listing.targets:
+            return "You have no open targets.", [header("Your open targets"), section("You have no open targets.")]
+        return target_list_blocks(listing)
+    blocks: list[Block] = [header("Open targets")]
+    total = 0
+    for listing in overview.lists:
+        mine = listing.mentee_id == overview.own_id
+        name = "Yours" if mine else f"{mrkdwn(listing.mentee_name)} (<@{listing.mentee_id}>)"
+        if not listing.targets:
+            blocks.append(context(f"*{name}*: no open targets."))
+            continue
+        blocks.append(section(f"*{name}*"))
+        for index, target in enumerate(listing.targets):
+            if len(blocks) + 3 > MESSAGE_BLOCK_LIMIT:
+                hidden = len(listing.targets) - index
+                blocks.append(context(f"{hidden} more not shown: use `/target list @{listing.mentee_name}`."))
+                break
+            total += 1
+            blocks.append(section("• " + target_line(target, listing.today)))
+            if listing.can_close:
+                blocks.append(close_actions(target))
+            elif listing.can_mark_ready:
+                blocks.append(_ready_part(target))
+    people = len(overview.lists)
+    text = f"{total} open target{'' if total == 1 else 's'} for {people} {'person' if people == 1 else 'people'}"
+    return text, blocks[:MESSAGE_BLOCK_LIMIT]

@@ -1,4 +1,4 @@
-"""concerns and their dated trail
+"""concerns and their dated trail; support plans, their reviews and plan targets
 
 Revision ID: 0005
 Revises: 0004
@@ -82,8 +82,78 @@ def upgrade() -> None:
     with op.batch_alter_table("concern_entries", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_concern_entries_concern_id"), ["concern_id"], unique=False)
 
+    op.create_table(
+        "support_plans",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("team_id", sa.String(length=32), nullable=False),
+        sa.Column("mentorship_id", sa.Integer(), nullable=False),
+        sa.Column("mentee_id", sa.String(length=32), nullable=False),
+        sa.Column("owner_id", sa.String(length=32), nullable=False),
+        sa.Column("concern_id", sa.Integer(), nullable=True),
+        sa.Column("areas", sa.Text(), nullable=False),
+        sa.Column("standards", sa.JSON(), nullable=False),
+        sa.Column("support", sa.Text(), nullable=False),
+        sa.Column("informed", sa.Text(), nullable=True),
+        sa.Column("review_on", sa.Date(), nullable=False),
+        sa.Column("status", _enum("plan_status", "open", "closed", "escalated"), nullable=False),
+        sa.Column("signed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("reminded_before_for", sa.Date(), nullable=True),
+        sa.Column("reminded_on_day_for", sa.Date(), nullable=True),
+        sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("submission_key", sa.String(length=64), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["concern_id"], ["concerns.id"], name=op.f("fk_support_plans_concern_id_concerns")),
+        sa.ForeignKeyConstraint(
+            ["mentorship_id"], ["mentorships.id"], name=op.f("fk_support_plans_mentorship_id_mentorships")
+        ),
+        sa.ForeignKeyConstraint(["team_id"], ["workspaces.team_id"], name=op.f("fk_support_plans_team_id_workspaces")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_support_plans")),
+        sa.UniqueConstraint("team_id", "submission_key", name=op.f("uq_support_plans_team_id_submission_key")),
+    )
+    with op.batch_alter_table("support_plans", schema=None) as batch_op:
+        batch_op.create_index("ix_support_plans_team_status", ["team_id", "status"], unique=False)
+        batch_op.create_index("ix_support_plans_team_mentee", ["team_id", "mentee_id"], unique=False)
+
+    op.create_table(
+        "plan_reviews",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("team_id", sa.String(length=32), nullable=False),
+        sa.Column("plan_id", sa.Integer(), nullable=False),
+        sa.Column("author_id", sa.String(length=32), nullable=False),
+        sa.Column("outcome", _enum("plan_outcome", "back_on_track", "continued", "escalated"), nullable=False),
+        sa.Column("notes", sa.Text(), nullable=True),
+        sa.Column("reviewed_on", sa.Date(), nullable=False),
+        sa.Column("next_review_on", sa.Date(), nullable=True),
+        sa.Column("submission_key", sa.String(length=64), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["plan_id"], ["support_plans.id"], name=op.f("fk_plan_reviews_plan_id_support_plans"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_plan_reviews")),
+        sa.UniqueConstraint("team_id", "submission_key", name=op.f("uq_plan_reviews_team_id_submission_key")),
+    )
+    with op.batch_alter_table("plan_reviews", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_plan_reviews_plan_id"), ["plan_id"], unique=False)
+
+    with op.batch_alter_table("targets", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("plan_id", sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(
+            batch_op.f("fk_targets_plan_id_support_plans"), "support_plans", ["plan_id"], ["id"]
+        )
+
 
 def downgrade() -> None:
+    with op.batch_alter_table("targets", schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f("fk_targets_plan_id_support_plans"), type_="foreignkey")
+        batch_op.drop_column("plan_id")
+    with op.batch_alter_table("plan_reviews", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_plan_reviews_plan_id"))
+    op.drop_table("plan_reviews")
+    with op.batch_alter_table("support_plans", schema=None) as batch_op:
+        batch_op.drop_index("ix_support_plans_team_mentee")
+        batch_op.drop_index("ix_support_plans_team_status")
+    op.drop_table("support_plans")
     with op.batch_alter_table("concern_entries", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_concern_entries_concern_id"))
     op.drop_table("concern_entries")

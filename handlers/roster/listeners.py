@@ -1,0 +1,244 @@
+"""`/mentor …`: help, the roster, roles and settings. Every reply is ephemeral."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.app.bootstrap import Deps
+from bot.core.directory import Directory
+from bot.core.errors import InvalidInput, NotAllowed
+from bot.core.permissions import Standing
+from bot.core.vocabulary import KIND_LABEL, ROLE_LABEL
+from bot.core.vocabulary import KIND_WORDS as KINDS
+from bot.core.vocabulary import ROLE_WORDS as ROLES
+from bot.privacy.service import audit_trail
+from bot.roster.service import Caller
+from handlers.roster import ids
+from handlers.roster.blocks import audit_blocks, help_blocks, roster_blocks, usage_text
+from handlers.slack import parsing
+from handlers.slack.answers import answers
+from storage.roster import MenteeKind
+
+log = logging.getLogger(__name__)
+
+USAGE = {
+    "assign": "/mentor assign @mentor @mentee [trainee|ect|staff]",
+    "unassign": "/mentor unassign @mentor @mentee",
+    "role": "/mentor role add|remove @person lead|slt|admin",
+    "slt-channel": "/mentor slt-channel #channel",
+    "list": "/mentor list [@person]",
+    "audit": "/mentor audit [@person]",
+    "help": "/mentor help",
+}
+
+
+@dataclass(frozen=True)
+class Request:
+    """What a sub-command works with once the command is acknowledged."""
+
+    deps: Deps
+    caller: Caller
+    directory: Directory
+    client: WebClient
+    now: datetime
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A sub-command whose words made sense; `run` does the work once the command is acknowledged."""
+
+    run: Callable[[Request], dict[str, Any]]
+
+
+def parse(text: str) -> Parsed:
+    """Check the words before anything is stored or fetched; raise InvalidInput with the right usage."""
+    words = parsing.tokens(text)
+    sub = words[0].lower() if words else "help"
+    args = words[1:]
+    if sub not in USAGE:
+        known = ", ".join(f"`{name}`" for name in USAGE)
+        raise InvalidInput(f"I don't know `/mentor {words[0]}`. Try {known}, or `/mentor help`.")
+    try:
+        return _PARSERS[sub](args)
+    except InvalidInput as exc:
+        raise InvalidInput(usage_text(str(exc), USAGE[sub])) from None
+
+
+def _parse_help(args: list[str]) -> Parsed:
+    return Parsed(lambda r: {"text": "mentor-bot help", "blocks": help_blocks(r.caller)})
+
+
+def _parse_list(args: list[str]) -> Parsed:
+    if len(args) > 1:
+        raise InvalidInput("Name at most one person.")
+    about = parsing.user_id(args[0]) if args else None
+
+    def run(r: Request) -> dict[str, Any]:
+        overview = r.deps.roster.overview(r.caller, about)
+        shown_about = about if about is not None else (None if r.caller.standings & _LEADERS else r.caller.user_id)
+        text, blocks = roster_blocks(overview, about=shown_about)
+        return {"text": text, "blocks": blocks}
+
+    return Parsed(run)
+
+
+def _parse_assign(args: list[str]) -> Parsed:
+    if len(args) not in (2, 3):
+        raise InvalidInput("Name the mentor, then the mentee.")
+    mentor_id = parsing.user_id(args[0], what="a mentor")
+    mentee_id = parsing.user_id(args[1], what="a mentee")
+    kind = MenteeKind.ECT
+    if len(args) == 3:
+        if args[2].lower() not in KINDS:
+            raise InvalidInput(f"“{args[2]}” isn't a kind of mentee: use trainee, ect or staff.")
+        kind = KINDS[args[2].lower()]
+
+    def run(r: Request) -> dict[str, Any]:
+        today = r.now.astimezone(r.deps.settings.tz).date()
+        result = r.deps.roster.assign(r.caller, mentor_id, mentee_id, kind, r.directory, r.now, today=today)
+        m = result.mentorship
+        if not result.created:
+            return {
+                "text": f"<@{mentor_id}> already mentors <@{mentee_id}> (since {m.start_date:%-d %B %Y}). "
+                "Nothing changed."
+            }
+        return {
+            "text": f":white_check_mark: <@{mentor_id}> now mentors <@{mentee_id}> as "
+            f"{_article(KIND_LABEL[kind])} {KIND_LABEL[kind]}, from {m.start_date:%A %-d %B %Y} "
+            f"to {m.end_date:%-d %B %Y}, meeting weekly."
+        }
+
+    return Parsed(run)
+
+
+def _parse_unassign(args: list[str]) -> Parsed:
+    if len(args) != 2:
+        raise InvalidInput("Name the mentor, then the mentee.")
+    mentor_id = parsing.user_id(args[0], what="a mentor")
+    mentee_id = parsing.user_id(args[1], what="a mentee")
+
+    def run(r: Request) -> dict[str, Any]:
+        r.deps.roster.unassign(r.caller, mentor_id, mentee_id, r.now)
+        return {
+            "text": f"<@{mentor_id}> no longer mentors <@{mentee_id}>. "
+            "Their meetings, observations and targets are kept."
+        }
+
+    return Parsed(run)
+
+
+def _parse_role(args: list[str]) -> Parsed:
+    if len(args) != 3 or args[0].lower() not in ("add", "remove"):
+        raise InvalidInput("Say add or remove, then the person, then the role.")
+    adding = args[0].lower() == "add"
+    who = parsing.user_id(args[1])
+    if args[2].lower() not in ROLES:
+        raise InvalidInput(f"“{args[2]}” isn't a role: use lead, slt or admin.")
+    role = ROLES[args[2].lower()]
+    label = ROLE_LABEL[role]
+
+    def run(r: Request) -> dict[str, Any]:
+        if adding:
+            changed = r.deps.roster.grant_role(r.caller, who, role, r.directory, r.now)
+            text = f"<@{who}> is now {_article(label)} {label}." if changed else f"<@{who}> is already {label}."
+        else:
+            changed = r.deps.roster.revoke_role(r.caller, who, role, r.now)
+            text = f"<@{who}> is no longer {label}." if changed else f"<@{who}> wasn't {label}, so nothing changed."
+        return {"text": text}
+
+    return Parsed(run)
+
+
+def _parse_slt_channel(args: list[str]) -> Parsed:
+    if len(args) != 1:
+        raise InvalidInput("Name one channel.")
+    channel = parsing.channel_id(args[0])
+
+    def run(r: Request) -> dict[str, Any]:
+        r.deps.roster.set_slt_channel(r.caller, channel, r.now)
+        text = f"The weekly SLT summary will be posted in <#{channel}>."
+        if not _bot_is_member(r.client, channel):
+            text += f" I'm not in <#{channel}> yet: type `/invite @mentor-bot` there so I can post."
+        return {"text": text}
+
+    return Parsed(run)
+
+
+def _parse_audit(args: list[str]) -> Parsed:
+    if len(args) > 1:
+        raise InvalidInput("Name at most one person.")
+    about = parsing.user_id(args[0]) if args else None
+
+    def run(r: Request) -> dict[str, Any]:
+        trail = audit_trail(r.deps.db, r.caller, about=about)
+        text, blocks = audit_blocks(trail, r.deps.settings.tz)
+        return {"text": text, "blocks": blocks}
+
+    return Parsed(run)
+
+
+_PARSERS: dict[str, Callable[[list[str]], Parsed]] = {
+    "help": _parse_help,
+    "list": _parse_list,
+    "assign": _parse_assign,
+    "unassign": _parse_unassign,
+    "role": _parse_role,
+    "slt-channel": _parse_slt_channel,
+    "audit": _parse_audit,
+}
+_LEADERS = frozenset({Standing.LEAD, Standing.SLT, Standing.ADMIN})
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1].lower() in "aeiou" or word.startswith(("ECT", "SLT")) else "a"
+
+
+def _bot_is_member(client: WebClient, channel: str) -> bool:
+    try:
+        info = client.conversations_info(channel=channel)
+    except SlackApiError:
+        return False
+    return bool(info["channel"].get("is_member"))
+
+
+def register(app: App) -> None:
+    app.command(ids.MENTOR)(mentor_command)
+
+
+@answers()
+def mentor_command(
+    ack: Ack,
+    command: dict[str, Any],
+    respond: Respond,
+    client: WebClient,
+    caller: Callable[[], Caller],
+    now: datetime,
+    directory: Directory,
+    deps: Deps,
+) -> None:
+    try:
+        parsed = parse(command.get("text", ""))
+    except InvalidInput as exc:
+        ack(response_type="ephemeral", text=str(exc))
+        return
+    ack()
+    try:
+        reply = parsed.run(Request(deps, caller(), directory, client, now))
+    except NotAllowed as exc:
+        raise NotAllowed(_with_whom_to_ask(str(exc), deps, command["team_id"])) from exc
+    respond(response_type="ephemeral", replace_original=False, **reply)
+
+
+def _with_whom_to_ask(refusal: str, deps: Deps, team_id: str) -> str:
+    admins = deps.roster.admins(team_id)[:5]
+    if not admins:
+        return refusal + " Ask a Slack workspace admin or owner."
+    return refusal + " Ask " + ", ".join(f"<@{a}>" for a in admins) + "."

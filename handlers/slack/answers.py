@@ -1,0 +1,116 @@
+"""How a listener's `DomainError` becomes the reply: written once here, applied to every listener.
+
+Bolt's global middleware runs before a listener and cannot see what the listener raises: listeners run in
+Bolt's thread pool, and once one raises after `ack()`, Bolt throws the acknowledgement away (Slack would
+then show its own error). So each listener is wrapped, where it is defined, by one of the decorators
+below; the wrapper runs the listener with Bolt's usual keyword injection and answers any `DomainError`
+itself, so nothing the person should read ever reaches Bolt's error handler:
+
+* `@answers()` — commands and buttons: an ephemeral reply beside whatever was used (acknowledging first
+  if the listener had not). `@answers(notice="Title")` answers in a one-message modal instead: buttons on
+  the Home tab have no response_url, and buttons that open a modal answer in one (pushed on top when the
+  button is itself inside a modal).
+* `@modal_submission(problem_block=…, what=…)` — a modal's Save: `FieldErrors` beside their fields
+  (`field_block` turns a field key into its block id), any other refusal beside `problem_block`, and an
+  unexpected failure (the database gone, say) keeps the modal open with everything typed. After the
+  listener has acknowledged, nothing is raised to Bolt: a failure is logged (with its traceback, never the
+  payload) and the modal has already closed.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt.kwargs_injection import Args, build_required_kwargs
+
+from bot.core.errors import DomainError, FieldErrors
+from handlers.slack.replies import ack_save_failed, field_errors_for_view, notice_modal, say
+
+log = logging.getLogger(__name__)
+
+Listener = Callable[..., Any]
+
+
+def _call(listener: Listener, args: Args) -> Any:
+    """Run the listener with the keyword arguments it names, as Bolt itself would."""
+    kwargs = build_required_kwargs(
+        logger=args.logger,
+        required_arg_names=list(inspect.getfullargspec(listener).args),
+        request=args.request,
+        response=args.response,
+        next_keys_required=False,
+    )
+    return listener(**kwargs)
+
+
+def _named_like(wrapper: Callable[[Args], None], listener: Listener) -> Callable[[Args], None]:
+    # Not functools.wraps: Bolt would follow __wrapped__ and inject the listener's arguments into the wrapper.
+    wrapper.__name__ = listener.__name__
+    wrapper.__qualname__ = listener.__qualname__
+    wrapper.__module__ = listener.__module__
+    wrapper.__doc__ = listener.__doc__
+    return wrapper
+
+
+def answers(*, notice: str | None = None) -> Callable[[Listener], Callable[[Args], None]]:
+    """A command or button listener whose `DomainError` is answered ephemerally, or in a notice modal."""
+
+    def decorate(listener: Listener) -> Callable[[Args], None]:
+        def run(args: Args) -> None:
+            try:
+                _call(listener, args)
+            except DomainError as exc:
+                if args.ack.response is None:
+                    args.ack()
+                if notice is None:
+                    say(args.respond, str(exc))
+                else:
+                    _show_notice(args, notice, str(exc))
+
+        return _named_like(run, listener)
+
+    return decorate
+
+
+def _show_notice(args: Args, title: str, text: str) -> None:
+    body = args.body
+    view = notice_modal(title, text)
+    if (body.get("container") or {}).get("type") == "view" and (body.get("view") or {}).get("type") == "modal":
+        args.client.views_push(trigger_id=body["trigger_id"], view=view)
+    else:
+        args.client.views_open(trigger_id=body["trigger_id"], view=view)
+
+
+def modal_submission(
+    *, problem_block: str, what: str, field_block: Callable[[str], str] = lambda key: key
+) -> Callable[[Listener], Callable[[Args], None]]:
+    """A modal submission listener: problems before its `ack()` are shown in the modal, beside the fields."""
+
+    def decorate(listener: Listener) -> Callable[[Args], None]:
+        def run(args: Args) -> None:
+            ack, view = args.ack, args.view or {}
+            try:
+                _call(listener, args)
+            except FieldErrors as exc:
+                if ack.response is not None:
+                    log.warning("A %s could not be shown in a closed modal: %s", what, type(exc).__name__)
+                    return
+                errors = {field_block(key): message for key, message in exc.errors.items()}
+                ack(response_action="errors", errors=field_errors_for_view(view, errors))
+            except DomainError as exc:
+                if ack.response is not None:
+                    log.warning("A refusal could not be shown in a closed modal: %s", type(exc).__name__)
+                    return
+                ack(response_action="errors", errors=field_errors_for_view(view, {problem_block: str(exc)}))
+            except Exception:
+                if ack.response is not None:
+                    log.error("Failed after saving %s", what, exc_info=True)
+                    return
+                ack_save_failed(ack, view, problem_block, what)
+
+        return _named_like(run, listener)
+
+    return decorate

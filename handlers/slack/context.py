@@ -1,0 +1,18 @@
+"""What the app's middleware (bot/app/middleware.py) puts into every listener's Bolt context, by name.
+
+A listener names what it needs among its parameters and Bolt passes it in:
+
+* `now` — the request's time, from the app's clock (read once, when the request arrives);
+* `directory` — the people directory (users.info) on the request's own Web API client;
+* `deps` — every service, the settings and the database;
+* `caller` — a `Callable[[], Caller]`: call it (`caller()`) for the roster's view of who pressed or typed.
+  It is looked up on first use, so a command is acknowledged before anything is fetched, and one that is
+  answered at once (a usage reply) fetches nothing;
+* `refresh_homes` — republish the Home tabs of the people a change shows on (each once, never raising).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+RefreshHomes = Callable[[Iterable[str | None]], None]

@@ -1,0 +1,97 @@
+"""Tokens, the signing secret and what people type never reach the logs, even at DEBUG.
+
+A whole observation runs through the real HTTP endpoint with the bot's own logging set up as `python -m bot`
+sets it up (LOG_LEVEL=DEBUG), and every log record, and everything printed, is searched.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+
+import pytest
+
+from bot.app.logging_setup import configure_logging
+from handlers.observations import ids as observation_ids
+from tests.support.clock import FakeClock
+from tests.support.driver import SlackDriver, wait_until
+from tests.support.emulator import SlackEmulator
+from tests.support.observations import button, dms_to, full_answers, open_form, submit
+from tests.support.people import ADMIN, AMY, BEN, LEO, SIGNING_SECRET
+from tests.support.school import add_people, enrol
+from tests.support.slack import mention
+
+STRENGTHS = "Kept a calm, purposeful atmosphere; Jamie's question was handled beautifully."
+CONCERN = "Raised his voice at a pupil during the plenary."
+REFLECTION = "I felt rushed at the end and will plan the plenary properly."
+NOISY = ("slack_bolt", "slack_sdk", "urllib3", "alembic", "uvicorn", "uvicorn.error")
+
+
+@pytest.fixture
+def bot_logging(
+    caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str], emulator: SlackEmulator
+) -> Iterator[None]:
+    """Logging exactly as `python -m bot` configures it at DEBUG, with pytest listening in; restored after."""
+    root = logging.getLogger()
+    saved = (root.handlers[:], root.level, {name: logging.getLogger(name).level for name in NOISY})
+    configure_logging("DEBUG", [emulator.bot_token, SIGNING_SECRET])
+    root.addHandler(caplog.handler)  # configure_logging replaced the root handlers
+    yield
+    root.handlers[:], root.level = saved[0], saved[1]
+    for name, level in saved[2].items():
+        logging.getLogger(name).setLevel(level)
+
+
+@pytest.fixture(autouse=True)
+def school(bot_logging: None, slack: SlackDriver, emulator: SlackEmulator, clock: FakeClock) -> None:
+    add_people(emulator, ADMIN, AMY, BEN, LEO)
+    enrol(slack, clock, mentees={BEN: "trainee"}, lead=LEO, reset=False)
+
+
+def test_a_whole_observation_at_debug_logs_no_token_secret_or_note(
+    slack: SlackDriver, emulator: SlackEmulator, caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The mentor records an observation with a concern (so the lead mentor is alerted too)…
+    view = open_form(slack, mention(BEN))
+    answers = full_answers(**{"field:strengths": STRENGTHS, "field:concerns": CONCERN, "field:on_track": "no"})
+    assert submit(slack, view, answers) is None
+    [to_ben] = wait_until(lambda: dms_to(emulator, BEN), what="the teacher's DM")
+    wait_until(lambda: dms_to(emulator, LEO), what="the lead mentor's alert")
+    # …a second submission with a mistake is refused field by field…
+    errors = submit(slack, open_form(slack, mention(BEN)), full_answers(date="2030-01-01"))
+    assert errors["response_action"] == "errors"
+    # …and the teacher reflects.
+    reflect = button(to_ben, observation_ids.REFLECT_ACTION)
+    slack.click(
+        observation_ids.REFLECT_ACTION, user=BEN, value=reflect["value"], message=to_ben, channel=to_ben["channel"]
+    )
+    reflection_view = wait_until(
+        lambda: [v for v in emulator.open_views() if v.get("callback_id") == observation_ids.REFLECT_CALLBACK],
+        what="modal",
+    )[0]
+    assert (
+        submit(slack, reflection_view, {"reflection": REFLECTION, "reflection_next_steps": "Exit tickets."}, user=BEN)
+        is None
+    )
+    wait_until(lambda: [m for m in dms_to(emulator, AMY) if "added their reflection" in m["text"]], what="notice")
+    # A stray token in a log line, as a careless future change might write it, is redacted from the output.
+    logging.getLogger("bot.test").warning("calling Slack with %s", emulator.bot_token)
+
+    # At DEBUG the Slack SDK logs every request and response body, notes included: the bot keeps it at INFO.
+    for library in ("slack_sdk.web.base_client", "slack_sdk.webhook.client", "slack_bolt.App"):
+        assert not logging.getLogger(library).isEnabledFor(logging.DEBUG), f"{library} would log message bodies"
+
+    secrets = {"bot token": emulator.bot_token, "signing secret": SIGNING_SECRET}
+    notes = {"strengths": STRENGTHS, "concern": CONCERN, "reflection": REFLECTION}
+    assert caplog.records, "no log records were captured: the test would prove nothing"
+    for record in caplog.records:
+        if record.name == "bot.test":
+            continue
+        logged = caplog.handler.format(record)
+        for what, value in {**secrets, **notes}.items():
+            assert value not in logged, f"the {what} is in a log record from {record.name}: {logged[:300]}"
+    printed = capsys.readouterr()
+    output = printed.out + printed.err
+    assert "calling Slack with [redacted]" in output
+    for what, value in {**secrets, **notes}.items():
+        assert value not in output, f"the {what} was printed: {output[:300]}"

@@ -1,0 +1,34 @@
+"""Driving /meeting as a mentor does: open the modal, fill it and submit it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.support.driver import SlackDriver, state_for, wait_until
+from tests.support.people import AMY, BEN
+from tests.support.slack import mention
+
+MEETING = "/meeting"
+
+
+def open_modal(slack: SlackDriver, text: str = "", *, user: str = AMY) -> dict[str, Any]:
+    before = len(slack.emulator.calls_to("views.open"))
+    result = slack.command(MEETING, text or mention(BEN, "ben"), user=user)
+    assert result.status == 200 and not result.body, result.text
+    wait_until(lambda: len(slack.emulator.calls_to("views.open")) > before, what="the meeting modal")
+    return slack.emulator.open_views()[-1]
+
+
+def submit(slack: SlackDriver, view: dict[str, Any], answers: dict[str, Any], *, user: str = AMY) -> Any:
+    result = slack.submit(view, state_for(view, answers), user=user)
+    assert result.status == 200, result.text
+    return result.json if result.body else None
+
+
+NOTES = "Talked through the Year 5 fractions lesson.\nBehaviour at transitions is improving."
+
+
+def answers(view: dict[str, Any], **overrides: Any) -> dict[str, Any]:
+    filled: dict[str, Any] = {"held_on": "2026-11-24", "duration": "40", "notes": NOTES, "wellbeing": "4"}
+    filled.update(overrides)
+    return filled
