@@ -51,6 +51,7 @@ class EntryKind(enum.StrEnum):
     UPDATE = "update"  # what happened, what was agreed
     DISCUSSED = "discussed"  # raised with the mentee
     RESOLUTION = "resolution"  # closed: the status says how
+    AGREED_ACTIONS = "agreed_actions"  # SLT at the probation mid-point: action points, support, next review
 
 
 class Concern(Base):
@@ -345,3 +346,12 @@ class PlanRepository:
 
     def mentee_kind(self, plan: SupportPlan) -> MenteeKind | None:
         return self.session.scalar(select(Mentorship.mentee_kind).where(Mentorship.id == plan.mentorship_id))
+
+    def last_reviewed_on(self, team_id: str, mentee_id: str) -> list[date]:
+        """The date of the mentee's latest plan review, if any (as a list: empty when none)."""
+        latest = self.session.scalar(
+            select(func.max(PlanReview.reviewed_on))
+            .join(SupportPlan, SupportPlan.id == PlanReview.plan_id)
+            .where(SupportPlan.team_id == team_id, SupportPlan.mentee_id == mentee_id)
+        )
+        return [latest] if latest else []

@@ -12,6 +12,7 @@ from datetime import datetime
 from bot.app.settings import Settings
 from bot.app.slack_client import SlackClients, make_web_client
 from bot.concerns.plans import PlanService
+from bot.concerns.probation import ProbationService
 from bot.concerns.service import ConcernService
 from bot.core.clock import Clock, system_clock
 from bot.core.school_calendar import SchoolCalendar, load_calendar
@@ -44,6 +45,7 @@ class Deps:
     home: HomeService
     concerns: ConcernService
     plans: PlanService
+    probation: ProbationService
     slack: SlackClients  # the bot's Web API client, per workspace
 
     def now(self) -> datetime:
@@ -83,5 +85,6 @@ def bootstrap(
         home=HomeService(db, calendar, forms, tz, home_settings, digests=digests),
         concerns=ConcernService(db, forms, tz),
         plans=PlanService(db, calendar, tz),
+        probation=ProbationService(db, calendar, tz),
         slack=SlackClients(make_web_client(settings)),
     )

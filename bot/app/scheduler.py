@@ -26,6 +26,7 @@ from bot.app.digests import digest_tick
 from bot.app.slack_client import NoClient
 from bot.privacy.service import run_retention
 from handlers.concerns.plan_listeners import send_review_reminders
+from handlers.concerns.probation import send_midpoint_notices
 from handlers.meetings.blocks import reminder_message
 from storage.roster import WorkspaceRepository
 
@@ -38,6 +39,8 @@ DIGEST_EVERY = timedelta(minutes=5)  # a tick: sends what is due and retries wha
 DIGEST_JOB = "weekly-digests"
 PLAN_REVIEW_EVERY = timedelta(minutes=30)
 PLAN_REVIEW_JOB = "plan-review-reminders"
+MIDPOINT_EVERY = timedelta(hours=1)
+MIDPOINT_JOB = "probation-midpoints"
 RETENTION_EVERY = timedelta(hours=24)
 RETENTION_JOB = "data-retention"
 
@@ -107,6 +110,10 @@ def _plan_review_job(deps: Deps) -> None:
     for_each_workspace(deps, send_review_reminders, "plan review reminder", PLAN_REVIEW_EVERY)
 
 
+def _midpoint_job(deps: Deps) -> None:
+    for_each_workspace(deps, send_midpoint_notices, "probation mid-point", MIDPOINT_EVERY)
+
+
 def _retention_job(deps: Deps) -> None:
     try:
         report = run_retention(deps, deps.now())
@@ -144,6 +151,13 @@ def build_scheduler(deps: Deps, *, start_at: datetime | None = None) -> Backgrou
         args=(deps,),
         id=PLAN_REVIEW_JOB,
         name="Support plan review reminders",
+    )
+    scheduler.add_job(
+        _midpoint_job,
+        IntervalTrigger(seconds=int(MIDPOINT_EVERY.total_seconds()), start_date=first, timezone=tz),
+        args=(deps,),
+        id=MIDPOINT_JOB,
+        name="Probation mid-points",
     )
     scheduler.add_job(
         _retention_job,

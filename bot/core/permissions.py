@@ -53,6 +53,7 @@ class Action(enum.StrEnum):
     READ_PLAN = "read this support plan"
     REVIEW_PLAN = "review this support plan"
     SIGN_PLAN = "sign this support plan as seen"
+    RECORD_AGREED_ACTIONS = "record the actions agreed at the probation mid-point"
 
 
 M, MR, L, S, A = Standing.MENTEE, Standing.MENTOR, Standing.LEAD, Standing.SLT, Standing.ADMIN
@@ -95,6 +96,8 @@ POLICY: dict[Action, frozenset[Standing]] = {
     Action.READ_PLAN: frozenset({M, AU, MR, L, S}),
     Action.REVIEW_PLAN: frozenset({AU, L, S}),
     Action.SIGN_PLAN: frozenset({M}),
+    # SLT agree action points and support when someone struggling passes half way through probation.
+    Action.RECORD_AGREED_ACTIONS: frozenset({S}),
 }
 
 WHO_CAN: dict[Action, str] = {
@@ -125,6 +128,7 @@ WHO_CAN: dict[Action, str] = {
     Action.READ_PLAN: "the mentee, their mentors, lead mentors and SLT",
     Action.REVIEW_PLAN: "lead mentors, SLT and the person who started it",
     Action.SIGN_PLAN: "the mentee",
+    Action.RECORD_AGREED_ACTIONS: "SLT",
 }
 
 

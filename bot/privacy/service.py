@@ -118,7 +118,8 @@ REGISTRY: dict[str, TableRule] = {
         holds="who mentors whom and when; kept so cohort numbers stay right",
         person_ids=("mentor_id", "mentee_id", "created_by", "ended_by"),
         other=_cols(
-            "id team_id mentee_kind start_date end_date meeting_cadence observations_per_half_term created_at ended_at"
+            "id team_id mentee_kind start_date end_date meeting_cadence observations_per_half_term probation_end "
+            "probation_midpoint_told_for created_at ended_at"
         ),
         subject="mentee_id",
     ),

@@ -256,7 +256,12 @@ def when(moment: datetime) -> str:
 
 
 # --- the trail ----------------------------------------------------------------------------------------------------
-ENTRY_LABEL = {EntryKind.UPDATE: "Update", EntryKind.DISCUSSED: "Discussed with the mentee", EntryKind.RESOLUTION: ""}
+ENTRY_LABEL = {
+    EntryKind.UPDATE: "Update",
+    EntryKind.DISCUSSED: "Discussed with the mentee",
+    EntryKind.RESOLUTION: "",
+    EntryKind.AGREED_ACTIONS: "Agreed with SLT at the probation mid-point",
+}
 
 
 def trail_modal(view: ConcernView) -> dict[str, Any]:
@@ -274,7 +279,9 @@ def trail_modal(view: ConcernView) -> dict[str, Any]:
             title = f"*{OUTCOME_LABEL[entry.outcome or ConcernStatus.RESOLVED].capitalize()}*"
         else:
             title = f"*{ENTRY_LABEL[entry.kind]}*"
-            if entry.on_date:
+            if entry.on_date and entry.kind is EntryKind.AGREED_ACTIONS:
+                title += f" · next review by {entry.on_date:%-d %B %Y}"
+            elif entry.on_date:
                 title += f" on {entry.on_date:%-d %B %Y}"
         lines = [f"{title} · <@{entry.author_id}>, {when(entry.created_at)}"]
         if entry.happened:

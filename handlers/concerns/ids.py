@@ -37,3 +37,8 @@ PLAN_FROM_CONCERN = "plan_from_concern"  # value: concern id
 REVIEW_PLAN = "plan_review_open"  # value: plan id
 PLAN_ACTIONS_BLOCK = "plan_actions"
 REMINDER_BLOCK = "plan_reminder"
+
+# The probation mid-point: SLT's DM and the Record agreed actions modal.
+RECORD_ACTIONS = "midpoint_record_open"  # value: the mentee's Slack id
+MIDPOINT_CALLBACK = "midpoint_actions"
+MIDPOINT_BLOCK = "midpoint"

@@ -22,7 +22,7 @@ from bot.core.directory import Directory
 from bot.core.errors import DomainError, InvalidInput
 from bot.core.permissions import Action
 from bot.roster.service import Caller
-from handlers.concerns import ids, plan_listeners
+from handlers.concerns import ids, plan_listeners, probation
 from handlers.concerns.blocks import (
     add_modal,
     added_notice,
@@ -61,6 +61,7 @@ def register(app: App) -> None:
     app.view(ids.ADD_CALLBACK)(update_submitted)
     app.view(ids.RESOLVE_CALLBACK)(resolution_submitted)
     plan_listeners.register(app)
+    probation.register(app)
 
 
 # --- /concern ---------------------------------------------------------------------------------------------------

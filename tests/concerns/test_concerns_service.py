@@ -11,7 +11,17 @@ from bot.app.bootstrap import Deps
 from bot.concerns.service import concern_standings
 from bot.core.permissions import Standing
 from bot.privacy.service import ERASED_TEXT, collect, erase_person
-from storage.concerns import Concern, ConcernCategory, ConcernEntry, ConcernStatus
+from storage.concerns import (
+    Concern,
+    ConcernCategory,
+    ConcernEntry,
+    ConcernStatus,
+    PlanOutcome,
+    PlanReview,
+    PlanStatus,
+    SupportPlan,
+)
+from storage.targets import Target
 from tests.cross.school import School, seed_school
 from tests.support.emulator import SlackEmulator
 
@@ -70,3 +80,28 @@ def test_export_holds_the_concern_and_its_trail_and_erasure_leaves_no_free_text(
         assert [e.author_id for e in entries] == [p.lead, p.lead]  # the lead mentor's own part stays theirs
         texts = [stored.what_seen, stored.done_so_far, *(t for e in entries for t in (e.happened, e.agreed))]
         assert not [t for t in texts if t and ("Kestrel" in t or p.mentee in t)]
+
+
+def test_export_holds_the_support_plan_and_erasure_leaves_no_free_text(deps: Deps, school: School) -> None:
+    p = school.people
+    now = deps.now()
+    lead = school.caller(deps, p.lead)
+    deps.plans.review(
+        lead, school.plan_id, PlanOutcome.ESCALATED, "Kestrel escalated to the provider.", None, "r1", now
+    )
+
+    with deps.db.unit_of_work() as session:
+        data = collect(session, school.team, p.mentee, now)
+        exported = {table: [f.values for f in data.rows(table)] for table in ("support_plans", "plan_reviews")}
+    assert [plan["areas"] for plan in exported["support_plans"]] == ["The Kestrel lessons lose pace after the starter."]
+    assert [r["notes"] for r in exported["plan_reviews"]] == ["Kestrel escalated to the provider."]
+
+    report = erase_person(deps.db, school.team, p.mentee, datetime(2026, 11, 25, 10, 0, tzinfo=now.tzinfo))
+
+    with deps.db.unit_of_work() as session:
+        [plan] = session.scalars(select(SupportPlan)).all()
+        [review] = session.scalars(select(PlanReview)).all()
+        targets = session.scalars(select(Target).where(Target.plan_id == plan.id)).all()
+        assert plan.mentee_id == report.pseudonym and plan.status is PlanStatus.ESCALATED  # counts kept
+        texts = [plan.areas, plan.support, plan.informed, review.notes, *(t.text for t in targets)]
+        assert targets and not [t for t in texts if t and ("Kestrel" in t or p.mentee in t)]

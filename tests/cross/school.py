@@ -26,6 +26,7 @@ from sqlalchemy import Table, delete, select
 
 from bot.app.bootstrap import Deps, bootstrap
 from bot.app.slack_client import make_web_client
+from bot.concerns.plans import PlanDraft
 from bot.concerns.service import ConcernDraft
 from bot.meetings.forms import MeetingDraft
 from bot.observations.forms import FieldKind
@@ -105,6 +106,7 @@ class School:
     meeting_id: int
     target_id: int
     concern_id: int = 0
+    plan_id: int = 0  # started by the lead mentor
 
     def caller(self, deps: Deps, user: str) -> Caller:
         return deps.roster.caller(self.team, user, directory(deps), deps.now())
@@ -131,6 +133,12 @@ def observation_draft(deps: Deps, teacher: str, marker: str, **changes: Any) -> 
         on_track=True,
     )
     return dataclasses.replace(draft, **changes)
+
+
+def review_day(deps: Deps) -> date:
+    """A school day a week or more ahead: a plan's review date."""
+    ahead = deps.now().date() + timedelta(days=7)
+    return deps.calendar.first_school_day_from(ahead) or ahead
 
 
 def seed_school(
@@ -177,6 +185,17 @@ def seed_school(
         discussed_on=lesson_day,
     )
     concern = deps.concerns.raise_concern(author, concern_draft, f"seed-concern-{team}", found, now).concern
+    plan_draft = PlanDraft(
+        mentee_id=p.mentee,
+        areas=f"The {marker} lessons lose pace after the starter.",
+        standards=["4"],
+        targets=f"Plan {marker} lessons in three timed parts by Friday",
+        support=f"Weekly {marker} coaching with the mentor.",
+        review_on=review_day(deps),
+        informed="The provider's link tutor",
+    )
+    lead = deps.roster.caller(team, p.lead, found, now)
+    plan = deps.plans.start(lead, plan_draft, f"seed-plan-{team}", found, now).view.plan
     # The author stops mentoring the mentee: from now on they hold only the author standing on these records.
     deps.roster.unassign(admin, p.author, p.mentee, now)
     emulator.reset()
@@ -191,6 +210,7 @@ def seed_school(
         meeting_id=meeting.id,
         target_id=target.id,
         concern_id=concern.id,
+        plan_id=plan.id,
     )
 
 

@@ -42,7 +42,15 @@ from handlers.digests import ids as digest_ids
 from handlers.meetings import ids as meeting_ids
 from handlers.observations import ids as observation_ids
 from handlers.targets import ids as target_ids
-from storage.concerns import Concern, ConcernCategory, ConcernEntry, ConcernStatus
+from storage.concerns import (
+    Concern,
+    ConcernCategory,
+    ConcernEntry,
+    ConcernStatus,
+    EntryKind,
+    PlanStatus,
+    SupportPlan,
+)
 from storage.db import Database
 from storage.meetings import Meeting, MeetingRevision
 from storage.observations import Observation, ObservationRevision
@@ -58,6 +66,7 @@ from tests.cross.school import (
     modal,
     observation_draft,
     opened_or_replied,
+    review_day,
     seed_school,
 )
 from tests.support.driver import SlackDriver, state_for, wait_until
@@ -81,6 +90,7 @@ class Scope(enum.Enum):
     MEETING = "the mentee's meeting"  # towards(mentee) + author of it
     TARGET = "the mentee's target"  # towards(mentee) + who set it
     CONCERN = "the mentee's concern"  # towards(mentee) + who raised it (a discussed, non-wellbeing concern)
+    PLAN = "the mentee's support plan"  # towards(mentee) + who started it (the lead mentor, in the seed)
 
 
 SCOPE: dict[Action, Scope] = {
@@ -108,6 +118,11 @@ SCOPE: dict[Action, Scope] = {
     Action.READ_CONCERN: Scope.CONCERN,
     Action.ADD_TO_CONCERN: Scope.CONCERN,
     Action.RESOLVE_CONCERN: Scope.CONCERN,
+    Action.START_PLAN: Scope.SUBJECT,
+    Action.READ_PLAN: Scope.PLAN,
+    Action.REVIEW_PLAN: Scope.PLAN,
+    Action.SIGN_PLAN: Scope.PLAN,
+    Action.RECORD_AGREED_ACTIONS: Scope.SUBJECT,
 }
 
 
@@ -494,6 +509,78 @@ def _resolve_concern(c: Ctx, user: str) -> Outcome:
     return judged(Action.RESOLVE_CONCERN, text, resolved)
 
 
+def _start_plan(c: Ctx, user: str) -> Outcome:
+    p = c.school.people
+    before = c.count(SupportPlan, SupportPlan.owner_id == user)
+    view, text = opened_or_replied(
+        c.slack,
+        lambda: c.slack.command(concern_ids.CONCERN, f"{concern_ids.PLAN_WORD} {mention(p.mentee)}", user=user),
+        "/concern plan",
+    )
+    if view is None:
+        return judged(Action.START_PLAN, text, c.count(SupportPlan, SupportPlan.owner_id == user) > before)
+    answers = {
+        "plan_areas": "Pace.",
+        "plan_targets": "Time each part of the lesson by Friday",
+        "plan_support": "Coaching.",
+        "plan_review_on": review_day(c.deps).isoformat(),
+    }
+    result = c.slack.submit(view, state_for(view, answers), user=user)
+    assert result.status == 200 and not result.body, result.text
+    return judged(Action.START_PLAN, "", c.count(SupportPlan, SupportPlan.owner_id == user) == before + 1)
+
+
+def _plan_button(c: Ctx, action_id: str, user: str) -> tuple[dict[str, Any] | None, str]:
+    """The modal a plan button opens, or (None and) the refusal it shows in a one-message modal."""
+    view, text = opened_or_replied(
+        c.slack, lambda: c.slack.click(action_id, user=user, value=str(c.school.plan_id)), action_id
+    )
+    return (view, text) if view is None or view.get("callback_id") else (None, text)
+
+
+def _read_plan(c: Ctx, user: str) -> Outcome:
+    view, text = _plan_button(c, concern_ids.SEE_PLAN, user)
+    return judged(Action.READ_PLAN, text, view is not None and c.school.marker in text)
+
+
+def _review_plan(c: Ctx, user: str) -> Outcome:
+    view, text = _plan_button(c, concern_ids.REVIEW_PLAN, user)
+    if view is not None:
+        result = c.slack.submit(view, state_for(view, {"review_outcome": "back_on_track"}), user=user)
+        assert result.status == 200 and not result.body, result.text
+    closed = c.get(SupportPlan, c.school.plan_id).status is PlanStatus.CLOSED
+    return judged(Action.REVIEW_PLAN, text, closed)
+
+
+def _sign_plan(c: Ctx, user: str) -> Outcome:
+    opened = len(c.emulator.calls_to("views.open"))
+    result = c.slack.click(concern_ids.SIGN_PLAN, user=user, value=str(c.school.plan_id))
+    assert result.status == 200, result.text
+
+    def signed() -> bool:
+        return c.get(SupportPlan, c.school.plan_id).signed_at is not None
+
+    wait_until(lambda: signed() or len(c.emulator.calls_to("views.open")) > opened, what="the signature or refusal")
+    calls = c.emulator.calls_to("views.open")
+    text = block_text((calls[opened].response or {})["view"]["blocks"]) if len(calls) > opened else ""
+    return judged(Action.SIGN_PLAN, text, signed())
+
+
+def _record_agreed_actions(c: Ctx, user: str) -> Outcome:
+    p = c.school.people
+    view, text = opened_or_replied(
+        c.slack, lambda: c.slack.click(concern_ids.RECORD_ACTIONS, user=user, value=p.mentee), "agreed actions"
+    )
+    if view is not None and not view.get("callback_id"):
+        view = None
+    if view is not None:
+        answers = {"midpoint_actions": "Weekly drop-ins.", "midpoint_next_review": review_day(c.deps).isoformat()}
+        result = c.slack.submit(view, state_for(view, answers), user=user)
+        assert result.status == 200 and not result.body, result.text
+    kind = ConcernEntry.kind == EntryKind.AGREED_ACTIONS
+    return judged(Action.RECORD_AGREED_ACTIONS, text, c.count(ConcernEntry, kind, ConcernEntry.author_id == user) == 1)
+
+
 WALK: dict[Action, Walk] = {
     Action.VIEW_OWN_ROSTER: Walk("slack", _view_own_roster),
     Action.VIEW_ROSTER: Walk("slack", _view_roster),
@@ -519,6 +606,11 @@ WALK: dict[Action, Walk] = {
     Action.READ_CONCERN: Walk("slack", _read_concern),
     Action.ADD_TO_CONCERN: Walk("slack", _add_to_concern),
     Action.RESOLVE_CONCERN: Walk("slack", _resolve_concern),
+    Action.START_PLAN: Walk("slack", _start_plan),
+    Action.READ_PLAN: Walk("slack", _read_plan),
+    Action.REVIEW_PLAN: Walk("slack", _review_plan),
+    Action.SIGN_PLAN: Walk("slack", _sign_plan),
+    Action.RECORD_AGREED_ACTIONS: Walk("slack", _record_agreed_actions),
 }
 
 # Allowed by the table, but no surface offers it to them: each with the reason, so a new gap fails the walk.
@@ -574,6 +666,11 @@ REVIEWED = {
     Action.READ_CONCERN: {"mentee", "mentor", "lead", "slt", "author"},
     Action.ADD_TO_CONCERN: {"mentor", "lead", "slt", "author"},
     Action.RESOLVE_CONCERN: {"lead", "slt"},
+    Action.START_PLAN: {"lead", "slt"},
+    Action.READ_PLAN: {"mentee", "mentor", "lead", "slt"},
+    Action.REVIEW_PLAN: {"lead", "slt"},
+    Action.SIGN_PLAN: {"mentee"},
+    Action.RECORD_AGREED_ACTIONS: {"slt"},
 }
 
 
@@ -808,6 +905,19 @@ SERVICE_CALLS = [
             directory(d),
             d.now(),
         ),
+    ),
+    ServiceCall(
+        Action.START_PLAN,
+        "plans.prepare",
+        lambda d, s, c: d.plans.prepare(c, s.people.mentee, directory(d), d.now()),
+    ),
+    ServiceCall(Action.READ_PLAN, "plans.read", lambda d, s, c: d.plans.read(c, s.plan_id, d.now())),
+    ServiceCall(Action.REVIEW_PLAN, "plans.prepare_review", lambda d, s, c: d.plans.prepare_review(c, s.plan_id)),
+    ServiceCall(Action.SIGN_PLAN, "plans.sign", lambda d, s, c: d.plans.sign(c, s.plan_id, d.now())),
+    ServiceCall(
+        Action.RECORD_AGREED_ACTIONS,
+        "probation.prepare",
+        lambda d, s, c: d.probation.prepare(c, s.people.mentee),
     ),
     ServiceCall(Action.READ_CONCERN, "concerns.read", lambda d, s, c: d.concerns.read(c, s.concern_id, d.now())),
     ServiceCall(

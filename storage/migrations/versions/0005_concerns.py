@@ -1,4 +1,4 @@
-"""concerns and their dated trail; support plans, their reviews and plan targets
+"""concerns and their dated trail; support plans, their reviews and plan targets; probation end dates
 
 Revision ID: 0005
 Revises: 0004
@@ -66,7 +66,9 @@ def upgrade() -> None:
         sa.Column("team_id", sa.String(length=32), nullable=False),
         sa.Column("concern_id", sa.Integer(), nullable=False),
         sa.Column("author_id", sa.String(length=32), nullable=False),
-        sa.Column("kind", _enum("concern_entry_kind", "update", "discussed", "resolution"), nullable=False),
+        sa.Column(
+            "kind", _enum("concern_entry_kind", "update", "discussed", "resolution", "agreed_actions"), nullable=False
+        ),
         sa.Column("happened", sa.Text(), nullable=True),
         sa.Column("agreed", sa.Text(), nullable=True),
         sa.Column("on_date", sa.Date(), nullable=True),
@@ -136,6 +138,10 @@ def upgrade() -> None:
     with op.batch_alter_table("plan_reviews", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_plan_reviews_plan_id"), ["plan_id"], unique=False)
 
+    with op.batch_alter_table("mentorships", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("probation_end", sa.Date(), nullable=True))
+        batch_op.add_column(sa.Column("probation_midpoint_told_for", sa.Date(), nullable=True))
+
     with op.batch_alter_table("targets", schema=None) as batch_op:
         batch_op.add_column(sa.Column("plan_id", sa.Integer(), nullable=True))
         batch_op.create_foreign_key(
@@ -147,6 +153,9 @@ def downgrade() -> None:
     with op.batch_alter_table("targets", schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f("fk_targets_plan_id_support_plans"), type_="foreignkey")
         batch_op.drop_column("plan_id")
+    with op.batch_alter_table("mentorships", schema=None) as batch_op:
+        batch_op.drop_column("probation_midpoint_told_for")
+        batch_op.drop_column("probation_end")
     with op.batch_alter_table("plan_reviews", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_plan_reviews_plan_id"))
     op.drop_table("plan_reviews")
