@@ -29,6 +29,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, selectinload
 
 from storage.base import Base, UTCDateTime, str_enum
+from storage.db import insert_ignoring_conflicts
 from storage.roster import MenteeKind, Mentorship
 from storage.targets import Target
 
@@ -179,6 +180,57 @@ class PlanReview(Base):
     plan: Mapped[SupportPlan] = relationship(back_populates="reviews")
 
 
+class WarningEpisode(Base):
+    """An early warning raised once: one row per episode (the rule's key while its condition holds)."""
+
+    __tablename__ = "warning_episodes"
+    __table_args__ = (
+        UniqueConstraint("team_id", "mentee_id", "episode_key"),
+        Index("ix_warning_episodes_team_mentee", "team_id", "mentee_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(ForeignKey("workspaces.team_id"))
+    mentee_id: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(32))
+    episode_key: Mapped[str] = mapped_column(String(200))
+    evidence: Mapped[str] = mapped_column(Text)  # dates and counts, as first raised
+    raised_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class WarningRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def known(self, team_id: str) -> dict[tuple[str, str], WarningEpisode]:
+        """Every episode raised in the workspace, by (mentee, key)."""
+        rows = self.session.scalars(select(WarningEpisode).where(WarningEpisode.team_id == team_id))
+        return {(row.mentee_id, row.episode_key): row for row in rows}
+
+    def raise_once(self, team_id: str, mentee_id: str, kind: str, key: str, evidence: str, now: datetime) -> bool:
+        """Store a new episode; False when it was raised before (by this run or another)."""
+        values = dict(
+            team_id=team_id, mentee_id=mentee_id, kind=kind, episode_key=key, evidence=evidence, raised_at=now
+        )
+        return insert_ignoring_conflicts(
+            self.session, WarningEpisode, values, on=["team_id", "mentee_id", "episode_key"]
+        )
+
+    def raised_between(self, team_id: str, first: datetime, last: datetime) -> Sequence[WarningEpisode]:
+        """Episodes first raised in a period (a digest's week), oldest first."""
+        return self.session.scalars(
+            select(WarningEpisode)
+            .where(WarningEpisode.team_id == team_id)
+            .where(WarningEpisode.raised_at >= first, WarningEpisode.raised_at <= last)
+            .order_by(WarningEpisode.raised_at, WarningEpisode.id)
+        ).all()
+
+    def get(self, team_id: str, episode_id: int) -> WarningEpisode | None:
+        return self.session.scalar(
+            select(WarningEpisode).where(WarningEpisode.team_id == team_id, WarningEpisode.id == episode_id)
+        )
+
+
 class ConcernRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -218,6 +270,21 @@ class ConcernRepository:
             .order_by(Concern.created_at, Concern.id)
             .options(selectinload(Concern.entries))
         ).all()
+
+    def open_with_updates(self, team_id: str) -> Sequence[tuple[Concern, int]]:
+        """Every open concern in the school, oldest first, with how many updates its trail has: one query."""
+        updates = (
+            select(func.count(ConcernEntry.id))
+            .where(ConcernEntry.concern_id == Concern.id, ConcernEntry.kind == EntryKind.UPDATE)
+            .correlate(Concern)
+            .scalar_subquery()
+        )
+        rows = self.session.execute(
+            select(Concern, updates)
+            .where(Concern.team_id == team_id, Concern.status == ConcernStatus.OPEN)
+            .order_by(Concern.created_at, Concern.id)
+        ).all()
+        return [(concern, int(count or 0)) for concern, count in rows]
 
     def about(self, team_id: str, mentee_id: str) -> Sequence[Concern]:
         """Every concern about one person, newest first."""

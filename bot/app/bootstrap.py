@@ -14,7 +14,9 @@ from bot.app.slack_client import SlackClients, make_web_client
 from bot.concerns.plans import PlanService
 from bot.concerns.probation import ProbationService
 from bot.concerns.service import ConcernService
+from bot.concerns.warnings import WarningService
 from bot.core.clock import Clock, system_clock
+from bot.core.early_warnings import load_thresholds
 from bot.core.school_calendar import SchoolCalendar, load_calendar
 from bot.digests.service import DigestBuilder
 from bot.home.service import HomeService, HomeSettings
@@ -46,6 +48,7 @@ class Deps:
     concerns: ConcernService
     plans: PlanService
     probation: ProbationService
+    warnings: WarningService  # early warnings, for the lead's Home and digest
     slack: SlackClients  # the bot's Web API client, per workspace
 
     def now(self) -> datetime:
@@ -66,7 +69,8 @@ def bootstrap(
     calendar = load_calendar(settings.school_calendar)
     tz = settings.tz
     targets = TargetService(db, calendar, tz)
-    digests = DigestBuilder(db, calendar)
+    warnings = WarningService(db, calendar, tz, load_thresholds(settings.early_warnings))
+    digests = DigestBuilder(db, calendar, warnings=warnings)
     home_settings = HomeSettings(
         calendar_name=calendar.name, digest_day=settings.digest_day, digest_time=settings.digest_time
     )
@@ -82,9 +86,10 @@ def bootstrap(
         meetings=MeetingService(db, calendar, tz, targets),
         reminders=ReminderService(db, calendar, tz),
         digests=digests,
-        home=HomeService(db, calendar, forms, tz, home_settings, digests=digests),
+        home=HomeService(db, calendar, forms, tz, home_settings, digests=digests, warnings=warnings),
         concerns=ConcernService(db, forms, tz),
         plans=PlanService(db, calendar, tz),
         probation=ProbationService(db, calendar, tz),
+        warnings=warnings,
         slack=SlackClients(make_web_client(settings)),
     )

@@ -41,6 +41,8 @@ PLAN_REVIEW_EVERY = timedelta(minutes=30)
 PLAN_REVIEW_JOB = "plan-review-reminders"
 MIDPOINT_EVERY = timedelta(hours=1)
 MIDPOINT_JOB = "probation-midpoints"
+WARNINGS_EVERY = timedelta(hours=1)
+WARNINGS_JOB = "early-warnings"
 RETENTION_EVERY = timedelta(hours=24)
 RETENTION_JOB = "data-retention"
 
@@ -114,6 +116,15 @@ def _midpoint_job(deps: Deps) -> None:
     for_each_workspace(deps, send_midpoint_notices, "probation mid-point", MIDPOINT_EVERY)
 
 
+def raise_early_warnings(deps: Deps, client: WebClient, team_id: str) -> int:
+    """Store each new early-warning episode (once), for the lead digest; the Home tab reads them live."""
+    return len(deps.warnings.current(team_id, deps.now()))
+
+
+def _warnings_job(deps: Deps) -> None:
+    for_each_workspace(deps, raise_early_warnings, "early warning", WARNINGS_EVERY)
+
+
 def _retention_job(deps: Deps) -> None:
     try:
         report = run_retention(deps, deps.now())
@@ -158,6 +169,13 @@ def build_scheduler(deps: Deps, *, start_at: datetime | None = None) -> Backgrou
         args=(deps,),
         id=MIDPOINT_JOB,
         name="Probation mid-points",
+    )
+    scheduler.add_job(
+        _warnings_job,
+        IntervalTrigger(seconds=int(WARNINGS_EVERY.total_seconds()), start_date=first, timezone=tz),
+        args=(deps,),
+        id=WARNINGS_JOB,
+        name="Early warnings",
     )
     scheduler.add_job(
         _retention_job,

@@ -9,11 +9,16 @@ the date it was discussed and the resolution are entries on the trail, each with
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from bot.concerns.reads import ConcernSummary as ConcernSummary
+from bot.concerns.reads import OpenConcern as OpenConcern
+from bot.concerns.reads import concern_standings as concern_standings
+from bot.concerns.reads import open_concerns as open_concerns
+from bot.concerns.reads import visible_to_mentee as visible_to_mentee
 from bot.core.directory import Directory
 from bot.core.errors import FieldErrors, InvalidInput, NotFound
 from bot.core.permissions import Action, Standing, is_allowed, require
@@ -22,7 +27,15 @@ from bot.observations.forms import FieldRole, FormLibrary
 from bot.roster.people import ensure_person, look_up
 from bot.roster.service import Caller
 from bot.targets.checks import STANDARDS, clean_standards
-from storage.concerns import Concern, ConcernCategory, ConcernEntry, ConcernRepository, ConcernStatus, EntryKind
+from storage.concerns import (
+    Concern,
+    ConcernCategory,
+    ConcernEntry,
+    ConcernRepository,
+    ConcernStatus,
+    EntryKind,
+    WarningRepository,
+)
 from storage.db import Conflict, Database, UnitOfWork
 from storage.observations import ObservationRepository, Rating
 from storage.roster import AuditRepository, MentorshipRepository, PeopleRepository, Person, Role, RoleRepository
@@ -40,17 +53,6 @@ CATEGORY, SEEN_ON, WHAT_SEEN, DONE, DISCUSSED_ON, STANDARDS_FIELD, SHARE = (
     "share",
 )
 HAPPENED, AGREED, OUTCOME, REASON = "happened", "agreed", "outcome", "reason"
-
-
-def concern_standings(standings: Iterable[Standing], concern: Concern) -> set[Standing]:
-    """The caller's standings towards one concern, narrowed by its own privacy."""
-    held = set(standings)
-    private = concern.category is ConcernCategory.WELLBEING and not concern.shared
-    if private:
-        held -= {Standing.MENTEE, Standing.MENTOR}
-    if concern.discussed_on is None:
-        held.discard(Standing.MENTEE)
-    return held
 
 
 @dataclass(frozen=True)
@@ -104,55 +106,6 @@ class Added:
     entry: ConcernEntry
     created: bool
     newly_discussed: bool  # the mentee can now see it
-
-
-@dataclass(frozen=True)
-class OpenConcern:
-    """One open concern as a line on a lead mentor's or SLT member's Home and in the lead digest: no free text."""
-
-    id: int
-    mentee_id: str
-    raised_by: str
-    category: ConcernCategory
-    seen_on: date
-    updates: int
-    discussed: bool
-
-
-def open_concerns(session: UnitOfWork, team_id: str) -> list[OpenConcern]:
-    return [
-        OpenConcern(
-            c.id,
-            c.mentee_id,
-            c.raised_by,
-            c.category,
-            c.seen_on,
-            sum(1 for e in c.entries if e.kind is EntryKind.UPDATE),
-            c.discussed_on is not None,
-        )
-        for c in ConcernRepository(session).open(team_id)
-    ]
-
-
-@dataclass(frozen=True)
-class ConcernSummary:
-    """A concern about the reader, as a line on their own Home: no free text."""
-
-    id: int
-    category: ConcernCategory
-    seen_on: date
-    raised_by: str
-    status: ConcernStatus
-
-
-def visible_to_mentee(session: UnitOfWork, team_id: str, user_id: str) -> list[ConcernSummary]:
-    """The concerns about a person that they may see themselves (for their Home), newest first."""
-    mine = ConcernRepository(session).about(team_id, user_id)
-    return [
-        ConcernSummary(c.id, c.category, c.seen_on, c.raised_by, c.status)
-        for c in mine
-        if is_allowed(Action.READ_CONCERN, concern_standings({Standing.MENTEE}, c))
-    ]
 
 
 def _clean(text: str | None) -> str | None:
@@ -220,6 +173,24 @@ class ConcernService:
                 seen_on=observation.observed_on,
                 what_seen="\n".join(lines)[:TEXT_LIMIT],
                 standards=standards,
+            )
+
+    def prepare_from_warning(self, caller: Caller, episode_id: int, now: datetime) -> ConcernForm:
+        """The concern modal filled in from an early warning's evidence."""
+        with self.db.unit_of_work() as session:
+            episode = WarningRepository(session).get(caller.team_id, episode_id)
+            if episode is None:
+                raise NotFound("I can't find that early warning.")
+            self._may_raise(session, caller, episode.mentee_id)
+            mentee = PeopleRepository(session).get(caller.team_id, episode.mentee_id)
+            if mentee is None:
+                raise NotFound("I can't find that person.")
+            raised_on = episode.raised_at.astimezone(self.school_tz).date()
+            return ConcernForm(
+                mentee,
+                self.today(now),
+                seen_on=raised_on,
+                what_seen=f"Early warning from the records: {episode.evidence}.",
             )
 
     def raise_concern(

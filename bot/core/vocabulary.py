@@ -102,3 +102,12 @@ PLAN_OUTCOME_LABEL = {
     PlanOutcome.CONTINUED: "Continued, with a new review date",
     PlanOutcome.ESCALATED: "Escalated to the provider or appropriate body",
 }
+
+# --- early warnings (bot/core/early_warnings.py: KINDS) ------------------------------------------------------------
+WARNING_LABEL = {
+    "not_demonstrated": "the same standard not demonstrated in a row",
+    "missed_meetings": "meetings missed in a row",
+    "target_carried": "a target carried past meetings",
+    "wellbeing": "wellbeing falling or at its lowest",
+    "reflection_owed": "reflections owed",
+}

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from bot.concerns.service import OpenConcern, open_concerns
+from bot.concerns.warnings import RaisedWarning, WarningService
 from bot.core.attention import Signs
 from bot.core.cadence import MeetingCadenceRule
 from bot.core.school_calendar import DateRange, SchoolCalendar
@@ -130,6 +131,7 @@ class SchoolWeek:
     # Latest rating per standard key across the cohort: {standard key: {rating: count}}.
     rating_distribution: dict[str, dict[str, int]] = field(default_factory=dict)
     open_concerns: list[OpenConcern] = field(default_factory=list)  # raised with /concern, not yet resolved
+    early_warnings: list[RaisedWarning] = field(default_factory=list)  # first raised this week
 
     @property
     def by_need(self) -> list[MenteeWeek]:
@@ -174,9 +176,10 @@ def _pct(part: int, whole: int) -> int:
 class DigestBuilder:
     """Reads a workspace's week in eight queries; nothing here depends on how many mentees there are."""
 
-    def __init__(self, db: Database, calendar: SchoolCalendar) -> None:
+    def __init__(self, db: Database, calendar: SchoolCalendar, *, warnings: WarningService | None = None) -> None:
         self.db = db
         self.calendar = calendar
+        self.warnings = warnings
 
     def build(self, team_id: str, week: Week, *, as_of: date | None = None) -> SchoolWeek:
         """The week's digest. Meetings are counted overdue as of the week's Sunday, or `as_of` (Home: today)."""
@@ -210,6 +213,11 @@ class DigestBuilder:
             slt_channel_id=queries.slt_channel(),
             rating_distribution=distribution,
             open_concerns=open_concerns(queries.session, queries.team_id),
+            early_warnings=(
+                self.warnings.raised_in(queries.session, queries.team_id, week.monday, week.sunday)
+                if self.warnings
+                else []
+            ),
         )
 
 

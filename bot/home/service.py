@@ -13,6 +13,7 @@ does this for the weekly digest). Time is an argument: `build(caller, now)`.
 from __future__ import annotations
 
 import calendar as month_calendar
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -21,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 from bot.concerns.plans import PlanSummary, open_plans
 from bot.concerns.service import ConcernSummary, OpenConcern, visible_to_mentee
+from bot.concerns.warnings import RaisedWarning, WarningService
 from bot.core.attention import Signs
 from bot.core.cadence import MeetingCadenceRule
 from bot.core.directory import Directory
@@ -166,6 +168,7 @@ class LeadSection:
     can_observe: bool
     can_set_target: bool
     plans: list[PlanSummary] = field(default_factory=list)  # open support plans, soonest review first
+    warnings: list[RaisedWarning] = field(default_factory=list)  # early warnings that hold now
 
 
 @dataclass(frozen=True)
@@ -231,9 +234,11 @@ class HomeService:
         settings: HomeSettings,
         *,
         digests: DigestBuilder,
+        warnings: WarningService | None = None,
     ) -> None:
         self.db = db
         self.digests = digests
+        self.warnings = warnings
         self.calendar = calendar
         self.forms = forms
         self.school_tz = school_tz
@@ -257,6 +262,8 @@ class HomeService:
             admins = [] if (mentee or mentor or admin or school) else queries.admins()
             plans = open_plans(session, caller.team_id) if school is not None else []
         lead = _lead(school, plans) if school is not None and Standing.LEAD in standings else None
+        if lead is not None and self.warnings is not None:
+            lead = dataclasses.replace(lead, warnings=self.warnings.current(caller.team_id, now))
         slt = self._slt(caller, school, plans) if school is not None and Standing.SLT in standings else None
         return Home(caller.team_id, caller.user_id, today, self.settings, mentee, mentor, lead, slt, admin, admins)
 

@@ -245,6 +245,13 @@ REGISTRY: dict[str, TableRule] = {
         other=_cols("id team_id plan_id outcome reviewed_on next_review_on submission_key created_at"),
         subject=Link("plan_id", "support_plans"),
     ),
+    "warning_episodes": TableRule(
+        holds="early warnings raised once per episode: which rule, when, and its evidence (dates and counts)",
+        person_ids=("mentee_id",),
+        free_text=("evidence",),
+        other=_cols("id team_id kind episode_key raised_at"),
+        subject="mentee_id",
+    ),
     "digest_snapshots": TableRule(
         holds="a week's school-wide numbers; no names or ids",
         other=("id", "team_id", "week", "numbers", "created_at"),

@@ -2,7 +2,7 @@
 handlers/slack/shared_ids.py and are re-exported here)."""
 
 from handlers.slack.shared_ids import ASK_WHO as ASK_WHO
-from handlers.slack.shared_ids import RAISE_FROM_OBSERVATION, SEE_CONCERN
+from handlers.slack.shared_ids import RAISE_FROM_OBSERVATION, RAISE_FROM_WARNING, SEE_CONCERN
 from handlers.slack.shared_ids import SEE_PLAN as SEE_PLAN_SHARED
 from handlers.slack.shared_ids import SIGN_PLAN as SIGN_PLAN_SHARED
 from handlers.slack.shared_ids import START_PLAN as START_PLAN_SHARED
@@ -21,6 +21,7 @@ ADD_ACTION = "concern_add_open"
 RESOLVE_ACTION = "concern_resolve_open"
 # On an observation that recorded a concern or "not on track" (the lead mentor's alert): carries its evidence.
 FROM_OBSERVATION = RAISE_FROM_OBSERVATION
+FROM_WARNING = RAISE_FROM_WARNING  # an early warning's Raise a concern: carries its evidence
 
 ACTIONS_BLOCK = "concern_actions"
 

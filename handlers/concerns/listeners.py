@@ -54,6 +54,7 @@ USAGE = (
 def register(app: App) -> None:
     app.command(ids.CONCERN)(concern_command)
     app.action(ids.FROM_OBSERVATION)(from_observation)
+    app.action(ids.FROM_WARNING)(from_warning)
     app.view(ids.RAISE_CALLBACK)(concern_submitted)
     app.action(ids.VIEW_ACTION)(see_trail)
     app.action(ids.ADD_ACTION)(open_update)
@@ -100,6 +101,15 @@ def from_observation(
 ) -> None:
     ack()
     form = deps.concerns.prepare_from_observation(caller(), record_id(body), now)
+    _open(client, body, concern_modal(form))
+
+
+@answers(notice="Concern")
+def from_warning(
+    ack: Ack, body: dict[str, Any], client: WebClient, caller: Callable[[], Caller], now: datetime, deps: Deps
+) -> None:
+    ack()
+    form = deps.concerns.prepare_from_warning(caller(), record_id(body), now)
     _open(client, body, concern_modal(form))
 
 

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.concerns.service import OpenConcern
-from bot.core.vocabulary import CONCERN_CATEGORY_LABEL, KIND_COUNTED, RATING_SHORT
+from bot.concerns.warnings import RaisedWarning
+from bot.core.vocabulary import CONCERN_CATEGORY_LABEL, KIND_COUNTED, RATING_SHORT, WARNING_LABEL
 from bot.digests.service import OBSERVATIONS_PER_HALF_TERM, MenteeWeek, SchoolWeek
 from handlers.digests.ids import NUDGE_ACTION
 from handlers.slack.blocks import (
@@ -19,6 +20,7 @@ from handlers.slack.blocks import (
     section,
     sections_for_lines,
 )
+from handlers.slack.shared_ids import RAISE_FROM_WARNING, START_PLAN
 from storage.observations import Rating
 from storage.roster import MenteeKind
 
@@ -95,6 +97,9 @@ def lead_digest(school: SchoolWeek) -> LeadDigest:
         body += sections_for_lines(
             ["*Open concerns* (until resolved)", *(open_concern_line(c) for c in school.open_concerns)]
         )
+    if school.early_warnings:
+        body.append(section("*Early warnings* (raised this week, once each)"))
+        body += [block for w in school.early_warnings for block in warning_blocks(w)]
     if quiet:
         body.append(section("*Mentors with missing logs*"))
         body += [_nudge_block(mentor, mentees) for mentor, mentees in sorted(quiet.items())]
@@ -266,3 +271,23 @@ def open_concern_line(c: OpenConcern) -> str:
         f"• <@{c.mentee_id}>: {CONCERN_CATEGORY_LABEL[c.category].lower()}, seen {c.seen_on:%-d %b}, raised by "
         f"<@{c.raised_by}> · {updates} · {discussed}"
     )
+
+
+def warning_line(w: RaisedWarning) -> str:
+    """One early warning with its evidence (dates and counts only)."""
+    return f"• <@{w.mentee_id}>: {WARNING_LABEL[w.kind]}: {w.evidence} (raised {w.raised_on:%-d %b})"
+
+
+def warning_blocks(w: RaisedWarning) -> list[Block]:
+    """The warning, with Raise a concern and Start a support plan (answered by the concerns listeners)."""
+    return [
+        section(warning_line(w)),
+        {
+            "type": "actions",
+            "block_id": f"warning:{w.id}",
+            "elements": [
+                button("Raise a concern", RAISE_FROM_WARNING, str(w.id)),
+                button("Start a support plan", START_PLAN, w.mentee_id),
+            ],
+        },
+    ]

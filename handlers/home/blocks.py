@@ -21,7 +21,7 @@ from bot.core.vocabulary import (
 )
 from bot.digests.service import Week
 from bot.home.service import AdminSection, Home, LeadSection, MenteeSection, MenteeStatus, MentorSection, SltSection
-from handlers.digests.blocks import mentee_line, open_concern_line
+from handlers.digests.blocks import mentee_line, open_concern_line, warning_blocks
 from handlers.home.ids import (
     HOME_CALLBACK,
     LOG_MEETING_ACTION,
@@ -250,6 +250,9 @@ def lead_blocks(lead: LeadSection, viewer_id: str, pages: Pages) -> list[Block]:
     if not total:
         blocks.append(section("No mentorships are running yet. An admin can start one with `/mentor assign`."))
     blocks += open_concern_blocks(school.open_concerns)
+    if lead.warnings:
+        blocks.append(section(f"*Early warnings* ({len(lead.warnings)})"))
+        blocks += [block for w in lead.warnings[:5] for block in warning_blocks(w)]
     blocks += open_plan_blocks(lead.plans)
     shown, page = paged(lead.ordered, pages, "cohort")
     if shown:

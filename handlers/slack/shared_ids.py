@@ -14,6 +14,5 @@ SEE_CONCERN = "concern_view"  # value: concern id; opens the trail
 RAISE_FROM_WARNING = "concern_from_warning"  # value: early-warning episode id; carries its evidence
 START_PLAN = "plan_start"  # value: a mentee's Slack id, or ASK_WHO (the modal asks who the plan is for)
 ASK_WHO = "ask"
-PLAN_FROM_WARNING = "plan_from_warning"  # value: early-warning episode id
 SEE_PLAN = "plan_view"  # value: plan id
 SIGN_PLAN = "plan_sign"  # value: plan id; the mentee signs to say they have seen it

@@ -1,4 +1,5 @@
-"""concerns and their dated trail; support plans, their reviews and plan targets; probation end dates
+"""concerns and their dated trail; support plans, their reviews and plan targets; probation end dates;
+early-warning episodes
 
 Revision ID: 0005
 Revises: 0004
@@ -138,6 +139,26 @@ def upgrade() -> None:
     with op.batch_alter_table("plan_reviews", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_plan_reviews_plan_id"), ["plan_id"], unique=False)
 
+    op.create_table(
+        "warning_episodes",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("team_id", sa.String(length=32), nullable=False),
+        sa.Column("mentee_id", sa.String(length=32), nullable=False),
+        sa.Column("kind", sa.String(length=32), nullable=False),
+        sa.Column("episode_key", sa.String(length=200), nullable=False),
+        sa.Column("evidence", sa.Text(), nullable=False),
+        sa.Column("raised_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["team_id"], ["workspaces.team_id"], name=op.f("fk_warning_episodes_team_id_workspaces")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_warning_episodes")),
+        sa.UniqueConstraint(
+            "team_id", "mentee_id", "episode_key", name=op.f("uq_warning_episodes_team_id_mentee_id_episode_key")
+        ),
+    )
+    with op.batch_alter_table("warning_episodes", schema=None) as batch_op:
+        batch_op.create_index("ix_warning_episodes_team_mentee", ["team_id", "mentee_id"], unique=False)
+
     with op.batch_alter_table("mentorships", schema=None) as batch_op:
         batch_op.add_column(sa.Column("probation_end", sa.Date(), nullable=True))
         batch_op.add_column(sa.Column("probation_midpoint_told_for", sa.Date(), nullable=True))
@@ -153,6 +174,9 @@ def downgrade() -> None:
     with op.batch_alter_table("targets", schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f("fk_targets_plan_id_support_plans"), type_="foreignkey")
         batch_op.drop_column("plan_id")
+    with op.batch_alter_table("warning_episodes", schema=None) as batch_op:
+        batch_op.drop_index("ix_warning_episodes_team_mentee")
+    op.drop_table("warning_episodes")
     with op.batch_alter_table("mentorships", schema=None) as batch_op:
         batch_op.drop_column("probation_midpoint_told_for")
         batch_op.drop_column("probation_end")
