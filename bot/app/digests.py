@@ -70,7 +70,7 @@ def digest_deliveries(deps: Deps, team_id: str, week: Week) -> Sequence[DigestDe
 def preview_digests(deps: Deps, team_id: str, week: Week) -> list[str]:
     """`digest preview`: the week's lead digest and SLT summary as plain text, sending nothing."""
     lines: list[str] = []
-    school = deps.digests.build(team_id, week)
+    school = deps.digests.add_warnings(deps.digests.build(team_id, week))
     previous = DigestRepository(deps.db).snapshot(team_id, str(week.previous))
     lines.append(f"Week {week} ({week.monday:%-d %b} – {week.sunday:%-d %b %Y}), workspace {team_id}\n")
     leads = ", ".join(school.lead_ids) or "nobody: no lead mentor is set"

@@ -186,6 +186,15 @@ class DigestBuilder:
         with self.db.unit_of_work() as session:
             return self._build(DigestQueries(session, team_id, week.monday, week.sunday), week, as_of)
 
+    def add_warnings(self, school: SchoolWeek) -> SchoolWeek:
+        """The early warnings first raised in the week, for the lead digest (one query; the Home tab reads the
+        warnings that hold now itself)."""
+        if self.warnings is not None:
+            with self.db.unit_of_work() as session:
+                week = school.week
+                school.early_warnings = self.warnings.raised_in(session, school.team_id, week.monday, week.sunday)
+        return school
+
     def _build(self, queries: DigestQueries, week: Week, as_of: date | None) -> SchoolWeek:
         half = self.calendar.teaching_half_for(week.sunday)
         mentees = _mentees(queries)
@@ -213,11 +222,6 @@ class DigestBuilder:
             slt_channel_id=queries.slt_channel(),
             rating_distribution=distribution,
             open_concerns=open_concerns(queries.session, queries.team_id),
-            early_warnings=(
-                self.warnings.raised_in(queries.session, queries.team_id, week.monday, week.sunday)
-                if self.warnings
-                else []
-            ),
         )
 
 

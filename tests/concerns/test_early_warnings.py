@@ -128,7 +128,7 @@ def test_the_lead_sees_them_on_home_and_in_the_digest_and_raises_a_concern_from_
     assert f"<@{HEALTHY}>: " not in shown.split("*Early warnings*")[1].split("*Support plans*")[0]
     assert "Early warnings" not in text_of(open_home(slack, AMY))
 
-    school = deps.digests.build(TEAM, Week.containing(NOW.date()))
+    school = deps.digests.add_warnings(deps.digests.build(TEAM, Week.containing(NOW.date())))
     digest = "\n".join(block_text(m.blocks) for m in lead_digest(school).messages)
     assert "*Early warnings* (raised this week, once each)" in digest and "wellbeing fell from 4 to 2" in digest
 
