@@ -9,7 +9,20 @@ import enum
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, or_, select, text
+from sqlalchemy import (
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from storage.base import Base, UTCDateTime, str_enum
@@ -110,6 +123,10 @@ class Mentorship(Base):
     )
     # The observation cadence: each teacher visited at least this often per half term.
     observations_per_half_term: Mapped[int] = mapped_column(Integer, default=2, server_default=text("2"))
+    # The end of the mentee's probationary period, when known; SLT are told once when it passes half way
+    # (`probation_midpoint_told_for` holds the end date they were told about, so a new date is told again).
+    probation_end: Mapped[date | None] = mapped_column(Date)
+    probation_midpoint_told_for: Mapped[date | None] = mapped_column(Date)
     created_by: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -276,6 +293,48 @@ class MentorshipRepository:
             .order_by(Mentorship.start_date, Mentorship.id)
         )
         return list(rows)
+
+    def set_probation(self, team_id: str, mentee_id: str, end: date | None) -> int:
+        """Set the probation end on every live mentorship of the mentee; how many there were."""
+        result = self.session.execute(
+            update(Mentorship)
+            .where(Mentorship.team_id == team_id, Mentorship.mentee_id == mentee_id, Mentorship.ended_at.is_(None))
+            .values(probation_end=end)
+            .execution_options(synchronize_session=False)
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    def on_probation(self, team_id: str) -> Sequence[Mentorship]:
+        """Live mentorships with a probation end date whose mid-point SLT have not yet been told of."""
+        return self.session.scalars(
+            select(Mentorship)
+            .where(Mentorship.team_id == team_id, Mentorship.ended_at.is_(None))
+            .where(Mentorship.probation_end.is_not(None))
+            .where(
+                or_(
+                    Mentorship.probation_midpoint_told_for.is_(None),
+                    Mentorship.probation_midpoint_told_for != Mentorship.probation_end,
+                )
+            )
+            .order_by(Mentorship.mentee_id, Mentorship.id)
+        ).all()
+
+    def claim_midpoint(self, team_id: str, mentee_id: str, end: date) -> bool:
+        """Mark the mid-point of this probation as told; True for the one caller that did."""
+        result = self.session.execute(
+            update(Mentorship)
+            .where(Mentorship.team_id == team_id, Mentorship.mentee_id == mentee_id, Mentorship.ended_at.is_(None))
+            .where(Mentorship.probation_end == end)
+            .where(
+                or_(
+                    Mentorship.probation_midpoint_told_for.is_(None),
+                    Mentorship.probation_midpoint_told_for != end,
+                )
+            )
+            .values(probation_midpoint_told_for=end)
+            .execution_options(synchronize_session=False)
+        )
+        return int(getattr(result, "rowcount", 0) or 0) > 0
 
     def add(self, mentorship: Mentorship) -> Mentorship:
         self.session.add(mentorship)

@@ -54,6 +54,7 @@ class Target(Base):
     standards: Mapped[list[str]] = mapped_column(JSON, default=list)  # "1"…"8", "P2"
     status: Mapped[TargetStatus] = mapped_column(str_enum(TargetStatus, "target_status"), default=TargetStatus.OPEN)
     meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"))  # the meeting that set it
+    plan_id: Mapped[int | None] = mapped_column(ForeignKey("support_plans.id"))  # a support plan's target
     # Meetings it was carried past while still open; flagged (for the lead mentor's digest) at two.
     carried_count: Mapped[int] = mapped_column(Integer, default=0)
     flagged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

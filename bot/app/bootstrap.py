@@ -11,7 +11,12 @@ from datetime import datetime
 
 from bot.app.settings import Settings
 from bot.app.slack_client import SlackClients, make_web_client
+from bot.concerns.plans import PlanService
+from bot.concerns.probation import ProbationService
+from bot.concerns.service import ConcernService
+from bot.concerns.warnings import WarningService
 from bot.core.clock import Clock, system_clock
+from bot.core.early_warnings import load_thresholds
 from bot.core.school_calendar import SchoolCalendar, load_calendar
 from bot.digests.nudges import NudgeService
 from bot.digests.service import DigestBuilder
@@ -46,6 +51,10 @@ class Deps:
     digests: DigestBuilder  # the week's read model: digests, the digest preview and lead/SLT Homes
     nudges: NudgeService  # the lead digest's Nudge: whom it names, once a day
     home: HomeService
+    concerns: ConcernService
+    plans: PlanService
+    probation: ProbationService
+    warnings: WarningService  # early warnings, for the lead's Home and digest
     slack: SlackClients  # the bot's Web API client, per workspace
     reviews: ReviewService  # induction details, schedules and reminders
     review_writing: ReviewWriting  # drafting, saving and signing reviews
@@ -69,7 +78,8 @@ def bootstrap(
     calendar = load_calendar(settings.school_calendar)
     tz = settings.tz
     targets = TargetService(db, calendar, tz)
-    digests = DigestBuilder(db, calendar)
+    warnings = WarningService(db, calendar, tz, load_thresholds(settings.early_warnings))
+    digests = DigestBuilder(db, calendar, warnings=warnings)
     reviews = ReviewService(db, calendar, tz)
     writing = ReviewWriting(reviews, load_questions(settings.appropriate_body_questions))
     home_settings = HomeSettings(
@@ -88,7 +98,11 @@ def bootstrap(
         reminders=ReminderService(db, calendar, tz),
         digests=digests,
         nudges=NudgeService(db, digests, tz),
-        home=HomeService(db, calendar, forms, tz, home_settings, digests=digests, reviews=reviews),
+        home=HomeService(db, calendar, forms, tz, home_settings, digests=digests, reviews=reviews, warnings=warnings),
+        concerns=ConcernService(db, forms, tz),
+        plans=PlanService(db, calendar, tz),
+        probation=ProbationService(db, calendar, tz),
+        warnings=warnings,
         slack=SlackClients(make_web_client(settings)),
         reviews=reviews,
         review_writing=writing,

@@ -1,4 +1,5 @@
-"""Periodic jobs inside the bot process: meeting reminders, the weekly digests and data retention.
+"""Periodic jobs inside the bot process: meeting reminders, the weekly digests, support plan review reminders
+and data retention.
 
 APScheduler's BackgroundScheduler runs the jobs in a thread beside the HTTP server (or Socket Mode).
 Reminders and digests go through every workspace in the database, each with that workspace's Slack client
@@ -24,6 +25,8 @@ from bot.app.bootstrap import Deps
 from bot.app.digests import digest_tick
 from bot.app.slack_client import NoClient
 from bot.privacy.service import run_retention
+from handlers.concerns.plan_listeners import send_review_reminders as send_plan_review_reminders
+from handlers.concerns.probation import send_midpoint_notices
 from handlers.meetings.blocks import reminder_message
 from storage.roster import WorkspaceRepository
 
@@ -34,6 +37,12 @@ FIRST_RUN_AFTER = timedelta(minutes=1)  # soon after start, so a restart in the 
 REMINDER_JOB = "meeting-reminders"
 DIGEST_EVERY = timedelta(minutes=5)  # a tick: sends what is due and retries what failed
 DIGEST_JOB = "weekly-digests"
+PLAN_REVIEW_EVERY = timedelta(minutes=30)
+PLAN_REVIEW_JOB = "plan-review-reminders"
+MIDPOINT_EVERY = timedelta(hours=1)
+MIDPOINT_JOB = "probation-midpoints"
+WARNINGS_EVERY = timedelta(hours=1)
+WARNINGS_JOB = "early-warnings"
 RETENTION_EVERY = timedelta(hours=24)
 # Slack refuses a request older than five minutes, and a modal can be saved for as long as it is open: a day is ample.
 REQUEST_KEYS_KEPT = timedelta(days=1)
@@ -127,6 +136,23 @@ def _digest_job(deps: Deps) -> None:
     for_each_workspace(deps, digest_tick, "digest", DIGEST_EVERY)
 
 
+def _plan_review_job(deps: Deps) -> None:
+    for_each_workspace(deps, send_plan_review_reminders, "plan review reminder", PLAN_REVIEW_EVERY)
+
+
+def _midpoint_job(deps: Deps) -> None:
+    for_each_workspace(deps, send_midpoint_notices, "probation mid-point", MIDPOINT_EVERY)
+
+
+def raise_early_warnings(deps: Deps, client: WebClient, team_id: str) -> int:
+    """Store each new early-warning episode (once), for the lead digest; the Home tab reads them live."""
+    return len(deps.warnings.current(team_id, deps.now()))
+
+
+def _warnings_job(deps: Deps) -> None:
+    for_each_workspace(deps, raise_early_warnings, "early warning", WARNINGS_EVERY)
+
+
 def _retention_job(deps: Deps) -> None:
     try:
         report = run_retention(deps, deps.now())
@@ -165,6 +191,27 @@ def build_scheduler(deps: Deps, *, start_at: datetime | None = None) -> Backgrou
         args=(deps,),
         id=DIGEST_JOB,
         name="Weekly digests",
+    )
+    scheduler.add_job(
+        _plan_review_job,
+        IntervalTrigger(seconds=int(PLAN_REVIEW_EVERY.total_seconds()), start_date=first, timezone=tz),
+        args=(deps,),
+        id=PLAN_REVIEW_JOB,
+        name="Support plan review reminders",
+    )
+    scheduler.add_job(
+        _midpoint_job,
+        IntervalTrigger(seconds=int(MIDPOINT_EVERY.total_seconds()), start_date=first, timezone=tz),
+        args=(deps,),
+        id=MIDPOINT_JOB,
+        name="Probation mid-points",
+    )
+    scheduler.add_job(
+        _warnings_job,
+        IntervalTrigger(seconds=int(WARNINGS_EVERY.total_seconds()), start_date=first, timezone=tz),
+        args=(deps,),
+        id=WARNINGS_JOB,
+        name="Early warnings",
     )
     scheduler.add_job(
         _retention_job,

@@ -14,6 +14,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from bot.core.early_warnings import ThresholdsError, load_thresholds
 from bot.core.school_calendar import CalendarError, default_calendar_path, load_calendar
 
 DEFAULT_DATABASE_URL = "sqlite:///mentor_bot.db"
@@ -29,6 +30,7 @@ SETTING_HELP: dict[str, str] = {
     "SCHOOL_TIMEZONE": "an IANA time zone such as Europe/London",
     "HOST": "the interface to listen on, e.g. 0.0.0.0",
     "LOG_LEVEL": "one of DEBUG, INFO, WARNING, ERROR",
+    "EARLY_WARNINGS": "the path of an early-warnings TOML file like bot/concerns/early_warnings.toml",
     "SCHOOL_CALENDAR": "the path of a school calendar file (copy bot/calendars/england-2026-27.toml and edit it)",
     "OBSERVATION_FORMS_DIR": "a folder of your school's observation form files (*.toml)",
     "RETENTION_DAYS": "a whole number of days, 0-36500, to keep a person's records after their last mentorship "
@@ -53,6 +55,8 @@ class Settings(BaseSettings):
     school_calendar: Path = Field(default_factory=default_calendar_path, alias="SCHOOL_CALENDAR")
     observation_forms_dir: Path | None = Field(default=None, alias="OBSERVATION_FORMS_DIR")
     appropriate_body_questions: Path | None = Field(default=None, alias="APPROPRIATE_BODY_QUESTIONS")
+    # The early-warning thresholds (bot/concerns/early_warnings.toml explains them); None: the shipped file.
+    early_warnings: Path | None = Field(default=None, alias="EARLY_WARNINGS")
     # Days a person's records are kept after their last mentorship ends; 0 keeps them forever.
     retention_days: int = Field(default=2555, alias="RETENTION_DAYS", ge=0, le=36500)
     digest_day: str = Field(default="friday", alias="DIGEST_DAY")
@@ -156,6 +160,15 @@ class Settings(BaseSettings):
         try:
             load_questions(value)  # read again by bootstrap; checked here so a bad file stops start-up
         except QuestionsError as exc:
+            raise ValueError(f"is wrong ({exc})") from None
+        return value
+
+    @field_validator("early_warnings")
+    @classmethod
+    def _thresholds_readable(cls, value: Path | None) -> Path | None:
+        try:
+            load_thresholds(value)  # read again by bootstrap; checked here so a bad file stops start-up
+        except ThresholdsError as exc:
             raise ValueError(f"is wrong ({exc})") from None
         return value
 

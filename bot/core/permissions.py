@@ -51,6 +51,15 @@ class Action(enum.StrEnum):
     READ_REVIEWS = "see this person's review schedule and reviews"
     WRITE_PROGRESS_REVIEW = "write a progress review"
     WRITE_ASSESSMENT = "complete a formal or interim assessment"
+    RAISE_CONCERN = "raise a concern about this person"
+    READ_CONCERN = "read this concern"
+    ADD_TO_CONCERN = "add to this concern's trail"
+    RESOLVE_CONCERN = "resolve this concern"
+    START_PLAN = "start a support plan for this person"
+    READ_PLAN = "read this support plan"
+    REVIEW_PLAN = "review this support plan"
+    SIGN_PLAN = "sign this support plan as seen"
+    RECORD_AGREED_ACTIONS = "record the actions agreed at the probation mid-point"
 
 
 M, MR, L, S, A = Standing.MENTEE, Standing.MENTOR, Standing.LEAD, Standing.SLT, Standing.ADMIN
@@ -88,6 +97,21 @@ POLICY: dict[Action, frozenset[Standing]] = {
     Action.WRITE_PROGRESS_REVIEW: frozenset({MR, TU}),
     # Statutory guidance: the induction tutor or the headteacher, never the mentor.
     Action.WRITE_ASSESSMENT: frozenset({TU, HD}),
+    # Concerns. The induction tutor (role added with induction reviews) joins RAISE_CONCERN and READ_CONCERN
+    # once that role exists: INDUCTION_TUTOR_HOOK.
+    Action.RAISE_CONCERN: frozenset({MR, L, S}),
+    # Narrowed per record by bot.concerns.service.concern_standings: the mentee only once it was discussed
+    # with them; a wellbeing concern only lead mentors, SLT and its raiser, unless the raiser shared it.
+    Action.READ_CONCERN: frozenset({M, AU, MR, L, S}),
+    Action.ADD_TO_CONCERN: frozenset({AU, MR, L, S}),
+    Action.RESOLVE_CONCERN: frozenset({L, S}),
+    # Support plans: started and reviewed by lead mentors and SLT (and the plan's owner); shared with the mentee.
+    Action.START_PLAN: frozenset({L, S}),
+    Action.READ_PLAN: frozenset({M, AU, MR, L, S}),
+    Action.REVIEW_PLAN: frozenset({AU, L, S}),
+    Action.SIGN_PLAN: frozenset({M}),
+    # SLT agree action points and support when someone struggling passes half way through probation.
+    Action.RECORD_AGREED_ACTIONS: frozenset({S}),
 }
 
 WHO_CAN: dict[Action, str] = {
@@ -114,6 +138,15 @@ WHO_CAN: dict[Action, str] = {
     Action.READ_REVIEWS: "the teacher, their mentors, lead mentors, SLT, induction tutors and the headteacher",
     Action.WRITE_PROGRESS_REVIEW: "the teacher's mentors and induction tutors",
     Action.WRITE_ASSESSMENT: "the induction tutor or the headteacher (never the mentor)",
+    Action.RAISE_CONCERN: "the person's mentors, lead mentors and SLT",
+    Action.READ_CONCERN: "lead mentors, SLT, the person who raised it and (unless it is private) the mentors",
+    Action.ADD_TO_CONCERN: "the person who raised it, the mentee's mentors, lead mentors and SLT",
+    Action.RESOLVE_CONCERN: "lead mentors and SLT",
+    Action.START_PLAN: "lead mentors and SLT",
+    Action.READ_PLAN: "the mentee, their mentors, lead mentors and SLT",
+    Action.REVIEW_PLAN: "lead mentors, SLT and the person who started it",
+    Action.SIGN_PLAN: "the mentee",
+    Action.RECORD_AGREED_ACTIONS: "SLT",
 }
 
 

@@ -6,6 +6,7 @@ screen needs a second form (a short column heading, a count), it is a second nam
 
 from __future__ import annotations
 
+from storage.concerns import ConcernCategory, ConcernStatus, PlanOutcome, PlanStatus
 from storage.meetings import ReviewOutcome
 from storage.observations import Rating
 from storage.reviews import Capacity, Outcome, ReviewKind
@@ -108,4 +109,44 @@ SIGNER_LABEL = {  # the capacity a review is signed in
     Capacity.MENTOR: "Mentor",
     Capacity.TUTOR: "Induction tutor",
     Capacity.HEAD: "Headteacher",
+}
+
+# --- concerns -----------------------------------------------------------------------------------------------------
+CONCERN_CATEGORY_LABEL = {
+    ConcernCategory.TEACHING: "Teaching and progress",
+    ConcernCategory.CONDUCT: "Professional conduct",
+    ConcernCategory.ATTENDANCE: "Attendance and punctuality",
+    ConcernCategory.WELLBEING: "Wellbeing",
+}
+CONCERN_STATUS_LABEL = {  # where a concern stands; a resolution's outcome uses the same words
+    ConcernStatus.OPEN: "open",
+    ConcernStatus.RESOLVED: "resolved",
+    ConcernStatus.SUPPORT_PLAN: "moved to a support plan",
+    ConcernStatus.ESCALATED: "escalated to the provider or appropriate body",
+}
+
+# --- support plans ------------------------------------------------------------------------------------------------
+PLAN_NAME = {  # what a support plan is called for each kind of mentee
+    MenteeKind.TRAINEE: "individual recovery plan (IRP)",
+    MenteeKind.ECT: "support plan",
+    MenteeKind.STAFF: "support plan",
+}
+PLAN_STATUS_LABEL = {
+    PlanStatus.OPEN: "open",
+    PlanStatus.CLOSED: "closed: back on track",
+    PlanStatus.ESCALATED: "escalated",
+}
+PLAN_OUTCOME_LABEL = {
+    PlanOutcome.BACK_ON_TRACK: "Back on track (close the plan)",
+    PlanOutcome.CONTINUED: "Continued, with a new review date",
+    PlanOutcome.ESCALATED: "Escalated to the provider or appropriate body",
+}
+
+# --- early warnings (bot/core/early_warnings.py: KINDS) ------------------------------------------------------------
+WARNING_LABEL = {
+    "not_demonstrated": "the same standard not demonstrated in a row",
+    "missed_meetings": "meetings missed in a row",
+    "target_carried": "a target carried past meetings",
+    "wellbeing": "wellbeing falling or at its lowest",
+    "reflection_owed": "reflections owed",
 }

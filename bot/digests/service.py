@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from bot.concerns.service import OpenConcern, open_concerns
+from bot.concerns.warnings import RaisedWarning, WarningService
 from bot.core.attention import Signs
 from bot.core.cadence import MeetingCadenceRule
 from bot.core.school_calendar import DateRange, SchoolCalendar
@@ -128,6 +130,8 @@ class SchoolWeek:
     slt_channel_id: str | None
     # Latest rating per standard key across the cohort: {standard key: {rating: count}}.
     rating_distribution: dict[str, dict[str, int]] = field(default_factory=dict)
+    open_concerns: list[OpenConcern] = field(default_factory=list)  # raised with /concern, not yet resolved
+    early_warnings: list[RaisedWarning] = field(default_factory=list)  # first raised this week
 
     @property
     def by_need(self) -> list[MenteeWeek]:
@@ -161,6 +165,7 @@ class SchoolWeek:
             "targets_overdue": sum(m.targets_overdue for m in self.mentees),
             "targets_met": sum(m.targets_met for m in self.mentees),
             "ratings": self.rating_distribution,
+            "open_concerns": len(self.open_concerns),
         }
 
 
@@ -180,9 +185,10 @@ def _pct(part: int, whole: int) -> int:
 class DigestBuilder:
     """Reads a workspace's week in eight queries; nothing here depends on how many mentees there are."""
 
-    def __init__(self, db: Database, calendar: SchoolCalendar) -> None:
+    def __init__(self, db: Database, calendar: SchoolCalendar, *, warnings: WarningService | None = None) -> None:
         self.db = db
         self.calendar = calendar
+        self.warnings = warnings
 
     def build(self, team_id: str, week: Week, *, as_of: date | None = None) -> SchoolWeek:
         """The week's digest. Meetings are counted overdue as of the week's Sunday, or `as_of` (Home: today)."""
@@ -193,6 +199,15 @@ class DigestBuilder:
         """Three small queries: cheap enough for every tick."""
         with self.db.unit_of_work() as session:
             return SchoolSetup(*setup_of(session, team_id))
+
+    def add_warnings(self, school: SchoolWeek) -> SchoolWeek:
+        """The early warnings first raised in the week, for the lead digest (one query; the Home tab reads the
+        warnings that hold now itself)."""
+        if self.warnings is not None:
+            with self.db.unit_of_work() as session:
+                week = school.week
+                school.early_warnings = self.warnings.raised_in(session, school.team_id, week.monday, week.sunday)
+        return school
 
     def _build(self, queries: DigestQueries, week: Week, as_of: date | None) -> SchoolWeek:
         half = self.calendar.teaching_half_for(week.sunday)
@@ -220,6 +235,7 @@ class DigestBuilder:
             slt_ids=slt_ids,
             slt_channel_id=queries.slt_channel(),
             rating_distribution=distribution,
+            open_concerns=open_concerns(queries.session, queries.team_id),
         )
 
 

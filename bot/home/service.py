@@ -13,12 +13,16 @@ does this for the weekly digest). Time is an argument: `build(caller, now)`.
 from __future__ import annotations
 
 import calendar as month_calendar
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.concerns.plans import PlanSummary, open_plans
+from bot.concerns.service import ConcernSummary, OpenConcern, visible_to_mentee
+from bot.concerns.warnings import RaisedWarning, WarningService
 from bot.core.attention import Signs
 from bot.core.cadence import MeetingCadenceRule
 from bot.core.directory import Directory
@@ -87,6 +91,8 @@ class MenteeSection:
     latest_observed_on: date | None
     trends: list[RatingTrend] | None  # None when the viewer may not read observations
     reflections_owed: list[OwedReflection]  # newest first
+    plans: list[PlanSummary] = field(default_factory=list)  # their open support plans
+    concerns: list[ConcernSummary] = field(default_factory=list)  # about them, once discussed with them (newest first)
 
     def overdue(self, today: date) -> int:
         return sum(1 for t in self.targets if t.is_overdue(today))
@@ -162,6 +168,8 @@ class LeadSection:
     can_log_meeting: bool
     can_observe: bool
     can_set_target: bool
+    plans: list[PlanSummary] = field(default_factory=list)  # open support plans, soonest review first
+    warnings: list[RaisedWarning] = field(default_factory=list)  # early warnings that hold now
 
 
 @dataclass(frozen=True)
@@ -170,6 +178,8 @@ class SltSection:
     numbers: dict[str, Any] | None  # that digest's school-wide figures: no names, no notes
     flagged: list[MenteeWeek] | None  # not on track or a concern; None when SLT may not read observations
     slt_channel_id: str | None
+    concerns: list[OpenConcern] = field(default_factory=list)  # open ones: SLT are told of every concern
+    plans: list[PlanSummary] = field(default_factory=list)  # open support plans
 
 
 @dataclass(frozen=True)
@@ -228,9 +238,11 @@ class HomeService:
         *,
         digests: DigestBuilder,
         reviews: ReviewService | None = None,
+        warnings: WarningService | None = None,
     ) -> None:
         self.db = db
         self.digests = digests
+        self.warnings = warnings
         self.calendar = calendar
         self.forms = forms
         self.school_tz = school_tz
@@ -253,8 +265,11 @@ class HomeService:
             mentor = self._mentor(queries, caller, today) if Standing.MENTOR in standings else None
             admin = self._admin(queries, today) if Standing.ADMIN in standings else None
             admins = [] if (mentee or mentor or admin or school) else queries.admins()
-        lead = _lead(school) if school is not None and Standing.LEAD in standings else None
-        slt = self._slt(caller, school) if school is not None and Standing.SLT in standings else None
+            plans = open_plans(session, caller.team_id) if school is not None else []
+        lead = _lead(school, plans) if school is not None and Standing.LEAD in standings else None
+        if lead is not None and self.warnings is not None:
+            lead = dataclasses.replace(lead, warnings=self.warnings.current(caller.team_id, now))
+        slt = self._slt(caller, school, plans) if school is not None and Standing.SLT in standings else None
         reviews: list[MenteeSchedule] = []
         if self.reviews is not None:
             reviews = self.reviews.schedules_seen_by(caller.team_id, caller.user_id, set(caller.roles), now)
@@ -300,6 +315,8 @@ class HomeService:
                 for o in reversed(observations)
                 if o.reflected_at is None
             ],
+            concerns=visible_to_mentee(session, caller.team_id, me),
+            plans=open_plans(session, caller.team_id, me),
         )
 
     def _trends(self, observations: Sequence[Observation]) -> list[RatingTrend]:
@@ -366,7 +383,7 @@ class HomeService:
         return MentorSection(statuses, half)
 
     # --- SLT -------------------------------------------------------------------------------------------------------
-    def _slt(self, caller: Caller, school: SchoolWeek) -> SltSection:
+    def _slt(self, caller: Caller, school: SchoolWeek, plans: list[PlanSummary]) -> SltSection:
         latest = DigestRepository(self.db).latest_snapshot(caller.team_id)
         flagged = None
         if is_allowed(Action.READ_OBSERVATION, {Standing.SLT}):
@@ -376,6 +393,8 @@ class HomeService:
             numbers=dict(latest.numbers) if latest else None,
             flagged=flagged,
             slt_channel_id=school.slt_channel_id,
+            concerns=school.open_concerns if is_allowed(Action.READ_CONCERN, {Standing.SLT}) else [],
+            plans=plans if is_allowed(Action.READ_PLAN, {Standing.SLT}) else [],
         )
 
     # --- admin -----------------------------------------------------------------------------------------------------
@@ -399,7 +418,7 @@ class HomeService:
         )
 
 
-def _lead(school: SchoolWeek) -> LeadSection:
+def _lead(school: SchoolWeek, plans: list[PlanSummary]) -> LeadSection:
     ordered = school.by_need
     needing = [m for m in ordered if m.needs_attention]
     fine = [m for m in ordered if not m.needs_attention]
@@ -412,4 +431,5 @@ def _lead(school: SchoolWeek) -> LeadSection:
         can_log_meeting=is_allowed(Action.LOG_MEETING, standings),
         can_observe=is_allowed(Action.OBSERVE, standings),
         can_set_target=is_allowed(Action.SET_TARGET, standings),
+        plans=plans,
     )

@@ -85,7 +85,8 @@ REGISTRY: dict[str, TableRule] = {
         holds="who mentors whom and when; kept so cohort numbers stay right",
         person_ids=("mentor_id", "mentee_id", "created_by", "ended_by"),
         other=_cols(
-            "id team_id mentee_kind start_date end_date meeting_cadence observations_per_half_term created_at ended_at"
+            "id team_id mentee_kind start_date end_date meeting_cadence observations_per_half_term probation_end "
+            "probation_midpoint_told_for created_at ended_at"
         ),
         subject="mentee_id",
     ),
@@ -150,7 +151,7 @@ REGISTRY: dict[str, TableRule] = {
         free_text=("text", "due_phrase"),
         personal=("mentee_message_channel", "mentee_message_ts"),
         other=_cols(
-            "id team_id mentorship_id due_on standards status meeting_id carried_count flagged_at "
+            "id team_id mentorship_id due_on standards status meeting_id plan_id carried_count flagged_at "
             "ready_for_review_at closed_at submission_key created_at updated_at"
         ),
         subject="mentee_id",
@@ -228,6 +229,47 @@ REGISTRY: dict[str, TableRule] = {
         person_ids=("recipient_id",),
         other=("id", "team_id", "mentorship_id", "point_key", "notice", "claimed_at"),
         subject="recipient_id",
+    ),
+    "concerns": TableRule(
+        holds="concerns about a mentee: category, dates and status kept for counts, what was seen is theirs",
+        person_ids=("mentee_id", "raised_by"),
+        free_text=("what_seen", "done_so_far"),
+        other=_cols(
+            "id team_id mentorship_id category seen_on standards discussed_on shared observation_id status "
+            "closed_at submission_key created_at updated_at"
+        ),
+        subject="mentee_id",
+    ),
+    "concern_entries": TableRule(
+        holds="the dated trail of a concern: updates, what was agreed, its resolution and the reason",
+        person_ids=("author_id",),
+        free_text=("happened", "agreed"),
+        other=("id", "team_id", "concern_id", "kind", "on_date", "outcome", "submission_key", "created_at"),
+        subject=Link("concern_id", "concerns"),
+    ),
+    "support_plans": TableRule(
+        holds="support plans (IRPs): review dates and status kept, the areas, support and names informed are theirs",
+        person_ids=("mentee_id", "owner_id"),
+        free_text=("areas", "support", "informed"),
+        other=_cols(
+            "id team_id mentorship_id concern_id standards review_on status signed_at reminded_before_for "
+            "reminded_on_day_for closed_at submission_key created_at updated_at"
+        ),
+        subject="mentee_id",
+    ),
+    "plan_reviews": TableRule(
+        holds="a support plan's reviews: the outcome and next date kept, the notes are the mentee's",
+        person_ids=("author_id",),
+        free_text=("notes",),
+        other=_cols("id team_id plan_id outcome reviewed_on next_review_on submission_key created_at"),
+        subject=Link("plan_id", "support_plans"),
+    ),
+    "warning_episodes": TableRule(
+        holds="early warnings raised once per episode: which rule, when, and its evidence (dates and counts)",
+        person_ids=("mentee_id",),
+        free_text=("evidence",),
+        other=_cols("id team_id kind episode_key raised_at"),
+        subject="mentee_id",
     ),
     "digest_snapshots": TableRule(
         holds="a week's school-wide numbers; no names or ids",

@@ -111,6 +111,7 @@ class ImportRow:
     kind: MenteeKind | None
     start: date | None
     problems: tuple[str, ...] = ()
+    probation_end: date | None = None  # the optional fifth column
 
 
 @dataclass(frozen=True)
@@ -167,10 +168,12 @@ class RosterService:
         now: datetime,
         *,
         today: date,
+        probation_end: date | None = None,
     ) -> Assignment:
         require(Action.CHANGE_ROSTER, caller.standings)
         if mentor_id == mentee_id:
             raise InvalidInput("A person can't mentor themselves: name two different people.")
+        _check_probation_end(probation_end, today)
         looked_mentor = look_up(self.db, directory, caller.team_id, mentor_id, now)
         looked_mentee = look_up(self.db, directory, caller.team_id, mentee_id, now)
         with self.db.unit_of_work() as session:
@@ -191,6 +194,7 @@ class RosterService:
                     start_date=today,
                     end_date=default_end_date(today),
                     meeting_cadence=MeetingCadence.WEEKLY,
+                    probation_end=probation_end,
                     created_by=caller.user_id,
                     created_at=now,
                 )
@@ -296,6 +300,25 @@ class RosterService:
                 slt_channel_id=workspace.slt_channel_id if workspace else None,
             )
 
+    def set_probation(self, caller: Caller, mentee_id: str, end: date, now: datetime, *, today: date) -> int:
+        """The end of a mentee's probation, on each of their live mentorships: how many were changed."""
+        require(Action.CHANGE_ROSTER, caller.standings)
+        _check_probation_end(end, today)
+        with self.db.unit_of_work() as session:
+            changed = MentorshipRepository(session).set_probation(caller.team_id, mentee_id, end)
+            if not changed:
+                raise InvalidInput(f"<@{mentee_id}> has no mentor at the moment: assign one first.")
+            AuditRepository(session).record(
+                caller.team_id,
+                caller.user_id,
+                "mentorship.probation",
+                now,
+                subject_id=mentee_id,
+                record_type="mentorship",
+                detail=end.isoformat(),
+            )
+            return changed
+
     def import_rows(self, team_id: str, rows: Sequence[ImportRow], directory: Directory, now: datetime) -> ImportReport:
         """All rows or none: every problem is collected with its line number before anything is stored."""
         problems: list[str] = []
@@ -359,6 +382,7 @@ class RosterService:
                         start_date=start,
                         end_date=default_end_date(start),
                         meeting_cadence=MeetingCadence.WEEKLY,
+                        probation_end=row.probation_end,
                         created_by="roster-import",
                         created_at=now,
                     )
@@ -374,6 +398,11 @@ class RosterService:
                 )
                 created += 1
         return ImportReport(created=created, unchanged=unchanged)
+
+
+def _check_probation_end(end: date | None, today: date) -> None:
+    if end is not None and end <= today:
+        raise InvalidInput(f"The probation end date {end:%-d %B %Y} has passed: give the date it ends.")
 
 
 def _require_real_person(person: Person) -> None:

@@ -6,7 +6,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.core.vocabulary import KIND_COUNTED, RATING_SHORT
+from bot.concerns.service import OpenConcern
+from bot.concerns.warnings import RaisedWarning
+from bot.core.vocabulary import CONCERN_CATEGORY_LABEL, KIND_COUNTED, RATING_SHORT, WARNING_LABEL
 from bot.core.words import counted, verb
 from bot.digests.service import OBSERVATIONS_PER_HALF_TERM, MenteeWeek, SchoolWeek
 from bot.reviews.service import ItemState
@@ -22,6 +24,7 @@ from handlers.slack.blocks import (
     section,
     sections_for_lines,
 )
+from handlers.slack.shared_ids import RAISE_FROM_WARNING, START_PLAN
 from storage.observations import Rating
 from storage.roster import MenteeKind
 
@@ -98,6 +101,13 @@ def lead_digest(school: SchoolWeek, reviews_due: Sequence[tuple[str, ItemState]]
         body += sections_for_lines(["*Needs you* (most urgent first)", *(mentee_line(m) for m in needing)])
     elif ordered:
         body.append(section(":tada: Everyone is on track this week."))
+    if school.open_concerns:
+        body += sections_for_lines(
+            ["*Open concerns* (until resolved)", *(open_concern_line(c) for c in school.open_concerns)]
+        )
+    if school.early_warnings:
+        body.append(section("*Early warnings* (raised this week, once each)"))
+        body += [block for w in school.early_warnings for block in warning_blocks(w)]
     if quiet:
         body.append(section("*Mentors with missing logs*"))
         body += [_nudge_block(mentor, mentees) for mentor, mentees in sorted(quiet.items())]
@@ -225,6 +235,7 @@ def slt_summary(school: SchoolWeek, previous: dict[str, Any] | None) -> Message:
         + _delta(n["observation_coverage_pct"], p.get("observation_coverage_pct"), unit=" pts"),
         f"*Not on track*\n{n['not_on_track']}" + _delta(n["not_on_track"], p.get("not_on_track")),
         f"*Concerns this half term*\n{n['concerns']}" + _delta(n["concerns"], p.get("concerns")),
+        f"*Open concerns raised*\n{n['open_concerns']}" + _delta(n["open_concerns"], p.get("open_concerns")),
         f"*Targets*\n{n['targets_met']} met this week · {n['targets_overdue']} overdue",
     ]
     blocks: list[Block] = [
@@ -264,3 +275,33 @@ def nudge_message(lead_id: str, mentee_ids: list[str]) -> str:
 
 def admin_notice(problem: str) -> Message:
     return Message(problem, [section(f":wrench: {problem}")])
+
+
+def open_concern_line(c: OpenConcern) -> str:
+    """One open concern, no free text: about whom, what kind, when seen, by whom, and where it stands."""
+    updates = f"{c.updates} update{'s' if c.updates != 1 else ''}"
+    discussed = "discussed with them" if c.discussed else "not yet discussed with them"
+    return (
+        f"• <@{c.mentee_id}>: {CONCERN_CATEGORY_LABEL[c.category].lower()}, seen {c.seen_on:%-d %b}, raised by "
+        f"<@{c.raised_by}> · {updates} · {discussed}"
+    )
+
+
+def warning_line(w: RaisedWarning) -> str:
+    """One early warning with its evidence (dates and counts only)."""
+    return f"• <@{w.mentee_id}>: {WARNING_LABEL[w.kind]}: {w.evidence} (raised {w.raised_on:%-d %b})"
+
+
+def warning_blocks(w: RaisedWarning) -> list[Block]:
+    """The warning, with Raise a concern and Start a support plan (answered by the concerns listeners)."""
+    return [
+        section(warning_line(w)),
+        {
+            "type": "actions",
+            "block_id": f"warning:{w.id}",
+            "elements": [
+                button("Raise a concern", RAISE_FROM_WARNING, str(w.id)),
+                button("Start a support plan", START_PLAN, w.mentee_id),
+            ],
+        },
+    ]

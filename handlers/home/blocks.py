@@ -9,11 +9,20 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from bot.core.vocabulary import CADENCE_LABEL, KIND_COUNTED, RATING_LABEL, RATING_MARK
+from bot.concerns.plans import PlanSummary
+from bot.concerns.service import ConcernSummary, OpenConcern
+from bot.core.vocabulary import (
+    CADENCE_LABEL,
+    CONCERN_CATEGORY_LABEL,
+    CONCERN_STATUS_LABEL,
+    KIND_COUNTED,
+    RATING_LABEL,
+    RATING_MARK,
+)
 from bot.core.words import counted, noun, verb
 from bot.digests.service import Week
 from bot.home.service import AdminSection, Home, LeadSection, MenteeSection, MenteeStatus, MentorSection, SltSection
-from handlers.digests.blocks import mentee_line
+from handlers.digests.blocks import mentee_line, open_concern_line, warning_blocks
 from handlers.home.ids import (
     HOME_CALLBACK,
     LOG_MEETING_ACTION,
@@ -27,6 +36,7 @@ from handlers.home.pages import Pages, paged, pager
 from handlers.home.reviews import review_blocks
 from handlers.roster.blocks import INTRO
 from handlers.slack.blocks import Block, button, context, divider, header, section, truncate, user_text
+from handlers.slack.shared_ids import ASK_WHO, SEE_CONCERN, SEE_PLAN, SIGN_PLAN, START_PLAN
 from handlers.targets.blocks import short_date, target_line
 from storage.observations import Rating
 
@@ -107,6 +117,8 @@ def mentee_blocks(mentee: MenteeSection, today: date, pages: Pages) -> list[Bloc
         blocks += pager(page, pages)
     else:
         blocks.append(section("*Your open targets*\nNone open right now."))
+    blocks += mentee_plan_blocks(mentee.plans)
+    blocks += mentee_concern_blocks(mentee.concerns)
     blocks.append(section(_last_meeting_text(mentee)))
     blocks.append(section(_observations_text(mentee)))
     owed, page = paged(mentee.reflections_owed, pages, "reflections")
@@ -236,6 +248,11 @@ def lead_blocks(lead: LeadSection, viewer_id: str, pages: Pages) -> list[Block]:
     blocks: list[Block] = [header(f"Your cohort: week of {school.week.monday:%-d %B}"), section(summary)]
     if not total:
         blocks.append(section("No mentorships are running yet. An admin can start one with `/mentor assign`."))
+    blocks += open_concern_blocks(school.open_concerns)
+    if lead.warnings:
+        blocks.append(section(f"*Early warnings* ({len(lead.warnings)})"))
+        blocks += [block for w in lead.warnings[:5] for block in warning_blocks(w)]
+    blocks += open_plan_blocks(lead.plans)
     heading = ""
     for number, mentee in enumerate(shown, start=page.first_item):
         # The summary's counts, from one rule (bot/core/attention.py): those needing you, then those on track.
@@ -283,6 +300,8 @@ def slt_blocks(slt: SltSection, home: Home, pages: Pages) -> list[Block]:
     else:
         blocks.append(_numbers_block(n))
         blocks.append(context(f"From the latest weekly digest ({_week_label(slt.snapshot_week)})."))
+    blocks += open_concern_blocks(slt.concerns)
+    blocks += open_plan_blocks(slt.plans)
     if slt.flagged is not None:
         shown, page = paged(slt.flagged, pages, "flagged")
         if shown:
@@ -383,4 +402,60 @@ def admin_blocks(admin: AdminSection, home: Home, pages: Pages) -> list[Block]:
     ]
     blocks.append({"type": "section", "fields": [{"type": "mrkdwn", "text": truncate(f, FIELD_LIMIT)} for f in fields]})
     blocks.append(divider())
+    return blocks
+
+
+# --- concerns (the service gives plain summaries; the concerns listeners answer See the trail / Read it) ----------
+def mentee_concern_blocks(concerns: list[ConcernSummary], *, limit: int = 5) -> list[Block]:
+    """For the mentee's own Home: the concerns discussed with them, each with Read it (none: no blocks)."""
+    if not concerns:
+        return []
+    return [section("*Concerns discussed with you*")] + [
+        {
+            **section(
+                f"{CONCERN_CATEGORY_LABEL[c.category]} · seen {c.seen_on:%-d %b %Y} · raised by <@{c.raised_by}> · "
+                f"{CONCERN_STATUS_LABEL[c.status]}"
+            ),
+            "accessory": button("Read it", SEE_CONCERN, str(c.id)),
+        }
+        for c in concerns[:limit]
+    ]
+
+
+def open_concern_blocks(concerns: list[OpenConcern], *, limit: int = 8) -> list[Block]:
+    """A section per open concern with its See the trail button, for lead mentors' and SLT's Homes."""
+    if not concerns:
+        return []
+    blocks: list[Block] = [section(f"*Open concerns* ({len(concerns)})")]
+    for c in concerns[:limit]:
+        blocks.append({**section(open_concern_line(c)), "accessory": button("See the trail", SEE_CONCERN, str(c.id))})
+    if len(concerns) > limit:
+        blocks.append(context(f"…and {len(concerns) - limit} more: they are all in the weekly digest."))
+    return blocks
+
+
+def mentee_plan_blocks(plans: list[PlanSummary]) -> list[Block]:
+    """For the mentee's own Home: their open support plans, to read and to sign as seen."""
+    blocks: list[Block] = []
+    for p in plans:
+        signed = "signed as seen" if p.signed else "*not yet signed as seen*"
+        targets = f"{p.targets} target{'s' if p.targets != 1 else ''}"
+        line = f"*Your support plan* · {targets} · review by {p.review_on:%-d %B} · {signed}"
+        elements = [button("See the plan", SEE_PLAN, str(p.id))]
+        if not p.signed:
+            elements.append(button("I've seen it", SIGN_PLAN, str(p.id), "primary"))
+        blocks += [section(line), {"type": "actions", "block_id": f"home_plan:{p.id}", "elements": elements}]
+    return blocks
+
+
+def open_plan_blocks(plans: list[PlanSummary], *, limit: int = 8) -> list[Block]:
+    """Open support plans with their review dates, and Start a support plan, for lead mentors' and SLT's Homes."""
+    start = button("Start a support plan", START_PLAN, ASK_WHO)
+    blocks: list[Block] = [{**section(f"*Support plans* ({len(plans)} open)"), "accessory": start}]
+    for p in plans[:limit]:
+        signed = "signed as seen" if p.signed else "not yet signed"
+        line = f"• <@{p.mentee_id}>: review by {p.review_on:%-d %b}, owner <@{p.owner_id}> · {signed}"
+        blocks.append({**section(line), "accessory": button("See the plan", SEE_PLAN, str(p.id))})
+    if len(plans) > limit:
+        blocks.append(context(f"…and {len(plans) - limit} more."))
     return blocks

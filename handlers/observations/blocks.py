@@ -32,6 +32,7 @@ from handlers.slack.blocks import (
     truncate,
     user_text,
 )
+from handlers.slack.shared_ids import RAISE_FROM_OBSERVATION
 from storage.observations import Observation, Rating
 
 
@@ -203,7 +204,10 @@ def lead_alert(recorded: Recorded) -> tuple[str, list[Block]]:
         {
             "type": "actions",
             "block_id": ACTIONS_BLOCK,
-            "elements": [button("See it in full", VIEW_ACTION, str(o.id))],
+            "elements": [
+                button("See it in full", VIEW_ACTION, str(o.id)),
+                button("Raise as a concern", RAISE_FROM_OBSERVATION, str(o.id)),
+            ],
         }
     )
     return f"{user_text(recorded.teacher.display)}: observation flagged for lead mentor attention", _fit(blocks)
@@ -248,6 +252,9 @@ def observation_view(readable: Readable) -> dict[str, Any]:
                 "elements": [button("Add your reflection", REFLECT_ACTION, str(o.id), "primary")],
             }
         )
+    elif (o.on_track is False or o.has_concern) and not readable.can_reflect:  # not for the observed teacher
+        raise_it = button("Raise as a concern", RAISE_FROM_OBSERVATION, str(o.id))
+        blocks.append({"type": "actions", "block_id": ACTIONS_BLOCK, "elements": [raise_it]})
     if len(blocks) > 100:
         blocks = [*blocks[:99], context("This observation is too long to show in full in Slack.")]
     return {"type": "modal", "title": _plain("Observation", 24), "close": _plain("Close", 24), "blocks": blocks}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
@@ -22,6 +22,7 @@ from bot.core.vocabulary import ROLE_WORDS as ROLES
 from bot.core.words import a
 from bot.privacy.service import audit_trail
 from bot.reviews.service import PLACEMENT_END_NAMES
+from bot.roster.csv_import import parse_date
 from bot.roster.service import Caller
 from handlers.roster import ids
 from handlers.roster.blocks import audit_blocks, help_blocks, roster_blocks, usage_text
@@ -34,7 +35,8 @@ from storage.roster import MenteeKind
 log = logging.getLogger(__name__)
 
 USAGE = {
-    "assign": "/mentor assign @mentor @mentee [trainee|ect|staff]",
+    "assign": "/mentor assign @mentor @mentee [trainee|ect|staff] [probation <end date>]",
+    "probation": "/mentor probation @mentee <end date, e.g. 2027-07-16>",
     "unassign": "/mentor unassign @mentor @mentee",
     "role": "/mentor role add|remove @person lead|slt|admin|tutor|head",
     "slt-channel": "/mentor slt-channel #channel",
@@ -100,7 +102,18 @@ def _parse_list(args: list[str]) -> Parsed:
     return Parsed(run)
 
 
+def _probation_date(raw: str) -> date:
+    end = parse_date(raw)
+    if end is None:
+        raise InvalidInput(f"“{raw}” isn't a date I can read: write it like 2027-07-16 or 16/07/2027.")
+    return end
+
+
 def _parse_assign(args: list[str]) -> Parsed:
+    probation_end = None
+    if len(args) >= 4 and args[-2].lower() == "probation":
+        probation_end = _probation_date(args[-1])
+        args = args[:-2]
     if len(args) not in (2, 3):
         raise InvalidInput("Name the mentor, then the mentee.")
     mentor_id = parsing.user_id(args[0], what="a mentor")
@@ -115,7 +128,9 @@ def _parse_assign(args: list[str]) -> Parsed:
 
     def run(r: Request) -> dict[str, Any]:
         today = r.now.astimezone(r.deps.settings.tz).date()
-        result = r.deps.roster.assign(r.caller, mentor_id, mentee_id, kind, r.directory, r.now, today=today)
+        result = r.deps.roster.assign(
+            r.caller, mentor_id, mentee_id, kind, r.directory, r.now, today=today, probation_end=probation_end
+        )
         m = result.mentorship
         if not result.created:
             return {
@@ -126,6 +141,24 @@ def _parse_assign(args: list[str]) -> Parsed:
             "text": f":white_check_mark: <@{mentor_id}> now mentors <@{mentee_id}> as "
             f"{a(KIND_LABEL[kind])}, from {m.start_date:%A %-d %B %Y} "
             f"to {m.end_date:%-d %B %Y}, meeting weekly."
+            + (f" Probation ends {m.probation_end:%-d %B %Y}." if m.probation_end else "")
+        }
+
+    return Parsed(run)
+
+
+def _parse_probation(args: list[str]) -> Parsed:
+    if len(args) != 2:
+        raise InvalidInput("Name the mentee, then the date their probation ends.")
+    mentee_id = parsing.user_id(args[0], what="a mentee")
+    end = _probation_date(args[1])
+
+    def run(r: Request) -> dict[str, Any]:
+        today = r.now.astimezone(r.deps.settings.tz).date()
+        r.deps.roster.set_probation(r.caller, mentee_id, end, r.now, today=today)
+        return {
+            "text": f":white_check_mark: <@{mentee_id}>'s probation ends on {end:%A %-d %B %Y}. SLT will be told "
+            "once it is half way through if there is an open concern, a support plan or a “not on track” observation."
         }
 
     return Parsed(run)
@@ -242,6 +275,7 @@ _PARSERS: dict[str, Callable[[list[str]], Parsed]] = {
     "list": _parse_list,
     "assign": _parse_assign,
     "unassign": _parse_unassign,
+    "probation": _parse_probation,
     "role": _parse_role,
     "slt-channel": _parse_slt_channel,
     "audit": _parse_audit,

@@ -8,9 +8,9 @@ Everyone the permission table talks about has a person here, all about one mente
   *author* standing, so editing (author only) is walked apart from mentoring;
 * a colleague named as second observer on the observation: only the *observer* standing.
 
-The records about the mentee: one observation, one meeting (not signed off) and one open target, all by the
-former mentor. Every text written into them carries the school's `marker`, so a test can tell at a glance
-whether something from this school was shown.
+The records about the mentee: one observation, one meeting (not signed off), one open target and one open
+concern (already discussed with them), all by the former mentor. Every text written into them carries the
+school's `marker`, so a test can tell at a glance whether something from this school was shown.
 """
 
 from __future__ import annotations
@@ -26,11 +26,14 @@ from sqlalchemy import Table, delete, select
 
 from bot.app.bootstrap import Deps, bootstrap
 from bot.app.slack_client import make_web_client
+from bot.concerns.plans import PlanDraft
+from bot.concerns.service import ConcernDraft
 from bot.meetings.forms import MeetingDraft
 from bot.observations.forms import FieldKind
 from bot.observations.service import ObservationDraft
 from bot.roster.service import Caller
 from handlers.slack.directory import SlackDirectory
+from storage.concerns import ConcernCategory
 from storage.db import Database
 from storage.observations import Rating
 from storage.roster import MenteeKind, Role
@@ -108,6 +111,8 @@ class School:
     observation_id: int
     meeting_id: int
     target_id: int
+    concern_id: int = 0
+    plan_id: int = 0  # started by the lead mentor
 
     def caller(self, deps: Deps, user: str) -> Caller:
         return deps.roster.caller(self.team, user, directory(deps), deps.now())
@@ -134,6 +139,12 @@ def observation_draft(deps: Deps, teacher: str, marker: str, **changes: Any) -> 
         on_track=True,
     )
     return dataclasses.replace(draft, **changes)
+
+
+def review_day(deps: Deps) -> date:
+    """A school day a week or more ahead: a plan's review date."""
+    ahead = deps.now().date() + timedelta(days=7)
+    return deps.calendar.first_school_day_from(ahead) or ahead
 
 
 def seed_school(
@@ -174,6 +185,25 @@ def seed_school(
         author, p.mentee, f"Use {marker} cold calling in every lesson by Friday", found, now
     )
     target = deps.targets.confirm(author, target_draft.draft.key, now).target
+    concern_draft = ConcernDraft(
+        mentee_id=p.mentee,
+        category=ConcernCategory.TEACHING,
+        seen_on=lesson_day,
+        what_seen=f"The {marker} lesson lost most pupils by the plenary.",
+        discussed_on=lesson_day,
+    )
+    concern = deps.concerns.raise_concern(author, concern_draft, f"seed-concern-{team}", found, now).concern
+    plan_draft = PlanDraft(
+        mentee_id=p.mentee,
+        areas=f"The {marker} lessons lose pace after the starter.",
+        standards=["4"],
+        targets=f"Plan {marker} lessons in three timed parts by Friday",
+        support=f"Weekly {marker} coaching with the mentor.",
+        review_on=review_day(deps),
+        informed="The provider's link tutor",
+    )
+    lead = deps.roster.caller(team, p.lead, found, now)
+    plan = deps.plans.start(lead, plan_draft, f"seed-plan-{team}", found, now).view.plan
     # The author stops mentoring the mentee: from now on they hold only the author standing on these records.
     deps.roster.unassign(admin, p.author, p.mentee, now)
     emulator.reset()
@@ -187,6 +217,8 @@ def seed_school(
         observation_id=observation.id,
         meeting_id=meeting.id,
         target_id=target.id,
+        concern_id=concern.id,
+        plan_id=plan.id,
     )
 
 

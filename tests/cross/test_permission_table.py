@@ -30,6 +30,7 @@ from sqlalchemy import func, select
 from bot.app.bootstrap import Deps
 from bot.app.digests import digest_run
 from bot.app.slack_client import make_web_client
+from bot.concerns.service import ConcernDraft
 from bot.core.errors import FieldErrors, InvalidInput, NotAllowed
 from bot.core.permissions import POLICY, WHO_CAN, Action, Standing, is_allowed
 from bot.digests.service import Week
@@ -37,11 +38,21 @@ from bot.meetings.forms import MeetingDraft
 from bot.privacy import service as privacy
 from bot.reviews.service import InductionInput
 from bot.roster.service import Caller
+from handlers.concerns import ids as concern_ids
 from handlers.digests import ids as digest_ids
 from handlers.meetings import ids as meeting_ids
 from handlers.observations import ids as observation_ids
 from handlers.reviews import ids as review_ids
 from handlers.targets import ids as target_ids
+from storage.concerns import (
+    Concern,
+    ConcernCategory,
+    ConcernEntry,
+    ConcernStatus,
+    EntryKind,
+    PlanStatus,
+    SupportPlan,
+)
 from storage.db import Database
 from storage.meetings import Meeting, MeetingRevision
 from storage.observations import Observation, ObservationRevision
@@ -58,6 +69,7 @@ from tests.cross.school import (
     modal,
     observation_draft,
     opened_or_replied,
+    review_day,
     seed_school,
 )
 from tests.support.driver import SlackDriver, state_for, wait_until
@@ -81,6 +93,8 @@ class Scope(enum.Enum):
     OBSERVATION = "the mentee's observation"  # towards(mentee) + author / second observer of it
     MEETING = "the mentee's meeting"  # towards(mentee) + author of it
     TARGET = "the mentee's target"  # towards(mentee) + who set it
+    CONCERN = "the mentee's concern"  # towards(mentee) + who raised it (a discussed, non-wellbeing concern)
+    PLAN = "the mentee's support plan"  # towards(mentee) + who started it (the lead mentor, in the seed)
 
 
 SCOPE: dict[Action, Scope] = {
@@ -108,6 +122,15 @@ SCOPE: dict[Action, Scope] = {
     Action.READ_REVIEWS: Scope.SUBJECT,
     Action.WRITE_PROGRESS_REVIEW: Scope.SUBJECT,
     Action.WRITE_ASSESSMENT: Scope.SUBJECT,
+    Action.RAISE_CONCERN: Scope.SUBJECT,
+    Action.READ_CONCERN: Scope.CONCERN,
+    Action.ADD_TO_CONCERN: Scope.CONCERN,
+    Action.RESOLVE_CONCERN: Scope.CONCERN,
+    Action.START_PLAN: Scope.SUBJECT,
+    Action.READ_PLAN: Scope.PLAN,
+    Action.REVIEW_PLAN: Scope.PLAN,
+    Action.SIGN_PLAN: Scope.PLAN,
+    Action.RECORD_AGREED_ACTIONS: Scope.SUBJECT,
 }
 
 
@@ -140,7 +163,7 @@ ROLES = [
     Part("admin", _same({A})),  # a Slack workspace admin
     Part("none", _global_only({NONE})),  # a colleague with no role
     # Wrote the records, then stopped mentoring the mentee: only the author standing on them.
-    Part("author", _global_only({NONE}, observation={AU}, meeting={AU}, target={AU})),
+    Part("author", _global_only({NONE}, observation={AU}, meeting={AU}, target={AU}, concern={AU})),
     Part("observer", _global_only({NONE}, observation={OB})),  # second observer on the observation
     Part("tutor", _same({TU})),  # induction tutor
     Part("head", _same({HD})),  # headteacher
@@ -519,6 +542,124 @@ def _write_assessment(c: Ctx, user: str) -> Outcome:
     return _write_review(c, user, Action.WRITE_ASSESSMENT)
 
 
+def _raise_concern(c: Ctx, user: str) -> Outcome:
+    p = c.school.people
+    before = c.count(Concern)
+    view, text = opened_or_replied(
+        c.slack, lambda: c.slack.command(concern_ids.CONCERN, mention(p.mentee), user=user), concern_ids.CONCERN
+    )
+    if view is None:
+        return judged(Action.RAISE_CONCERN, text, c.count(Concern) > before, yourself=user == p.mentee)
+    assert view["callback_id"] == concern_ids.RAISE_CALLBACK
+    answers = {"category": "conduct", "seen_on": c.deps.now().date().isoformat(), "what_seen": "Late to duty."}
+    result = c.slack.submit(view, state_for(view, answers), user=user)
+    assert result.status == 200 and not result.body, result.text
+    return judged(Action.RAISE_CONCERN, "", c.count(Concern, Concern.raised_by == user) == 1)
+
+
+def _concern_modal(c: Ctx, action_id: str, user: str) -> tuple[dict[str, Any] | None, str]:
+    """The modal a concern button opens, or (None and) the refusal it shows in a one-message modal."""
+    view, text = opened_or_replied(
+        c.slack, lambda: c.slack.click(action_id, user=user, value=str(c.school.concern_id)), action_id
+    )
+    return (view, text) if view is None or view.get("callback_id") else (None, text)
+
+
+def _read_concern(c: Ctx, user: str) -> Outcome:
+    view, text = _concern_modal(c, concern_ids.VIEW_ACTION, user)
+    return judged(Action.READ_CONCERN, text, view is not None and c.school.marker in text)
+
+
+def _add_to_concern(c: Ctx, user: str) -> Outcome:
+    view, text = _concern_modal(c, concern_ids.ADD_ACTION, user)
+    if view is not None:
+        result = c.slack.submit(view, state_for(view, {"happened": "We talked it through."}), user=user)
+        assert result.status == 200 and not result.body, result.text
+    return judged(Action.ADD_TO_CONCERN, text, c.count(ConcernEntry, ConcernEntry.author_id == user) == 1)
+
+
+def _resolve_concern(c: Ctx, user: str) -> Outcome:
+    view, text = _concern_modal(c, concern_ids.RESOLVE_ACTION, user)
+    if view is not None:
+        answers = {"outcome": "resolved", "reason": "On track again."}
+        result = c.slack.submit(view, state_for(view, answers), user=user)
+        assert result.status == 200 and not result.body, result.text
+    resolved = c.get(Concern, c.school.concern_id).status is ConcernStatus.RESOLVED
+    return judged(Action.RESOLVE_CONCERN, text, resolved)
+
+
+def _start_plan(c: Ctx, user: str) -> Outcome:
+    p = c.school.people
+    before = c.count(SupportPlan, SupportPlan.owner_id == user)
+    view, text = opened_or_replied(
+        c.slack,
+        lambda: c.slack.command(concern_ids.CONCERN, f"{concern_ids.PLAN_WORD} {mention(p.mentee)}", user=user),
+        "/concern plan",
+    )
+    if view is None:
+        return judged(Action.START_PLAN, text, c.count(SupportPlan, SupportPlan.owner_id == user) > before)
+    answers = {
+        "plan_areas": "Pace.",
+        "plan_targets": "Time each part of the lesson by Friday",
+        "plan_support": "Coaching.",
+        "plan_review_on": review_day(c.deps).isoformat(),
+    }
+    result = c.slack.submit(view, state_for(view, answers), user=user)
+    assert result.status == 200 and not result.body, result.text
+    return judged(Action.START_PLAN, "", c.count(SupportPlan, SupportPlan.owner_id == user) == before + 1)
+
+
+def _plan_button(c: Ctx, action_id: str, user: str) -> tuple[dict[str, Any] | None, str]:
+    """The modal a plan button opens, or (None and) the refusal it shows in a one-message modal."""
+    view, text = opened_or_replied(
+        c.slack, lambda: c.slack.click(action_id, user=user, value=str(c.school.plan_id)), action_id
+    )
+    return (view, text) if view is None or view.get("callback_id") else (None, text)
+
+
+def _read_plan(c: Ctx, user: str) -> Outcome:
+    view, text = _plan_button(c, concern_ids.SEE_PLAN, user)
+    return judged(Action.READ_PLAN, text, view is not None and c.school.marker in text)
+
+
+def _review_plan(c: Ctx, user: str) -> Outcome:
+    view, text = _plan_button(c, concern_ids.REVIEW_PLAN, user)
+    if view is not None:
+        result = c.slack.submit(view, state_for(view, {"review_outcome": "back_on_track"}), user=user)
+        assert result.status == 200 and not result.body, result.text
+    closed = c.get(SupportPlan, c.school.plan_id).status is PlanStatus.CLOSED
+    return judged(Action.REVIEW_PLAN, text, closed)
+
+
+def _sign_plan(c: Ctx, user: str) -> Outcome:
+    opened = len(c.emulator.calls_to("views.open"))
+    result = c.slack.click(concern_ids.SIGN_PLAN, user=user, value=str(c.school.plan_id))
+    assert result.status == 200, result.text
+
+    def signed() -> bool:
+        return c.get(SupportPlan, c.school.plan_id).signed_at is not None
+
+    wait_until(lambda: signed() or len(c.emulator.calls_to("views.open")) > opened, what="the signature or refusal")
+    calls = c.emulator.calls_to("views.open")
+    text = block_text((calls[opened].response or {})["view"]["blocks"]) if len(calls) > opened else ""
+    return judged(Action.SIGN_PLAN, text, signed())
+
+
+def _record_agreed_actions(c: Ctx, user: str) -> Outcome:
+    p = c.school.people
+    view, text = opened_or_replied(
+        c.slack, lambda: c.slack.click(concern_ids.RECORD_ACTIONS, user=user, value=p.mentee), "agreed actions"
+    )
+    if view is not None and not view.get("callback_id"):
+        view = None
+    if view is not None:
+        answers = {"midpoint_actions": "Weekly drop-ins.", "midpoint_next_review": review_day(c.deps).isoformat()}
+        result = c.slack.submit(view, state_for(view, answers), user=user)
+        assert result.status == 200 and not result.body, result.text
+    kind = ConcernEntry.kind == EntryKind.AGREED_ACTIONS
+    return judged(Action.RECORD_AGREED_ACTIONS, text, c.count(ConcernEntry, kind, ConcernEntry.author_id == user) == 1)
+
+
 WALK: dict[Action, Walk] = {
     Action.VIEW_OWN_ROSTER: Walk("slack", _view_own_roster),
     Action.VIEW_ROSTER: Walk("slack", _view_roster),
@@ -544,6 +685,15 @@ WALK: dict[Action, Walk] = {
     Action.READ_REVIEWS: Walk("service", _read_reviews),
     Action.WRITE_PROGRESS_REVIEW: Walk("slack", _write_progress_review),
     Action.WRITE_ASSESSMENT: Walk("slack", _write_assessment),
+    Action.RAISE_CONCERN: Walk("slack", _raise_concern),
+    Action.READ_CONCERN: Walk("slack", _read_concern),
+    Action.ADD_TO_CONCERN: Walk("slack", _add_to_concern),
+    Action.RESOLVE_CONCERN: Walk("slack", _resolve_concern),
+    Action.START_PLAN: Walk("slack", _start_plan),
+    Action.READ_PLAN: Walk("slack", _read_plan),
+    Action.REVIEW_PLAN: Walk("slack", _review_plan),
+    Action.SIGN_PLAN: Walk("slack", _sign_plan),
+    Action.RECORD_AGREED_ACTIONS: Walk("slack", _record_agreed_actions),
 }
 
 # Allowed by the table, but no surface offers it to them: each with the reason, so a new gap fails the walk.
@@ -598,6 +748,16 @@ REVIEWED = {
     Action.READ_REVIEWS: {"mentee", "mentor", "lead", "slt", "tutor", "head"},
     Action.WRITE_PROGRESS_REVIEW: {"mentor", "tutor"},
     Action.WRITE_ASSESSMENT: {"tutor", "head"},
+    # INDUCTION_TUTOR_HOOK: the induction tutor joins RAISE_CONCERN and READ_CONCERN when that role lands.
+    Action.RAISE_CONCERN: {"mentor", "lead", "slt"},
+    Action.READ_CONCERN: {"mentee", "mentor", "lead", "slt", "author"},
+    Action.ADD_TO_CONCERN: {"mentor", "lead", "slt", "author"},
+    Action.RESOLVE_CONCERN: {"lead", "slt"},
+    Action.START_PLAN: {"lead", "slt"},
+    Action.READ_PLAN: {"mentee", "mentor", "lead", "slt"},
+    Action.REVIEW_PLAN: {"lead", "slt"},
+    Action.SIGN_PLAN: {"mentee"},
+    Action.RECORD_AGREED_ACTIONS: {"slt"},
 }
 
 
@@ -816,6 +976,53 @@ SERVICE_CALLS = [
         Action.READ_TARGETS,
         "targets.listing",
         lambda d, s, c: d.targets.listing(c, s.people.mentee, directory(d), d.now()),
+    ),
+    ServiceCall(
+        Action.RAISE_CONCERN,
+        "concerns.prepare",
+        lambda d, s, c: d.concerns.prepare(c, s.people.mentee, directory(d), d.now()),
+    ),
+    ServiceCall(
+        Action.RAISE_CONCERN,
+        "concerns.raise_concern",
+        lambda d, s, c: d.concerns.raise_concern(
+            c,
+            ConcernDraft(s.people.mentee, ConcernCategory.CONDUCT, d.now().date(), "Late to duty."),
+            f"new-{c.user_id}",
+            directory(d),
+            d.now(),
+        ),
+    ),
+    ServiceCall(
+        Action.START_PLAN,
+        "plans.prepare",
+        lambda d, s, c: d.plans.prepare(c, s.people.mentee, directory(d), d.now()),
+    ),
+    ServiceCall(Action.READ_PLAN, "plans.read", lambda d, s, c: d.plans.read(c, s.plan_id, d.now())),
+    ServiceCall(Action.REVIEW_PLAN, "plans.prepare_review", lambda d, s, c: d.plans.prepare_review(c, s.plan_id)),
+    ServiceCall(Action.SIGN_PLAN, "plans.sign", lambda d, s, c: d.plans.sign(c, s.plan_id, d.now())),
+    ServiceCall(
+        Action.RECORD_AGREED_ACTIONS,
+        "probation.prepare",
+        lambda d, s, c: d.probation.prepare(c, s.people.mentee),
+    ),
+    ServiceCall(Action.READ_CONCERN, "concerns.read", lambda d, s, c: d.concerns.read(c, s.concern_id, d.now())),
+    ServiceCall(
+        Action.ADD_TO_CONCERN,
+        "concerns.prepare_entry",
+        lambda d, s, c: d.concerns.prepare_entry(c, s.concern_id, Action.ADD_TO_CONCERN),
+    ),
+    ServiceCall(
+        Action.ADD_TO_CONCERN,
+        "concerns.add",
+        lambda d, s, c: d.concerns.add(c, s.concern_id, "Talked.", None, None, f"add-{c.user_id}", d.now()),
+    ),
+    ServiceCall(
+        Action.RESOLVE_CONCERN,
+        "concerns.resolve",
+        lambda d, s, c: d.concerns.resolve(
+            c, s.concern_id, ConcernStatus.RESOLVED, "On track.", f"resolve-{c.user_id}", d.now()
+        ),
     ),
     ServiceCall(Action.READ_AUDIT_LOG, "privacy.audit_trail", lambda d, s, c: privacy.audit_trail(d.db, c)),
     ServiceCall(

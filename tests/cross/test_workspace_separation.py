@@ -298,7 +298,7 @@ def test_t0002s_digest_never_counts_t0001s_rows(two: Two) -> None:
     mentee = next(m for m in school.mentees if m.mentee_id == p2.mentee)
     assert (mentee.observations_this_half, mentee.reflections_owed) == (1, 1)
     assert mentee.last_meeting == date(2026, 11, 22)  # T0001's meeting, a day later, isn't theirs
-    assert (mentee.targets_set, mentee.started_on) == (1, date(2026, 11, 9))
+    assert (mentee.targets_set, mentee.started_on) == (2, date(2026, 11, 9))  # /target and the plan's target
     assert mentee.mentor_ids == [p2.mentor]
     t1_mentee = next(m for m in t1.mentees if m.mentee_id == two.one.people.mentee)
     assert t1_mentee.observations_this_half == 2  # T0001's own count, unaffected

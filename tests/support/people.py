@@ -27,6 +27,7 @@ DEE = "UDEE0001"
 DEV = "UDEV0001"
 EVA = "UEVA0001"
 LEO = "ULEO0001"
+LIA = "ULIA0001"  # a second lead mentor
 SAM = "USAM0001"
 LEAD = "ULEAD001"
 TIA = "UTIA0001"  # induction tutor (reviews)
@@ -43,6 +44,7 @@ HANDLES = {
     DEV: "dev",
     EVA: "eva",
     LEO: "leo",
+    LIA: "lia",
     SAM: "sam",
     LEAD: "lead",
     TIA: "tia",
@@ -58,6 +60,7 @@ NAMES = {
     DEV: "Dev Early",
     EVA: "Eva Staff",
     LEO: "Leo Lead",
+    LIA: "Lia Lead",
     SAM: "Sam Senior",
     LEAD: "Lee Allroles",
     TIA: "Tia Tutor",
