@@ -11,7 +11,7 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
-from bot.core.errors import FieldErrors
+from bot.core.errors import FieldErrors, InvalidInput
 from bot.reviews.induction import FRACTION, START, TRN, InductionInput
 from bot.reviews.service import ReviewService
 from bot.roster.service import ImportRow
@@ -46,6 +46,11 @@ class RosterInductions:
     def apply(
         self, session: Session, mentorship: Mentorship, row: ImportRow, tutor_id: str | None, now: datetime
     ) -> None:
+        if mentorship.mentee_kind is not MenteeKind.ECT:  # an existing pair the file calls ECT: the whole file fails
+            raise InvalidInput(
+                f"Nothing was imported. line {row.line}: this pair is already mentored as "
+                f"{mentorship.mentee_kind.value}, so induction details can't be set for it"
+            )
         existing = ReviewRepository(session).induction(mentorship.id)
         typed = _typed(row, existing.days_absent if existing else 0, existing.left_on if existing else None)
         facts = self.reviews.check_induction(typed, self.reviews.today(now))  # checked already: cannot fail here

@@ -253,6 +253,17 @@ def test_roster_import_sets_induction_details_and_the_schedule_follows(
         assert (induction.fte_percent, induction.trn, induction.appropriate_body) == (100, None, None)
         assert session.get(Mentorship, cat.id).end_date == date(2028, 7, 21)  # type: ignore[union-attr]
 
+    # A pair already mentored as a trainee can't be given induction details: the whole file fails.
+    write_csv(
+        csv,
+        "amy@school.test,cat@school.test,ect,2026-09-01,,2026-09-01,0.6,,tia@school.test\n"
+        "amy@school.test,ben@school.test,ect,2026-09-01,,2026-09-01,1\n",
+    )
+    assert cli.main(["roster", "import", str(csv)]) == 1
+    assert "line 2: this pair is already mentored as trainee" in capsys.readouterr().err
+    with db.unit_of_work() as session:
+        assert [i.fte_percent for i in session.scalars(select(Induction))] == [100]  # line 1 rolled back too
+
 
 def test_roster_import_reports_every_bad_induction_column_at_once_and_stores_nothing(
     roster_env: SlackEmulator, db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
