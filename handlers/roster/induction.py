@@ -168,7 +168,9 @@ def induction_submitted(
     metadata = json.loads(view.get("private_metadata") or "{}")
     mentee_id = str(metadata.get("mentee", ""))
     me = caller()
-    saved = deps.reviews.set_induction(me, mentee_id, read_induction(view["state"]["values"]), now)
+    saved = deps.reviews.set_induction(me, mentee_id, read_induction(view["state"]["values"]), now, view["id"])
     ack()
+    if saved.repeat:  # a retry or replay of the same submission: told once already
+        return
     headline = f":white_check_mark: Induction details saved for <@{mentee_id}>. Their review schedule:"
     send_dm(client, me.user_id, schedule_text(saved.schedule, headline))
