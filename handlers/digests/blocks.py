@@ -12,8 +12,8 @@ from bot.core.vocabulary import CONCERN_CATEGORY_LABEL, KIND_COUNTED, RATING_SHO
 from bot.core.words import counted, verb
 from bot.digests.service import OBSERVATIONS_PER_HALF_TERM, MenteeWeek, SchoolWeek
 from bot.reviews.service import ItemState
-from bot.reviews.wording import item_line
 from handlers.digests.ids import NUDGE_ACTION
+from handlers.reviews.wording import item_line
 from handlers.slack.blocks import (
     MESSAGE_BLOCK_LIMIT,
     Block,
