@@ -63,6 +63,9 @@ KEPT_TEXT = {
     "target_drafts.standards": "Teachers' Standards numbers",
     "reviews.target_ids": "ids of the targets a review set",
     "submission_keys.key": "a label and a digest of Slack's id for a request, never anything typed",
+    "concerns.standards": "Teachers' Standards numbers picked from a menu",
+    "support_plans.standards": "Teachers' Standards numbers picked from a menu",
+    "warning_episodes.episode_key": "which rule and which records started the episode: ids and dates",
 }
 
 
