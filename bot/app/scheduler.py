@@ -106,7 +106,7 @@ def for_each_workspace(deps: Deps, job: Callable[[Deps, WebClient, str], object]
 
 def send_review_reminders(deps: Deps, client: WebClient, team_id: str, *, any_hour: bool = False) -> int:
     """Remind reviewers a week before a review is due and on the day: school days only, once each."""
-    from bot.reviews.wording import reminder_text
+    from handlers.reviews.wording import reminder_text
 
     now = deps.now()
     hour = now.astimezone(deps.settings.tz).hour

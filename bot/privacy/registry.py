@@ -195,25 +195,27 @@ REGISTRY: dict[str, TableRule] = {
         holds="an ECT's induction details: dates, hours and absence kept; the teacher reference number and date of "
         "birth are personal",
         person_ids=("mentee_id", "tutor_id", "updated_by"),
+        # The appropriate body is typed into the induction form, so it is free text.
+        free_text=("appropriate_body",),
         personal=("trn", "date_of_birth"),
-        other=_cols(
-            "id team_id mentorship_id start_date fte_percent appropriate_body days_absent left_on created_at updated_at"
-        ),
+        other=_cols("id team_id mentorship_id start_date fte_percent days_absent left_on created_at updated_at"),
         subject="mentee_id",
     ),
     "review_points": TableRule(
         holds="a trainee's review points as the provider named and dated them",
         person_ids=("mentee_id", "created_by"),
-        other=("id", "team_id", "mentorship_id", "name", "due_on", "created_at"),
+        free_text=("name",),  # typed by whoever sets the provider's points
+        other=("id", "team_id", "mentorship_id", "due_on", "created_at"),
         subject="mentee_id",
     ),
     "reviews": TableRule(
         holds="progress reviews and assessments: dates and outcome kept; evidence, quoted records and answers are "
         "the teacher's",
         person_ids=("mentee_id", "author_id"),
-        free_text=("evidence", "figures", "answers"),
+        # A provider review's title is its point's typed name, so titles are free text.
+        free_text=("title", "evidence", "figures", "answers"),
         other=_cols(
-            "id team_id mentorship_id kind point_key title term_number period_start period_end version supersedes_id "
+            "id team_id mentorship_id kind point_key term_number period_start period_end version supersedes_id "
             "on_track outcome target_ids status submission_key created_at locked_at"
         ),
         subject="mentee_id",

@@ -45,6 +45,7 @@ from bot.roster.service import Caller
 from storage.db import Database
 from storage.reviews import Induction, Review, ReviewKind, ReviewPoint, ReviewRepository
 from storage.roster import AuditRepository, MenteeKind, Mentorship, MentorshipRepository, Role, RoleRepository
+from storage.submission_keys import SubmissionKeyRepository
 
 DUE_SOON = timedelta(days=14)
 # /review opens the earliest review not done that is due no longer ago than this; older ones (done on
@@ -121,6 +122,7 @@ class InductionSaved:
     created: bool
     end_changed_to: date | None = None
     changed: list[str] = field(default_factory=list)
+    repeat: bool = False  # the same submission again (a retry, a replay): nothing was changed
 
 
 class ReviewService:
@@ -143,12 +145,22 @@ class ReviewService:
             induction = ReviewRepository(session).induction(mentorship.id)
             return InductionForm(mentee_id, mentee.display, induction, self.today(now))
 
-    def set_induction(self, caller: Caller, mentee_id: str, typed: InductionInput, now: datetime) -> InductionSaved:
+    def set_induction(
+        self, caller: Caller, mentee_id: str, typed: InductionInput, now: datetime, submission_key: str = ""
+    ) -> InductionSaved:
+        """Save an ECT's induction details once, however often Slack sends them: `submission_key` is the view id."""
         require(Action.SET_INDUCTION, caller.standings)
         today = self.today(now)
         facts = self.check_induction(typed, today)
         with self.db.unit_of_work() as session:
+            # The first write: a repeat arriving at the same moment waits here, then finds the key taken.
+            repeat = SubmissionKeyRepository(session).is_repeat(caller.team_id, "induction.set", submission_key, now)
             mentorship = self._ect_mentorship(session, caller.team_id, mentee_id)
+            if repeat:
+                induction = ReviewRepository(session).induction(mentorship.id)
+                reviews = ReviewRepository(session).current(caller.team_id, [mentorship.id])
+                schedule = self._schedule(mentorship, induction, [], reviews, today)
+                return InductionSaved(schedule, False, repeat=True)
             details = {
                 "appropriate_body": (typed.appropriate_body or "").strip() or None,
                 "tutor_id": typed.tutor_id or None,

@@ -48,6 +48,7 @@ from storage.roster import (
     Role,
     RoleRepository,
 )
+from storage.submission_keys import SubmissionKeyRepository
 from storage.targets import Target, TargetStatus
 
 EVIDENCE, ON_TRACK, OUTCOME, PROBLEM = "evidence", "on_track", "outcome", "evidence"
@@ -386,9 +387,11 @@ class ReviewWriting:
                 raise NotAllowed("You weren't asked to sign this review.")
             if review.status is ReviewStatus.SUPERSEDED:
                 raise InvalidInput("This version was corrected: sign the new version instead.")
-            for signature in mine:
-                if signature.signed_at is None:
-                    signature.signed_at = now
+            unsigned = [signature for signature in mine if signature.signed_at is None]
+            if not unsigned:  # signed already (a second click, a replay): nothing changes, nobody is told again
+                return self.view_of(session, review), False
+            for signature in unsigned:
+                signature.signed_at = now
             session.flush()
             locked = False
             if review.locked_at is None and all(s.signed_at for s in ReviewRepository(session).signatures(review.id)):
@@ -404,15 +407,20 @@ class ReviewWriting:
             )
             return self.view_of(session, review), locked
 
-    def comment(self, caller: Caller, review_id: int, text: str, now: datetime) -> ReviewView:
+    def comment(self, caller: Caller, review_id: int, text: str, now: datetime, submission_key: str = "") -> Saved:
+        """Save the signer's comment once, however often Slack sends it: `submission_key` is the modal's view id."""
         text = text.strip()
         if not text:
             raise FieldErrors({"comment": "Write your comment."})
         with self.db.unit_of_work() as session:
+            # The first write: a repeat arriving at the same moment waits here, then finds the key taken.
+            repeat = SubmissionKeyRepository(session).is_repeat(caller.team_id, "review.comment", submission_key, now)
             review = self._review(session, caller.team_id, review_id)
             mine = [s for s in ReviewRepository(session).signatures(review.id) if s.signer_id == caller.user_id]
             if not mine:
                 raise NotAllowed("You weren't asked to sign this review, so can't comment on it.")
+            if repeat:
+                return Saved(self.view_of(session, review), created=False)
             if review.locked_at is not None:
                 raise InvalidInput("This review is signed and locked: a correction is a new version.")
             mine[0].comment = text
@@ -420,7 +428,7 @@ class ReviewWriting:
                 caller.team_id, caller.user_id, "review.comment", now, subject_id=review.mentee_id,
                 record_type="review", record_id=review.id,
             )  # fmt: skip
-            return self.view_of(session, review)
+            return Saved(self.view_of(session, review), created=True)
 
     # --- reading ---------------------------------------------------------------------------------------
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from datetime import date, datetime
 from typing import Any
 
@@ -40,22 +39,17 @@ from handlers.concerns.ids import (
     TRAIL_CALLBACK,
     VIEW_ACTION,
 )
-from handlers.slack.blocks import Block, button, context, header, section, truncate
+from handlers.slack.blocks import Block, button, context, header, section, truncate, user_text
 from storage.concerns import Concern, ConcernCategory, ConcernStatus, EntryKind
 
 VALUE = "value"
 SHARED, PRIVATE = "shared", "private"
 VIEW_BLOCK_LIMIT = 100
 
-_SLACK_TOKEN = re.compile(r"(<[@#!][^>]*>)")
-
 
 def escaped(text: str) -> str:
-    """Typed text, safe in mrkdwn: & < > escaped, @mentions kept as links."""
-    return "".join(
-        part if _SLACK_TOKEN.fullmatch(part) else part.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-        for part in _SLACK_TOKEN.split(text)
-    )
+    """Typed text, safe in mrkdwn: the one rule every feature uses (handlers/slack/blocks.py `user_text`)."""
+    return user_text(text)
 
 
 def quoted(text: str) -> str:
@@ -227,7 +221,7 @@ def _buttons(concern_id: int, *, view: bool = True, add: bool = True, resolve: b
 def concern_dm(raised: Raised) -> tuple[str, list[Block]]:
     """The DM every lead mentor and SLT member gets when a concern is raised."""
     concern = raised.concern
-    text = f"A concern about {raised.mentee.display} was raised by <@{concern.raised_by}>"
+    text = f"A concern about {user_text(raised.mentee.display)} was raised by <@{concern.raised_by}>"
     blocks: list[Block] = [
         header(f"Concern: {raised.mentee.display}"),
         section(f":warning: <@{concern.raised_by}> raised a concern about <@{concern.mentee_id}>."),

@@ -12,8 +12,8 @@ from bot.core.vocabulary import CONCERN_CATEGORY_LABEL, KIND_COUNTED, RATING_SHO
 from bot.core.words import counted, verb
 from bot.digests.service import OBSERVATIONS_PER_HALF_TERM, MenteeWeek, SchoolWeek
 from bot.reviews.service import ItemState
-from bot.reviews.wording import item_line
 from handlers.digests.ids import NUDGE_ACTION
+from handlers.reviews.wording import item_line
 from handlers.slack.blocks import (
     MESSAGE_BLOCK_LIMIT,
     Block,
@@ -23,6 +23,7 @@ from handlers.slack.blocks import (
     header,
     section,
     sections_for_lines,
+    user_text,
 )
 from handlers.slack.shared_ids import RAISE_FROM_WARNING, START_PLAN
 from storage.observations import Rating
@@ -289,7 +290,8 @@ def open_concern_line(c: OpenConcern) -> str:
 
 def warning_line(w: RaisedWarning) -> str:
     """One early warning with its evidence (dates and counts only)."""
-    return f"• <@{w.mentee_id}>: {WARNING_LABEL[w.kind]}: {w.evidence} (raised {w.raised_on:%-d %b})"
+    what = WARNING_LABEL.get(w.kind, "early warning")
+    return f"• <@{w.mentee_id}>: {what}: {user_text(w.evidence)} (raised {w.raised_on:%-d %b})"
 
 
 def warning_blocks(w: RaisedWarning) -> list[Block]:

@@ -6,7 +6,7 @@ from datetime import date
 
 from bot.home.service import Home
 from bot.reviews.service import MenteeSchedule
-from bot.reviews.wording import schedule_lines
+from handlers.reviews.wording import schedule_lines
 from handlers.slack.blocks import Block, context, divider, sections_for_lines
 
 REVIEWS_SHOWN = 10  # teachers whose next reviews the Home lists

@@ -8,7 +8,6 @@ from datetime import date
 from typing import Any
 
 from bot.core.vocabulary import REVIEW_KIND_LABEL, REVIEW_OUTCOME_LABEL, SIGNER_LABEL
-from bot.reviews.wording import escape
 from bot.reviews.writing import (
     EVIDENCE,
     ON_TRACK,
@@ -21,7 +20,17 @@ from bot.reviews.writing import (
     target_field,
 )
 from handlers.reviews.ids import COMMENT, COMMENT_BLOCK, COMMENT_CALLBACK, CORRECT, REVIEW_CALLBACK, SIGN, VALUE
-from handlers.slack.blocks import Block, button, context, divider, header, section, sections_for_lines, truncate
+from handlers.slack.blocks import (
+    Block,
+    button,
+    context,
+    divider,
+    header,
+    section,
+    sections_for_lines,
+    truncate,
+    user_text,
+)
 from storage.reviews import Outcome, ReviewKind, ReviewStatus
 
 MODAL_BLOCK_LIMIT = 100
@@ -81,16 +90,16 @@ def draft_lines(figures: dict[str, Any]) -> list[str]:
     for label, rows in (("Met", t["met"]), ("Carried", t["carried"]), ("Not met", t["not_met"])):
         for row in rows[:5]:
             closed = f", closed {_d(row['closed'])}" if row.get("closed") else ""
-            lines.append(f"  • {label}: {escape(row['text'])} (set {_d(row['set'])}, due {_d(row['due'])}{closed})")
+            lines.append(f"  • {label}: {user_text(row['text'])} (set {_d(row['set'])}, due {_d(row['due'])}{closed})")
     lines.append(f"*Observations:* {len(figures['observations'])}")
     for label, key in (("Strengths", "strengths"), ("Development points", "development"), ("Concerns", "concerns")):
         quotes = figures[key]
         if quotes:
             lines.append(f"*{label}* (from observations)")
-            lines += [f"  • {_d(q['date'])}: “{escape(q['text'])}”" for q in quotes[-4:]]
+            lines += [f"  • {_d(q['date'])}: “{user_text(q['text'])}”" for q in quotes[-4:]]
     if figures["reflections"]:
         lines.append("*The teacher's reflections*")
-        lines += [f"  • {_d(q['date'])}: “{escape(q['text'])}”" for q in figures["reflections"][-4:]]
+        lines += [f"  • {_d(q['date'])}: “{user_text(q['text'])}”" for q in figures["reflections"][-4:]]
     missing = figures["no_evidence"]
     if missing:
         lines.append(":warning: *No evidence yet for:* " + ", ".join(f"Standard {c}" for c in missing))
@@ -103,7 +112,7 @@ def review_modal(form: ReviewForm) -> dict[str, Any]:
     title = item.title if not form.correcting else f"{item.title} (correction)"
     blocks: list[Block] = [
         section(
-            f"*{escape(title)}* for <@{form.mentee_id}>\n"
+            f"*{user_text(title)}* for <@{form.mentee_id}>\n"
             f"Period {form.period_start:%-d %B %Y} – {form.period_end:%-d %B %Y} · due {item.due_on:%-d %B %Y}"
         ),
         context("Drafted from the records since the last review. Read it, then write the evidence below."),
@@ -218,18 +227,18 @@ def review_message(view: ReviewView, *, for_user: str) -> tuple[str, list[Block]
             f"*Written by:* <@{r.author_id}> · *On track:* {'Yes' if r.on_track else 'No'}"
             + (f"\n*Outcome:* {REVIEW_OUTCOME_LABEL[r.outcome]}" if r.outcome else "")
         ),
-        *sections_for_lines(["*Evidence*", *escape(r.evidence).splitlines()]),
+        *sections_for_lines(["*Evidence*", *user_text(r.evidence).splitlines()]),
     ]
     for key, answer in (r.answers or {}).items():
-        blocks += sections_for_lines([f"*{escape(view.question_label(key))}*", *escape(answer).splitlines()])
+        blocks += sections_for_lines([f"*{user_text(view.question_label(key))}*", *user_text(answer).splitlines()])
     if view.targets:
-        lines = ["*Agreed targets*"] + [f"• {escape(t.text)} — due {t.due_on:%-d %B %Y}" for t in view.targets]
+        lines = ["*Agreed targets*"] + [f"• {user_text(t.text)} — due {t.due_on:%-d %B %Y}" for t in view.targets]
         blocks += sections_for_lines(lines)
     blocks += sections_for_lines(["*Records this review drew on*", *draft_lines(r.figures)])
     signature_lines = ["*Signatures*"]
     for s in view.signatures:
         state = f"signed {s.signed_at:%-d %B %Y}" if s.signed_at else "_waiting_"
-        comment = f" — “{escape(s.comment)}”" if s.comment else ""
+        comment = f" — “{user_text(s.comment)}”" if s.comment else ""
         signature_lines.append(f"• {SIGNER_LABEL[s.capacity]}: <@{s.signer_id}>, {state}{comment}")
     blocks += sections_for_lines(signature_lines)
     if not r.on_track:
@@ -251,7 +260,7 @@ def review_message(view: ReviewView, *, for_user: str) -> tuple[str, list[Block]
             elements.append(button("Correct (new version)", CORRECT, str(r.id)))
     if elements:
         blocks.append({"type": "actions", "block_id": f"review:{r.id}", "elements": elements})
-    fallback = f"{r.title} for {view.name(r.mentee_id)}"
+    fallback = f"{user_text(r.title)} for {user_text(view.name(r.mentee_id))}"
     return fallback, blocks[:50]
 
 

@@ -27,6 +27,7 @@ from handlers.reviews import ids
 from handlers.reviews.blocks import comment_modal, read_comment, read_review_state, review_message, review_modal
 from handlers.slack import parsing
 from handlers.slack.answers import answers, modal_submission
+from handlers.slack.blocks import user_text
 from handlers.slack.context import RefreshHomes
 from handlers.slack.replies import record_id, say, send_dm
 
@@ -89,7 +90,8 @@ def _send_report(
 ) -> None:
     """The review's PDF and CSV, uploaded into the requester's DM (a refusal is raised for the reply)."""
     data = deps.review_reports.report(me, mentee_id, which, now)
-    say(respond, f"Preparing {data.title} for <@{mentee_id}>: the PDF and CSV will be in our DM in a moment.")
+    title = user_text(data.title)
+    say(respond, f"Preparing {title} for <@{mentee_id}>: the PDF and CSV will be in our DM in a moment.")
     pdf, summarised = review_pdf(data, deps.settings.tz)
     csv = review_csv(data, deps.settings.tz)
     note = " It was summarised to fit Slack's upload limit (no chart, shorter quotes)." if summarised else ""
@@ -97,7 +99,7 @@ def _send_report(
         channel = client.conversations_open(users=me.user_id)["channel"]["id"]
         client.files_upload_v2(
             channel=channel,
-            initial_comment=f"{data.title} for <@{mentee_id}>: the report as a PDF and a CSV of the same fields.{note}",
+            initial_comment=f"{title} for <@{mentee_id}>: the report as a PDF and a CSV of the same fields.{note}",
             file_uploads=[
                 {"content": pdf, "filename": f"{data.filename}.pdf", "title": f"{data.title}: {data.teacher}"},
                 {"content": csv, "filename": f"{data.filename}.csv", "title": "The same fields as CSV"},
@@ -159,7 +161,9 @@ def sign_clicked(
         for signer in dict.fromkeys([review.author_id, *(s.signer_id for s in view.signatures)]):
             if signer != me.user_id:
                 send_dm(
-                    client, signer, f":lock: {review.title} for <@{review.mentee_id}> is signed by everyone and locked."
+                    client,
+                    signer,
+                    f":lock: {user_text(review.title)} for <@{review.mentee_id}> is signed by everyone and locked.",
                 )
         refresh_homes([review.mentee_id, review.author_id])
 
@@ -176,9 +180,12 @@ def comment_submitted(
 ) -> None:
     metadata = json.loads(view.get("private_metadata") or "{}")
     me = caller()
-    saved = deps.review_writing.comment(me, int(metadata.get("review", 0)), read_comment(view["state"]["values"]), now)
+    review_id, text = int(metadata.get("review", 0)), read_comment(view["state"]["values"])
+    saved = deps.review_writing.comment(me, review_id, text, now, view["id"])
     ack()
-    send_dm(client, saved.review.author_id, f"<@{me.user_id}> commented on {saved.review.title}: see the review.")
+    if saved.created:  # a retry or replay of the same comment tells the author once
+        review = saved.view.review
+        send_dm(client, review.author_id, f"<@{me.user_id}> commented on {user_text(review.title)}: see the review.")
 
 
 @answers(notice="Correct a review")

@@ -16,11 +16,11 @@ from bot.app.bootstrap import Deps
 from bot.core.errors import InvalidInput
 from bot.reviews.induction import ABSENT, BODY, DOB, FRACTION, LEFT_ON, START, TRN, TUTOR, InductionInput
 from bot.reviews.service import InductionForm, MenteeSchedule
-from bot.reviews.wording import escape, schedule_lines
 from bot.roster.service import Caller
+from handlers.reviews.wording import schedule_lines
 from handlers.roster.ids import INDUCTION_CALLBACK
 from handlers.slack.answers import modal_submission
-from handlers.slack.blocks import Block, context, section, truncate
+from handlers.slack.blocks import Block, context, section, truncate, user_text
 from handlers.slack.replies import send_dm
 
 VALUE = "value"
@@ -127,7 +127,7 @@ def schedule_text(schedule: MenteeSchedule, headline: str) -> str:
         plan = schedule.plan
         part = "" if schedule.induction is None or schedule.induction.fte_percent == 100 else " (part time, pro rata)"
         lines.append(f"Induction: {plan.terms} terms{part}, expected to end {plan.end:%-d %B %Y}.")
-        lines += [escape(note) for note in plan.notes]
+        lines += [user_text(note) for note in plan.notes]
     lines += schedule_lines(schedule, limit=12)
     return truncate("\n".join(lines), 3000)
 
@@ -169,7 +169,9 @@ def induction_submitted(
     metadata = json.loads(view.get("private_metadata") or "{}")
     mentee_id = str(metadata.get("mentee", ""))
     me = caller()
-    saved = deps.reviews.set_induction(me, mentee_id, read_induction(view["state"]["values"]), now)
+    saved = deps.reviews.set_induction(me, mentee_id, read_induction(view["state"]["values"]), now, view["id"])
     ack()
+    if saved.repeat:  # a retry or replay of the same submission: told once already
+        return
     headline = f":white_check_mark: Induction details saved for <@{mentee_id}>. Their review schedule:"
     send_dm(client, me.user_id, schedule_text(saved.schedule, headline))

@@ -16,7 +16,7 @@ school's `marker`, so a test can tell at a glance whether something from this sc
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -32,14 +32,16 @@ from bot.meetings.forms import MeetingDraft
 from bot.observations.forms import FieldKind
 from bot.observations.service import ObservationDraft
 from bot.roster.service import Caller
+from handlers.digests import ids as digest_ids
 from handlers.slack.directory import SlackDirectory
 from storage.concerns import ConcernCategory
 from storage.db import Database
 from storage.observations import Rating
 from storage.roster import MenteeKind, Role
 from storage.schema import Base
-from tests.support.driver import SlackDriver, wait_until
+from tests.support.driver import HttpResult, SlackDriver, wait_until
 from tests.support.emulator import SlackEmulator
+from tests.support.replay import captured
 from tests.support.slack import block_text
 
 
@@ -220,6 +222,19 @@ def seed_school(
         concern_id=concern.id,
         plan_id=plan.id,
     )
+
+
+def nudge_click(stack: Stack, school: School) -> Callable[[], HttpResult]:
+    """The lead's digest **Nudge** for the mentor, captured, once the mentee's weekly meeting is overdue.
+
+    A nudge names only mentees off their meeting cadence: the clock moves past the seeded meeting's due day.
+    """
+    stack.clock.now += OVERDUE_AFTER
+    p = school.people
+    return captured(stack.slack, lambda: stack.slack.click(digest_ids.NUDGE_ACTION, user=p.lead, value=p.mentor))
+
+
+OVERDUE_AFTER = timedelta(days=8)  # the seeded meeting was yesterday; weekly is due 5 school days later
 
 
 # --- reading a workspace's rows ----------------------------------------------------------------------------------

@@ -17,16 +17,16 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from handlers.digests import ids as digest_ids
 from handlers.home import ids as home_ids
 from handlers.meetings import ids as meeting_ids
 from handlers.observations import ids as observation_ids
 from handlers.targets import ids as target_ids
+from storage.digests import Nudge
 from storage.meetings import MeetingRevision, MeetingTargetReview
 from storage.observations import ObservationRevision
 from storage.roster import AuditEntry
 from storage.targets import Target, TargetDraft, TargetStatus
-from tests.cross.school import School, Stack, directory, modal, seed_school
+from tests.cross.school import School, Stack, directory, modal, nudge_click, seed_school
 from tests.support.driver import HttpResult, state_for
 from tests.support.observations import full_answers
 from tests.support.replay import at_once, captured
@@ -90,11 +90,6 @@ def _home_target(stack: Stack, school: School) -> Callable[[], HttpResult]:
     return captured(stack.slack, lambda: stack.slack.submit(view, state, user=p.mentor))
 
 
-def _nudge(stack: Stack, school: School) -> Callable[[], HttpResult]:
-    p = school.people
-    return captured(stack.slack, lambda: stack.slack.click(digest_ids.NUDGE_ACTION, user=p.lead, value=p.mentor))
-
-
 TWINS = [
     Twins(
         "observation correction",
@@ -119,8 +114,8 @@ TWINS = [
     ),
     Twins(
         "Nudge",
-        _nudge,
-        lambda stack, _: 1,  # a nudge stores nothing of its own: it is the message
+        nudge_click,
+        lambda stack, _: count(stack, Nudge),  # the day's claim on the mentor, then the message
         None,
         lambda s: [(s.people.mentor, "noticed there's no meeting logged"), (s.people.mentor, "")],
     ),

@@ -91,9 +91,20 @@ _ID_NAMES = re.compile(
 )
 
 
-# Text the bot itself writes (a problem it explains, a usage line, a check's advice, an audit action code).
-# The digest's day and time are settings the operator chose, checked at start-up.
-BOT_TEXT = {"problem", "usage", "label", "why", "action", "record_type", "prompt", "digest_day", "digest_time"}
+# Text the bot itself writes (a problem it explains, a usage line, a check's advice, an audit action code, why a
+# review schedule is missing). The digest's day and time are settings the operator chose, checked at start-up.
+BOT_TEXT = {
+    "problem",
+    "usage",
+    "label",
+    "why",
+    "action",
+    "record_type",
+    "prompt",
+    "digest_day",
+    "digest_time",
+    "missing",
+}
 
 
 def _is_id(name: str) -> bool:
@@ -120,6 +131,8 @@ def make(hint: Any, name: str = "") -> Any:
         return tuple(make(a, name) for a in args)
     if origin is dict:
         key, value = args
+        if name == "figures":
+            return _figures()
         if value is Any:
             return {"hostile": HOSTILE}
         return {make(key, "key"): make(value, name)}
@@ -149,6 +162,34 @@ def make(hint: Any, name: str = "") -> Any:
         hints = typing.get_type_hints(hint)
         return hint(**{f.name: make(hints[f.name], f.name) for f in dataclasses.fields(hint) if f.init})
     raise TypeError(f"no hostile value for {hint!r} ({name})")
+
+
+def _figures() -> dict[str, Any]:
+    """A review's figures (bot/reviews/draft.py, build_figures) from records whose every typed text is hostile."""
+    day = TODAY.isoformat()
+    target = {
+        "text": HOSTILE,
+        "due": day,
+        "status": "open",
+        "standards": ["1"],
+        "set": day,
+        "closed": day,
+        "carried": 1,
+    }
+    quote = {"date": day, "text": HOSTILE}
+    return {
+        "period": {"start": day, "end": day},
+        "meetings": {"held": 2, "expected": 3, "cadence": "weekly", "signed_off": 1, "dates": [day]},
+        "targets": {"set": [target], "met": [target], "carried": [target], "not_met": [target], "open": 1},
+        "observations": [{"date": day, "form": "ect", "on_track": True}] * 2,
+        "standards": [{"code": "1", "label": "1 High expectations", "ratings": ["F", "P"], "trend": "improving"}],
+        "strengths": [quote],
+        "development": [quote],
+        "concerns": [quote],
+        "reflections": [quote],
+        "no_evidence": ["2"],
+        "empty": False,
+    }
 
 
 def _model(cls: type) -> Any:
@@ -284,10 +325,10 @@ BUILDERS = builders()
 
 def test_every_builder_module_is_walked() -> None:
     walked = {name.split(".")[0] for name, _ in BUILDERS}
-    assert walked >= {"observations", "meetings", "targets", "home", "digests", "roster"}
+    assert walked >= {"observations", "meetings", "targets", "home", "digests", "roster", "reviews"}
     assert len(BUILDERS) >= 30
     with_text = [name for name, builder in BUILDERS if mrkdwn_texts(call_with_hostile_text(builder))]
-    assert len(with_text) >= len(BUILDERS) - 5  # only a few (a pager, a comment form) have no mrkdwn at all
+    assert len(with_text) >= len(BUILDERS) - 8  # only a few (a pager, comment and plan forms) have no mrkdwn at all
 
 
 @pytest.mark.parametrize(("name", "builder"), BUILDERS, ids=[name for name, _ in BUILDERS])

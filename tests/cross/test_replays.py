@@ -17,16 +17,20 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
-from handlers.digests import ids as digest_ids
 from handlers.home import ids as home_ids
 from handlers.meetings import ids as meeting_ids
 from handlers.observations import ids as observation_ids
+from handlers.reviews import ids as review_ids
 from handlers.targets import ids as target_ids
-from tests.cross.school import School, Stack, directory, modal, seed_school, team_rows
+from storage.reviews import Review
+from storage.roster import MenteeKind
+from tests.cross.school import School, Stack, directory, modal, nudge_click, seed_school, team_rows
 from tests.support.driver import HttpResult, state_for
 from tests.support.observations import full_answers
 from tests.support.replay import captured
@@ -171,9 +175,74 @@ def _turn_page(stack: Stack, school: School) -> Callable[[], HttpResult]:
     )
 
 
-def _nudge(stack: Stack, school: School) -> Callable[[], HttpResult]:
-    p = school.people
-    return captured(stack.slack, lambda: stack.slack.click(digest_ids.NUDGE_ACTION, user=p.lead, value=p.mentor))
+# --- induction and reviews ---------------------------------------------------------------------------------------
+
+INDUCTION = {
+    "start": "2026-09-02",
+    "fraction": "1",
+    "appropriate_body": "North Teaching School Hub",
+    "days_absent": "0",
+}
+REVIEW = {"evidence": "Secure routines; questioning still developing.", "on_track": "yes"}
+
+
+def _ect(stack: Stack, school: School) -> str:
+    """The spare teacher, mentored as an ECT: whose induction details the admin sets."""
+    p, found, now = school.people, directory(stack.deps), stack.deps.now()
+    admin = school.caller(stack.deps, p.admin)
+    stack.deps.roster.assign(admin, p.mentor, p.spare, MenteeKind.ECT, found, now, today=school.start)
+    return p.spare
+
+
+_induction = _opened(
+    lambda s, sc: s.slack.command("/mentor", f"induction {mention(_ect(s, sc))}", user=sc.people.admin), "induction"
+)
+
+
+def _points(stack: Stack, school: School) -> None:
+    """The trainee's provider review point, due in a week."""
+    p, now = school.people, stack.deps.now()
+    stack.deps.reviews.set_points(school.caller(stack.deps, p.admin), p.mentee, [("Mid-point", date(2026, 12, 4))], now)
+
+
+def _review_form(stack: Stack, school: School) -> dict[str, Any]:
+    _points(stack, school)
+    return modal(
+        stack.slack,
+        lambda: stack.slack.command("/review", mention(school.people.mentee), user=school.people.mentor),
+        "review",
+    )
+
+
+def _saved_review(stack: Stack, school: School) -> int:
+    """A review of the trainee's review point, saved by the mentor and waiting for the trainee's signature."""
+    view = _review_form(stack, school)
+    assert stack.slack.submit(view, state_for(view, REVIEW), user=school.people.mentor).status == 200
+    stack.settle()
+    with stack.deps.db.unit_of_work() as session:
+        return session.scalars(select(Review.id)).one()
+
+
+def _review_click(action_id: str) -> Prepare:
+    def prepare(stack: Stack, school: School) -> Callable[[], HttpResult]:
+        review = str(_saved_review(stack, school))
+        return captured(
+            stack.slack,
+            lambda: stack.slack.click(action_id, user=school.people.mentee, value=review, block_id=f"review:{review}"),
+        )
+
+    return prepare
+
+
+def _review_comment(stack: Stack, school: School) -> dict[str, Any]:
+    review = str(_saved_review(stack, school))
+    return modal(
+        stack.slack,
+        lambda: stack.slack.click(
+            review_ids.COMMENT, user=school.people.mentee, value=review, block_id=f"review:{review}"
+        ),
+        "review comment",
+    )
 
 
 MEETING = {"held_on": "2026-11-24", "notes": "Planned fractions.", "wellbeing": "4", "new_text_0": "Use whiteboards"}
@@ -268,7 +337,18 @@ ROWS = [
     Row("home.app_home_opened", "Home opened", _home_opened, False, False),
     Row("home.turn_page", "More", _turn_page, False, False),
     # digests
-    Row("digests.nudge_mentor", "Nudge", _nudge, True, True),
+    Row("digests.nudge_mentor", "Nudge", nudge_click, True, True),
+    # induction and reviews
+    Row("roster.induction_submitted", "induction details", _submission(_induction, INDUCTION, "admin"), True, True),
+    Row("reviews.review_submitted", "review", _submission(_review_form, REVIEW, "mentor"), True, True),
+    Row("reviews.sign_clicked", "Sign", _review_click(review_ids.SIGN), True, True),
+    Row(
+        "reviews.comment_submitted",
+        "review comment",
+        _submission(_review_comment, {"comment": "Agreed."}, "mentee"),
+        True,
+        True,
+    ),
     # /mentor
     Row(
         "roster.mentor_command",
@@ -322,6 +402,9 @@ SHOW_ONLY = {
     "observations.open_reflection",
     "observations.open_correction",
     "observations.form_chosen",
+    "reviews.review_command",  # opens the review modal, or uploads a review's report into the asker's own DM
+    "reviews.comment_clicked",
+    "reviews.correct_clicked",
 }
 
 
@@ -334,6 +417,8 @@ def test_a_replayed_request_acts_once(row: Row, fresh: Stack, school: School) ->
     send = row.prepare(fresh, school)
     fresh.settle()
     fresh.emulator.add_channel("CNEWSLT1", "slt-new", is_member=True)
+    # The hourly early-warning job has run: episodes that hold are stored already, as in a running bot.
+    fresh.deps.warnings.current(school.team, fresh.deps.now())
     before = team_rows(fresh.deps.db, school.team)
     messages_before = _messages(fresh)
 
@@ -368,7 +453,7 @@ def test_every_listener_is_in_the_replay_table_or_only_shows_something() -> None
 
         action = view = command = event = shortcut = options = message = _note
 
-    for feature in ("digests", "home", "meetings", "observations", "roster", "targets"):
+    for feature in ("digests", "home", "meetings", "observations", "reviews", "roster", "targets"):
         importlib.import_module(f"handlers.{feature}.listeners").register(Recorder(feature))
 
     tabled = {row.listener for row in ROWS}

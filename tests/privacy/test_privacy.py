@@ -61,6 +61,11 @@ KEPT_TEXT = {
     "digest_snapshots.numbers": "school-wide counts, no names or ids",
     "targets.standards": "Teachers' Standards numbers",
     "target_drafts.standards": "Teachers' Standards numbers",
+    "reviews.target_ids": "ids of the targets a review set",
+    "submission_keys.key": "a label and a digest of Slack's id for a request, never anything typed",
+    "concerns.standards": "Teachers' Standards numbers picked from a menu",
+    "support_plans.standards": "Teachers' Standards numbers picked from a menu",
+    "warning_episodes.episode_key": "which rule and which records started the episode: ids and dates",
 }
 
 

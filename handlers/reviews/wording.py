@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.core.vocabulary import REVIEW_KIND_LABEL
 from bot.reviews.service import ON_THE_DAY, ItemState, MenteeSchedule, Reminder
+from handlers.slack.blocks import user_text
 
 STATE_MARK = {
     "done": ":white_check_mark:",
@@ -21,18 +22,13 @@ STATE_WORDS = {
 }
 
 
-def escape(text: str) -> str:
-    """User text inside Slack mrkdwn: no mentions, links or broadcasts can be smuggled in."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 def item_line(state: ItemState, *, mentee_id: str | None = None) -> str:
     item = state.item
     who = f"<@{mentee_id}>: " if mentee_id else ""
     estimated = " (estimated date)" if item.estimated else ""
     words = STATE_WORDS[state.state]
     tail = f" · _{words}_" if words else ""
-    return f"{STATE_MARK[state.state]} {who}{escape(item.title)} · due {item.due_on:%a %-d %b %Y}{estimated}{tail}"
+    return f"{STATE_MARK[state.state]} {who}{user_text(item.title)} · due {item.due_on:%a %-d %b %Y}{estimated}{tail}"
 
 
 def schedule_lines(schedule: MenteeSchedule, *, mentee_id: str | None = None, limit: int = 3) -> list[str]:
@@ -50,7 +46,7 @@ def reminder_text(reminder: Reminder) -> str:
     item = reminder.item
     when = "today" if reminder.notice == ON_THE_DAY else f"in a week, on {item.due_on:%A %-d %B}"
     return (
-        f":spiral_calendar_pad: <@{reminder.mentee_id}>'s {escape(item.title)} is due {when}. "
+        f":spiral_calendar_pad: <@{reminder.mentee_id}>'s {user_text(item.title)} is due {when}. "
         f"Open it with `/review <@{reminder.mentee_id}>`: it is drafted from the records since the last review."
     )
 
