@@ -32,8 +32,8 @@ from sqlalchemy import event, insert
 
 from bench.digest import bench_deps, database
 from bot.core.directory import DirectoryUser
+from bot.reviews.induction import InductionInput
 from bot.reviews.report import review_csv, review_pdf
-from bot.reviews.service import InductionInput
 from bot.reviews.writing import ReviewInput
 from storage.db import Database
 from storage.meetings import Meeting

@@ -65,6 +65,7 @@ class Induction(Base):
     appropriate_body: Mapped[str | None] = mapped_column(String(200))
     tutor_id: Mapped[str | None] = mapped_column(String(32))
     trn: Mapped[str | None] = mapped_column(String(16))  # teacher reference number: personal data
+    date_of_birth: Mapped[date | None] = mapped_column(Date)  # appropriate bodies' forms ask for it: personal
     days_absent: Mapped[int] = mapped_column(Integer, default=0)
     left_on: Mapped[date | None] = mapped_column(Date)  # leaving before induction ends: an interim assessment
     updated_by: Mapped[str] = mapped_column(String(32))

@@ -9,6 +9,7 @@ from bot.cli import Exit
 from bot.cli.common import ready_deps, token_workspace
 from bot.core.errors import DomainError
 from bot.core.words import counted
+from bot.reviews.roster_columns import RosterInductions
 from bot.roster.csv_import import read_roster_csv
 
 
@@ -20,7 +21,10 @@ def import_file(settings: Settings, file: Path, team: str | None) -> None:
     deps = ready_deps(settings)
     team_id = token_workspace(deps, team)
     try:
-        report = deps.roster.import_rows(team_id, rows, deps.slack.directory(team_id), deps.now())
+        directory = deps.slack.directory(team_id)
+        report = deps.roster.import_rows(team_id, rows, directory, deps.now(), RosterInductions(deps.reviews))
     except DomainError as exc:
         raise Exit(str(exc)) from None
     print(f"Imported {counted(report.created, 'mentorship')} ({report.unchanged} already there, left as they were).")
+    if report.inductions:
+        print(f"Induction details set for {counted(report.inductions, 'ECT')}: their review schedules follow them.")

@@ -192,11 +192,12 @@ REGISTRY: dict[str, TableRule] = {
         other=("id", "team_id", "key", "created_at"),
     ),
     "inductions": TableRule(
-        holds="an ECT's induction details: dates, hours and absence kept; the teacher reference number is personal",
+        holds="an ECT's induction details: dates, hours and absence kept; the teacher reference number and date of "
+        "birth are personal",
         person_ids=("mentee_id", "tutor_id", "updated_by"),
         # The appropriate body is typed into the induction form, so it is free text.
         free_text=("appropriate_body",),
-        personal=("trn",),
+        personal=("trn", "date_of_birth"),
         other=_cols("id team_id mentorship_id start_date fte_percent days_absent left_on created_at updated_at"),
         subject="mentee_id",
     ),

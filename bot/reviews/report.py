@@ -36,6 +36,7 @@ class ReportData:
     school: str
     teacher: str
     trn: str | None
+    date_of_birth: date | None
     kind: str  # "Progress review", "Formal assessment", …
     title: str
     version: int
@@ -112,6 +113,7 @@ def _render(data: ReportData, tz: ZoneInfo, *, summarised: bool) -> bytes:
             ("School", data.school),
             ("Teacher", data.teacher),
             ("Teacher reference number", data.trn or "—"),
+            ("Date of birth", f"{data.date_of_birth:%-d %B %Y}" if data.date_of_birth else "—"),
             ("Appropriate body", data.appropriate_body or "—"),
             ("Mentor", data.mentor),
             ("Induction tutor", data.induction_tutor or "—"),
@@ -191,8 +193,8 @@ def _render(data: ReportData, tz: ZoneInfo, *, summarised: bool) -> bytes:
 
 
 CSV_FIELDS = (
-    "school", "teacher", "teacher_reference_number", "appropriate_body", "mentor", "induction_tutor", "review",
-    "version", "period_start", "period_end", "term_number", "full_or_part_time", "days_absent", "on_track",
+    "school", "teacher", "teacher_reference_number", "date_of_birth", "appropriate_body", "mentor", "induction_tutor",
+    "review", "version", "period_start", "period_end", "term_number", "full_or_part_time", "days_absent", "on_track",
     "outcome", "evidence", "meetings_held", "meetings_expected", "targets_set", "targets_met", "observations",
     "no_evidence_yet", "agreed_targets", "signatures", "locked_on",
 )  # fmt: skip
@@ -205,8 +207,9 @@ def review_csv(data: ReportData, tz: ZoneInfo) -> bytes:
         for s in data.signatures
     )
     values: list[Any] = [
-        data.school, data.teacher, data.trn, data.appropriate_body, data.mentor, data.induction_tutor, data.title,
-        data.version, data.period_start, data.period_end, data.term_number, data.hours, data.days_absent,
+        data.school, data.teacher, data.trn, data.date_of_birth, data.appropriate_body, data.mentor,
+        data.induction_tutor, data.title, data.version, data.period_start, data.period_end, data.term_number,
+        data.hours, data.days_absent,
         "yes" if data.on_track else "no", data.outcome, data.evidence, figures["meetings"]["held"],
         figures["meetings"]["expected"], len(figures["targets"]["set"]), len(figures["targets"]["met"]),
         len(figures["observations"]), " ".join(figures["no_evidence"]),

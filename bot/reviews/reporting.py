@@ -79,6 +79,7 @@ class ReviewReports:
                 school=(workspace.name if workspace and workspace.name else team_id),
                 teacher=name(mentee_id) or mentee_id,
                 trn=induction.trn if induction else None,
+                date_of_birth=induction.date_of_birth if induction else None,
                 kind=KIND_LABEL[review.kind].capitalize(),
                 title=review.title,
                 version=review.version,

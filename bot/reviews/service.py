@@ -15,7 +15,7 @@ Rules:
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -24,9 +24,14 @@ from sqlalchemy.orm import Session
 
 from bot.core.calendar_years import extend_calendar
 from bot.core.directory import Directory
-from bot.core.errors import FieldErrors, InvalidInput, NotFound
+from bot.core.errors import InvalidInput, NotFound
 from bot.core.permissions import Action, require
 from bot.core.school_calendar import SchoolCalendar
+from bot.reviews.induction import (
+    PERSONAL_FIELDS,
+    InductionInput,
+    check_induction,
+)
 from bot.reviews.schedule import (
     InductionFacts,
     InductionPlan,
@@ -47,34 +52,8 @@ DUE_SOON = timedelta(days=14)
 # paper before the bot, say) are opened by name: `/review @ect term 2`.
 OPEN_BY_DEFAULT_WITHIN = timedelta(days=42)
 WEEK_BEFORE, ON_THE_DAY = "week_before", "on_the_day"
-FRACTION_RANGE = (0.1, 1.0)
 # A "review point" with one of these names is the placement's end date the provider gave, not a review.
 PLACEMENT_END_NAMES = frozenset({"end", "placement end", "placement ends"})
-_TRN = re.compile(r"^\d{7}$")
-
-# Field names of the induction modal; the handler maps them to block ids.
-START, FRACTION, BODY, TUTOR, TRN, ABSENT, LEFT_ON = (
-    "start",
-    "fraction",
-    "appropriate_body",
-    "tutor",
-    "trn",
-    "days_absent",
-    "left_on",
-)
-
-
-@dataclass(frozen=True)
-class InductionInput:
-    """What was typed into the induction modal, not yet checked."""
-
-    start: date | None
-    fraction: str | None
-    appropriate_body: str | None = None
-    tutor_id: str | None = None
-    trn: str | None = None
-    days_absent: str | None = None
-    left_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -146,22 +125,6 @@ class InductionSaved:
     repeat: bool = False  # the same submission again (a retry, a replay): nothing was changed
 
 
-def parse_fraction(text: str | None) -> float | None:
-    """ "0.6", "60%", "3/5", "1" → a fraction of full time; None when it can't be read."""
-    if text is None or not text.strip():
-        return 1.0
-    raw = text.strip().replace(" ", "")
-    try:
-        if raw.endswith("%"):
-            return float(raw[:-1]) / 100
-        if "/" in raw:
-            top, bottom = raw.split("/", 1)
-            return float(top) / float(bottom)
-        return float(raw)
-    except (ValueError, ZeroDivisionError):
-        return None
-
-
 class ReviewService:
     def __init__(self, db: Database, calendar: SchoolCalendar, school_tz: ZoneInfo) -> None:
         self.db = db
@@ -188,54 +151,78 @@ class ReviewService:
         """Save an ECT's induction details once, however often Slack sends them: `submission_key` is the view id."""
         require(Action.SET_INDUCTION, caller.standings)
         today = self.today(now)
-        facts = self._check_induction(typed, today)
+        facts = self.check_induction(typed, today)
         with self.db.unit_of_work() as session:
             # The first write: a repeat arriving at the same moment waits here, then finds the key taken.
             repeat = SubmissionKeyRepository(session).is_repeat(caller.team_id, "induction.set", submission_key, now)
             mentorship = self._ect_mentorship(session, caller.team_id, mentee_id)
-            repo = ReviewRepository(session)
-            induction = repo.induction(mentorship.id)
             if repeat:
-                reviews = repo.current(caller.team_id, [mentorship.id])
+                induction = ReviewRepository(session).induction(mentorship.id)
+                reviews = ReviewRepository(session).current(caller.team_id, [mentorship.id])
                 schedule = self._schedule(mentorship, induction, [], reviews, today)
                 return InductionSaved(schedule, False, repeat=True)
-            created = induction is None
-            if induction is None:
-                induction = Induction(
-                    team_id=caller.team_id, mentorship_id=mentorship.id, mentee_id=mentee_id, created_at=now
-                )
-            values = {
-                "start_date": facts.start,
-                "fte_percent": round(facts.fraction * 100),
+            details = {
                 "appropriate_body": (typed.appropriate_body or "").strip() or None,
                 "tutor_id": typed.tutor_id or None,
                 "trn": (typed.trn or "").strip() or None,
-                "days_absent": facts.days_absent,
-                "left_on": facts.left_on,
+                "date_of_birth": typed.date_of_birth,
             }
-            changed = [key for key, value in values.items() if getattr(induction, key, None) != value]
-            for key, value in values.items():
-                setattr(induction, key, value)
-            induction.updated_by, induction.updated_at = caller.user_id, now
-            if created:
-                repo.add(induction)
-            plan = induction_plan(facts, self.calendar)
-            end_changed = None
-            if mentorship.end_date != plan.end:  # an ECT's mentorship lasts the length of induction
-                mentorship.end_date = end_changed = plan.end
-            AuditRepository(session).record(
-                caller.team_id,
-                caller.user_id,
-                "induction.set",
-                now,
-                subject_id=mentee_id,
-                record_type="induction",
-                record_id=induction.id,
-                detail=",".join(k for k in changed if k != "trn") or None,
+            induction, created, end_changed, changed = self.store_induction(
+                session, mentorship, facts, details, caller.user_id, now
             )
-            reviews = repo.current(caller.team_id, [mentorship.id])
+            reviews = ReviewRepository(session).current(caller.team_id, [mentorship.id])
             schedule = self._schedule(mentorship, induction, [], reviews, today)
             return InductionSaved(schedule, created, end_changed, changed)
+
+    def store_induction(
+        self,
+        session: Session,
+        mentorship: Mentorship,
+        facts: InductionFacts,
+        details: Mapping[str, object],
+        by: str,
+        now: datetime,
+    ) -> tuple[Induction, bool, date | None, list[str]]:
+        """Store checked induction details (from the modal or the roster file) and make the mentorship last the
+        length of induction: the induction, whether it is new, the mentorship's new end date, what changed."""
+        repo = ReviewRepository(session)
+        induction = repo.induction(mentorship.id)
+        created = induction is None
+        if induction is None:
+            induction = Induction(
+                team_id=mentorship.team_id,
+                mentorship_id=mentorship.id,
+                mentee_id=mentorship.mentee_id,
+                created_at=now,
+            )
+        values = {
+            "start_date": facts.start,
+            "fte_percent": round(facts.fraction * 100),
+            "days_absent": facts.days_absent,
+            "left_on": facts.left_on,
+            **details,
+        }
+        changed = [key for key, value in values.items() if getattr(induction, key, None) != value]
+        for key, value in values.items():
+            setattr(induction, key, value)
+        induction.updated_by, induction.updated_at = by, now
+        if created:
+            repo.add(induction)
+        plan = induction_plan(facts, self.calendar)
+        end_changed = None
+        if mentorship.end_date != plan.end:  # an ECT's mentorship lasts the length of induction
+            mentorship.end_date = end_changed = plan.end
+        AuditRepository(session).record(
+            mentorship.team_id,
+            by,
+            "induction.set",
+            now,
+            subject_id=mentorship.mentee_id,
+            record_type="induction",
+            record_id=induction.id,
+            detail=",".join(k for k in changed if k not in PERSONAL_FIELDS) or None,
+        )
+        return induction, created, end_changed, changed
 
     def add_absence(self, caller: Caller, mentee_id: str, days: int, now: datetime) -> MenteeSchedule:
         """Add days to the running total of days absent (it only grows: corrections go through the modal)."""
@@ -258,31 +245,8 @@ class ReviewService:
             reviews = repo.current(caller.team_id, [mentorship.id])
             return self._schedule(mentorship, induction, [], reviews, self.today(now))
 
-    def _check_induction(self, typed: InductionInput, today: date) -> InductionFacts:
-        errors: dict[str, str] = {}
-        if typed.start is None:
-            errors[START] = "Pick the date induction started (or starts)."
-        else:
-            longer = extend_calendar(self.calendar, today + timedelta(days=400))
-            upcoming = longer.next_term_after(today)
-            limit = upcoming.end if upcoming else today + timedelta(days=183)
-            if typed.start > limit:
-                errors[START] = f"That's beyond next term (which ends {limit:%-d %B %Y}): set it nearer the time."
-        fraction = parse_fraction(typed.fraction)
-        if fraction is None or not FRACTION_RANGE[0] <= fraction <= FRACTION_RANGE[1]:
-            errors[FRACTION] = "Give full time as 1, or the part-time fraction from 0.1 to 1.0 (e.g. 0.6 or 60%)."
-        absent_text = (typed.days_absent or "0").strip()
-        absent = int(absent_text) if re.fullmatch(r"-?\d+", absent_text) else None
-        if absent is None or absent < 0:
-            errors[ABSENT] = "Days absent is a whole number, zero or more."
-        if typed.trn and not _TRN.match(typed.trn.strip()):
-            errors[TRN] = "A teacher reference number is 7 digits."
-        if typed.left_on is not None and typed.start is not None and typed.left_on <= typed.start:
-            errors[LEFT_ON] = "The leaving date must be after the start."
-        if errors:
-            raise FieldErrors(errors)
-        assert typed.start is not None and fraction is not None and absent is not None
-        return InductionFacts(typed.start, fraction, absent, typed.left_on)
+    def check_induction(self, typed: InductionInput, today: date) -> InductionFacts:
+        return check_induction(typed, today, self.calendar)
 
     def _ect_mentorship(self, session: Session, team_id: str, mentee_id: str) -> Mentorship:
         live = [m for m in MentorshipRepository(session).active_for(team_id, mentee_id) if m.mentee_id == mentee_id]

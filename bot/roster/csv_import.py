@@ -1,5 +1,7 @@
 """Reading a school's roster file: mentor email, mentee email, mentee kind, start date, and (optional) the
-end of the mentee's probation."""
+end of the mentee's probation, then an ECT's induction details (optional too): induction start date, FTE
+(full time as 1, or the part-time fraction), appropriate body, induction tutor's email, teacher reference
+number."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from pathlib import Path
 
 from bot.core.errors import InvalidInput
 from bot.core.vocabulary import KIND_WORDS as KINDS
-from bot.roster.service import ImportRow
+from bot.roster.service import ImportRow, InductionColumns
 
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y")
 
@@ -39,15 +41,17 @@ def read_roster_csv(path: Path) -> list[ImportRow]:
         cells = [cell.strip() for cell in cells]
         if not any(cells) or (line == 1 and "@" not in cells[0]):
             continue  # blank line, or the header row
-        if len(cells) not in (4, 5):
+        if not 4 <= len(cells) <= 10:
             shape = (
-                "expected 4 or 5 columns (mentor email, mentee email, kind, start date, "
-                "and optionally the probation end date)"
+                "expected 4 columns (mentor email, mentee email, kind, start date), or up to 10 with the optional "
+                "probation end date, induction start date, FTE, appropriate body, induction tutor's email and "
+                "teacher reference number"
             )
             rows.append(ImportRow(line, "", "", None, None, (shape,)))
             continue
         mentor, mentee, kind, start = cells[:4]
-        probation = cells[4] if len(cells) == 5 else ""
+        cells += [""] * (10 - len(cells))
+        probation = cells[4]
         row_problems = []
         for label, email in (("mentor", mentor), ("mentee", mentee)):
             if "@" not in email:
@@ -62,8 +66,26 @@ def read_roster_csv(path: Path) -> list[ImportRow]:
             row_problems.append(f"the probation end date “{probation}” must look like 2027-07-16 or 16/07/2027")
         elif probation_end and start_date and probation_end <= start_date:
             row_problems.append("the probation end date must be after the start date")
+        induction = _induction_columns(cells[5:], row_problems)
         kind_found = KINDS.get(kind.lower())
-        rows.append(ImportRow(line, mentor, mentee, kind_found, start_date, tuple(row_problems), probation_end))
+        rows.append(
+            ImportRow(line, mentor, mentee, kind_found, start_date, tuple(row_problems), probation_end, induction)
+        )
     if not rows:
         raise InvalidInput(f"{path} has no mentorships in it.")
     return rows
+
+
+def _induction_columns(cells: list[str], row_problems: list[str]) -> InductionColumns | None:
+    """Columns 6 to 10, or None when they are all empty; only their format is checked here."""
+    start, fraction, body, tutor, trn = cells
+    if not any(cells):
+        return None
+    start_date = parse_date(start) if start else None
+    if not start:
+        row_problems.append("the induction start date is needed with the other induction columns")
+    elif start_date is None:
+        row_problems.append(f"the induction start date “{start}” must look like 2026-09-01 or 01/09/2026")
+    if tutor and "@" not in tutor:
+        row_problems.append(f"the induction tutor's email “{tutor}” is not an email address")
+    return InductionColumns(start_date, fraction or None, body or None, tutor or None, trn or None)

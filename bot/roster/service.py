@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Protocol
+
+from sqlalchemy.orm import Session
 
 from bot.core.directory import Directory, DirectoryUser
 from bot.core.errors import InvalidInput, NotAllowed
@@ -102,6 +105,17 @@ class RosterOverview:
 
 
 @dataclass(frozen=True)
+class InductionColumns:
+    """A roster row's optional induction columns, as typed (checked by whoever applies them)."""
+
+    start: date | None
+    fraction: str | None = None
+    appropriate_body: str | None = None
+    tutor_email: str | None = None
+    trn: str | None = None
+
+
+@dataclass(frozen=True)
 class ImportRow:
     """One line of a roster file; `problems` are what is wrong with its format (then kind or start may be None)."""
 
@@ -112,12 +126,24 @@ class ImportRow:
     start: date | None
     problems: tuple[str, ...] = ()
     probation_end: date | None = None  # the optional fifth column
+    induction: InductionColumns | None = None  # the optional sixth to tenth columns
+
+
+class InductionImport(Protocol):
+    """Checks and stores a row's induction columns: the reviews feature's rules, supplied by the caller."""
+
+    def problems(self, row: ImportRow, now: datetime) -> list[str]: ...
+
+    def apply(
+        self, session: Session, mentorship: Mentorship, row: ImportRow, tutor_id: str | None, now: datetime
+    ) -> None: ...
 
 
 @dataclass(frozen=True)
 class ImportReport:
     created: int
     unchanged: int
+    inductions: int = 0
 
 
 class RosterService:
@@ -319,10 +345,17 @@ class RosterService:
             )
             return changed
 
-    def import_rows(self, team_id: str, rows: Sequence[ImportRow], directory: Directory, now: datetime) -> ImportReport:
+    def import_rows(
+        self,
+        team_id: str,
+        rows: Sequence[ImportRow],
+        directory: Directory,
+        now: datetime,
+        induction: InductionImport | None = None,
+    ) -> ImportReport:
         """All rows or none: every problem is collected with its line number before anything is stored."""
         problems: list[str] = []
-        resolved: list[tuple[ImportRow, str, str]] = []
+        resolved: list[tuple[ImportRow, str, str, str | None]] = []
         cache: dict[str, DirectoryUser | None] = {}
 
         def resolve(email: str) -> str | None:
@@ -344,6 +377,16 @@ class RosterService:
                     row_problems.append(f"no active Slack user has the email {email}")
                 ids.append(user_id)
             mentor_id, mentee_id = ids
+            tutor_id = None
+            if row.induction is not None:
+                tutor_email = row.induction.tutor_email or ""
+                tutor_id = resolve(tutor_email) if "@" in tutor_email else None
+                if tutor_id is None and "@" in tutor_email:
+                    row_problems.append(f"no active Slack user has the induction tutor's email {tutor_email}")
+                if induction is None:
+                    row_problems.append("induction details can't be imported here")
+                else:
+                    row_problems += induction.problems(row, now)
             if mentor_id is not None and mentor_id == mentee_id:
                 row_problems.append("the mentor and the mentee are the same person")
             pair = (mentor_id or row.mentor_email.lower(), mentee_id or row.mentee_email.lower())
@@ -355,49 +398,59 @@ class RosterService:
             if row_problems:
                 problems.append(f"line {row.line}: " + "; ".join(row_problems))
             elif mentor_id is not None and mentee_id is not None:
-                resolved.append((row, mentor_id, mentee_id))
+                resolved.append((row, mentor_id, mentee_id, tutor_id))
         if problems:
             raise InvalidInput("Nothing was imported. Fix these rows and run the import again:\n" + "\n".join(problems))
 
-        created = unchanged = 0
+        created = unchanged = inductions = 0
         with self.db.unit_of_work() as session:
             WorkspaceRepository(session).ensure(team_id, now)
             repo = MentorshipRepository(session)
-            for row, mentor_id, mentee_id in resolved:
-                kind, start = row.kind, row.start
-                assert kind is not None and start is not None  # a row without them has problems
-                for email in (row.mentor_email, row.mentee_email):
+            for row, mentor_id, mentee_id, tutor_id in resolved:
+                tutor = row.induction.tutor_email if row.induction else None
+                for email in (row.mentor_email, row.mentee_email, *([tutor] if tutor else [])):
                     user = cache[email.lower()]
                     if user is not None:
                         remember(session, team_id, user, now)
-                if repo.active_pair(team_id, mentor_id, mentee_id) is not None:
+                mentorship = repo.active_pair(team_id, mentor_id, mentee_id)
+                if mentorship is None:
+                    mentorship = self._import_one(session, team_id, row, mentor_id, mentee_id, now)
+                    created += 1
+                else:
                     unchanged += 1
-                    continue
-                mentorship = repo.add(
-                    Mentorship(
-                        team_id=team_id,
-                        mentor_id=mentor_id,
-                        mentee_id=mentee_id,
-                        mentee_kind=kind,
-                        start_date=start,
-                        end_date=default_end_date(start),
-                        meeting_cadence=MeetingCadence.WEEKLY,
-                        probation_end=row.probation_end,
-                        created_by="roster-import",
-                        created_at=now,
-                    )
-                )
-                AuditRepository(session).record(
-                    team_id,
-                    "roster-import",
-                    "mentorship.assign",
-                    now,
-                    subject_id=mentee_id,
-                    record_type="mentorship",
-                    record_id=mentorship.id,
-                )
-                created += 1
-        return ImportReport(created=created, unchanged=unchanged)
+                if row.induction is not None and induction is not None:
+                    induction.apply(session, mentorship, row, tutor_id, now)
+                    inductions += 1
+        return ImportReport(created=created, unchanged=unchanged, inductions=inductions)
+
+    def _import_one(
+        self, session: Session, team_id: str, row: ImportRow, mentor_id: str, mentee_id: str, now: datetime
+    ) -> Mentorship:
+        assert row.kind is not None and row.start is not None  # a row without them has problems
+        mentorship = MentorshipRepository(session).add(
+            Mentorship(
+                team_id=team_id,
+                mentor_id=mentor_id,
+                mentee_id=mentee_id,
+                mentee_kind=row.kind,
+                start_date=row.start,
+                end_date=default_end_date(row.start),
+                meeting_cadence=MeetingCadence.WEEKLY,
+                probation_end=row.probation_end,
+                created_by="roster-import",
+                created_at=now,
+            )
+        )
+        AuditRepository(session).record(
+            team_id,
+            "roster-import",
+            "mentorship.assign",
+            now,
+            subject_id=mentee_id,
+            record_type="mentorship",
+            record_id=mentorship.id,
+        )
+        return mentorship
 
 
 def _check_probation_end(end: date | None, today: date) -> None:

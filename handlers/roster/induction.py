@@ -14,18 +14,8 @@ from slack_sdk import WebClient
 
 from bot.app.bootstrap import Deps
 from bot.core.errors import InvalidInput
-from bot.reviews.service import (
-    ABSENT,
-    BODY,
-    FRACTION,
-    LEFT_ON,
-    START,
-    TRN,
-    TUTOR,
-    InductionForm,
-    InductionInput,
-    MenteeSchedule,
-)
+from bot.reviews.induction import ABSENT, BODY, DOB, FRACTION, LEFT_ON, START, TRN, TUTOR, InductionInput
+from bot.reviews.service import InductionForm, MenteeSchedule
 from bot.roster.service import Caller
 from handlers.reviews.wording import schedule_lines
 from handlers.roster.ids import INDUCTION_CALLBACK
@@ -75,6 +65,13 @@ def induction_modal(form: InductionForm) -> dict[str, Any]:
         _input(TUTOR, "Induction tutor", tutor, optional=True),
         _input(TRN, "Teacher reference number", _text(i.trn if i else None, 16), optional=True, hint="7 digits."),
         _input(
+            DOB,
+            "Date of birth",
+            _picker(i.date_of_birth if i else None),
+            optional=True,
+            hint="Appropriate bodies' forms ask for it.",
+        ),
+        _input(
             ABSENT,
             "Days absent so far",
             _text(str(i.days_absent) if i else "0", 5),
@@ -83,7 +80,10 @@ def induction_modal(form: InductionForm) -> dict[str, Any]:
         _input(
             LEFT_ON, "Leaving date (if leaving before induction ends)", _picker(i.left_on if i else None), optional=True
         ),
-        context("The teacher reference number is personal data: only leaders and the teacher's reviewers see it."),
+        context(
+            "The teacher reference number and date of birth are personal data: "
+            "only leaders and the teacher's reviewers see them."
+        ),
     ]
     return {
         "type": "modal",
@@ -115,6 +115,7 @@ def read_induction(values: dict[str, Any]) -> InductionInput:
         appropriate_body=_value(values, BODY).get("value"),
         tutor_id=_value(values, TUTOR).get("selected_user"),
         trn=_value(values, TRN).get("value"),
+        date_of_birth=_date_of(values, DOB),
         days_absent=_value(values, ABSENT).get("value"),
         left_on=_date_of(values, LEFT_ON),
     )

@@ -7,19 +7,23 @@ import socket
 import subprocess
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
 import pytest
 from sqlalchemy import inspect, select
 
 import bot.__main__ as cli
+from bot.core.school_calendar import default_calendar_path, load_calendar
+from bot.reviews.service import ReviewService
 from storage.db import Database
+from storage.reviews import Induction
 from storage.roster import MenteeKind, Mentorship
 from tests.conftest import BackendDatabase
 from tests.support.cli import ROOT, SETTING_NAMES, run_bot
 from tests.support.driver import SlackDriver, wait_until
 from tests.support.emulator import SlackEmulator
-from tests.support.people import SIGNING_SECRET
+from tests.support.people import LONDON, SIGNING_SECRET
 
 
 def test_missing_settings_stop_start_up_with_one_clear_line(tmp_path: Path) -> None:
@@ -139,6 +143,7 @@ def roster_env(monkeypatch: pytest.MonkeyPatch, emulator: SlackEmulator, backend
         ("UAMY0001", "amy@school.test"),
         ("UBEN0001", "ben@school.test"),
         ("UCAT0001", "cat@school.test"),
+        ("UTIA0001", "tia@school.test"),
     ):
         emulator.add_user(user, email.split("@")[0], email=email)
     return emulator
@@ -207,6 +212,91 @@ def test_roster_import_reports_every_bad_row_at_once_and_stores_nothing(
     assert "line 7: expected 4 columns" in err
     with db.unit_of_work() as session:
         assert session.scalars(select(Mentorship)).all() == []
+
+
+def test_roster_import_sets_induction_details_and_the_schedule_follows(
+    roster_env: SlackEmulator, db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    csv = write_csv(
+        tmp_path / "roster.csv",
+        "mentor email,mentee email,kind,start,probation end,induction start,FTE,appropriate body,tutor email,TRN\n"
+        "amy@school.test,ben@school.test,trainee,2026-09-01\n"
+        "amy@school.test,cat@school.test,ect,2026-09-01,,01/09/2026,0.6,North Teaching School Hub,"
+        "tia@school.test,1234567\n",
+    )
+
+    assert cli.main(["roster", "import", str(csv), "--team", "T0001"]) == 0
+
+    out = capsys.readouterr().out
+    assert "Imported 2 mentorships" in out and "Induction details set for 1 ECT" in out
+    with db.unit_of_work() as session:
+        [induction] = session.scalars(select(Induction)).all()
+        cat = session.scalars(select(Mentorship).where(Mentorship.mentee_id == "UCAT0001")).one()
+        details = (induction.mentee_id, induction.start_date, induction.fte_percent, induction.appropriate_body)
+        assert details == ("UCAT0001", date(2026, 9, 1), 60, "North Teaching School Hub")
+        assert (induction.tutor_id, induction.trn, induction.days_absent) == ("UTIA0001", "1234567", 0)
+        assert cat.end_date == date(2029, 12, 20)  # ten terms part time, as the modal works it out
+        [schedule] = ReviewService(db, load_calendar(default_calendar_path()), LONDON).schedules_in(
+            session, "T0001", date(2026, 9, 1), {"UCAT0001"}
+        )
+    titles = [(state.item.title, state.item.due_on) for state in schedule.items]
+    assert len(titles) == 10 and titles[0] == ("Progress review — term 1", date(2026, 12, 18))
+    assert ("Formal assessment 1 — term 5", date(2028, 3, 31)) in titles  # a review every other term
+    assert titles[-1][0] == "Formal assessment 2 (final) — term 10" and titles[-1][1] == date(2029, 12, 20)
+
+    # Read again with another FTE: the details follow, the mentorship is left as it was.
+    write_csv(csv, "amy@school.test,cat@school.test,ect,2026-09-01,,2026-09-01,1,,tia@school.test\n")
+    assert cli.main(["roster", "import", str(csv)]) == 0
+    assert "Imported 0 mentorships (1 already there" in capsys.readouterr().out
+    with db.unit_of_work() as session:
+        induction = session.scalars(select(Induction)).one()
+        assert (induction.fte_percent, induction.trn, induction.appropriate_body) == (100, None, None)
+        assert session.get(Mentorship, cat.id).end_date == date(2028, 7, 21)  # type: ignore[union-attr]
+
+    # A pair already mentored as a trainee can't be given induction details: the whole file fails.
+    write_csv(
+        csv,
+        "amy@school.test,cat@school.test,ect,2026-09-01,,2026-09-01,0.6,,tia@school.test\n"
+        "amy@school.test,ben@school.test,ect,2026-09-01,,2026-09-01,1\n",
+    )
+    assert cli.main(["roster", "import", str(csv)]) == 1
+    assert "line 2: this pair is already mentored as trainee" in capsys.readouterr().err
+    with db.unit_of_work() as session:
+        assert [i.fte_percent for i in session.scalars(select(Induction))] == [100]  # line 1 rolled back too
+
+
+def test_roster_import_reports_every_bad_induction_column_at_once_and_stores_nothing(
+    roster_env: SlackEmulator, db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    csv = write_csv(
+        tmp_path / "roster.csv",
+        "amy@school.test,cat@school.test,ect,2026-09-01,,2026-09-01,1,Hub,tia@school.test,1234567\n"
+        "amy@school.test,ben@school.test,ect,2026-09-01,,2026-09-01,1.5,,nobody@school.test,12\n"
+        "tia@school.test,ben@school.test,trainee,2026-09-01,,2026-09-01\n"
+        "tia@school.test,cat@school.test,ect,2026-09-01,,,0.6\n"
+        "ben@school.test,amy@school.test,ect,2026-09-01,,31/02/2026,,,tia\n"
+        "ben@school.test,tia@school.test,ect,2026-09-01,,2031-09-01\n",
+    )
+
+    assert cli.main(["roster", "import", str(csv), "--team", "T0001"]) == 1
+
+    err = capsys.readouterr().err
+    assert "line 1:" not in err
+    assert (
+        "line 2: no active Slack user has the induction tutor's email nobody@school.test; "
+        "FTE “1.5”: give full time as 1, or the part-time fraction from 0.1 to 1.0 (e.g. 0.6 or 60%); "
+        "teacher reference number “12”: a teacher reference number is 7 digits" in err
+    )
+    assert "line 3: induction details are for ECTs, and this row's kind is trainee" in err
+    assert "line 4: the induction start date is needed with the other induction columns" in err
+    assert (
+        "line 5: the induction start date “31/02/2026” must look like 2026-09-01 or 01/09/2026; "
+        "the induction tutor's email “tia” is not an email address" in err
+    )
+    assert "line 6: induction start date “2031-09-01”: that's beyond next term" in err
+    with db.unit_of_work() as session:
+        assert session.scalars(select(Mentorship)).all() == []
+        assert session.scalars(select(Induction)).all() == []
 
 
 def test_roster_import_refuses_a_token_from_another_workspace(

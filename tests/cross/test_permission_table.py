@@ -36,7 +36,7 @@ from bot.core.permissions import POLICY, WHO_CAN, Action, Standing, is_allowed
 from bot.digests.service import Week
 from bot.meetings.forms import MeetingDraft
 from bot.privacy import service as privacy
-from bot.reviews.service import InductionInput
+from bot.reviews.induction import InductionInput
 from bot.roster.service import Caller
 from handlers.concerns import ids as concern_ids
 from handlers.digests import ids as digest_ids

@@ -104,7 +104,7 @@ def shown(message: dict[str, Any]) -> str:
 def set_induction(slack: SlackDriver, mentee: str = DEV, *, user: str = ADMIN, **answers: Any) -> Any:
     view = open_modal(slack, "/mentor", f"induction {mention(mentee)}", user=user)
     filled = {"start": "2026-09-02", "fraction": "1", "appropriate_body": "North Teaching School Hub"}
-    filled |= {"tutor": TIA, "trn": "1234567", "days_absent": "0"}
+    filled |= {"tutor": TIA, "trn": "1234567", "date_of_birth": "1998-05-14", "days_absent": "0"}
     filled.update(answers)
     return submit(slack, view, filled, user=user)
 
@@ -140,7 +140,7 @@ def test_a_full_time_september_ect_gets_reviews_in_terms_1_2_4_5_and_assessments
     view = open_modal(slack, "/mentor", f"induction {mention(DEV)}", user=ADMIN)
     assert view["title"]["text"] == "Induction details"
     assert {b["block_id"] for b in view["blocks"] if b["type"] == "input"} == {
-        "start", "fraction", "appropriate_body", "tutor", "trn", "days_absent", "left_on",
+        "start", "fraction", "appropriate_body", "tutor", "trn", "date_of_birth", "days_absent", "left_on",
     }  # fmt: skip
 
     assert set_induction(slack) is None  # the modal closes
@@ -148,6 +148,7 @@ def test_a_full_time_september_ect_gets_reviews_in_terms_1_2_4_5_and_assessments
     [induction] = rows(db, Induction)
     assert (induction.start_date, induction.fte_percent, induction.tutor_id) == (date(2026, 9, 2), 100, TIA)
     assert (induction.trn, induction.appropriate_body) == ("1234567", "North Teaching School Hub")
+    assert induction.date_of_birth == date(1998, 5, 14)
     mentorship = next(m for m in rows(db, Mentorship) if m.mentee_id == DEV)
     assert mentorship.end_date == date(2028, 7, 21)  # the length of induction, not one year
     text = shown(latest_dm(emulator, ADMIN))
@@ -197,7 +198,9 @@ def test_thirty_days_absence_moves_the_end_date(slack: SlackDriver, db: Database
 
 
 def test_bad_induction_details_get_field_errors_and_nothing_is_stored(slack: SlackDriver, db: Database) -> None:
-    reply = set_induction(slack, start="2027-09-01", fraction="1.5", days_absent="-2", trn="12")
+    reply = set_induction(
+        slack, start="2027-09-01", fraction="1.5", days_absent="-2", trn="12", date_of_birth="2027-01-04"
+    )
 
     assert reply["response_action"] == "errors"
     errors = reply["errors"]
@@ -205,7 +208,19 @@ def test_bad_induction_details_get_field_errors_and_nothing_is_stored(slack: Sla
     assert "from 0.1 to 1.0" in errors["fraction"]
     assert "zero or more" in errors["days_absent"]
     assert "7 digits" in errors["trn"]
+    assert errors["date_of_birth"] == "A date of birth can't be in the future."
     assert rows(db, Induction) == []
+
+
+def test_a_date_of_birth_making_the_teacher_younger_than_18_is_a_field_error(slack: SlackDriver, db: Database) -> None:
+    reply = set_induction(slack, date_of_birth="2010-01-04")
+
+    assert reply["response_action"] == "errors"
+    assert reply["errors"] == {"date_of_birth": "That makes the teacher younger than 18: check the year."}
+    assert rows(db, Induction) == []
+
+    assert set_induction(slack, date_of_birth="") is None  # optional: left empty, it is stored as not given
+    assert rows(db, Induction)[0].date_of_birth is None
 
 
 def test_only_leads_and_admins_set_induction_details(slack: SlackDriver, emulator: SlackEmulator) -> None:
@@ -515,6 +530,7 @@ def test_the_report_pdf_and_csv_carry_the_figures_and_signatures_and_are_audited
     for expected in (
         "Progress review — term 1: Dev Early",
         "Teacher reference number 1234567",
+        "Date of birth 14 May 1998",
         "North Teaching School Hub",
         "Period covered 2 September 2026 – 24 November 2026",
         "Term number 1",
@@ -537,6 +553,7 @@ def test_the_report_pdf_and_csv_carry_the_figures_and_signatures_and_are_audited
         "1234567",
         "yes",
     )
+    assert record["date_of_birth"] == "1998-05-14"
     assert (record["meetings_held"], record["meetings_expected"], record["q_entitlement"]) == ("2", "12", ENTITLEMENT)
     assert record["signatures"] == "Mentor: Amy Mentor (2026-11-24); Teacher: Dev Early (2026-11-24)"
     with db.unit_of_work() as session:
@@ -619,6 +636,7 @@ def test_export_and_erasure_cover_induction_details_and_reviews(
     exported = privacy.export_person(db, "T0001", DEV, clock.now)
 
     assert exported.rows("inductions")[0].values["trn"] == "1234567"
+    assert exported.rows("inductions")[0].values["date_of_birth"] == date(1998, 5, 14)
     [review] = exported.rows("reviews")
     assert review.values["evidence"] == EVIDENCE and review.values["answers"] == {"entitlement": ENTITLEMENT}
     assert [s.values["comment"] for s in exported.rows("review_signatures") if s.values["comment"]] == [
@@ -630,5 +648,6 @@ def test_export_and_erasure_cover_induction_details_and_reviews(
     [stored] = rows(db, Review)
     assert EVIDENCE not in stored.evidence and ENTITLEMENT not in str(stored.answers)
     assert "Calm routines" not in str(stored.figures) and stored.figures["meetings"]["held"] == 2  # numbers kept
+    assert rows(db, Induction)[0].date_of_birth is None
     assert rows(db, Induction)[0].trn is None and not rows(db, Induction)[0].mentee_id.startswith("UDEV")
     assert not any(s.comment and "agree" in s.comment for s in rows(db, ReviewSignature))

@@ -28,6 +28,7 @@ def upgrade() -> None:
         sa.Column("appropriate_body", sa.String(length=200), nullable=True),
         sa.Column("tutor_id", sa.String(length=32), nullable=True),
         sa.Column("trn", sa.String(length=16), nullable=True),
+        sa.Column("date_of_birth", sa.Date(), nullable=True),
         sa.Column("days_absent", sa.Integer(), nullable=False),
         sa.Column("left_on", sa.Date(), nullable=True),
         sa.Column("updated_by", sa.String(length=32), nullable=False),
