@@ -31,6 +31,7 @@ from handlers.slack.blocks import (
     truncate,
     user_text,
 )
+from handlers.slack.shared_ids import START_PLAN
 from storage.reviews import Outcome, ReviewKind, ReviewStatus
 
 MODAL_BLOCK_LIMIT = 100
@@ -258,6 +259,8 @@ def review_message(view: ReviewView, *, for_user: str) -> tuple[str, list[Block]
             elements += [button("Sign", SIGN, str(r.id), "primary"), button("Add a comment", COMMENT, str(r.id))]
         if for_user == r.author_id:
             elements.append(button("Correct (new version)", CORRECT, str(r.id)))
+        if not r.on_track and for_user != r.mentee_id:  # the concerns feature answers it (lead mentors and SLT)
+            elements.append(button("Start a support plan", START_PLAN, r.mentee_id))
     if elements:
         blocks.append({"type": "actions", "block_id": f"review:{r.id}", "elements": elements})
     fallback = f"{user_text(r.title)} for {user_text(view.name(r.mentee_id))}"

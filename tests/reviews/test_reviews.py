@@ -22,6 +22,7 @@ from bot.app.slack_client import make_web_client
 from bot.privacy import service as privacy
 from bot.reviews.report import review_pdf
 from handlers.reviews import ids
+from handlers.slack.shared_ids import START_PLAN
 from storage.db import Database
 from storage.reviews import Capacity, Induction, Review, ReviewSignature, ReviewStatus
 from storage.roster import AuditEntry, Mentorship
@@ -360,6 +361,12 @@ def test_a_correction_is_a_new_version_that_asks_for_signatures_again(
     submit(slack, view, {"evidence": EVIDENCE, "on_track": "no", "q_entitlement": ENTITLEMENT}, user=AMY)
     mine = dm_with(emulator, AMY, "Progress review — term 1")
     assert "Not on track: start a support plan" in shown(mine)
+    plan_buttons = [
+        e for b in mine["blocks"] if b.get("type") == "actions" for e in b["elements"] if e["action_id"] == START_PLAN
+    ]
+    assert [e["value"] for e in plan_buttons] == [DEV]  # the concerns feature's Start a support plan, for Dev
+    theirs = dm_with(emulator, DEV, "term 1")
+    assert START_PLAN not in str(theirs["blocks"])  # never offered to the teacher the review is about
 
     before = len(emulator.calls_to("views.open"))
     click(slack, mine, ids.CORRECT, user=AMY)
