@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
+from bot.core.calendar_years import extend_calendar
 from bot.core.school_calendar import SchoolCalendar
 from bot.core.vocabulary import RATING_SHORT
 from storage.meetings import Meeting
@@ -36,7 +37,11 @@ QUOTE_LIMIT = 300
 
 
 def expected_meetings(start: date, end: date, cadence: MeetingCadence, calendar: SchoolCalendar) -> int:
-    """Meetings the cadence asks for in [start, end]: one per school week (weekly), one per two, two a term."""
+    """Meetings the cadence asks for in [start, end]: one per school week (weekly), one per two, two a term.
+
+    Counted on the calendar carried over the whole period (as the schedule is), so years past the calendar
+    file still have their school weeks."""
+    calendar = extend_calendar(calendar, until=end, since=start)
     weeks: set[tuple[int, int]] = set()
     terms: set[str] = set()
     day = start

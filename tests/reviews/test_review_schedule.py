@@ -207,3 +207,16 @@ def test_a_late_easter_puts_good_friday_and_easter_monday_as_closures() -> None:
     terms, closures = estimated_year(2037)
     assert terms[1].end == date(2038, 4, 2)
     assert {c.reason for c in closures} >= {"Good Friday", "Easter Monday"}
+
+
+def test_meetings_expected_over_two_years_count_the_year_past_the_calendar_file() -> None:
+    from bot.core.school_calendar import default_calendar_path, load_calendar
+    from bot.reviews.draft import expected_meetings
+    from storage.roster import MeetingCadence
+
+    calendar = load_calendar(default_calendar_path())  # holds 2026-27 only
+    first_year = expected_meetings(date(2026, 9, 2), date(2027, 7, 21), MeetingCadence.WEEKLY, calendar)
+    both_years = expected_meetings(date(2026, 9, 2), date(2028, 7, 20), MeetingCadence.WEEKLY, calendar)
+
+    assert 36 <= first_year <= 40  # the school weeks of one English school year
+    assert both_years >= 2 * first_year - 2  # the second year's school weeks are counted too, not dropped
