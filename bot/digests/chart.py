@@ -35,7 +35,9 @@ def chart_labels(distribution: dict[str, dict[str, int]]) -> list[str]:
     return [standard_short_name(key) for key in sorted(distribution, key=standard_order)]
 
 
-def ratings_figure(distribution: dict[str, dict[str, int]], title: str) -> Any:
+def ratings_figure(
+    distribution: dict[str, dict[str, int]], title: str, counted: str = "Teachers (each one's latest observation)"
+) -> Any:
     """A horizontal stacked bar per standard (a matplotlib Figure; the caller closes it)."""
     import matplotlib
 
@@ -54,17 +56,19 @@ def ratings_figure(distribution: dict[str, dict[str, int]], title: str) -> Any:
     axes.invert_yaxis()
     axes.xaxis.set_major_locator(MaxNLocator(integer=True))  # whole teachers only
     axes.set_xlim(0, max([*left, 1]))
-    axes.set_xlabel("Teachers (each one's latest observation)")
+    axes.set_xlabel(counted)
     axes.set_title(title)
     figure.legend(loc="outside lower center", ncol=4, fontsize=8, frameon=False)
     return figure
 
 
-def ratings_chart(distribution: dict[str, dict[str, int]], title: str) -> bytes:
+def ratings_chart(
+    distribution: dict[str, dict[str, int]], title: str, counted: str = "Teachers (each one's latest observation)"
+) -> bytes:
     """The chart as PNG bytes; the same numbers appear as text beside it in Slack."""
     from matplotlib import pyplot as plt
 
-    figure = ratings_figure(distribution, title)
+    figure = ratings_figure(distribution, title, counted)
     try:
         buffer = io.BytesIO()
         figure.savefig(buffer, format="png")

@@ -85,7 +85,7 @@ def _chart(figures: dict[str, Any]) -> bytes | None:
         labels[key] = row["label"]
     if not distribution:
         return None
-    return ratings_chart(distribution, "Latest rating per standard in this period")
+    return ratings_chart(distribution, "Latest rating per standard in this period", counted="Latest observation")
 
 
 _RATING_KEY = {"Not": "not", "Partly": "partly", "Fully": "fully", "N/A": "na"}
