@@ -107,13 +107,13 @@ if "postgresql" in BACKENDS:
 
     def test_two_web_processes_and_two_workers_never_store_or_send_twice(cluster: Cluster) -> None:
         emulator = cluster.emulator
-        settings = Settings(  # type: ignore[call-arg]
-            _env_file=None,
-            SLACK_BOT_TOKEN=emulator.bot_token,
-            SLACK_SIGNING_SECRET=SIGNING_SECRET,
-            SLACK_API_URL=emulator.api_url,
-            DATABASE_URL=cluster.env["DATABASE_URL"],
-        )
+        values: dict[str, Any] = {
+            "SLACK_BOT_TOKEN": emulator.bot_token,
+            "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+            "SLACK_API_URL": emulator.api_url,
+            "DATABASE_URL": cluster.env["DATABASE_URL"],
+        }
+        settings = Settings(_env_file=None, **values)  # type: ignore[call-arg]
         deps = bootstrap(settings, clock=FakeClock(NOW))
         school = seed_school(deps, emulator)
         p = school.people
