@@ -135,7 +135,7 @@ if "postgresql" in BACKENDS:
         processes.append(web)
         web.wait_healthy()
 
-        children = wait_until(lambda: len(_children(web.process.pid)) == 2 and _children(web.process.pid), what="2")
+        children: list[int] = wait_until(lambda: _children(web.process.pid, 2), what="two web processes")
         assert "web process 1 of 2 runs reminders" in web.output()
         os.kill(web.process.pid, signal.SIGTERM)
         assert web.process.wait(timeout=30) == 0, web.output()
@@ -143,9 +143,11 @@ if "postgresql" in BACKENDS:
         assert not [pid for pid in children if _alive(pid)], "a web process outlived the parent"
 
 
-def _children(pid: int) -> list[int]:
+def _children(pid: int, expected: int) -> list[int]:
+    """The process's children once there are `expected` of them (else an empty list)."""
     path = Path(f"/proc/{pid}/task/{pid}/children")
-    return [int(child) for child in path.read_text().split()] if path.exists() else []
+    found = [int(child) for child in path.read_text().split()] if path.exists() else []
+    return found if len(found) == expected else []
 
 
 def _alive(pid: int) -> bool:
