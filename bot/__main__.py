@@ -28,7 +28,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="serve Slack (Socket Mode when SLACK_APP_TOKEN is set, otherwise HTTP on PORT)",
         description=(
             "Serve Slack: the slash commands, buttons, forms and Home tabs, and the scheduled jobs (meeting "
-            "reminders, the weekly digests, data retention). Connects in Socket Mode when SLACK_APP_TOKEN is set, "
+            "reminders, the weekly digests, data retention; with SCHEDULER=off they are left to `worker`). "
+            "Connects in Socket Mode when SLACK_APP_TOKEN is set, "
             "otherwise listens for HTTP on PORT (Slack's Request URL is https://<your host>/slack/events). "
             "Applies any pending database migrations first. Settings come from the environment or .env."
         ),
