@@ -9,7 +9,7 @@ import signal
 import socket
 import threading
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from slack_bolt import App
@@ -24,6 +24,9 @@ from bot.cli import Exit
 from bot.cli.common import ready_database
 from bot.observations.forms import FormError, FormLibrary, load_forms
 from storage.db import Database
+
+if TYPE_CHECKING:
+    import uvicorn
 
 log = logging.getLogger("bot")
 
@@ -92,13 +95,12 @@ def _serve_forked(settings: Settings, forms: FormLibrary, workers: int) -> None:
 
     def child(sock: socket.socket, index: int) -> None:
         from bot.app.slack_app import create_app
-        from bot.app.web import make_server
 
         deps = bootstrap(settings, db=Database.from_url(settings.database_url), forms=forms)
         app = create_app(deps)
         scheduler = _start_scheduler(deps) if settings.scheduler and index == 0 else None
         try:
-            _server(settings, app, deps, make_server).run(sockets=[sock])
+            _http_server(settings, app, deps).run(sockets=[sock])
         finally:
             if scheduler is not None:
                 scheduler.shutdown(wait=False)
@@ -162,7 +164,9 @@ def _start_scheduler(deps: Deps) -> BackgroundScheduler:
     return scheduler
 
 
-def _server(settings: Settings, app: App, deps: Deps, make_server: Any) -> Any:
+def _http_server(settings: Settings, app: App, deps: Deps) -> uvicorn.Server:
+    from bot.app.web import make_server
+
     return make_server(
         app,
         signing_secret=settings.slack_signing_secret.get_secret_value(),
@@ -182,10 +186,10 @@ def _listen(settings: Settings, app: App, deps: Deps) -> None:
         _connect_socket_mode(settings, handler)
         block_until_stopped()
     else:
-        from bot.app.web import SLACK_PATH, make_server
+        from bot.app.web import SLACK_PATH
 
         log.info("Listening for Slack on http://%s:%d%s", settings.host, settings.port, SLACK_PATH)
-        _server(settings, app, deps, make_server).run()
+        _http_server(settings, app, deps).run()
 
 
 def _connect_socket_mode(settings: Settings, handler: Any) -> None:
