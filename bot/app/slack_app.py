@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextvars
 import logging
-from concurrent.futures import Executor
+from collections.abc import Callable
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from typing import Any
 
 from slack_bolt import App, BoltResponse
@@ -36,7 +38,8 @@ def create_app(deps: Deps, *, verify_token: bool = True, listener_executor: Exec
         token_verification_enabled=verify_token,
         # Listeners run in Bolt's thread pool; Slack gets its ack as soon as ack() is called.
         process_before_response=False,
-        listener_executor=listener_executor,  # None: Bolt's own pool
+        # Each listener runs with its request's log context (request id, team id): see ContextCopying.
+        listener_executor=ContextCopying(listener_executor or ThreadPoolExecutor(max_workers=5)),
         logger=logging.getLogger("slack_bolt.App"),
     )
 
@@ -59,6 +62,19 @@ def create_app(deps: Deps, *, verify_token: bool = True, listener_executor: Exec
     app.use(listener_context(deps, home_publisher(deps)))
     register_listeners(app)
     return app
+
+
+class ContextCopying(Executor):
+    """Runs each task in a copy of the submitting thread's context variables (the log lines' request id)."""
+
+    def __init__(self, inner: Executor) -> None:
+        self.inner = inner
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        return self.inner.submit(contextvars.copy_context().run, fn, *args, **kwargs)
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        self.inner.shutdown(wait=wait, cancel_futures=cancel_futures)
 
 
 def register_listeners(app: App) -> None:
