@@ -6,7 +6,7 @@ import asyncio
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import h11
@@ -159,7 +159,9 @@ def create_asgi_app(
     *,
     body_timeout: float = BODY_TIMEOUT,
     signature_failures: SignatureFailures | None = None,
+    routes: Sequence[Route] = (),
 ) -> Starlette:
+    """The app; `routes`: more pages (OAuth mode's install pages, bot/app/oauth.py `install_routes`)."""
     verifier = SignatureVerifier(signing_secret)
     failures = signature_failures or SignatureFailures()
 
@@ -197,6 +199,7 @@ def create_asgi_app(
         routes=[
             Route(SLACK_PATH, slack_events, methods=["POST"]),
             Route("/healthz", health, methods=["GET"]),
+            *routes,
         ]
     )
 
@@ -220,10 +223,13 @@ def make_server(
     keep_alive_timeout: int = KEEP_ALIVE_TIMEOUT,
     max_concurrent: int = MAX_CONCURRENT,
     signature_failures: SignatureFailures | None = None,
+    routes: Sequence[Route] = (),
 ) -> uvicorn.Server:
     """The server, with every client held to a deadline; still run it behind a proxy (see the README)."""
     protocol = type("TimedH11", (TimedH11Protocol,), {"header_timeout": header_timeout})
-    app = create_asgi_app(bolt_app, signing_secret, body_timeout=body_timeout, signature_failures=signature_failures)
+    app = create_asgi_app(
+        bolt_app, signing_secret, body_timeout=body_timeout, signature_failures=signature_failures, routes=routes
+    )
     config = uvicorn.Config(
         app,
         host=host,

@@ -77,7 +77,11 @@ def _unreachable(settings: Settings, exc: BaseException) -> Exit:
 
 
 def _check_bot_token(settings: Settings, deps: Deps) -> None:
-    """Slack is reachable and takes the bot token, or one line saying which setting to fix."""
+    """Slack is reachable and takes the bot token, or one line saying which setting to fix.
+
+    OAuth mode has no token to check: each workspace's is checked as it is used, and a refused one is reported."""
+    if deps.slack.oauth:
+        return
     try:
         with _quiet_slack_client():
             deps.slack.token_team()
@@ -94,10 +98,16 @@ def _start_scheduler(deps: Deps) -> BackgroundScheduler:
     """Periodic jobs (reminders, digests, retention) run in this process, for every workspace in the database."""
     from bot.app.scheduler import build_scheduler
 
-    team_id = deps.slack.token_team()
     scheduler = build_scheduler(deps)
     scheduler.start()
-    log.info("Reminders, digests and data retention scheduled for the workspaces in the database (token: %s)", team_id)
+    if deps.slack.oauth:
+        installed = len(deps.slack.team_ids())
+        log.info("Reminders, digests and data retention scheduled for each installed workspace (%d now)", installed)
+    else:
+        team_id = deps.slack.token_team()
+        log.info(
+            "Reminders, digests and data retention scheduled for the workspaces in the database (token: %s)", team_id
+        )
     return scheduler
 
 
@@ -113,12 +123,21 @@ def _listen(settings: Settings, app: App) -> None:
         from bot.app.web import SLACK_PATH, make_server
 
         log.info("Listening for Slack on http://%s:%d%s", settings.host, settings.port, SLACK_PATH)
+        routes = []
+        if settings.oauth:
+            from bot.app.oauth import INSTALL_PATH, install_routes
+
+            routes = install_routes(app, settings)
+            log.info(
+                "OAuth mode: schools install mentor-bot at http://%s:%d%s", settings.host, settings.port, INSTALL_PATH
+            )
         make_server(
             app,
             signing_secret=settings.slack_signing_secret.get_secret_value(),
             host=settings.host,
             port=settings.port,
             log_level=settings.log_level,
+            routes=routes,
         ).run()
 
 
