@@ -30,6 +30,11 @@ log = logging.getLogger(__name__)
 INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"
 _HTML = {"Content-Type": "text/html; charset=utf-8"}
+# The reply to a request from a workspace with no installation (never installed, or uninstalled).
+NOT_INSTALLED = (
+    "mentor-bot is not installed in this workspace (or was uninstalled), so it can't do that. "
+    "Ask a workspace admin to install it; any records your school had are still there."
+)
 
 
 class InstallFlow(OAuthFlow):

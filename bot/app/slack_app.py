@@ -10,7 +10,7 @@ from slack_bolt import App, BoltResponse
 
 from bot.app.bootstrap import Deps
 from bot.app.middleware import listener_context
-from bot.app.oauth import authorize_by_workspace, install_flow
+from bot.app.oauth import NOT_INSTALLED, authorize_by_workspace, install_flow
 from handlers.concerns import listeners as concerns
 from handlers.digests import listeners as digests
 from handlers.home import listeners as home
@@ -40,6 +40,7 @@ def create_app(deps: Deps, *, verify_token: bool = True, listener_executor: Exec
         oauth = {
             "oauth_flow": install_flow(settings, deps.slack.client, installations),
             "authorize": authorize_by_workspace(settings, deps.slack.client, installations),
+            "user_facing_authorize_error_message": NOT_INSTALLED,
         }
     app = App(
         client=deps.slack.client,
