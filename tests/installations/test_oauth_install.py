@@ -159,7 +159,7 @@ def test_an_admin_installs_from_the_browser_and_the_token_is_kept_for_the_worksp
     assert "mentor-bot is in Kestrel Primary" in done.text
     assert "<code>/mentor help</code>" in done.text and "/mentor assign @mentor @mentee" in done.text
     [exchange] = oauth.emulator.calls_to("oauth.v2.access")  # at SLACK_API_URL, with the client secret
-    assert exchange.params["code"] == code and exchange.response == exchange.response | {"ok": True}
+    assert exchange.params["code"] == code and (exchange.response or {}).get("ok") is True
     token = oauth.emulator.token_for(T1)
     [bot] = stored(oauth.deps, bots)
     assert (bot["team_id"], bot["team_name"], bot["bot_token"]) == (T1, "Kestrel Primary", token)
@@ -283,7 +283,7 @@ def test_each_workspace_reaches_only_its_own_records_and_replies_with_its_own_to
     home = wait_until(lambda: oauth.emulator.published_home(other.people.lead), what="the Osprey lead's Home")
 
     assert "Osprey cold calling" in listing and "Kestrel" not in listing
-    assert "Kestrel" not in block_text(home["blocks"])
+    assert home is not None and "Kestrel" not in block_text(home["blocks"])
     calls = [c for c in oauth.emulator.calls if c.method != "auth.test"]
     assert calls and {c.token for c in calls} == {token2}, [(c.method, c.token) for c in calls]
 
