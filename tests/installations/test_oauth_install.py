@@ -28,6 +28,7 @@ from bot.app.settings import Settings
 from bot.app.slack_app import create_app
 from bot.app.web import BackgroundServer
 from handlers.slack.directory import SlackDirectory
+from storage.db import Database
 from storage.installations import bots, installations, oauth_states
 from storage.roster import MeetingCadence, MenteeKind, Mentorship, Workspace
 from tests.conftest import BackendDatabase
@@ -307,9 +308,10 @@ def test_a_request_from_a_workspace_that_never_installed_is_not_served(
 # --- revocation and jobs ----------------------------------------------------------------------------------------
 
 
-def _overdue_mentorship(deps: Deps, team: str, mentor: str, mentee: str) -> None:
+def overdue_mentorship(db: Database, team: str, mentor: str, mentee: str) -> None:
+    """A weekly mentorship from 2 November with no meeting logged: a reminder is due on any later school day."""
     at = datetime(2026, 11, 2, 9, 0, tzinfo=LONDON)
-    with deps.db.unit_of_work() as session:
+    with db.unit_of_work() as session:
         session.add(Workspace(team_id=team, created_at=at, updated_at=at))
         session.flush()
         session.add(
@@ -333,7 +335,7 @@ def reminders_due(oauth: OAuthStack, clock: FakeClock) -> None:
     for team, mentor, mentee in ((T1, "UAMY00001", "UBEN00001"), (T2, "UAMY00002", "UBEN00002")):
         oauth.emulator.add_user(mentor, "amy", real_name="Amy Mentor", team_id=team)
         oauth.emulator.add_user(mentee, "ben", real_name="Ben Teacher", team_id=team)
-        _overdue_mentorship(oauth.deps, team, mentor, mentee)
+        overdue_mentorship(oauth.deps.db, team, mentor, mentee)
     clock.now = datetime(2026, 11, 25, 10, 0, tzinfo=LONDON)
     assert oauth.install(T1, "Kestrel Primary").status == 200
     assert oauth.install(T2, "Osprey Academy").status == 200
