@@ -116,7 +116,7 @@ def failure_page(reason: str, install_path: str) -> str:
     why = _FAILURES.get(reason, "The install did not finish. Start again from the install page.")
     body = f"""<h1>mentor-bot was not installed</h1>
 <div class="problem"><p>{escape(why)}</p>
-<p class="note">Slack's reason: <code>{escape(reason)}</code></p></div>
+<p class="note">Reason code: <code>{escape(reason)}</code></p></div>
 <p><a class="button" href="{escape(install_path, quote=True)}">Start again</a></p>"""
     return _page("mentor-bot was not installed", body)
 
@@ -149,8 +149,10 @@ lead mentors and senior leaders see what their role needs (senior leaders' weekl
 flags, never private notes); admins run the roster but do not read observations or meeting notes. A wellbeing note
 marked private is kept for mentors and leads and not sent to the mentee.</p>
 <h2>How long</h2>
-<p>{escape(retention)} If your school uninstalls mentor-bot, it stops at once (no more messages or reminders)
-and its records then follow the same rule.</p>
+<p>{escape(retention)}</p>
+<p>If your school uninstalls mentor-bot, it stops at once (no more messages or reminders, and its access token is
+deleted). The records stay under the same rule; mentorships that were still running count as running, so a school
+that leaves and wants its records erased sooner asks whoever runs mentor-bot.</p>
 <h2>Getting or erasing your data</h2>
 <p>Ask your school (the data controller). Whoever runs mentor-bot can export everything held about a person (for
 a subject access request) and erase a person: their id is replaced by a pseudonym and what was written about them
