@@ -33,12 +33,12 @@ from storage.installations import bots, installations, oauth_states
 from storage.roster import MeetingCadence, MenteeKind, Mentorship, Workspace
 from tests.conftest import BackendDatabase
 from tests.cross import school as school_module
-from tests.cross.school import School, command, people, seed_school
+from tests.cross.school import School, command, modal, people, seed_school
 from tests.support.clock import FakeClock
 from tests.support.driver import SlackDriver, wait_until
 from tests.support.emulator import SlackEmulator
 from tests.support.people import LONDON, SIGNING_SECRET
-from tests.support.slack import block_text
+from tests.support.slack import block_text, mention
 
 T1, T2 = "T0001", "T0002"
 COOKIE = "slack-app-oauth-state"
@@ -280,10 +280,18 @@ def test_each_workspace_reaches_only_its_own_records_and_replies_with_its_own_to
     assert token1 != token2
 
     listing = command(oauth.slack, "/target", "list", user=other.people.mentee, team=T2)
+    roster = command(oauth.slack, "/mentor", "list", user=other.people.admin, team=T2)
+    observe = modal(
+        oauth.slack,
+        lambda: oauth.slack.command("/observe", mention(other.people.mentee), user=other.people.mentor, team_id=T2),
+        "the Osprey observation form",
+    )
     oauth.slack.open_home(other.people.lead, team_id=T2)
     home = wait_until(lambda: oauth.emulator.published_home(other.people.lead), what="the Osprey lead's Home")
 
     assert "Osprey cold calling" in listing and "Kestrel" not in listing
+    assert other.people.mentee in roster and one.people.mentee not in roster
+    assert observe["callback_id"] and [c.token for c in oauth.emulator.calls_to("views.open")] == [token2]
     assert home is not None and "Kestrel" not in block_text(home["blocks"])
     calls = [c for c in oauth.emulator.calls if c.method != "auth.test"]
     assert calls and {c.token for c in calls} == {token2}, [(c.method, c.token) for c in calls]
