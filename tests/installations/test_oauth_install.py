@@ -27,6 +27,7 @@ from bot.app.scheduler import for_each_workspace, send_due_reminders
 from bot.app.settings import Settings
 from bot.app.slack_app import create_app
 from bot.app.web import BackgroundServer
+from bot.privacy import service as privacy
 from handlers.slack.directory import SlackDirectory
 from storage.db import Database
 from storage.installations import bots, installations, oauth_states
@@ -396,3 +397,27 @@ def test_an_uninstall_removes_the_installation_and_stops_every_job_there(
     assert oauth.emulator.messages_to("UAMY00002") == [] and len(oauth.emulator.messages_to("UAMY00001")) == 1
     with oauth.deps.db.unit_of_work() as session:  # the records stay, under the retention policy
         assert session.scalars(select(Mentorship.mentee_id).where(Mentorship.team_id == T2)).all() == ["UBEN00002"]
+
+
+def test_the_installers_export_shows_the_install_but_never_a_token_and_erasure_leaves_the_token_working(
+    oauth: OAuthStack, clock: FakeClock
+) -> None:
+    assert oauth.install(T1, "Kestrel Primary", admin="UHANA0001").status == 200
+    at = clock.now
+    with oauth.deps.db.unit_of_work() as session:
+        session.add(Workspace(team_id=T1, created_at=at, updated_at=at))
+    token = oauth.emulator.token_for(T1)
+
+    data = privacy.export_person(oauth.deps.db, T1, "UHANA0001", clock.now)
+
+    [row] = data.rows("slack_installations")
+    assert row.values["team_name"] == "Kestrel Primary" and row.values["user_id"] == "UHANA0001"
+    assert not {"bot_token", "bot_refresh_token", "user_token", "incoming_webhook_url"} & row.values.keys()
+    written = privacy.to_json(data) + privacy.to_csv(data)
+    assert token not in written and "xoxb-" not in written
+
+    privacy.erase_person(oauth.deps.db, T1, "UHANA0001", clock.now)
+
+    [installation] = stored(oauth.deps, installations)
+    assert installation["user_id"].startswith("UERASED") and installation["bot_token"] == token
+    assert oauth.deps.slack.team_ids() == [T1]
