@@ -8,6 +8,7 @@ SLACK_API_URL, the installation saved). bot/app/web.py routes both GETs here.
 from __future__ import annotations
 
 import logging
+import re
 
 from slack_bolt import App, BoltRequest, BoltResponse
 from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
@@ -51,10 +52,11 @@ def _succeeded(args: SuccessArgs) -> BoltResponse:
 
 
 def _failed(args: FailureArgs) -> BoltResponse:
-    # Slack's reason only: never the code, the state or a token.
-    log.warning("An install did not finish: %s", args.reason)
+    # The reason can come from the browser's query (`error=`): only a short code is kept, for the log and the page.
+    reason = args.reason if re.fullmatch(r"[a-z_]{1,40}", args.reason or "") else "unrecognised"
+    log.warning("An install did not finish: %s", reason)  # never the code, the state or a token
     status = args.suggested_status_code
-    return BoltResponse(status=status, body=pages.failure_page(args.reason, INSTALL_PATH), headers=dict(_HTML))
+    return BoltResponse(status=status, body=pages.failure_page(reason, INSTALL_PATH), headers=dict(_HTML))
 
 
 def oauth_settings(settings: Settings, installations: InstallationStore, states: OAuthStateStore) -> OAuthSettings:

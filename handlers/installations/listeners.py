@@ -34,14 +34,14 @@ def app_uninstalled(context: BoltContext, deps: Deps) -> None:
 
 
 def tokens_revoked(event: dict[str, Any], context: BoltContext, deps: Deps) -> None:
-    tokens = event.get("tokens") or {}
-    bots = tokens.get("bot") or [] if isinstance(tokens, dict) else []
-    users = tokens.get("oauth") or [] if isinstance(tokens, dict) else []
+    tokens = event.get("tokens")
+    bots = _ids(tokens.get("bot")) if isinstance(tokens, dict) else []
+    users = _ids(tokens.get("oauth")) if isinstance(tokens, dict) else []
     removed = deps.slack.tokens_revoked(
         enterprise_id=context.enterprise_id,
         team_id=context.team_id,
         bot=bool(bots),
-        user_ids=[str(user) for user in users],
+        user_ids=users,
     )
     log.info(
         "Tokens revoked in workspace %s (%d bot, %d user): %s",
@@ -50,3 +50,7 @@ def tokens_revoked(event: dict[str, Any], context: BoltContext, deps: Deps) -> N
         len(users),
         "the bot's installation is removed and its jobs stop" if removed else "nothing the bot uses was stored",
     )
+
+
+def _ids(value: Any) -> list[str]:
+    return [str(item) for item in value] if isinstance(value, list) else []

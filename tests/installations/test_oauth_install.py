@@ -225,9 +225,11 @@ def test_a_code_slack_refuses_or_a_cancelled_install_says_so(oauth: OAuthStack) 
     state = authorize_query(browser.get("/slack/install"))["state"]
     refused = browser.get("/slack/oauth_redirect", code="code-never-issued", state=state)
     cancelled = oauth.browser().get("/slack/oauth_redirect", error="access_denied", state="whatever")
+    forged = oauth.browser().get("/slack/oauth_redirect", error="<b>Call 0800 000</b>\nINFO fake log line")
 
     assert refused.status == 401 and "Slack did not accept the install" in refused.text
     assert cancelled.status == 200 and "You (or Slack) cancelled the install" in cancelled.text
+    assert "<b>" not in forged.text and "0800" not in forged.text and "<code>unrecognised</code>" in forged.text
     assert stored(oauth.deps, bots) == []
 
 
