@@ -73,7 +73,10 @@ class OAuthStateStore(SQLAlchemyOAuthStateStore):
     """slack_sdk's state store on our table: each install's `state` is used once and expires."""
 
     def __init__(self, engine: Engine, *, expiration_seconds: int = STATE_EXPIRES_SECONDS) -> None:
-        super().__init__(expiration_seconds=expiration_seconds, engine=engine, logger=log)
+        # slack_sdk logs each state it consumes at DEBUG: a state is a one-time secret, so that logger stays at INFO.
+        quiet = logging.getLogger(f"{__name__}.states")
+        quiet.setLevel(logging.INFO)
+        super().__init__(expiration_seconds=expiration_seconds, engine=engine, logger=quiet)
         self.metadata = Base.metadata
         self.oauth_states = oauth_states
 

@@ -20,11 +20,12 @@ from bot.cli import reminders
 from storage.db import Database
 from storage.installations import InstallationStore
 from tests.conftest import BackendDatabase
-from tests.installations.test_oauth_install import T1, T2, Browser, authorize_query, overdue_mentorship
+from tests.installations.test_oauth_install import T1, T2
 from tests.support.cli import ROOT, SETTING_NAMES, run_bot
 from tests.support.clock import FakeClock
 from tests.support.driver import SlackDriver, wait_until
 from tests.support.emulator import SlackEmulator
+from tests.support.installs import Browser, authorize_query, overdue_mentorship
 from tests.support.people import LONDON, SIGNING_SECRET
 
 

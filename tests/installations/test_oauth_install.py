@@ -7,133 +7,42 @@ redirect back with a code) and Slack's signed requests; the emulator plays Slack
 
 from __future__ import annotations
 
-import http.client
 import logging
-import re
-import urllib.parse
-from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
 from slack_sdk import WebClient
 from sqlalchemy import select, update
 
-from bot.app.bootstrap import Deps, bootstrap
+from bot.app.bootstrap import bootstrap
 from bot.app.oauth import install_routes
 from bot.app.scheduler import for_each_workspace, send_due_reminders
-from bot.app.settings import Settings
 from bot.app.slack_app import create_app
 from bot.app.web import BackgroundServer
 from bot.privacy import service as privacy
 from handlers.slack.directory import SlackDirectory
-from storage.db import Database
 from storage.installations import bots, installations, oauth_states
-from storage.roster import MeetingCadence, MenteeKind, Mentorship, Workspace
+from storage.roster import Mentorship, Workspace
 from tests.conftest import BackendDatabase
 from tests.cross import school as school_module
 from tests.cross.school import School, command, modal, people, seed_school
 from tests.support.clock import FakeClock
-from tests.support.driver import SlackDriver, wait_until
+from tests.support.driver import wait_until
 from tests.support.emulator import SlackEmulator
+from tests.support.installs import (
+    COOKIE,
+    Browser,
+    OAuthStack,
+    authorize_query,
+    oauth_settings,
+    overdue_mentorship,
+    stored,
+)
 from tests.support.people import LONDON, SIGNING_SECRET
 from tests.support.slack import block_text, mention
 
 T1, T2 = "T0001", "T0002"
-COOKIE = "slack-app-oauth-state"
-
-
-@dataclass
-class Page:
-    status: int
-    headers: list[tuple[str, str]]
-    text: str
-
-    def header(self, name: str) -> list[str]:
-        return [value for key, value in self.headers if key.lower() == name.lower()]
-
-
-class Browser:
-    """A school admin's browser: GETs with the cookies the bot set."""
-
-    def __init__(self, base_url: str) -> None:
-        self.target = urllib.parse.urlsplit(base_url)
-        self.cookies: dict[str, str] = {}
-
-    def get(self, path: str, **query: str) -> Page:
-        if query:
-            path += "?" + urllib.parse.urlencode(query)
-        connection = http.client.HTTPConnection(self.target.hostname or "127.0.0.1", self.target.port, timeout=10)
-        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())} if self.cookies else {}
-        try:
-            connection.request("GET", path, headers=headers)
-            response = connection.getresponse()
-            page = Page(response.status, response.getheaders(), response.read().decode("utf-8"))
-        finally:
-            connection.close()
-        for cookie in page.header("set-cookie"):
-            name, _, rest = cookie.partition("=")
-            self.cookies[name.strip()] = rest.split(";")[0]
-        return page
-
-
-@dataclass
-class OAuthStack:
-    deps: Deps
-    emulator: SlackEmulator
-    slack: SlackDriver
-    url: str
-
-    def browser(self) -> Browser:
-        return Browser(self.url)
-
-    def install(self, team_id: str, team_name: str, *, admin: str = "UINSTALLER") -> Page:
-        """The whole install as an admin does it: the install page, Allow in Slack, back to the bot."""
-        browser = self.browser()
-        page = browser.get("/slack/install")
-        state = authorize_query(page)["state"]
-        code = self.emulator.authorize(team_id, team_name, user_id=admin)
-        return browser.get("/slack/oauth_redirect", code=code, state=state)
-
-
-def authorize_query(page: Page) -> dict[str, str]:
-    """The query of the install page's "Add to Slack" link (Slack's authorize URL)."""
-    match = re.search(r'<a class="button" href="([^"]+)">Add to Slack</a>', page.text)
-    assert match, page.text
-    url = urllib.parse.urlsplit(match.group(1).replace("&amp;", "&"))
-    assert (url.scheme, url.netloc, url.path) == ("https", "slack.com", "/oauth/v2/authorize")
-    return dict(urllib.parse.parse_qsl(url.query))
-
-
-def oauth_settings(emulator: SlackEmulator, backend: BackendDatabase, **changes: str) -> Settings:
-    values: dict[str, Any] = {
-        "SLACK_CLIENT_ID": emulator.client_id,
-        "SLACK_CLIENT_SECRET": emulator.client_secret,
-        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-        "DATABASE_URL": backend.url,
-        "SLACK_API_URL": emulator.api_url,
-        **changes,
-    }
-    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
-
-
-@pytest.fixture
-def oauth(backend: BackendDatabase, emulator: SlackEmulator, clock: FakeClock) -> Iterator[OAuthStack]:
-    deps = bootstrap(oauth_settings(emulator, backend), clock=clock, db=backend.db)
-    listeners = ThreadPoolExecutor(max_workers=8, thread_name_prefix="bolt-listener")
-    app = create_app(deps, listener_executor=listeners)
-    routes = install_routes(app, deps.settings)
-    server = BackgroundServer(app, signing_secret=SIGNING_SECRET, routes=routes).start()
-    yield OAuthStack(deps, emulator, SlackDriver(server.url, SIGNING_SECRET, emulator), server.url)
-    server.stop()
-    listeners.shutdown(wait=True)
-
-
-def stored(deps: Deps, table: Any) -> list[dict[str, Any]]:
-    with deps.db.engine.connect() as connection:
-        return [dict(row) for row in connection.execute(select(table)).mappings()]
 
 
 # --- the install in a browser ----------------------------------------------------------------------------------
@@ -236,7 +145,7 @@ def test_a_code_slack_refuses_or_a_cancelled_install_says_so(oauth: OAuthStack) 
 def test_a_wrong_client_secret_installs_nothing(
     backend: BackendDatabase, emulator: SlackEmulator, clock: FakeClock
 ) -> None:
-    deps = bootstrap(oauth_settings(emulator, backend, SLACK_CLIENT_SECRET="not-the-secret"), clock=clock)
+    deps = bootstrap(oauth_settings(emulator, backend.url, SLACK_CLIENT_SECRET="not-the-secret"), clock=clock)
     app = create_app(deps)
     server = BackgroundServer(app, signing_secret=SIGNING_SECRET, routes=install_routes(app, deps.settings)).start()
     try:
@@ -317,27 +226,6 @@ def test_a_request_from_a_workspace_that_never_installed_is_not_served(
 
 
 # --- revocation and jobs ----------------------------------------------------------------------------------------
-
-
-def overdue_mentorship(db: Database, team: str, mentor: str, mentee: str) -> None:
-    """A weekly mentorship from 2 November with no meeting logged: a reminder is due on any later school day."""
-    at = datetime(2026, 11, 2, 9, 0, tzinfo=LONDON)
-    with db.unit_of_work() as session:
-        session.add(Workspace(team_id=team, created_at=at, updated_at=at))
-        session.flush()
-        session.add(
-            Mentorship(
-                team_id=team,
-                mentor_id=mentor,
-                mentee_id=mentee,
-                mentee_kind=MenteeKind.ECT,
-                start_date=date(2026, 11, 2),
-                end_date=date(2027, 7, 21),
-                meeting_cadence=MeetingCadence.WEEKLY,
-                created_by="test",
-                created_at=at,
-            )
-        )
 
 
 @pytest.fixture
