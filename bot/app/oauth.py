@@ -23,7 +23,7 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from bot.app.settings import Settings
-from handlers.installations import pages
+from handlers.installations import html_pages as pages
 from storage.installations import InstallationStore, OAuthStateStore
 
 log = logging.getLogger(__name__)

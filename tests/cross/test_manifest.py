@@ -116,7 +116,7 @@ def test_every_web_api_method_used_has_its_scope_declared() -> None:
 
 
 def test_the_install_asks_for_exactly_the_manifest_scopes_each_with_its_reason() -> None:
-    from handlers.installations.pages import SCOPES
+    from handlers.installations.html_pages import SCOPES
 
     assert list(SCOPES) == MANIFEST["oauth_config"]["scopes"]["bot"]
     assert all(why.strip() for why in SCOPES.values())

@@ -1,5 +1,7 @@
 """The web pages of an install (OAuth mode): the install page, success, failure, and /privacy.
 
+HTML for a browser, not Block Kit (so not named pages.py, which the Block Kit checks walk).
+
 Plain HTML, one small style sheet, no scripts. Everything that comes from outside (a workspace's name, Slack's
 error code, the authorize URL) is escaped with `html.escape`.
 """
