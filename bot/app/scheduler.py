@@ -83,12 +83,15 @@ def send_due_reminders(deps: Deps, client: WebClient, team_id: str, *, any_hour:
 
 
 def workspaces(deps: Deps) -> list[str]:
-    """The workspaces a job goes through: each installed one (OAuth mode), or every one in the database (token
-    mode: only the token's own has a client; the others are skipped)."""
-    if deps.slack.oauth:
-        return deps.slack.team_ids()
+    """The workspaces a job goes through: every one in the database (token mode: only the token's own has a
+    client; the others are skipped), or, in OAuth mode, each installed one that has any records (an uninstalled
+    one is not gone through at all, and one installed a moment ago has nothing to do yet)."""
     with deps.db.unit_of_work() as session:
-        return WorkspaceRepository(session).team_ids()
+        known = WorkspaceRepository(session).team_ids()
+    if deps.slack.oauth:
+        installed = set(deps.slack.team_ids())
+        return [team_id for team_id in known if team_id in installed]
+    return known
 
 
 @dataclass
