@@ -14,7 +14,10 @@ from bot.cli import Exit
 
 # Commands that use the bot token act in the token's workspace only: --team may be left out, and one naming
 # another workspace is refused (bot/cli/common.py `token_workspace`).
-TEAM_HELP = "the Slack workspace (team) id, T…; default: the bot token's workspace (another is refused)"
+TEAM_HELP = (
+    "the Slack workspace (team) id, T…; default: the bot token's workspace (another is refused); "
+    "OAuth mode: an installed workspace (default: the only one installed)"
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,6 +1,17 @@
 """Every table on one metadata, for Alembic and the privacy registry: import this, not the features one by one."""
 
-from storage import concerns, digests, meetings, observations, reminders, reviews, roster, submission_keys, targets
+from storage import (
+    concerns,
+    digests,
+    installations,
+    meetings,
+    observations,
+    reminders,
+    reviews,
+    roster,
+    submission_keys,
+    targets,
+)
 from storage.base import Base
 
 metadata = Base.metadata
@@ -9,6 +20,7 @@ __all__ = [
     "Base",
     "concerns",
     "digests",
+    "installations",
     "meetings",
     "metadata",
     "observations",

@@ -32,6 +32,7 @@ from bot.reviews.writing import ReviewWriting
 from bot.roster.service import RosterService
 from bot.targets.service import TargetService
 from storage.db import Database
+from storage.installations import InstallationStore
 
 
 @dataclass(frozen=True)
@@ -103,8 +104,16 @@ def bootstrap(
         plans=PlanService(db, calendar, tz),
         probation=ProbationService(db, calendar, tz),
         warnings=warnings,
-        slack=SlackClients(make_web_client(settings)),
+        slack=slack_clients(settings, db),
         reviews=reviews,
         review_writing=writing,
         review_reports=ReviewReports(writing),
     )
+
+
+def slack_clients(settings: Settings, db: Database) -> SlackClients:
+    """The Web API clients: the bot token's (token mode), or each installed workspace's (OAuth mode)."""
+    installations = None
+    if settings.oauth and settings.slack_client_id is not None:
+        installations = InstallationStore(settings.slack_client_id, db.engine)
+    return SlackClients(make_web_client(settings), installations)

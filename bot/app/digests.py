@@ -75,7 +75,7 @@ def digest_tick(deps: Deps, client: WebClient, team_id: str) -> None:
 
 def send_digests(deps: Deps, team_id: str, week: Week, now: datetime) -> DeliveryReport:
     """`digest send`: the week's digests now, each recipient still getting each digest once."""
-    return digest_run(deps, deps.slack.client).run(team_id, week, now)
+    return digest_run(deps, deps.slack.for_team(team_id)).run(team_id, week, now)
 
 
 def digest_deliveries(deps: Deps, team_id: str, week: Week) -> Sequence[DigestDelivery]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -23,7 +23,7 @@ from slack_sdk import WebClient
 from bot.app.bootstrap import Deps
 from bot.app.digests import digest_tick
 from bot.app.logging_setup import log_context
-from bot.app.slack_client import NoClient
+from bot.app.slack_client import NoClient, WorkspaceClient
 from bot.privacy.service import run_retention
 from handlers.concerns.plan_listeners import send_review_reminders as send_plan_review_reminders
 from handlers.concerns.probation import send_midpoint_notices
@@ -91,25 +91,71 @@ def send_due_reminders(deps: Deps, client: WebClient, team_id: str, *, any_hour:
 
 
 def workspaces(deps: Deps) -> list[str]:
+    """The workspaces a job goes through: every one in the database (token mode: only the token's own has a
+    client; the others are skipped), or, in OAuth mode, each installed one that has any records (an uninstalled
+    one is not gone through at all, and one installed a moment ago has nothing to do yet)."""
     with deps.db.unit_of_work() as session:
-        return WorkspaceRepository(session).team_ids()
+        known = WorkspaceRepository(session).team_ids()
+    if deps.slack.oauth:
+        installed = set(deps.slack.team_ids())
+        return [team_id for team_id in known if team_id in installed]
+    return known
 
 
-def for_each_workspace(deps: Deps, job: Callable[[Deps, WebClient, str], object], what: str, every: timedelta) -> None:
-    """Run `job` for every workspace in the database; one workspace's failure is logged and skipped."""
+@dataclass
+class WorkspacesRun:
+    """What one run of a job did, workspace by workspace."""
+
+    done: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # no client: not this token's workspace (token mode)
+    failed: dict[str, str] = field(default_factory=dict)  # team id -> why (Slack's error code, or "error")
+
+
+def for_each_workspace(
+    deps: Deps, job: Callable[[Deps, WebClient, str], object], what: str, every: timedelta
+) -> WorkspacesRun:
+    """Run `job` for every workspace, each with its own client; one workspace's failure is logged (its team id,
+    never its token), reported, and never stops the others."""
+    run = WorkspacesRun()
     for team_id in workspaces(deps):
         try:
             client = deps.slack.for_team(team_id)
         except NoClient as exc:
             log.debug("No %s for workspace %s: %s", what, team_id, exc)
+            run.skipped.append(team_id)
             continue
         except Exception:
             log.exception("No Slack client for workspace %s (%s job); it will run again in %s", team_id, what, every)
+            run.failed[team_id] = "error"
             continue
         try:
             run_once_across_workers(deps, job, client, team_id, what)
         except Exception:
             log.exception("The %s job failed for workspace %s; it will run again in %s", what, team_id, every)
+            run.failed[team_id] = "error"
+            continue
+        refused = client.refused if isinstance(client, WorkspaceClient) else None
+        if refused is not None:
+            log.warning(
+                "Workspace %s refused the bot's token (%s) in the %s job: skipped, tried again in %s. It is "
+                "removed when Slack tells us of the uninstall; a school that wants it back installs it again.",
+                team_id,
+                refused,
+                what,
+                every,
+            )
+            run.failed[team_id] = refused
+            continue
+        run.done.append(team_id)
+    if run.failed:
+        log.info(
+            "The %s job: %d workspaces done, %d failed (%s)",
+            what,
+            len(run.done),
+            len(run.failed),
+            ", ".join(f"{team} {why}" for team, why in sorted(run.failed.items())),
+        )
+    return run
 
 
 def run_once_across_workers(

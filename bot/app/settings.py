@@ -9,7 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -21,7 +21,12 @@ DEFAULT_DATABASE_URL = "sqlite:///mentor_bot.db"
 
 # How to fix each setting, shown when it is missing or malformed.
 SETTING_HELP: dict[str, str] = {
-    "SLACK_BOT_TOKEN": "the Bot User OAuth Token (xoxb-…) from your Slack app's OAuth & Permissions page",
+    "SLACK_BOT_TOKEN": "the Bot User OAuth Token (xoxb-…) from your Slack app's OAuth & Permissions page "
+    "(one workspace), or leave it unset and set SLACK_CLIENT_ID and SLACK_CLIENT_SECRET (OAuth: many workspaces)",
+    "SLACK_CLIENT_ID": "the Client ID from your Slack app's Basic Information page (OAuth mode, with "
+    "SLACK_CLIENT_SECRET and no SLACK_BOT_TOKEN)",
+    "SLACK_CLIENT_SECRET": "the Client Secret from your Slack app's Basic Information page (OAuth mode, with "
+    "SLACK_CLIENT_ID and no SLACK_BOT_TOKEN)",
     "SLACK_SIGNING_SECRET": "the Signing Secret from your Slack app's Basic Information page",
     "SLACK_APP_TOKEN": "an app-level token (xapp-…) with connections:write, only for Socket Mode",
     "DATABASE_URL": "a SQLAlchemy URL such as sqlite:///mentor_bot.db or postgresql://user:pass@host/db",
@@ -45,7 +50,12 @@ SETTING_HELP: dict[str, str] = {
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
-    slack_bot_token: SecretStr = Field(alias="SLACK_BOT_TOKEN")
+    # Exactly one mode: SLACK_BOT_TOKEN (one workspace, today's way), or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET
+    # (OAuth: any school installs the app at /slack/install; each workspace's token is kept in the database).
+    # The client fields come first: the bot token's check reads them.
+    slack_client_id: str | None = Field(default=None, alias="SLACK_CLIENT_ID")
+    slack_client_secret: SecretStr | None = Field(default=None, alias="SLACK_CLIENT_SECRET", validate_default=True)
+    slack_bot_token: SecretStr | None = Field(default=None, alias="SLACK_BOT_TOKEN", validate_default=True)
     slack_signing_secret: SecretStr = Field(alias="SLACK_SIGNING_SECRET")
     slack_app_token: SecretStr | None = Field(default=None, alias="SLACK_APP_TOKEN")
     database_url: str = Field(default=DEFAULT_DATABASE_URL, alias="DATABASE_URL")
@@ -67,12 +77,40 @@ class Settings(BaseSettings):
     scheduler: bool = Field(default=True, alias="SCHEDULER")
     log_format: str = Field(default="text", alias="LOG_FORMAT")
 
+    @field_validator("slack_client_id")
+    @classmethod
+    def _client_id_shape(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        if not all(part.isdigit() for part in value.strip().split(".")):
+            raise ValueError("is not a Client ID (digits and dots, e.g. 1234567890.1234567890)")
+        return value.strip()
+
+    @field_validator("slack_client_secret")
+    @classmethod
+    def _client_secret_pairs(cls, value: SecretStr | None, info: ValidationInfo) -> SecretStr | None:
+        secret = value if value is not None and value.get_secret_value().strip() else None
+        client_id = info.data.get("slack_client_id")
+        if client_id and secret is None:
+            raise ValueError("is not set but SLACK_CLIENT_ID is (OAuth mode needs both)")
+        if secret is not None and not client_id and "slack_client_id" in info.data:
+            raise ValueError("is set but SLACK_CLIENT_ID is not (OAuth mode needs both)")
+        return secret
+
     @field_validator("slack_bot_token")
     @classmethod
-    def _bot_token_shape(cls, value: SecretStr) -> SecretStr:
-        if not value.get_secret_value().startswith("xoxb-"):
+    def _bot_token_shape(cls, value: SecretStr | None, info: ValidationInfo) -> SecretStr | None:
+        token = value if value is not None and value.get_secret_value() else None
+        oauth = bool(info.data.get("slack_client_id"))
+        if token is None:
+            if not oauth and "slack_client_id" in info.data:
+                raise ValueError("is not set")
+            return None
+        if oauth:
+            raise ValueError("is set together with SLACK_CLIENT_ID: choose one mode")
+        if not token.get_secret_value().startswith("xoxb-"):
             raise ValueError("must start with xoxb-")
-        return value
+        return token
 
     @field_validator("slack_signing_secret")
     @classmethod
@@ -83,9 +121,11 @@ class Settings(BaseSettings):
 
     @field_validator("slack_app_token")
     @classmethod
-    def _app_token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+    def _app_token_shape(cls, value: SecretStr | None, info: ValidationInfo) -> SecretStr | None:
         if value is None or not value.get_secret_value():
             return None
+        if info.data.get("slack_client_id"):
+            raise ValueError("is set together with SLACK_CLIENT_ID: OAuth installs need HTTP mode, so unset it")
         if not value.get_secret_value().startswith("xapp-"):
             raise ValueError("must start with xapp-")
         return value
@@ -185,6 +225,11 @@ class Settings(BaseSettings):
         return value
 
     @property
+    def oauth(self) -> bool:
+        """OAuth mode: workspaces install the app themselves; their tokens are in the database."""
+        return self.slack_client_id is not None
+
+    @property
     def socket_mode(self) -> bool:
         return self.slack_app_token is not None
 
@@ -204,7 +249,7 @@ def describe_validation_error(error: ValidationError) -> str:
         name = str(problem["loc"][0]) if problem["loc"] else "?"
         name = name.upper()
         fix = SETTING_HELP.get(name, "")
-        if problem["type"] == "missing":
+        if problem["type"] == "missing" or str(problem["msg"]) == "Value error, is not set":
             lines.append(f"{name} is not set: set it in the environment or in .env ({fix}).")
         else:
             reason = str(problem["msg"]).removeprefix("Value error, ")

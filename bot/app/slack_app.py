@@ -12,10 +12,12 @@ from slack_bolt import App, BoltResponse
 
 from bot.app.bootstrap import Deps
 from bot.app.middleware import listener_context
+from bot.app.oauth import NOT_INSTALLED, authorize_by_workspace, install_flow
 from handlers.concerns import listeners as concerns
 from handlers.digests import listeners as digests
 from handlers.home import listeners as home
 from handlers.home.publishing import HomePublisher
+from handlers.installations import listeners as installations
 from handlers.meetings import listeners as meetings
 from handlers.observations import listeners as observations
 from handlers.reviews import listeners as reviews
@@ -31,11 +33,22 @@ SORRY = (
 
 
 def create_app(deps: Deps, *, verify_token: bool = True, listener_executor: Executor | None = None) -> App:
+    """The app: with the bot token (token mode), or authorizing each request by its workspace's installation
+    (OAuth mode: Bolt's install flow over our stores, bot/app/oauth.py)."""
     settings = deps.settings
+    oauth: dict[str, Any] = {}
+    installations = deps.slack.installations
+    if installations is not None:
+        oauth = {
+            "oauth_flow": install_flow(settings, deps.slack.client, installations),
+            "authorize": authorize_by_workspace(settings, deps.slack.client, installations),
+            "user_facing_authorize_error_message": NOT_INSTALLED,
+        }
     app = App(
         client=deps.slack.client,
         signing_secret=settings.slack_signing_secret.get_secret_value(),
         token_verification_enabled=verify_token,
+        **oauth,
         # Listeners run in Bolt's thread pool; Slack gets its ack as soon as ack() is called.
         process_before_response=False,
         # Each listener runs with its request's log context (request id, team id): see ContextCopying.
@@ -79,7 +92,7 @@ class ContextCopying(Executor):
 
 def register_listeners(app: App) -> None:
     """Wire every feature's listeners (each feature's `register` only wires its module-level functions)."""
-    for feature in (roster, home, observations, meetings, targets, digests, reviews, concerns):
+    for feature in (roster, home, observations, meetings, targets, digests, reviews, concerns, installations):
         feature.register(app)
 
 

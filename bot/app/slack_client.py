@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import (
@@ -12,31 +14,73 @@ from slack_sdk.http_retry.builtin_handlers import (
 
 from bot.app.settings import Settings
 from bot.core.directory import Directory
+from storage.installations import InstallationStore
 
 SLACK_API_URL = "https://slack.com/api/"
+# What Slack answers when a workspace no longer takes the bot's token: uninstalled, revoked, or the workspace
+# itself closed. Nothing more will work there until the app is installed again.
+REFUSED_TOKEN_ERRORS = frozenset({"invalid_auth", "account_inactive", "token_revoked", "not_authed", "team_disabled"})
+
+
+def _retry_handlers() -> list[Any]:
+    return [
+        ConnectionErrorRetryHandler(max_retry_count=2),
+        RateLimitErrorRetryHandler(max_retry_count=3),  # waits for Retry-After
+        ServerErrorRetryHandler(max_retry_count=2),
+    ]
 
 
 def make_web_client(settings: Settings) -> WebClient:
-    """One configured client; Bolt copies its base URL and retry handlers into every request's client."""
+    """One configured client; Bolt copies its base URL and retry handlers into every request's client.
+
+    In OAuth mode it holds no token: Bolt gives each request's client the token installed for its workspace,
+    and the OAuth flow's token exchange (oauth.v2.access) goes to the same SLACK_API_URL.
+    """
+    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
     return WebClient(
-        token=settings.slack_bot_token.get_secret_value(),
+        token=token,
         base_url=settings.slack_api_url or SLACK_API_URL,
         timeout=10,
-        retry_handlers=[
-            ConnectionErrorRetryHandler(max_retry_count=2),
-            RateLimitErrorRetryHandler(max_retry_count=3),  # waits for Retry-After
-            ServerErrorRetryHandler(max_retry_count=2),
-        ],
+        retry_handlers=_retry_handlers(),
     )
 
 
 def secrets(settings: Settings) -> list[str]:
     """Every secret the settings hold, for the log filter to redact."""
     return [
-        settings.slack_bot_token.get_secret_value(),
+        settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else "",
         settings.slack_signing_secret.get_secret_value(),
         settings.slack_app_token.get_secret_value() if settings.slack_app_token else "",
+        settings.slack_client_secret.get_secret_value() if settings.slack_client_secret else "",
     ]
+
+
+class WorkspaceClient(WebClient):
+    """A workspace's installed bot token (OAuth mode), for scheduled jobs and commands.
+
+    Once Slack refuses the token (`REFUSED_TOKEN_ERRORS`), `refused` holds Slack's error and every later call
+    fails the same way at once, without asking Slack again: a job's loop then fails (and releases) each item
+    quickly, and the scheduler reports the workspace.
+    """
+
+    def __init__(self, team_id: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.team_id = team_id
+        self.refused: str | None = None
+
+    def api_call(self, api_method: str, **kwargs: Any) -> Any:
+        if self.refused is not None:
+            raise SlackApiError(
+                f"The workspace refused the bot's token ({self.refused})",
+                {"ok": False, "error": self.refused},  # read like a response: .get("error")
+            )
+        try:
+            return super().api_call(api_method, **kwargs)
+        except SlackApiError as exc:
+            error = exc.response.get("error") if exc.response is not None else None
+            if error in REFUSED_TOKEN_ERRORS:
+                self.refused = str(error)
+            raise
 
 
 class NoClient(Exception):
@@ -51,16 +95,30 @@ class SlackClients:
     """The bot's Web API client for each workspace.
 
     With one bot token (SLACK_BOT_TOKEN) that is the token's own workspace, which `auth.test` names once;
-    any other workspace in the database has no client and `for_team` raises `NoClient`. An OAuth
-    installation store would answer here with each workspace's own token.
+    any other workspace in the database has no client and `for_team` raises `NoClient`. In OAuth mode
+    (`installations` given) each installed workspace has its own client with its own token, and a workspace
+    that is not installed (or was uninstalled) has none.
     """
 
-    def __init__(self, client: WebClient) -> None:
+    def __init__(self, client: WebClient, installations: InstallationStore | None = None) -> None:
         self.client = client
+        self.installations = installations
         self._token_team: str | None = None
 
+    @property
+    def oauth(self) -> bool:
+        return self.installations is not None
+
+    def team_ids(self) -> list[str]:
+        """The workspaces the bot can act in: the installed ones (OAuth), or the bot token's own."""
+        if self.installations is not None:
+            return self.installations.team_ids()
+        return [self.token_team()]
+
     def token_team(self) -> str:
-        """The workspace the bot token belongs to (asked of Slack once)."""
+        """The workspace the bot token belongs to (asked of Slack once). Token mode only."""
+        if self.installations is not None:
+            raise NoClient("OAuth mode has no single bot token: each workspace has its own installation")
         if self._token_team is None:
             try:
                 self._token_team = str(self.client.auth_test()["team_id"])
@@ -69,9 +127,38 @@ class SlackClients:
         return self._token_team
 
     def for_team(self, team_id: str) -> WebClient:
+        if self.installations is not None:
+            bot = self.installations.find_bot_for_team(team_id)
+            if bot is None or not bot.bot_token:
+                raise NoClient(f"mentor-bot is not installed in workspace {team_id}")
+            return WorkspaceClient(
+                team_id,
+                token=bot.bot_token,
+                base_url=self.client.base_url,
+                timeout=self.client.timeout,
+                retry_handlers=_retry_handlers(),
+            )
         if team_id != self.token_team():
             raise NoClient(f"SLACK_BOT_TOKEN belongs to workspace {self.token_team()}, not {team_id}")
         return self.client
+
+    def uninstalled(self, *, enterprise_id: str | None, team_id: str | None) -> bool:
+        """The app was removed from a workspace: forget its installation and bot token (OAuth mode)."""
+        if self.installations is None:
+            return False
+        self.installations.delete_all(enterprise_id=enterprise_id, team_id=team_id)
+        return True
+
+    def tokens_revoked(self, *, enterprise_id: str | None, team_id: str | None, bot: bool, user_ids: list[str]) -> bool:
+        """Tokens were revoked: forget the bot's (then the workspace has no client) and any user's (OAuth mode)."""
+        if self.installations is None:
+            return False
+        for user_id in user_ids:
+            self.installations.delete_installation(enterprise_id=enterprise_id, team_id=team_id, user_id=user_id)
+        if bot:
+            # The bot token is the workspace's install: without it nothing works, so every row of it goes.
+            self.installations.delete_all(enterprise_id=enterprise_id, team_id=team_id)
+        return bot or bool(user_ids)
 
     def directory(self, team_id: str) -> Directory:
         """Who people are in this workspace, looked up through users.info."""

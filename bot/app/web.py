@@ -7,7 +7,7 @@ import logging
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import h11
@@ -176,7 +176,9 @@ def create_asgi_app(
     body_timeout: float = BODY_TIMEOUT,
     signature_failures: SignatureFailures | None = None,
     health_check: HealthCheck | None = None,
+    routes: Sequence[Route] = (),
 ) -> Starlette:
+    """The app; `routes`: more pages (OAuth mode's install pages, bot/app/oauth.py `install_routes`)."""
     verifier = SignatureVerifier(signing_secret)
     failures = signature_failures or SignatureFailures()
 
@@ -233,6 +235,7 @@ def create_asgi_app(
         routes=[
             Route(SLACK_PATH, slack_events, methods=["POST"]),
             Route("/healthz", health, methods=["GET"]),
+            *routes,
         ]
     )
 
@@ -257,6 +260,7 @@ def make_server(
     max_concurrent: int = MAX_CONCURRENT,
     signature_failures: SignatureFailures | None = None,
     health_check: HealthCheck | None = None,
+    routes: Sequence[Route] = (),
 ) -> uvicorn.Server:
     """The server, with every client held to a deadline; still run it behind a proxy (see the README)."""
     protocol = type("TimedH11", (TimedH11Protocol,), {"header_timeout": header_timeout})
@@ -266,6 +270,7 @@ def make_server(
         body_timeout=body_timeout,
         signature_failures=signature_failures,
         health_check=health_check,
+        routes=routes,
     )
     config = uvicorn.Config(
         app,

@@ -48,7 +48,11 @@ def ready_deps(settings: Settings, *, clock: Clock = system_clock) -> Deps:
 
 
 def token_workspace(deps: Deps, team_id: str | None) -> str:
-    """The bot token's workspace, refusing a --team that is another one."""
+    """The bot token's workspace, refusing a --team that is another one.
+
+    OAuth mode: the installation --team names (or the only one installed), refusing a workspace not installed."""
+    if deps.slack.oauth:
+        return _installed_workspace(deps, team_id)
     try:
         token_team = deps.slack.token_team()
     except TokenRejected as exc:
@@ -56,3 +60,19 @@ def token_workspace(deps: Deps, team_id: str | None) -> str:
     if team_id is not None and token_team != team_id:
         raise Exit(f"SLACK_BOT_TOKEN belongs to workspace {token_team}, not {team_id}: check --team.")
     return token_team
+
+
+def _installed_workspace(deps: Deps, team_id: str | None) -> str:
+    installed = deps.slack.team_ids()
+    if team_id is not None:
+        if team_id not in installed:
+            raise Exit(
+                f"mentor-bot is not installed in workspace {team_id}: check --team, or install it at /slack/install."
+            )
+        return team_id
+    if len(installed) == 1:
+        return installed[0]
+    if not installed:
+        raise Exit("mentor-bot is not installed in any workspace yet: install it at /slack/install.")
+    names = ", ".join(installed)
+    raise Exit(f"mentor-bot is installed in {len(installed)} workspaces: name one with --team ({names}).")

@@ -14,7 +14,7 @@ def run(settings: Settings, team_id: str | None, *, clock: Clock | None = None) 
     if not deps.calendar.is_school_day(deps.now().astimezone(settings.tz).date()):
         print("Today isn't a school day in the school calendar, so no reminders go out.")
         return
-    report = send_due_reminders(deps, deps.slack.client, token_team, any_hour=True)
+    report = send_due_reminders(deps, deps.slack.for_team(token_team), token_team, any_hour=True)
     print(
         f"Sent {report.sent} meeting reminders"
         + (f" ({report.failed} could not be delivered: see the log)" if report.failed else "")

@@ -140,7 +140,11 @@ def _unreachable(settings: Settings, exc: BaseException) -> Exit:
 
 
 def _check_bot_token(settings: Settings, deps: Deps) -> None:
-    """Slack is reachable and takes the bot token, or one line saying which setting to fix."""
+    """Slack is reachable and takes the bot token, or one line saying which setting to fix.
+
+    OAuth mode has no token to check: each workspace's is checked as it is used, and a refused one is reported."""
+    if deps.slack.oauth:
+        return
     try:
         with _quiet_slack_client():
             deps.slack.token_team()
@@ -157,16 +161,28 @@ def _start_scheduler(deps: Deps) -> BackgroundScheduler:
     """Periodic jobs (reminders, digests, retention) run in this process, for every workspace in the database."""
     from bot.app.scheduler import build_scheduler
 
-    team_id = deps.slack.token_team()
     scheduler = build_scheduler(deps)
     scheduler.start()
-    log.info("Reminders, digests and data retention scheduled for the workspaces in the database (token: %s)", team_id)
+    if deps.slack.oauth:
+        installed = len(deps.slack.team_ids())
+        log.info("Reminders, digests and data retention scheduled for each installed workspace (%d now)", installed)
+    else:
+        team_id = deps.slack.token_team()
+        log.info(
+            "Reminders, digests and data retention scheduled for the workspaces in the database (token: %s)", team_id
+        )
     return scheduler
 
 
 def _http_server(settings: Settings, app: App, deps: Deps) -> uvicorn.Server:
     from bot.app.web import make_server
 
+    routes = []
+    if settings.oauth:
+        from bot.app.oauth import INSTALL_PATH, install_routes
+
+        routes = install_routes(app, settings)
+        log.info("OAuth mode: schools install mentor-bot at http://%s:%d%s", settings.host, settings.port, INSTALL_PATH)
     return make_server(
         app,
         signing_secret=settings.slack_signing_secret.get_secret_value(),
@@ -174,6 +190,7 @@ def _http_server(settings: Settings, app: App, deps: Deps) -> uvicorn.Server:
         port=settings.port,
         log_level=settings.log_level,
         health_check=deps.db.health_problem,
+        routes=routes,
     )
 
 

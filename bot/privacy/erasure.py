@@ -131,6 +131,8 @@ def _erase_in(
 
     # 4. Their id, wherever it is still held, becomes the pseudonym; so do mentions of them in kept text.
     for table, rule in tables:
+        if not (rule.person_ids or rule.free_text):
+            continue  # nothing of anyone's (e.g. an install's one-time state, which belongs to no workspace)
         scope = _team_scope(table, rule, team_id)
         for name in rule.person_ids:
             suffixed = name in rule.suffixed_ids

@@ -93,7 +93,8 @@ def collect(session: Session, team_id: str, user_id: str, now: datetime) -> Pers
                 mentions.append(f"part of {link.table} {values[link.column]}")
             if not mentions:
                 continue  # a LIKE match that was not really them (e.g. a longer id)
-            records[table.name].append(Found(table.name, values, tuple(mentions)))
+            kept = {name: value for name, value in values.items() if name not in rule.secrets}  # never tokens
+            records[table.name].append(Found(table.name, kept, tuple(mentions)))
             if "id" in values:
                 matched[table.name].add(values["id"])
     team_name = queries.workspace_name(session, team_id)

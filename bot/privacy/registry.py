@@ -46,6 +46,7 @@ class TableRule:
     free_text: tuple[str, ...] = ()  # typed text about the subject: blanked on erasure (JSON: every string in it)
     personal: tuple[str, ...] = ()  # other personal data about the subject (name, email, DM ids): blanked
     other: tuple[str, ...] = ()  # nothing personal: dates, counts, ratings, keys; kept as they are
+    secrets: tuple[str, ...] = ()  # tokens and one-time values: never exported, never logged; kept as they are
     # Whose personal data a row is: one of `person_ids`, or the subject of the row it belongs to.
     subject: str | Link | None = None
     on_erase: Erase = Erase.ANONYMISE
@@ -54,7 +55,7 @@ class TableRule:
 
     @property
     def columns(self) -> tuple[str, ...]:
-        return self.person_ids + self.free_text + self.personal + self.other
+        return self.person_ids + self.free_text + self.personal + self.other + self.secrets
 
 
 def _cols(names: str) -> tuple[str, ...]:
@@ -277,6 +278,34 @@ REGISTRY: dict[str, TableRule] = {
     "digest_snapshots": TableRule(
         holds="a week's school-wide numbers; no names or ids",
         other=("id", "team_id", "week", "numbers", "created_at"),
+    ),
+    # OAuth mode (storage/installations.py, slack_sdk's tables). An uninstall deletes a workspace's rows.
+    "slack_installations": TableRule(
+        holds="the app's install in a workspace: who installed it, when, the scopes; the bot token is a secret",
+        person_ids=("user_id",),
+        other=_cols(
+            "id client_id app_id enterprise_id enterprise_name enterprise_url team_id team_name bot_id bot_user_id "
+            "bot_scopes bot_token_expires_at user_scopes user_token_expires_at incoming_webhook_channel "
+            "incoming_webhook_channel_id is_enterprise_install token_type installed_at"
+        ),
+        secrets=_cols(
+            "bot_token bot_refresh_token user_token user_refresh_token incoming_webhook_url "
+            "incoming_webhook_configuration_url"
+        ),
+        subject="user_id",
+    ),
+    "slack_bots": TableRule(
+        holds="the workspace's bot: its ids, scopes and token (a secret); no people",
+        other=_cols(
+            "id client_id app_id enterprise_id enterprise_name team_id team_name bot_id bot_user_id bot_scopes "
+            "bot_token_expires_at is_enterprise_install installed_at"
+        ),
+        secrets=("bot_token", "bot_refresh_token"),
+    ),
+    "slack_oauth_states": TableRule(
+        holds="the one-time state of an install under way in someone's browser (expires in minutes); no people",
+        other=("id", "expire_at"),
+        secrets=("state",),
     ),
 }
 

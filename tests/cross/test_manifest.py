@@ -113,3 +113,11 @@ def test_every_web_api_method_used_has_its_scope_declared() -> None:
     assert needed <= declared, f"manifest.yml lacks scopes: {sorted(needed - declared)}"
     if MANIFEST["features"]["slash_commands"]:
         assert "commands" in declared
+
+
+def test_the_install_asks_for_exactly_the_manifest_scopes_each_with_its_reason() -> None:
+    from handlers.installations.html_pages import SCOPES
+
+    assert list(SCOPES) == MANIFEST["oauth_config"]["scopes"]["bot"]
+    assert all(why.strip() for why in SCOPES.values())
+    assert [url.endswith("/slack/oauth_redirect") for url in MANIFEST["oauth_config"]["redirect_urls"]] == [True]

@@ -167,6 +167,16 @@ def _home_opened(stack: Stack, school: School) -> Callable[[], HttpResult]:
     return captured(stack.slack, lambda: stack.slack.open_home(school.people.lead))
 
 
+def _event(kind: str) -> Prepare:
+    """An uninstall event (token mode: nothing is stored to remove; OAuth mode: tests/installations)."""
+
+    def prepare(stack: Stack, school: School) -> Callable[[], HttpResult]:
+        body: dict[str, Any] = {"type": kind, "tokens": {"oauth": [], "bot": ["UBOT"]}}
+        return captured(stack.slack, lambda: stack.slack.event(body, team_id=school.team))
+
+    return prepare
+
+
 def _turn_page(stack: Stack, school: School) -> Callable[[], HttpResult]:
     view = {"id": "VHOME0001", "type": "home", "blocks": []}
     return captured(
@@ -349,6 +359,9 @@ ROWS = [
         True,
         True,
     ),
+    # uninstalling (a second delete of the same installation deletes nothing)
+    Row("installations.app_uninstalled", "app uninstalled", _event("app_uninstalled"), False, False),
+    Row("installations.tokens_revoked", "tokens revoked", _event("tokens_revoked"), False, False),
     # /mentor
     Row(
         "roster.mentor_command",
@@ -453,7 +466,7 @@ def test_every_listener_is_in_the_replay_table_or_only_shows_something() -> None
 
         action = view = command = event = shortcut = options = message = _note
 
-    for feature in ("digests", "home", "meetings", "observations", "reviews", "roster", "targets"):
+    for feature in ("digests", "home", "installations", "meetings", "observations", "reviews", "roster", "targets"):
         importlib.import_module(f"handlers.{feature}.listeners").register(Recorder(feature))
 
     tabled = {row.listener for row in ROWS}

@@ -66,6 +66,17 @@ KEPT_TEXT = {
     "concerns.standards": "Teachers' Standards numbers picked from a menu",
     "support_plans.standards": "Teachers' Standards numbers picked from a menu",
     "warning_episodes.episode_key": "which rule and which records started the episode: ids and dates",
+    # OAuth installations: what Slack says of the workspace and the grant, never typed by a person in the bot
+    "slack_installations.team_name": "the Slack workspace's name, the school's",
+    "slack_installations.enterprise_name": "the Enterprise Grid org's name",
+    "slack_installations.enterprise_url": "the Enterprise Grid org's Slack address",
+    "slack_installations.bot_scopes": "the scopes granted, e.g. chat:write",
+    "slack_installations.user_scopes": "the scopes granted (none are asked for)",
+    "slack_installations.incoming_webhook_channel": "a channel name (no incoming webhook is asked for)",
+    "slack_installations.incoming_webhook_channel_id": "a channel id (no incoming webhook is asked for)",
+    "slack_bots.team_name": "the Slack workspace's name, the school's",
+    "slack_bots.enterprise_name": "the Enterprise Grid org's name",
+    "slack_bots.bot_scopes": "the scopes granted, e.g. chat:write",
 }
 
 

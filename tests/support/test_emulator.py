@@ -678,3 +678,43 @@ def test_files_upload_v2_channel_errors(emu: SlackEmulator, client: WebClient) -
     assert emu.uploaded_files == []
     dm = client.files_upload_v2(channel="U1", content="text content", filename="notes.txt", title="Notes")
     assert dm["ok"] and emu.uploaded_files[0]["content"] == b"text content"
+
+
+# --- OAuth and several workspaces ----------------------------------------------------------------------------------
+
+
+def test_oauth_exchanges_a_code_once_for_a_token_of_that_workspace(emu: SlackEmulator) -> None:
+    anonymous = WebClient(base_url=emu.api_url)
+    code = emu.authorize("T0002", "Osprey Academy", user_id="UADMIN2")
+
+    granted = anonymous.oauth_v2_access(client_id=emu.client_id, client_secret=emu.client_secret, code=code)
+    with pytest.raises(SlackApiError) as reused:
+        anonymous.oauth_v2_access(client_id=emu.client_id, client_secret=emu.client_secret, code=code)
+    with pytest.raises(SlackApiError) as bad_secret:
+        anonymous.oauth_v2_access(client_id=emu.client_id, client_secret="nope", code=emu.authorize("T0002"))
+
+    assert granted["team"] == {"id": "T0002", "name": "Osprey Academy"}
+    assert granted["authed_user"] == {"id": "UADMIN2"} and granted["token_type"] == "bot"
+    token = str(granted["access_token"])
+    assert token.startswith("xoxb-") and token == emu.token_for("T0002")
+    assert _error(reused) == "invalid_code" and _error(bad_secret) == "bad_client_secret"
+    assert WebClient(base_url=emu.api_url, token=token).auth_test()["team_id"] == "T0002"
+
+
+def test_each_token_answers_for_its_own_workspace_and_a_revoked_one_is_refused(
+    emu: SlackEmulator, client: WebClient
+) -> None:
+    token = emu.add_workspace("T0002", "Osprey Academy")
+    emu.add_user("U22", "osprey", team_id="T0002")
+    other = WebClient(base_url=emu.api_url, token=token)
+
+    assert client.auth_test()["team_id"] == "T0001" and other.auth_test()["team_id"] == "T0002"
+    assert other.users_info(user="U22")["user"]["id"] == "U22"
+    with pytest.raises(SlackApiError) as foreign:
+        client.users_info(user="U22")  # a person of another workspace
+    emu.revoke(token, "account_inactive")
+    with pytest.raises(SlackApiError) as revoked:
+        other.auth_test()
+
+    assert _error(foreign) == "user_not_found" and _error(revoked) == "account_inactive"
+    assert [c.method for c in emu.calls_by(token)] == ["auth.test", "users.info", "auth.test"]

@@ -18,7 +18,8 @@ block_id / action_id, ...). Each failure is appended to ``block_errors`` and ans
 
 Error choices worth knowing (as Slack does, where Slack documents it):
 
-* no token -> ``not_authed``; a token other than the bot token -> ``invalid_auth``. The response_url and
+* no token -> ``not_authed``; a token the emulator never issued -> ``invalid_auth``; a revoked one -> its error.
+  Several workspaces, OAuth (``oauth.v2.access``) and revocation: see `oauth`. The response_url and
   upload-URL endpoints need no token.
 * posting to an unknown ``C…``/``G…`` id -> ``channel_not_found``; to a registered channel the bot is not in
   -> ``not_in_channel`` (a *private* channel the bot is not in is invisible: ``channel_not_found``);
@@ -61,6 +62,7 @@ from tests.support.emulator.blockkit import message_errors, validate_blocks, val
 from tests.support.emulator.chat import ChatMethods
 from tests.support.emulator.conversations import ConversationMethods
 from tests.support.emulator.files import FileMethods
+from tests.support.emulator.oauth import OAuthMethods
 from tests.support.emulator.server import HttpFront
 from tests.support.emulator.state import Call
 from tests.support.emulator.users import UserMethods
@@ -69,7 +71,7 @@ from tests.support.emulator.views import ViewMethods
 __all__ = ["Call", "SlackEmulator", "message_errors", "validate_blocks", "validate_message", "validate_view"]
 
 
-class SlackEmulator(HttpFront, ChatMethods, ConversationMethods, UserMethods, ViewMethods, FileMethods):
+class SlackEmulator(HttpFront, OAuthMethods, ChatMethods, ConversationMethods, UserMethods, ViewMethods, FileMethods):
     """A Slack Web API stand-in served over real HTTP. See the package docstring."""
 
     def _methods(self) -> dict[str, Callable[[dict[str, Any]], dict[str, Any]]]:

@@ -10,18 +10,22 @@ from tests.support.emulator.state import EmulatorState, _err, _ok
 
 class ChatMethods(EmulatorState):
     def _auth_test(self, params: dict[str, Any]) -> dict[str, Any]:
+        workspace = self._calling  # the token's own workspace
+        domain = "".join(c if c.isalnum() else "-" for c in workspace.team_name.lower()).strip("-") or "test"
         return _ok(
-            url=f"https://{self.team_domain}.slack.com/",
-            team=self.team_name,
+            url=f"https://{domain}.slack.com/",
+            team=workspace.team_name,
             user=self.bot_name,
-            team_id=self.team_id,
-            user_id=self.bot_user_id,
-            bot_id=self.bot_id,
+            team_id=workspace.team_id,
+            user_id=workspace.bot_user_id,
+            bot_id="B" + workspace.bot_user_id[1:],
             is_enterprise_install=False,
         )
 
     def _team_info(self, params: dict[str, Any]) -> dict[str, Any]:
-        return _ok(team={"id": self.team_id, "name": self.team_name, "domain": self.team_domain})
+        workspace = self._calling
+        domain = "".join(c if c.isalnum() else "-" for c in workspace.team_name.lower()).strip("-") or "test"
+        return _ok(team={"id": workspace.team_id, "name": workspace.team_name, "domain": domain})
 
     def _chat_post_message(self, params: dict[str, Any]) -> dict[str, Any]:
         channel, error = self._resolve_target(params.get("channel"))

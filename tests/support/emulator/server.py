@@ -179,7 +179,10 @@ class HttpFront(EmulatorState):
         call = Call(method=method, params=params, token=token)
         with self._lock:
             self.calls.append(call)
-            reply = self._answer(method, params, token, malformed)
+            if method == "oauth.v2.access" and not self._injections.get(method):  # client id and secret, no token
+                reply = _Reply(200, self._oauth_v2_access(params, headers.get("authorization", "")))
+            else:
+                reply = self._answer(method, params, token, malformed)
             call.status = reply.status
             call.response = reply.body if isinstance(reply.body, dict) else None
         return reply
@@ -202,8 +205,12 @@ class HttpFront(EmulatorState):
             return _Reply(200, _err("not_authed"))
         if method == "apps.connections.open":  # the one method that takes the app-level token
             return _Reply(200, _ok(url=self.socket_url) if token == self.app_token else _err("invalid_auth"))
-        if token != self.bot_token:
+        if token in self._revoked:
+            return _Reply(200, _err(self._revoked[token]))
+        workspace = self._workspaces.get(token)
+        if workspace is None:
             return _Reply(200, _err("invalid_auth"))
+        self._calling = workspace
         if malformed:
             return _Reply(200, _invalid_arguments("request body could not be decoded"))
         if method == "files.upload":  # retired by Slack; files_upload_v2 is the way

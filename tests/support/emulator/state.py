@@ -110,6 +110,14 @@ class EmulatorState:
         self.app_id = "A0001"
         self.bot_name = "mentor-bot"
         self.trigger_ttl: float = 3.0
+        # OAuth and several workspaces (oauth.py): each bot token's workspace; the default token is this one's.
+        from tests.support.emulator.oauth import Workspace
+
+        self._workspaces: dict[str, Workspace] = {bot_token: Workspace(team_id, team_name, bot_user_id, bot_token)}
+        self._codes: dict[str, Any] = {}
+        self._revoked: dict[str, str] = {}
+        self._calling: Workspace = self._workspaces[bot_token]  # the workspace of the call being answered
+        self.granted_scopes: list[str] = ["commands", "chat:write", "im:write", "users:read"]
 
         self.calls: list[Call] = []
         self.responses: list[dict[str, Any]] = []
@@ -365,6 +373,9 @@ class EmulatorState:
 
     # -- helpers --------------------------------------------------------------------------------------
 
+    def _oauth_v2_access(self, params: dict[str, Any], authorization: str) -> dict[str, Any]:
+        raise NotImplementedError  # tests/support/emulator/oauth.py
+
     def _next_serial(self) -> int:
         self._serial += 1
         return self._serial
@@ -392,13 +403,20 @@ class EmulatorState:
                     return cid
         return channel
 
+    def _foreign(self, user: dict[str, Any]) -> bool:
+        """A person of another workspace the emulator knows (not shared with the calling one): not found."""
+        teams = {w.team_id for w in self._workspaces.values()}
+        home = user["team_id"]
+        shared = (user.get("enterprise_user") or {}).get("teams") or []
+        return home in teams and home != self._calling.team_id and self._calling.team_id not in shared
+
     def _resolve_target(self, channel: Any) -> tuple[str | None, str | None]:
         """Where a message to `channel` lands: (channel id, None) or (None, error code)."""
         if not isinstance(channel, str) or not channel:
             return None, "channel_not_found"
         if channel in self._users:
             user = self._users[channel]
-            if user["deleted"]:
+            if user["deleted"] or self._foreign(user):
                 return None, "channel_not_found"
             if user["is_bot"]:
                 return None, "cannot_dm_bot"

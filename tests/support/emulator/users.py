@@ -12,7 +12,7 @@ from tests.support.emulator.state import EmulatorState, _err, _ok
 class UserMethods(EmulatorState):
     def _users_info(self, params: dict[str, Any]) -> dict[str, Any]:
         user = self._users.get(str(params.get("user", "")))
-        if user is None:
+        if user is None or self._foreign(user):
             return _err("user_not_found")
         return _ok(user=copy.deepcopy(user))
 

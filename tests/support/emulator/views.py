@@ -151,7 +151,7 @@ class ViewMethods(EmulatorState):
     def _views_publish(self, params: dict[str, Any]) -> dict[str, Any]:
         user_id = str(params.get("user_id", ""))
         user = self._users.get(user_id)
-        if user is None or user["deleted"]:
+        if user is None or user["deleted"] or self._foreign(user):
             return _err("user_not_found")
         current_id = self._home_by_user.get(user_id)
         expected_hash = params.get("hash")

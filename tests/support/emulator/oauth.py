@@ -1,0 +1,110 @@
+"""OAuth and several workspaces: `oauth.v2.access` exchanges a code Slack issued when an admin pressed Allow for a
+bot token of that workspace; each token answers `auth.test` (and `team.info`) for its own workspace, and people
+of another known workspace are not found with it. A token can be revoked (uninstalled, or the workspace closed).
+
+* `authorize(team_id, ...)` is the admin pressing Allow in Slack: it returns the `code` Slack puts in the
+  redirect. A code works once, for ten minutes; a wrong or used one -> ``invalid_code``; a wrong client id or
+  secret -> ``invalid_client_id`` / ``bad_client_secret``.
+* `add_workspace(team_id, ...)` knows a workspace's bot token at once (as if installed), returning the token.
+* `revoke(token, error)`: every later call with it answers `error` (``token_revoked``, ``account_inactive``…).
+* `token_for(team_id)`: the latest token issued for a workspace; `calls_by(token)`: the calls made with it.
+"""
+
+from __future__ import annotations
+
+import base64
+import secrets
+import time
+import urllib.parse
+from dataclasses import dataclass
+from typing import Any
+
+from tests.support.emulator.state import Call, EmulatorState, _err, _ok
+
+CODE_TTL = 600.0
+
+
+@dataclass
+class Workspace:
+    team_id: str
+    team_name: str
+    bot_user_id: str
+    token: str
+
+
+@dataclass
+class _Code:
+    team_id: str
+    team_name: str
+    user_id: str
+    issued: float
+    used: bool = False
+
+
+class OAuthMethods(EmulatorState):
+    client_id = "1111111111.2222222222"
+    client_secret = "emulator-client-secret"
+
+    # -- set up by tests ------------------------------------------------------------------------------
+
+    def add_workspace(self, team_id: str, team_name: str | None = None, *, bot_user_id: str | None = None) -> str:
+        with self._lock:
+            token = f"xoxb-{team_id}-{secrets.token_hex(8)}"
+            name = team_name or f"School {team_id}"
+            self._workspaces[token] = Workspace(team_id, name, bot_user_id or f"UBOT{team_id[1:]}", token)
+            return token
+
+    def authorize(self, team_id: str, team_name: str | None = None, *, user_id: str = "UINSTALLER") -> str:
+        with self._lock:
+            code = f"code-{team_id}-{secrets.token_hex(8)}"
+            self._codes[code] = _Code(team_id, team_name or f"School {team_id}", user_id, time.monotonic())
+            return code
+
+    def revoke(self, token: str, error: str = "token_revoked") -> None:
+        with self._lock:
+            self._revoked[token] = error
+
+    def token_for(self, team_id: str) -> str:
+        with self._lock:
+            tokens = [w.token for w in self._workspaces.values() if w.team_id == team_id]
+            if not tokens:
+                raise KeyError(f"no token was issued for {team_id}")
+            return tokens[-1]
+
+    def calls_by(self, token: str) -> list[Call]:
+        with self._lock:
+            return [c for c in self.calls if c.token == token]
+
+    # -- the Web API ----------------------------------------------------------------------------------
+
+    def _oauth_v2_access(self, params: dict[str, Any], authorization: str) -> dict[str, Any]:
+        client_id, client_secret = params.get("client_id"), params.get("client_secret")
+        if authorization.lower().startswith("basic "):
+            try:
+                decoded = base64.b64decode(authorization[6:].strip()).decode("utf-8")
+            except ValueError:
+                return _err("invalid_client_id")
+            client_id, _, client_secret = decoded.partition(":")
+            client_id = urllib.parse.unquote(client_id)
+            client_secret = urllib.parse.unquote(client_secret)
+        if client_id != self.client_id:
+            return _err("invalid_client_id")
+        if client_secret != self.client_secret:
+            return _err("bad_client_secret")
+        code = self._codes.get(str(params.get("code", "")))
+        if code is None or code.used or time.monotonic() - code.issued > CODE_TTL:
+            return _err("invalid_code")
+        code.used = True
+        token = self.add_workspace(code.team_id, code.team_name)
+        workspace = self._workspaces[token]
+        return _ok(
+            access_token=token,
+            token_type="bot",
+            scope=",".join(self.granted_scopes),
+            bot_user_id=workspace.bot_user_id,
+            app_id=self.app_id,
+            team={"id": code.team_id, "name": code.team_name},
+            enterprise=None,
+            is_enterprise_install=False,
+            authed_user={"id": code.user_id},
+        )
