@@ -1,12 +1,24 @@
 """Every table on one metadata, for Alembic and the privacy registry: import this, not the features one by one."""
 
-from storage import concerns, digests, meetings, observations, reminders, reviews, roster, submission_keys, targets
+from storage import (
+    certification,
+    concerns,
+    digests,
+    meetings,
+    observations,
+    reminders,
+    reviews,
+    roster,
+    submission_keys,
+    targets,
+)
 from storage.base import Base
 
 metadata = Base.metadata
 
 __all__ = [
     "Base",
+    "certification",
     "concerns",
     "digests",
     "meetings",

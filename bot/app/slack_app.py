@@ -10,6 +10,7 @@ from slack_bolt import App, BoltResponse
 
 from bot.app.bootstrap import Deps
 from bot.app.middleware import listener_context
+from handlers.certification import listeners as certification
 from handlers.concerns import listeners as concerns
 from handlers.digests import listeners as digests
 from handlers.home import listeners as home
@@ -63,7 +64,7 @@ def create_app(deps: Deps, *, verify_token: bool = True, listener_executor: Exec
 
 def register_listeners(app: App) -> None:
     """Wire every feature's listeners (each feature's `register` only wires its module-level functions)."""
-    for feature in (roster, home, observations, meetings, targets, digests, reviews, concerns):
+    for feature in (roster, home, observations, meetings, targets, digests, reviews, concerns, certification):
         feature.register(app)
 
 

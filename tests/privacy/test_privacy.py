@@ -66,6 +66,8 @@ KEPT_TEXT = {
     "concerns.standards": "Teachers' Standards numbers picked from a menu",
     "support_plans.standards": "Teachers' Standards numbers picked from a menu",
     "warning_episodes.episode_key": "which rule and which records started the episode: ids and dates",
+    "certification_reflections.standards": "mentor standard keys picked from a menu",
+    "certification_reflections.records": "ids of the mentor's own meetings and observations, picked from a menu",
 }
 
 
