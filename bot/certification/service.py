@@ -362,8 +362,9 @@ class CertificationService:
         sessions = repo.training(team_id, [mentor_id])
         training = Training(sum(s.minutes for s in sessions), scheme.training_hours_target, since, sessions)
         ticks = {t.criterion: t for t in repo.ticks(team_id, mentor_id)}
-        people = PeopleRepository(session)
-        person = people.get(team_id, mentor_id)
+        person = PeopleRepository(session).get(team_id, mentor_id)
+        if person is None:
+            raise NotFound("I don't know that mentor in this workspace.")
         is_lead = Role.LEAD in RoleRepository(session).roles_of(team_id, mentor_id)
         standards = [
             StandardProgress(
@@ -386,7 +387,7 @@ class CertificationService:
         ]
         return Progress(
             mentor_id,
-            person.display if person else mentor_id,
+            person.display,
             today,
             scheme,
             standards,

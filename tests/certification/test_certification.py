@@ -9,6 +9,7 @@ import csv
 import io
 from datetime import date
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pytest
 from sqlalchemy import select
@@ -18,6 +19,7 @@ from bot.app.bootstrap import Deps
 from bot.app.digests import send_digests
 from bot.digests.service import Week
 from handlers.certification import ids
+from handlers.slack.directory import SlackDirectory
 from storage.certification import CriterionTick, PanelOutcome, PanelResult, Reflection, TrainingSession
 from storage.db import Database
 from storage.roster import AuditEntry
@@ -41,6 +43,7 @@ from tests.support.people import ADMIN, AMY, BEN, CAL, DEE, EVA, LEO, NOW, SAM, 
 from tests.support.school import add_people, enrol
 from tests.support.slack import block_text, reply_to
 
+T = TypeVar("T")
 REFLECTION = "I moved our meetings to Tuesday mornings so Ben could bring the week's questions while fresh."
 QUOTE = "Ben: the Tuesday slot means I come with real questions."
 
@@ -66,17 +69,18 @@ def a_term_of_mentoring(slack: SlackDriver, clock: FakeClock, db: Database) -> N
     back_to_now(clock)
 
 
-def _rows(db: Database, model: type) -> list:  # type: ignore[type-arg]
+def _rows(db: Database, model: type[T]) -> list[T]:
     with db.unit_of_work() as session:
-        return list(session.scalars(select(model).order_by(model.id)).all())
+        return list(session.scalars(select(model).order_by(model.id)).all())  # type: ignore[attr-defined]
 
 
-def write_reflection(slack: SlackDriver, *, standards: list[str], records: int = 1) -> dict | None:  # type: ignore[type-arg]
+def write_reflection(slack: SlackDriver, *, standards: list[str], records: int = 1) -> dict[str, Any] | None:
     view = open_view(slack, ids.EVIDENCE, "", user=AMY)
     assert view["callback_id"] == ids.REFLECTION_CALLBACK
     menu = [b for b in view["blocks"] if b.get("block_id") == "records"]
     options = [o["value"] for o in menu[0]["element"]["options"]][:records] if menu else []
-    return submit(slack, view, {"text": REFLECTION, "standards": standards, "records": options, "quote": QUOTE}, user=AMY)
+    answers = {"text": REFLECTION, "standards": standards, "records": options, "quote": QUOTE}
+    return submit(slack, view, answers, user=AMY)
 
 
 def log_training(slack: SlackDriver, user: str, day: str, hours: str, topic: str = "Instructional coaching") -> None:
@@ -116,9 +120,7 @@ def test_a_term_of_logged_work_shows_up_as_evidence_under_the_right_standards_wi
     assert "Your certification" not in text_of(open_home(slack, BEN))  # a mentee sees none of it
 
 
-def _directory(deps: Deps):  # type: ignore[no-untyped-def]
-    from handlers.slack.directory import SlackDirectory
-
+def _directory(deps: Deps) -> SlackDirectory:
     return SlackDirectory(deps.slack.client)
 
 
@@ -128,7 +130,7 @@ def test_a_reflection_is_written_tagged_and_counts_towards_its_standards(
     a_term_of_mentoring(slack, clock, db)
 
     refused = write_reflection(slack, standards=[])
-    assert refused["response_action"] == "errors"
+    assert refused is not None and refused["response_action"] == "errors"
     assert refused["errors"] == {"standards": "Tag at least one standard this reflection shows."}
     assert write_reflection(slack, standards=["1", "4"]) is None
 
@@ -195,8 +197,10 @@ def test_the_portfolio_pdf_holds_reflections_and_evidence_but_no_mentees_private
     assert upload["channels"] and upload["channels"][0].startswith("D")
     text = pdf_text(upload["content"])
     assert "Mentor portfolio: Amy Mentor" in text
-    assert text.index("Standard 1: Personal qualities") < text.index(REFLECTION[:40]) < text.index(
-        "Evidence gathered from my mentoring"
+    assert (
+        text.index("Standard 1: Personal qualities")
+        < text.index(REFLECTION[:40])
+        < text.index("Evidence gathered from my mentoring")
     )
     assert QUOTE in text and "Meeting of 23 Nov 2026" in text
     assert "Weekly meetings held 4 6 Oct 2026 – 23 Nov 2026" in text
@@ -224,15 +228,15 @@ def test_a_lead_ticks_comments_records_the_panel_outcome_and_the_register_lists_
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     assert write_reflection(slack, standards=["2"], records=0) is None
-    before = len(emulator.calls_to("chat.postEphemeral")) + len(emulator.responses)
     reply = reply_to(slack, "/mentor", f"portfolio {mention(AMY)}", user=LEO)
-    assert before >= 0 and "Preparing <@UAMY0001>'s certification portfolio" in reply
+    assert "Preparing <@UAMY0001>'s certification portfolio" in reply
     response = emulator.responses[-1]
     message = {"ts": "1700000000.000200", "type": "message", "text": response["text"], "blocks": response["blocks"]}
 
-    def open_by(action_id: str) -> dict:  # type: ignore[type-arg]
+    def open_by(action_id: str) -> dict[str, Any]:
         opened = len(emulator.calls_to("views.open"))
-        assert slack.click(action_id, user=LEO, value=AMY, block_id=ids.LEAD_ACTIONS_BLOCK, message=message).status == 200
+        clicked = slack.click(action_id, user=LEO, value=AMY, block_id=ids.LEAD_ACTIONS_BLOCK, message=message)
+        assert clicked.status == 200
         wait_until(lambda: len(emulator.calls_to("views.open")) > opened, what=f"the {action_id} modal")
         return emulator.open_views()[-1]
 
