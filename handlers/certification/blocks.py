@@ -251,6 +251,8 @@ def summary_lines(progress: Progress) -> list[str]:
     t = progress.training
     lines = []
     for level in progress.levels:
+        if level.level.lead and not progress.is_lead:
+            continue  # the lead level is for lead mentors
         lines.append(f"*{level.level.label}:* {level.met} of {len(level.criteria)} criteria met")
     for sp in progress.standards:
         lines.append(
@@ -335,6 +337,7 @@ def home_blocks(progress: Progress) -> list[Block]:
     todo = [
         f"◻ {user_text(c.criterion.label)}: {c.detail}"
         for level in progress.levels
+        if progress.is_lead or not level.level.lead
         for c in level.criteria
         if not c.met
     ][:6]
