@@ -22,6 +22,7 @@ from handlers.certification import ids
 from handlers.slack.directory import SlackDirectory
 from storage.certification import CriterionTick, PanelOutcome, PanelResult, Reflection, TrainingSession
 from storage.db import Database
+from storage.meetings import Meeting
 from storage.roster import AuditEntry
 from storage.targets import Target
 from tests.conftest import BackendDatabase
@@ -136,7 +137,8 @@ def test_a_reflection_is_written_tagged_and_counts_towards_its_standards(
 
     [stored] = _rows(db, Reflection)
     assert (stored.mentor_id, stored.text, stored.standards, stored.quote) == (AMY, REFLECTION, ["1", "4"], QUOTE)
-    assert stored.records == ["meeting:4"] and stored.written_on == date(2026, 11, 24)
+    latest = _rows(db, Meeting)[-1]  # the menu lists the newest first
+    assert stored.records == [f"meeting:{latest.id}"] and stored.written_on == date(2026, 11, 24)
     home = text_of(open_home(slack, AMY))
     assert "*Standard 1: Personal qualities*: 1 reflection, 8 records" in home
     assert "*Standard 3: Professionalism*: 0 reflections" in home
