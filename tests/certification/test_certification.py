@@ -26,7 +26,7 @@ from storage.meetings import Meeting
 from storage.roster import AuditEntry
 from storage.targets import Target
 from tests.conftest import BackendDatabase
-from tests.home.test_home import open_home, text_of
+from tests.home.test_home import buttons, open_home, text_of
 from tests.support.certification import (
     MENTEE_REFLECTION,
     PRIVATE_NOTES,
@@ -288,3 +288,25 @@ def test_a_lead_ticks_comments_records_the_panel_outcome_and_the_register_lists_
         ["mentor_id", "name", "email", "level", "awarded_on"],
         [AMY, "Amy Mentor", rows[1][2], "Mastery level (Qualified Mentor Status)", "2026-11-18"],
     ]
+
+
+def test_other_words_after_evidence_get_the_usage_and_open_nothing(slack: SlackDriver, emulator: SlackEmulator) -> None:
+    reply = reply_to(slack, ids.EVIDENCE, "hours 3", user=AMY)
+    assert "`/evidence training` logs a mentor training session" in reply
+    assert emulator.calls_to("views.open") == []
+
+
+def test_the_home_tabs_buttons_open_the_reflection_and_training_modals(
+    slack: SlackDriver, emulator: SlackEmulator
+) -> None:
+    home = open_home(slack, AMY)
+    for action_id, callback_id in (
+        (ids.REFLECT_OPEN, ids.REFLECTION_CALLBACK),
+        (ids.TRAINING_OPEN, ids.TRAINING_CALLBACK),
+    ):
+        [(element, block_id)] = buttons(home, action_id)
+        emulator.reset()
+        result = slack.click(action_id, user=AMY, value=element["value"], block_id=block_id, view=home)
+        assert result.status == 200
+        wait_until(lambda: emulator.calls_to("views.open"), what=f"the {callback_id} modal")
+        assert emulator.open_views()[-1]["callback_id"] == callback_id
