@@ -7,6 +7,7 @@ from pathlib import Path
 
 from bot.app.settings import Settings
 from bot.certification.service import RegisterRow
+from bot.cli import Exit
 from bot.cli.common import ready_deps
 from bot.privacy.export_files import write_private
 from bot.reports.csv import csv_text
@@ -22,5 +23,8 @@ def export(settings: Settings, team_id: str, out: Path | None) -> None:
     deps = ready_deps(settings)
     rows = deps.certification.register_for_operator(team_id)
     path = out or Path(f"mentor-register-{team_id}.csv")
-    write_private(path, register_csv(rows).encode("utf-8-sig"))
+    try:
+        write_private(path, register_csv(rows).encode("utf-8-sig"))
+    except FileExistsError:
+        raise Exit(f"{path} already exists: move it, or name another file with --out.", code=1) from None
     print(f"{len(rows)} certified {'mentor' if len(rows) == 1 else 'mentors'} in {team_id}: {path}")

@@ -326,30 +326,37 @@ def panel_reminder_text(panel_on: date, notice: str) -> str:
 
 # --- the mentor's Home section -----------------------------------------------------------------------------------
 def home_blocks(progress: Progress) -> list[Block]:
+    """Progress per standard, then per level and criterion (met ✓, still to evidence ◻), training and the panel."""
     t = progress.training
-    lines = [*summary_lines(progress)]
-    if t.first_year_since is not None:
-        expected = t.expected_by(progress.today)
-        state = "on track" if not t.behind(progress.today) else f"behind: {hours_text(expected)} expected by now"
-        lines[-1] = (
-            f"*Training:* {hours_text(t.hours)} of {hours_text(t.target_hours)} hours in your first year ({state})"
-        )
-    todo = [
-        f"◻ {user_text(c.criterion.label)}: {c.detail}"
-        for level in progress.levels
-        if progress.is_lead or not level.level.lead
-        for c in level.criteria
-        if not c.met
-    ][:6]
-    if todo:
-        lines.append("*Still to evidence*")
-        lines += todo
-    if progress.next_panel:
-        lines.append(f"_Next review panel: {progress.next_panel:%-d %B %Y}._")
+    lines: list[str] = []
     if progress.awarded:
         level = progress.scheme.level(progress.awarded.level)
         label = level.label if level else progress.awarded.level
-        lines.insert(0, f":medal: Awarded *{user_text(label)}* on {progress.awarded.panel_on:%-d %B %Y}")
+        lines.append(f":medal: Awarded *{user_text(label)}* on {progress.awarded.panel_on:%-d %B %Y}")
+    for sp in progress.standards:
+        lines.append(
+            f"• *{user_text(sp.standard.name)}*: {sp.reflections} reflection{'s' if sp.reflections != 1 else ''}, "
+            f"{sp.evidence_count} records"
+        )
+    for level_progress in progress.levels:
+        if level_progress.level.lead and not progress.is_lead:
+            continue  # the lead level is for lead mentors
+        met, total = level_progress.met, len(level_progress.criteria)
+        lines.append(f"*{user_text(level_progress.level.label)}:* {met} of {total} criteria met")
+        lines += [
+            f"{'✓' if c.met else '◻'} {user_text(c.criterion.label)}: {user_text(c.detail)}"
+            for c in level_progress.criteria
+        ]
+    if t.first_year_since is not None:
+        expected = t.expected_by(progress.today)
+        state = "on track" if not t.behind(progress.today) else f"behind: {hours_text(expected)} expected by now"
+        lines.append(
+            f"*Training:* {hours_text(t.hours)} of {hours_text(t.target_hours)} hours in your first year ({state})"
+        )
+    else:
+        lines.append(f"*Training:* {hours_text(t.hours)} hours logged")
+    if progress.next_panel:
+        lines.append(f"_Next review panel: {progress.next_panel:%-d %B %Y}._")
     return [
         divider(),
         header("Your certification"),

@@ -26,7 +26,8 @@ from storage.meetings import Meeting
 from storage.roster import AuditEntry
 from storage.targets import Target
 from tests.conftest import BackendDatabase
-from tests.home.test_home import buttons, open_home, text_of
+from tests.home.test_home import buttons, text_of
+from tests.home.test_home import open_home as open_home_now
 from tests.support.certification import (
     MENTEE_REFLECTION,
     PRIVATE_NOTES,
@@ -35,6 +36,7 @@ from tests.support.certification import (
     observe,
     open_view,
     pdf_text,
+    quiet,
     submit,
 )
 from tests.support.clock import FakeClock
@@ -68,6 +70,12 @@ def a_term_of_mentoring(slack: SlackDriver, clock: FakeClock, db: Database) -> N
     observe(slack, clock, date(2026, 11, 18))
     log_meeting(slack, clock, date(2026, 11, 23), signed=False)
     back_to_now(clock)
+
+
+def open_home(slack: SlackDriver, user: str) -> dict[str, Any]:
+    """The Home as it stands once every change before it has been refreshed."""
+    quiet(slack.emulator)
+    return open_home_now(slack, user)
 
 
 def _rows(db: Database, model: type[T]) -> list[T]:
@@ -288,6 +296,8 @@ def test_a_lead_ticks_comments_records_the_panel_outcome_and_the_register_lists_
         ["mentor_id", "name", "email", "level", "awarded_on"],
         [AMY, "Amy Mentor", rows[1][2], "Mastery level (Qualified Mentor Status)", "2026-11-18"],
     ]
+    assert cli.main(["mentors", "export", "--team", TEAM, "--out", "register.csv"]) == 1  # never overwritten
+    assert "register.csv already exists" in capsys.readouterr().err
 
 
 def test_other_words_after_evidence_get_the_usage_and_open_nothing(slack: SlackDriver, emulator: SlackEmulator) -> None:

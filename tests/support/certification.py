@@ -4,6 +4,7 @@ reflections and training, and the lead mentor's buttons on `/mentor portfolio @m
 from __future__ import annotations
 
 import io
+import time
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -137,3 +138,18 @@ def back_to_now(clock: FakeClock) -> None:
 def pdf_text(content: bytes) -> str:
     reader = PdfReader(io.BytesIO(content))
     return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+
+
+def quiet(emulator: SlackEmulator, *, for_seconds: float = 0.3, timeout: float = 10.0) -> None:
+    """Wait until the bot has made no Web API call for a moment: listeners finish after their ack, and a Home
+    refreshed by the last change must not be taken for the one a test opens next."""
+    deadline = time.monotonic() + timeout
+    last, since = len(emulator.calls), time.monotonic()
+    while time.monotonic() < deadline:
+        time.sleep(0.05)
+        count = len(emulator.calls)
+        if count != last:
+            last, since = count, time.monotonic()
+        elif time.monotonic() - since >= for_seconds:
+            return
+    raise AssertionError("the bot kept calling Slack")
