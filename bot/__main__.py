@@ -93,6 +93,11 @@ def build_parser() -> argparse.ArgumentParser:
         sub = digest_commands.add_parser(name, help=help_text)
         sub.add_argument("--team", help=TEAM_HELP)
         sub.add_argument("--week", help="an ISO week such as 2026-W47 (default: this week)")
+    mentors = commands.add_parser("mentors", help="mentor certification: the register of certified mentors")
+    mentor_commands = mentors.add_subparsers(dest="mentors_command", metavar="MENTORS_COMMAND", required=True)
+    register = mentor_commands.add_parser("export", help="write the register of certified mentors as CSV")
+    register.add_argument("--team", required=True, help="the Slack workspace id, T…")
+    register.add_argument("--out", type=Path, help="the CSV file to write (default: mentor-register-<team>.csv)")
     _add_privacy_parser(commands)
     return parser
 
@@ -138,6 +143,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from bot.cli import report
 
             report.run(settings, args.team, args.user, args.review, args.out)
+        elif command == "mentors":
+            from bot.cli import mentors
+
+            mentors.export(settings, args.team, args.out)
         return 0
     except SettingsError as exc:
         print(f"mentor-bot can't start: {exc}", file=sys.stderr)

@@ -1,6 +1,7 @@
 """Every table on one metadata, for Alembic and the privacy registry: import this, not the features one by one."""
 
 from storage import (
+    certification,
     concerns,
     digests,
     installations,
@@ -18,6 +19,7 @@ metadata = Base.metadata
 
 __all__ = [
     "Base",
+    "certification",
     "concerns",
     "digests",
     "installations",

@@ -11,6 +11,8 @@ from datetime import datetime
 
 from bot.app.settings import Settings
 from bot.app.slack_client import SlackClients, make_web_client
+from bot.certification.scheme import load_scheme
+from bot.certification.service import CertificationService
 from bot.concerns.plans import PlanService
 from bot.concerns.probation import ProbationService
 from bot.concerns.service import ConcernService
@@ -60,6 +62,7 @@ class Deps:
     reviews: ReviewService  # induction details, schedules and reminders
     review_writing: ReviewWriting  # drafting, saving and signing reviews
     review_reports: ReviewReports  # a review read for its PDF and CSV
+    certification: CertificationService  # mentors' certification: evidence, reflections, training, panels
 
     def now(self) -> datetime:
         return self.clock()
@@ -83,6 +86,7 @@ def bootstrap(
     digests = DigestBuilder(db, calendar, warnings=warnings)
     reviews = ReviewService(db, calendar, tz)
     writing = ReviewWriting(reviews, load_questions(settings.appropriate_body_questions))
+    certification = CertificationService(db, load_scheme(settings.certification_scheme), tz)
     home_settings = HomeSettings(
         calendar_name=calendar.name, digest_day=settings.digest_day, digest_time=settings.digest_time
     )
@@ -99,7 +103,17 @@ def bootstrap(
         reminders=ReminderService(db, calendar, tz),
         digests=digests,
         nudges=NudgeService(db, digests, tz),
-        home=HomeService(db, calendar, forms, tz, home_settings, digests=digests, reviews=reviews, warnings=warnings),
+        home=HomeService(
+            db,
+            calendar,
+            forms,
+            tz,
+            home_settings,
+            digests=digests,
+            reviews=reviews,
+            warnings=warnings,
+            certification=certification,
+        ),
         concerns=ConcernService(db, forms, tz),
         plans=PlanService(db, calendar, tz),
         probation=ProbationService(db, calendar, tz),
@@ -108,6 +122,7 @@ def bootstrap(
         reviews=reviews,
         review_writing=writing,
         review_reports=ReviewReports(writing),
+        certification=certification,
     )
 
 

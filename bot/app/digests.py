@@ -45,6 +45,7 @@ def digest_run(deps: Deps, client: WebClient, *, worker: str | None = None) -> D
         roster=deps.roster,
         reviews=deps.reviews,
         worker=worker,
+        certification=deps.certification,
     )
 
 
@@ -88,7 +89,9 @@ def preview_digests(deps: Deps, team_id: str, week: Week) -> list[str]:
     school = deps.digests.add_warnings(deps.digests.build(team_id, week))
     previous = DigestRepository(deps.db).snapshot(team_id, str(week.previous))
     previous = previous or deps.digests.build(team_id, week.previous).numbers()
-    lead = lead_digest(school, deps.reviews.due_for_digest(team_id, week.monday + timedelta(days=4)))
+    friday = week.monday + timedelta(days=4)
+    behind = deps.certification.behind_on_training(team_id, friday)
+    lead = lead_digest(school, deps.reviews.due_for_digest(team_id, friday), behind)
     slt = slt_summary(school, previous)
     users, channels = mentioned(text for m in [*lead.messages, slt] for text in block_texts(m.blocks))
     users.update(school.lead_ids)

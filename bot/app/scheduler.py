@@ -49,6 +49,8 @@ RETENTION_EVERY = timedelta(hours=24)
 REQUEST_KEYS_KEPT = timedelta(days=1)
 RETENTION_JOB = "data-retention"
 REVIEW_REMINDER_JOB = "review-reminders"
+PANEL_REMINDER_EVERY = timedelta(hours=1)
+PANEL_REMINDER_JOB = "certification-panel-reminders"
 REVIEW_REMINDER_HOURS = (8, 17)  # school time: reviewers are reminded in the working day
 
 
@@ -193,6 +195,30 @@ def send_review_reminders(deps: Deps, client: WebClient, team_id: str, *, any_ho
     return sent
 
 
+def send_panel_reminders(deps: Deps, client: WebClient, team_id: str, *, any_hour: bool = False) -> int:
+    """Remind mentors of the next certification panel a month and a week before it: once each (claimed)."""
+    from handlers.certification.blocks import panel_reminder_text
+
+    now = deps.now()
+    hour = now.astimezone(deps.settings.tz).hour
+    if not any_hour and not REVIEW_REMINDER_HOURS[0] <= hour < REVIEW_REMINDER_HOURS[1]:
+        return 0
+    sent = 0
+    for notice in deps.certification.claim_panel_reminders(team_id, now):
+        try:
+            client.chat_postMessage(channel=notice.mentor_id, text=panel_reminder_text(notice.panel_on, notice.notice))
+            sent += 1
+        except SLACK_FAILURES as exc:  # the claim is kept either way: a panel reminder is never worth a second copy
+            log.warning("Could not send a panel reminder to %s: %s", notice.mentor_id, failure_reason(exc))
+    if sent:
+        log.info("Certification panel reminders for %s: %d sent", team_id, sent)
+    return sent
+
+
+def _panel_reminder_job(deps: Deps) -> None:
+    for_each_workspace(deps, send_panel_reminders, "panel reminder", PANEL_REMINDER_EVERY)
+
+
 def _review_reminder_job(deps: Deps) -> None:
     for_each_workspace(deps, send_review_reminders, "review reminder", REMINDER_EVERY)
 
@@ -290,6 +316,13 @@ def build_scheduler(deps: Deps, *, start_at: datetime | None = None) -> Backgrou
         args=(deps,),
         id=WARNINGS_JOB,
         name="Early warnings",
+    )
+    scheduler.add_job(
+        _panel_reminder_job,
+        IntervalTrigger(seconds=int(PANEL_REMINDER_EVERY.total_seconds()), start_date=first, timezone=tz),
+        args=(deps,),
+        id=PANEL_REMINDER_JOB,
+        name="Certification panel reminders",
     )
     scheduler.add_job(
         _retention_job,

@@ -40,6 +40,8 @@ SETTING_HELP: dict[str, str] = {
     "OBSERVATION_FORMS_DIR": "a folder of your school's observation form files (*.toml)",
     "RETENTION_DAYS": "a whole number of days, 0-36500, to keep a person's records after their last mentorship "
     "ends (default 2555, about seven years; 0 keeps them forever)",
+    "CERTIFICATION_SCHEME": "the path of a mentor certification scheme (copy "
+    "bot/certification/schemes/national-standards-2016.toml and edit it)",
     "DIGEST_DAY": "the weekday the weekly digests go out, e.g. friday",
     "DIGEST_TIME": "the school-time hour the weekly digests go out, as HH:MM, e.g. 15:00",
     "SCHEDULER": "on (this process runs reminders, digests and retention) or off (`python -m bot worker` runs them)",
@@ -71,6 +73,8 @@ class Settings(BaseSettings):
     early_warnings: Path | None = Field(default=None, alias="EARLY_WARNINGS")
     # Days a person's records are kept after their last mentorship ends; 0 keeps them forever.
     retention_days: int = Field(default=2555, alias="RETENTION_DAYS", ge=0, le=36500)
+    # The mentor certification scheme (standards, levels, criteria, panel dates); None: the shipped 2016 one.
+    certification_scheme: Path | None = Field(default=None, alias="CERTIFICATION_SCHEME")
     digest_day: str = Field(default="friday", alias="DIGEST_DAY")
     digest_time: str = Field(default="15:00", alias="DIGEST_TIME")
     # off: `serve` answers Slack only, and the scheduled jobs run in `python -m bot worker`.
@@ -221,6 +225,17 @@ class Settings(BaseSettings):
         try:
             load_thresholds(value)  # read again by bootstrap; checked here so a bad file stops start-up
         except ThresholdsError as exc:
+            raise ValueError(f"is wrong ({exc})") from None
+        return value
+
+    @field_validator("certification_scheme")
+    @classmethod
+    def _scheme_readable(cls, value: Path | None) -> Path | None:
+        from bot.certification.scheme import SchemeError, load_scheme
+
+        try:
+            load_scheme(value)  # read again by bootstrap; checked here so a bad file stops start-up
+        except SchemeError as exc:
             raise ValueError(f"is wrong ({exc})") from None
         return value
 

@@ -13,6 +13,7 @@ from slack_bolt import App, BoltResponse
 from bot.app.bootstrap import Deps
 from bot.app.middleware import listener_context
 from bot.app.oauth import NOT_INSTALLED, authorize_by_workspace, install_flow
+from handlers.certification import listeners as certification
 from handlers.concerns import listeners as concerns
 from handlers.digests import listeners as digests
 from handlers.home import listeners as home
@@ -92,7 +93,18 @@ class ContextCopying(Executor):
 
 def register_listeners(app: App) -> None:
     """Wire every feature's listeners (each feature's `register` only wires its module-level functions)."""
-    for feature in (roster, home, observations, meetings, targets, digests, reviews, concerns, installations):
+    for feature in (
+        roster,
+        home,
+        observations,
+        meetings,
+        targets,
+        digests,
+        reviews,
+        concerns,
+        installations,
+        certification,
+    ):
         feature.register(app)
 
 

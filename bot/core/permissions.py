@@ -60,6 +60,12 @@ class Action(enum.StrEnum):
     REVIEW_PLAN = "review this support plan"
     SIGN_PLAN = "sign this support plan as seen"
     RECORD_AGREED_ACTIONS = "record the actions agreed at the probation mid-point"
+    ADD_EVIDENCE = "add reflections and training to their own certification portfolio"
+    READ_PORTFOLIO = "see this mentor's certification portfolio"
+    COMMENT_ON_EVIDENCE = "comment on a mentor's reflection"
+    TICK_CRITERION = "tick a mentor's certification criterion"
+    RECORD_PANEL_OUTCOME = "record a certification panel's outcome"
+    READ_REGISTER = "see the register of certified mentors"
 
 
 M, MR, L, S, A = Standing.MENTEE, Standing.MENTOR, Standing.LEAD, Standing.SLT, Standing.ADMIN
@@ -112,6 +118,14 @@ POLICY: dict[Action, frozenset[Standing]] = {
     Action.SIGN_PLAN: frozenset({M}),
     # SLT agree action points and support when someone struggling passes half way through probation.
     Action.RECORD_AGREED_ACTIONS: frozenset({S}),
+    # Mentor certification: a mentor's own portfolio (AUTHOR: it is theirs); lead mentors and SLT see everyone's,
+    # mentees none of it. Lead mentors comment, tick documents and signatures, and record the panel's outcome.
+    Action.ADD_EVIDENCE: frozenset({MR, L}),
+    Action.READ_PORTFOLIO: frozenset({AU, L, S}),
+    Action.COMMENT_ON_EVIDENCE: frozenset({L}),
+    Action.TICK_CRITERION: frozenset({L}),
+    Action.RECORD_PANEL_OUTCOME: frozenset({L}),
+    Action.READ_REGISTER: frozenset({L, S, A}),
 }
 
 WHO_CAN: dict[Action, str] = {
@@ -147,6 +161,12 @@ WHO_CAN: dict[Action, str] = {
     Action.REVIEW_PLAN: "lead mentors, SLT and the person who started it",
     Action.SIGN_PLAN: "the mentee",
     Action.RECORD_AGREED_ACTIONS: "SLT",
+    Action.ADD_EVIDENCE: "mentors and lead mentors",
+    Action.READ_PORTFOLIO: "the mentor themselves, lead mentors and SLT",
+    Action.COMMENT_ON_EVIDENCE: "lead mentors",
+    Action.TICK_CRITERION: "lead mentors",
+    Action.RECORD_PANEL_OUTCOME: "lead mentors",
+    Action.READ_REGISTER: "lead mentors, SLT and the bot's admins",
 }
 
 

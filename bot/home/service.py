@@ -20,6 +20,8 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.certification.service import CertificationService
+from bot.certification.service import Progress as CertificationProgress
 from bot.concerns.plans import PlanSummary, open_plans
 from bot.concerns.service import ConcernSummary, OpenConcern, visible_to_mentee
 from bot.concerns.warnings import RaisedWarning, WarningService
@@ -220,6 +222,7 @@ class Home:
     admin: AdminSection | None = None
     admins: list[str] = field(default_factory=list)  # who sets the bot up: shown to people it doesn't know yet
     reviews: list[MenteeSchedule] = field(default_factory=list)  # review schedules this person sees
+    certification: CertificationProgress | None = None  # a mentor's or lead's own certification progress
 
     @property
     def known(self) -> bool:
@@ -239,8 +242,10 @@ class HomeService:
         digests: DigestBuilder,
         reviews: ReviewService | None = None,
         warnings: WarningService | None = None,
+        certification: CertificationService | None = None,
     ) -> None:
         self.db = db
+        self.certification = certification
         self.digests = digests
         self.warnings = warnings
         self.calendar = calendar
@@ -266,6 +271,9 @@ class HomeService:
             admin = self._admin(queries, today) if Standing.ADMIN in standings else None
             admins = [] if (mentee or mentor or admin or school) else queries.admins()
             plans = open_plans(session, caller.team_id) if school is not None else []
+            certification = None
+            if self.certification is not None and (Standing.MENTOR in standings or Standing.LEAD in standings):
+                certification = self.certification.own_progress(session, caller.team_id, caller.user_id, today)
         lead = _lead(school, plans) if school is not None and Standing.LEAD in standings else None
         if lead is not None and self.warnings is not None:
             lead = dataclasses.replace(lead, warnings=self.warnings.holding(caller.team_id))
@@ -274,7 +282,18 @@ class HomeService:
         if self.reviews is not None:
             reviews = self.reviews.schedules_seen_by(caller.team_id, caller.user_id, set(caller.roles), now)
         return Home(
-            caller.team_id, caller.user_id, today, self.settings, mentee, mentor, lead, slt, admin, admins, reviews
+            caller.team_id,
+            caller.user_id,
+            today,
+            self.settings,
+            mentee,
+            mentor,
+            lead,
+            slt,
+            admin,
+            admins,
+            reviews,
+            certification,
         )
 
     def target_mentee(self, caller: Caller, mentee_id: str, directory: Directory, now: datetime) -> Person:

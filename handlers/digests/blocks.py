@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from bot.certification.service import TrainingBehind, hours_text
 from bot.concerns.service import OpenConcern
 from bot.concerns.warnings import RaisedWarning
 from bot.core.vocabulary import CONCERN_CATEGORY_LABEL, KIND_COUNTED, RATING_SHORT, WARNING_LABEL
@@ -83,7 +84,11 @@ def _nudge_block(mentor_id: str, mentee_ids: list[str]) -> Block:
     }
 
 
-def lead_digest(school: SchoolWeek, reviews_due: Sequence[tuple[str, ItemState]] = ()) -> LeadDigest:
+def lead_digest(
+    school: SchoolWeek,
+    reviews_due: Sequence[tuple[str, ItemState]] = (),
+    training_behind: Sequence[TrainingBehind] = (),
+) -> LeadDigest:
     ordered = school.by_need
     needing = [m for m in ordered if m.needs_attention]
     fine = [m for m in ordered if not m.needs_attention]
@@ -115,6 +120,10 @@ def lead_digest(school: SchoolWeek, reviews_due: Sequence[tuple[str, ItemState]]
     if reviews_due:
         lines = [item_line(state, mentee_id=mentee_id) for mentee_id, state in reviews_due]
         body += sections_for_lines(["*Reviews overdue or due in the next two weeks*", *lines])
+    if training_behind:
+        body += sections_for_lines(
+            ["*Mentors behind on training hours* (first year with ECTs)", *training_lines(training_behind)]
+        )
     if fine:
         body += sections_for_lines(["*On track*", *(mentee_line(m) for m in fine)])
     body.append(
@@ -306,4 +315,12 @@ def warning_blocks(w: RaisedWarning) -> list[Block]:
                 button("Start a support plan", START_PLAN, w.mentee_id),
             ],
         },
+    ]
+
+
+def training_lines(behind: Sequence[TrainingBehind]) -> list[str]:
+    return [
+        f"<@{b.mentor_id}>: {hours_text(b.hours)} of {hours_text(b.target)} hours logged "
+        f"({hours_text(round(b.expected, 1))} expected by now)"
+        for b in behind
     ]

@@ -12,7 +12,7 @@ import logging
 import os
 import socket
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -20,6 +20,7 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.certification.service import CertificationService, TrainingBehind
 from bot.digests.chart import chart_labels, ratings_chart
 from bot.digests.service import DigestBuilder, SchoolSetup, SchoolWeek, Week
 from bot.reviews.service import ItemState, ReviewService
@@ -78,8 +79,10 @@ class DigestRun:
         roster: RosterService,
         reviews: ReviewService | None = None,
         worker: str | None = None,
+        certification: CertificationService | None = None,
     ) -> None:
         self.client = client
+        self.certification = certification  # mentors behind on training hours, in the lead digest
         self.builder = builder
         self.reviews = reviews  # the review schedules' lines in the lead digest
         self.repo = repo
@@ -102,7 +105,8 @@ class DigestRun:
         notices = self.problems_before_sending(school)
         friday = week.monday + timedelta(days=4)
         reviews_due = self.reviews.due_for_digest(team_id, friday) if self.reviews is not None else []
-        for planned in self._plan(school, previous, reviews_due):
+        behind = self.certification.behind_on_training(team_id, friday) if self.certification is not None else []
+        for planned in self._plan(school, previous, reviews_due, behind):
             self._deliver(team_id, week, planned, now, report, notices)
         for problem in notices:
             self._notify_admins(team_id, week, problem, now, report)
@@ -123,11 +127,15 @@ class DigestRun:
 
     # --- what goes to whom --------------------------------------------------------------------------------
     def _plan(
-        self, school: SchoolWeek, previous: dict[str, Any] | None, reviews_due: list[tuple[str, ItemState]]
+        self,
+        school: SchoolWeek,
+        previous: dict[str, Any] | None,
+        reviews_due: list[tuple[str, ItemState]],
+        training_behind: Sequence[TrainingBehind] = (),
     ) -> list[Planned]:
         plans: list[Planned] = []
         if school.lead_ids:
-            digest = lead_digest(school, reviews_due)
+            digest = lead_digest(school, reviews_due, training_behind)
             for lead in school.lead_ids:
                 send = self._lead_sender(digest.messages, digest.overflow_csv, school)
                 plans.append(Planned(DeliveryKind.LEAD, lead, self._opens_dm(lead), send, f"lead <@{lead}>"))

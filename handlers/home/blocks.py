@@ -22,6 +22,7 @@ from bot.core.vocabulary import (
 from bot.core.words import counted, noun, verb
 from bot.digests.service import Week
 from bot.home.service import AdminSection, Home, LeadSection, MenteeSection, MenteeStatus, MentorSection, SltSection
+from handlers.certification.blocks import home_blocks as certification_blocks
 from handlers.digests.blocks import mentee_line, open_concern_line, warning_blocks
 from handlers.home.ids import (
     HOME_CALLBACK,
@@ -71,6 +72,8 @@ def home_view(home: Home, pages: Pages | None = None) -> dict[str, Any]:
             blocks += admin_blocks(home.admin, home, pages)
         if home.reviews:
             blocks += review_blocks(home)
+        if home.certification is not None:
+            blocks += certification_blocks(home.certification)
         blocks.append(context("`/mentor help` lists every command you can use."))
     return {
         "type": "home",

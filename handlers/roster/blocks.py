@@ -58,6 +58,19 @@ HELP: list[HelpEntry] = [
         "open targets, with buttons to close them (or, for your own, to mark them ready for review)",
         frozenset({Standing.MENTOR, Standing.LEAD, Standing.SLT, Standing.MENTEE}),
     ),
+    HelpEntry(
+        "/evidence [training]",
+        "a reflection for your mentor certification portfolio, or log mentor training hours",
+        frozenset({Standing.MENTOR, Standing.LEAD}),
+    ),
+    HelpEntry(
+        "/mentor portfolio [@mentor]",
+        "a certification portfolio PDF in your DM (lead mentors: comment, tick criteria, record panel outcomes)",
+        frozenset({Standing.MENTOR, Standing.LEAD, Standing.SLT}),
+    ),
+    HelpEntry(
+        "/mentor register", "mentors certified here, with level and date", ADMINS | {Standing.LEAD, Standing.SLT}
+    ),
     HelpEntry("/mentor assign @mentor @mentee [trainee|ect|staff]", "start a mentorship (one academic year)", ADMINS),
     HelpEntry("/mentor unassign @mentor @mentee", "end a mentorship (its records are kept)", ADMINS),
     HelpEntry(

@@ -24,6 +24,7 @@ from bot.privacy.service import audit_trail
 from bot.reviews.service import PLACEMENT_END_NAMES
 from bot.roster.csv_import import parse_date
 from bot.roster.service import Caller
+from handlers.certification import listeners as certification
 from handlers.roster import ids
 from handlers.roster.blocks import audit_blocks, help_blocks, roster_blocks, usage_text
 from handlers.roster.induction import induction_modal, induction_submitted, parse_points, schedule_text
@@ -44,6 +45,8 @@ USAGE = {
     "reviews": "/mentor reviews @trainee <name> <date> [<name> <date>…] [end <date>]",
     "list": "/mentor list [@person]",
     "audit": "/mentor audit [@person]",
+    "portfolio": certification.PORTFOLIO_USAGE,
+    "register": certification.REGISTER_USAGE,
     "help": "/mentor help",
 }
 
@@ -281,7 +284,16 @@ _PARSERS: dict[str, Callable[[list[str]], Parsed]] = {
     "audit": _parse_audit,
     "induction": _parse_induction,
     "reviews": _parse_reviews,
+    "portfolio": lambda args: _certification("portfolio", args),
+    "register": lambda args: _certification("register", args),
 }
+
+
+def _certification(sub: str, args: list[str]) -> Parsed:
+    run = certification.mentor_subcommand(sub, args)  # the words are checked here; the logic is the feature's
+    return Parsed(lambda r: run(r.deps, r.caller, r.client, r.now))
+
+
 _LEADERS = frozenset({Standing.LEAD, Standing.SLT, Standing.ADMIN})
 
 

@@ -66,6 +66,11 @@ NOT_BUILDERS = {
     "standards_options",
     "standards_select",
     "datepicker",
+    "read_reflection_state",
+    "read_training_state",
+    "read_comment_state",
+    "read_tick_state",
+    "read_outcome_state",
 }
 
 

@@ -30,6 +30,7 @@ from sqlalchemy import func, select
 from bot.app.bootstrap import Deps
 from bot.app.digests import digest_run
 from bot.app.slack_client import make_web_client
+from bot.certification.service import ReflectionDraft, TrainingDraft
 from bot.concerns.service import ConcernDraft
 from bot.core.errors import FieldErrors, InvalidInput, NotAllowed
 from bot.core.permissions import POLICY, WHO_CAN, Action, Standing, is_allowed
@@ -38,12 +39,14 @@ from bot.meetings.forms import MeetingDraft
 from bot.privacy import service as privacy
 from bot.reviews.induction import InductionInput
 from bot.roster.service import Caller
+from handlers.certification import ids as certification_ids
 from handlers.concerns import ids as concern_ids
 from handlers.digests import ids as digest_ids
 from handlers.meetings import ids as meeting_ids
 from handlers.observations import ids as observation_ids
 from handlers.reviews import ids as review_ids
 from handlers.targets import ids as target_ids
+from storage.certification import CriterionTick, PanelOutcome, PanelResult, Reflection, TrainingSession
 from storage.concerns import (
     Concern,
     ConcernCategory,
@@ -95,6 +98,7 @@ class Scope(enum.Enum):
     TARGET = "the mentee's target"  # towards(mentee) + who set it
     CONCERN = "the mentee's concern"  # towards(mentee) + who raised it (a discussed, non-wellbeing concern)
     PLAN = "the mentee's support plan"  # towards(mentee) + who started it (the lead mentor, in the seed)
+    PORTFOLIO = "the mentor's certification portfolio"  # the caller's roles + author when it is their own
 
 
 SCOPE: dict[Action, Scope] = {
@@ -131,6 +135,12 @@ SCOPE: dict[Action, Scope] = {
     Action.REVIEW_PLAN: Scope.PLAN,
     Action.SIGN_PLAN: Scope.PLAN,
     Action.RECORD_AGREED_ACTIONS: Scope.SUBJECT,
+    Action.ADD_EVIDENCE: Scope.GLOBAL,
+    Action.READ_PORTFOLIO: Scope.PORTFOLIO,
+    Action.COMMENT_ON_EVIDENCE: Scope.GLOBAL,
+    Action.TICK_CRITERION: Scope.GLOBAL,
+    Action.RECORD_PANEL_OUTCOME: Scope.GLOBAL,
+    Action.READ_REGISTER: Scope.GLOBAL,
 }
 
 
@@ -155,8 +165,9 @@ def _global_only(standings: set[Standing], **records: set[Standing]) -> dict[Sco
 
 
 ROLES = [
-    Part("mentee", _same({M})),  # the record's subject
-    Part("mentor", _same({MR})),  # the subject's own mentor
+    Part("mentee", {**_same({M}), Scope.PORTFOLIO: frozenset({M})}),  # the record's subject (not the portfolio's)
+    # the subject's own mentor; the walk's portfolio is theirs
+    Part("mentor", {**_same({MR}), Scope.PORTFOLIO: frozenset({MR, AU})}),
     Part("other_mentor", _global_only({MR})),  # mentors someone else
     Part("lead", _same({L})),
     Part("slt", _same({S})),
@@ -660,6 +671,70 @@ def _record_agreed_actions(c: Ctx, user: str) -> Outcome:
     return judged(Action.RECORD_AGREED_ACTIONS, text, c.count(ConcernEntry, kind, ConcernEntry.author_id == user) == 1)
 
 
+def _add_evidence(c: Ctx, user: str) -> Outcome:
+    view, text = opened_or_replied(
+        c.slack, lambda: c.slack.command(certification_ids.EVIDENCE, "training", user=user), "/evidence training"
+    )
+    if view is not None:
+        answers = {"held_on": "2026-11-20", "hours": "2", "provider": "Hub", "topic": "Coaching"}
+        result = c.slack.submit(view, state_for(view, answers), user=user)
+        assert result.status == 200 and not result.body, result.text
+    return judged(Action.ADD_EVIDENCE, text, c.count(TrainingSession, TrainingSession.mentor_id == user) == 1)
+
+
+def _read_portfolio(c: Ctx, user: str) -> Outcome:
+    p = c.school.people
+    text = command(c.slack, "/mentor", f"portfolio {mention(p.mentor)}", user=user)
+    read = c.count(AuditEntry, AuditEntry.actor_id == user, AuditEntry.action == "certification.read")
+    if read:
+        wait_until(lambda: c.emulator.uploaded_files, what="the portfolio PDF")
+    return judged(Action.READ_PORTFOLIO, text, "certification portfolio: the PDF" in text and read == 1)
+
+
+def _lead_modal(c: Ctx, action_id: str, user: str) -> tuple[dict[str, Any] | None, str]:
+    view, text = opened_or_replied(
+        c.slack, lambda: c.slack.click(action_id, user=user, value=c.school.people.mentor), action_id
+    )
+    return (view if view is not None and view.get("callback_id") else None), text
+
+
+def _comment_on_evidence(c: Ctx, user: str) -> Outcome:
+    p = c.school.people
+    mentor = c.school.caller(c.deps, p.mentor)
+    reflection = c.deps.certification.add_reflection(
+        mentor, ReflectionDraft("Moved our meetings to mornings.", ["1"]), f"walk-{user}", c.deps.now()
+    )
+    view, text = _lead_modal(c, certification_ids.COMMENT_OPEN, user)
+    if view is not None:
+        answers = {"reflection": str(reflection.id), "comment": "A clear story."}
+        result = c.slack.submit(view, state_for(view, answers), user=user)
+        assert result.status == 200 and not result.body, result.text
+    return judged(Action.COMMENT_ON_EVIDENCE, text, c.count(Reflection, Reflection.comment_by == user) == 1)
+
+
+def _tick_criterion(c: Ctx, user: str) -> Outcome:
+    view, text = _lead_modal(c, certification_ids.TICK_OPEN, user)
+    if view is not None:
+        answers = {"criterion": "pre_entry_audit", "ticked_on": "2026-11-20"}
+        result = c.slack.submit(view, state_for(view, answers), user=user)
+        assert result.status == 200 and not result.body, result.text
+    return judged(Action.TICK_CRITERION, text, c.count(CriterionTick, CriterionTick.ticked_by == user) == 1)
+
+
+def _record_panel_outcome(c: Ctx, user: str) -> Outcome:
+    view, text = _lead_modal(c, certification_ids.OUTCOME_OPEN, user)
+    if view is not None:
+        answers = {"level": "entry", "outcome": "awarded", "panel_on": "2026-11-18"}
+        result = c.slack.submit(view, state_for(view, answers), user=user)
+        assert result.status == 200 and not result.body, result.text
+    return judged(Action.RECORD_PANEL_OUTCOME, text, c.count(PanelResult, PanelResult.recorded_by == user) == 1)
+
+
+def _read_register(c: Ctx, user: str) -> Outcome:
+    text = command(c.slack, "/mentor", "register", user=user)
+    return judged(Action.READ_REGISTER, text, "No mentor has been certified here yet" in text)
+
+
 WALK: dict[Action, Walk] = {
     Action.VIEW_OWN_ROSTER: Walk("slack", _view_own_roster),
     Action.VIEW_ROSTER: Walk("slack", _view_roster),
@@ -694,6 +769,12 @@ WALK: dict[Action, Walk] = {
     Action.REVIEW_PLAN: Walk("slack", _review_plan),
     Action.SIGN_PLAN: Walk("slack", _sign_plan),
     Action.RECORD_AGREED_ACTIONS: Walk("slack", _record_agreed_actions),
+    Action.ADD_EVIDENCE: Walk("slack", _add_evidence),
+    Action.READ_PORTFOLIO: Walk("slack", _read_portfolio),
+    Action.COMMENT_ON_EVIDENCE: Walk("slack", _comment_on_evidence),
+    Action.TICK_CRITERION: Walk("slack", _tick_criterion),
+    Action.RECORD_PANEL_OUTCOME: Walk("slack", _record_panel_outcome),
+    Action.READ_REGISTER: Walk("slack", _read_register),
 }
 
 # Allowed by the table, but no surface offers it to them: each with the reason, so a new gap fails the walk.
@@ -758,6 +839,13 @@ REVIEWED = {
     Action.REVIEW_PLAN: {"lead", "slt"},
     Action.SIGN_PLAN: {"mentee"},
     Action.RECORD_AGREED_ACTIONS: {"slt"},
+    # Mentor certification: a mentor's own portfolio; lead mentors and SLT see everyone's, mentees none of it.
+    Action.ADD_EVIDENCE: {"mentor", "other_mentor", "lead"},
+    Action.READ_PORTFOLIO: {"mentor", "lead", "slt"},
+    Action.COMMENT_ON_EVIDENCE: {"lead"},
+    Action.TICK_CRITERION: {"lead"},
+    Action.RECORD_PANEL_OUTCOME: {"lead"},
+    Action.READ_REGISTER: {"lead", "slt", "admin"},
 }
 
 
@@ -1054,6 +1142,43 @@ SERVICE_CALLS = [
         setup=_ect_induction,
     ),
     ServiceCall(Action.NUDGE_MENTOR, "nudges.claim", lambda d, s, c: d.nudges.claim(c, s.people.other_mentor, d.now())),
+    ServiceCall(
+        Action.ADD_EVIDENCE,
+        "certification.add_reflection",
+        lambda d, s, c: d.certification.add_reflection(
+            c, ReflectionDraft("Mornings.", ["1"]), f"r-{c.user_id}", d.now()
+        ),
+    ),
+    ServiceCall(
+        Action.ADD_EVIDENCE,
+        "certification.log_training",
+        lambda d, s, c: d.certification.log_training(
+            c, TrainingDraft(date(2026, 11, 20), "2", "Hub", "Coaching"), f"t-{c.user_id}", d.now()
+        ),
+    ),
+    ServiceCall(
+        Action.READ_PORTFOLIO,
+        "certification.progress",
+        lambda d, s, c: d.certification.progress(c, s.people.mentor, d.now(), audit="portfolio"),
+    ),
+    ServiceCall(
+        Action.COMMENT_ON_EVIDENCE,
+        "certification.comment",
+        lambda d, s, c: d.certification.comment(c, 1, "Good.", f"c-{c.user_id}", d.now()),
+    ),
+    ServiceCall(
+        Action.TICK_CRITERION,
+        "certification.tick",
+        lambda d, s, c: d.certification.tick(c, s.people.mentor, "pre_entry_audit", date(2026, 11, 20), None, d.now()),
+    ),
+    ServiceCall(
+        Action.RECORD_PANEL_OUTCOME,
+        "certification.record_outcome",
+        lambda d, s, c: d.certification.record_outcome(
+            c, s.people.mentor, "entry", PanelOutcome.AWARDED, date(2026, 11, 18), None, f"o-{c.user_id}", d.now()
+        ),
+    ),
+    ServiceCall(Action.READ_REGISTER, "certification.register", lambda d, s, c: d.certification.register(c)),
 ]
 
 # Actions no service method checks, and why that is right (or where the check lives instead).

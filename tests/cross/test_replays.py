@@ -23,6 +23,8 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from bot.certification.service import ReflectionDraft
+from handlers.certification import ids as certification_ids
 from handlers.home import ids as home_ids
 from handlers.meetings import ids as meeting_ids
 from handlers.observations import ids as observation_ids
@@ -183,6 +185,28 @@ def _turn_page(stack: Stack, school: School) -> Callable[[], HttpResult]:
         stack.slack,
         lambda: stack.slack.click(home_ids.MORE_ACTION, user=school.people.lead, value="cohort=1", view=view),
     )
+
+
+# --- certification -----------------------------------------------------------------------------------------------
+
+
+def _lead_button(action_id: str) -> Callable[[Stack, School], dict[str, Any]]:
+    return _opened(lambda s, sc: s.slack.click(action_id, user=sc.people.lead, value=sc.people.mentor), action_id)
+
+
+def _lead_comment(stack: Stack, school: School) -> Callable[[], HttpResult]:
+    mentor = school.caller(stack.deps, school.people.mentor)
+    draft = ReflectionDraft("Moved our meetings to mornings.", ["1"])
+    saved = stack.deps.certification.add_reflection(mentor, draft, "seed-reflection", stack.deps.now())
+    view = _lead_button(certification_ids.COMMENT_OPEN)(stack, school)
+    state = state_for(view, {"reflection": str(saved.id), "comment": "A clear story."})
+    return captured(stack.slack, lambda: stack.slack.submit(view, state, user=school.people.lead))
+
+
+_evidence = _opened(lambda s, sc: s.slack.command("/evidence", "", user=sc.people.mentor), "reflection")
+_training = _opened(lambda s, sc: s.slack.command("/evidence", "training", user=sc.people.mentor), "training")
+REFLECTION = {"text": "Moved our meetings to mornings.", "standards": ["1", "4"]}
+TRAINING = {"held_on": "2026-11-20", "hours": "1.5", "provider": "Hub", "topic": "Instructional coaching"}
 
 
 # --- induction and reviews ---------------------------------------------------------------------------------------
@@ -362,6 +386,30 @@ ROWS = [
     # uninstalling (a second delete of the same installation deletes nothing)
     Row("installations.app_uninstalled", "app uninstalled", _event("app_uninstalled"), False, False),
     Row("installations.tokens_revoked", "tokens revoked", _event("tokens_revoked"), False, False),
+    # certification
+    Row("certification.reflection_submitted", "reflection", _submission(_evidence, REFLECTION, "mentor"), True, False),
+    Row("certification.training_submitted", "training", _submission(_training, TRAINING, "mentor"), True, False),
+    Row("certification.comment_submitted", "lead's comment", _lead_comment, True, True),
+    Row(
+        "certification.tick_submitted",
+        "tick",
+        _submission(
+            _lead_button(certification_ids.TICK_OPEN), {"criterion": "timetable", "ticked_on": "2026-11-20"}, "lead"
+        ),
+        True,
+        False,
+    ),
+    Row(
+        "certification.outcome_submitted",
+        "panel outcome",
+        _submission(
+            _lead_button(certification_ids.OUTCOME_OPEN),
+            {"level": "entry", "outcome": "awarded", "panel_on": "2026-11-18"},
+            "lead",
+        ),
+        True,
+        True,
+    ),
     # /mentor
     Row(
         "roster.mentor_command",
@@ -418,6 +466,12 @@ SHOW_ONLY = {
     "reviews.review_command",  # opens the review modal, or uploads a review's report into the asker's own DM
     "reviews.comment_clicked",
     "reviews.correct_clicked",
+    "certification.evidence_command",  # opens the reflection or training modal
+    "certification.open_reflection",
+    "certification.open_training",
+    "certification.open_comment",
+    "certification.open_tick",
+    "certification.open_outcome",
 }
 
 
@@ -466,7 +520,17 @@ def test_every_listener_is_in_the_replay_table_or_only_shows_something() -> None
 
         action = view = command = event = shortcut = options = message = _note
 
-    for feature in ("digests", "home", "installations", "meetings", "observations", "reviews", "roster", "targets"):
+    for feature in (
+        "certification",
+        "digests",
+        "home",
+        "installations",
+        "meetings",
+        "observations",
+        "reviews",
+        "roster",
+        "targets",
+    ):
         importlib.import_module(f"handlers.{feature}.listeners").register(Recorder(feature))
 
     tabled = {row.listener for row in ROWS}

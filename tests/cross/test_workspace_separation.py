@@ -24,11 +24,14 @@ from sqlalchemy import select
 
 from bot.app.digests import digest_run
 from bot.app.slack_client import make_web_client
+from bot.certification.service import ReflectionDraft, TrainingDraft
 from bot.digests.service import Week
 from bot.privacy import service as privacy
+from handlers.certification import ids as certification_ids
 from handlers.meetings import ids as meeting_ids
 from handlers.observations import ids as observation_ids
 from handlers.targets import ids as target_ids
+from storage.certification import PanelOutcome
 from storage.roster import AuditEntry, MenteeKind
 from storage.targets import Target, TargetDraft
 from tests.cross.school import (
@@ -43,7 +46,8 @@ from tests.cross.school import (
     seed_school,
     team_rows,
 )
-from tests.support.driver import state_for
+from tests.support.certification import pdf_text
+from tests.support.driver import state_for, wait_until
 from tests.support.observations import full_answers
 from tests.support.slack import block_text, mention
 
@@ -345,3 +349,42 @@ def test_erasing_someone_in_t0002_leaves_t0001_as_it_was(two: Two) -> None:
     assert two.untouched() == before
     erased_in_t2 = privacy.export_person(deps.db, T2, two.two.people.mentee, deps.now() + timedelta(seconds=1))
     assert erased_in_t2.rows("observations") == []
+
+
+def test_certification_in_t0002_never_shows_or_changes_t0001s(two: Two) -> None:
+    deps, slack = two.stack.deps, two.slack
+    p1, p2 = two.one.people, two.two.people
+    now = deps.now()
+    kestrel_mentor = two.one.caller(deps, p1.mentor)
+    draft = ReflectionDraft("Kestrel mornings.", ["1"], quote="Kestrel quote")
+    kestrel = deps.certification.add_reflection(kestrel_mentor, draft, "kestrel-reflection", now)
+    training = TrainingDraft(date(2026, 11, 20), "3", "Kestrel Hub", "Kestrel coaching")
+    deps.certification.log_training(kestrel_mentor, training, "kestrel-training", now)
+    lead1 = two.one.caller(deps, p1.lead)
+    deps.certification.record_outcome(
+        lead1, p1.mentor, "entry", PanelOutcome.AWARDED, date(2026, 11, 18), None, "kestrel-outcome", now
+    )
+    osprey = ReflectionDraft("Osprey mornings.", ["2"])
+    deps.certification.add_reflection(two.two.caller(deps, p2.mentor), osprey, "osprey-reflection", now)
+    before = two.untouched()
+
+    portfolio = command(slack, "/mentor", f"portfolio {mention(p1.mentor)}", user=p2.lead, team=T2)
+    register = command(slack, "/mentor", "register", user=p2.lead, team=T2)
+
+    no_kestrel(portfolio, register)
+    assert "No mentor has been certified here yet" in register
+    if two.grid:  # the same person mentors in T0002: their T0002 portfolio, and only that
+        [upload] = wait_until(lambda: two.stack.emulator.uploaded_files, timeout=30, what="the portfolio")
+        text = pdf_text(upload["content"])
+        no_kestrel(text)
+        assert "Osprey mornings." in text and "Training 0 of 20 hours" in text
+    else:
+        assert "I don't know that mentor in this workspace." in portfolio
+    view = modal(
+        slack, lambda: slack.click(certification_ids.COMMENT_OPEN, user=p2.lead, value=p2.mentor, team_id=T2), "c"
+    )
+    state = state_for(view, {"comment": "Pasted into the other school."})
+    state["reflection"] = {"value": {"type": "static_select", "selected_option": {"value": str(kestrel.id)}}}
+    refused = slack.submit(view, state, user=p2.lead, team_id=T2).json
+    assert refused["errors"] == {"reflection": "Pick one of the mentor's reflections."}
+    assert two.untouched() == before

@@ -77,6 +77,8 @@ KEPT_TEXT = {
     "slack_bots.team_name": "the Slack workspace's name, the school's",
     "slack_bots.enterprise_name": "the Enterprise Grid org's name",
     "slack_bots.bot_scopes": "the scopes granted, e.g. chat:write",
+    "certification_reflections.standards": "mentor standard keys picked from a menu",
+    "certification_reflections.records": "ids of the mentor's own meetings and observations, picked from a menu",
 }
 
 
