@@ -11,6 +11,7 @@ from datetime import datetime
 
 from bot.app.settings import Settings
 from bot.app.slack_client import SlackClients, make_web_client
+from bot.coaching.service import CoachingService
 from bot.concerns.plans import PlanService
 from bot.concerns.probation import ProbationService
 from bot.concerns.service import ConcernService
@@ -31,6 +32,7 @@ from bot.reviews.service import ReviewService
 from bot.reviews.writing import ReviewWriting
 from bot.roster.service import RosterService
 from bot.targets.service import TargetService
+from bot.visits.service import VisitService
 from storage.db import Database
 
 
@@ -59,6 +61,8 @@ class Deps:
     reviews: ReviewService  # induction details, schedules and reminders
     review_writing: ReviewWriting  # drafting, saving and signing reviews
     review_reports: ReviewReports  # a review read for its PDF and CSV
+    coaching: CoachingService  # the staff list, coaching triplets and their takeaways
+    visits: VisitService  # peer visits and learning walks
 
     def now(self) -> datetime:
         return self.clock()
@@ -107,4 +111,6 @@ def bootstrap(
         reviews=reviews,
         review_writing=writing,
         review_reports=ReviewReports(writing),
+        coaching=CoachingService(db, calendar, tz),
+        visits=VisitService(db, calendar, tz),
     )

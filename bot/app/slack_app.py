@@ -10,6 +10,7 @@ from slack_bolt import App, BoltResponse
 
 from bot.app.bootstrap import Deps
 from bot.app.middleware import listener_context
+from handlers.coaching import listeners as coaching
 from handlers.concerns import listeners as concerns
 from handlers.digests import listeners as digests
 from handlers.home import listeners as home
@@ -19,6 +20,7 @@ from handlers.observations import listeners as observations
 from handlers.reviews import listeners as reviews
 from handlers.roster import listeners as roster
 from handlers.targets import listeners as targets
+from handlers.visits import listeners as visits
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +65,7 @@ def create_app(deps: Deps, *, verify_token: bool = True, listener_executor: Exec
 
 def register_listeners(app: App) -> None:
     """Wire every feature's listeners (each feature's `register` only wires its module-level functions)."""
-    for feature in (roster, home, observations, meetings, targets, digests, reviews, concerns):
+    for feature in (roster, home, observations, meetings, targets, digests, reviews, concerns, coaching, visits):
         feature.register(app)
 
 

@@ -24,6 +24,7 @@ from bot.privacy.service import audit_trail
 from bot.reviews.service import PLACEMENT_END_NAMES
 from bot.roster.csv_import import parse_date
 from bot.roster.service import Caller
+from handlers.coaching import listeners as coaching
 from handlers.roster import ids
 from handlers.roster.blocks import audit_blocks, help_blocks, roster_blocks, usage_text
 from handlers.roster.induction import induction_modal, induction_submitted, parse_points, schedule_text
@@ -44,6 +45,8 @@ USAGE = {
     "reviews": "/mentor reviews @trainee <name> <date> [<name> <date>…] [end <date>]",
     "list": "/mentor list [@person]",
     "audit": "/mentor audit [@person]",
+    "staff": coaching.STAFF_USAGE,
+    "triplets": coaching.TRIPLETS_USAGE,
     "help": "/mentor help",
 }
 
@@ -281,6 +284,8 @@ _PARSERS: dict[str, Callable[[list[str]], Parsed]] = {
     "audit": _parse_audit,
     "induction": _parse_induction,
     "reviews": _parse_reviews,
+    "staff": lambda args: Parsed(coaching.parse_staff(args)),
+    "triplets": lambda args: Parsed(coaching.parse_triplets(args)),
 }
 _LEADERS = frozenset({Standing.LEAD, Standing.SLT, Standing.ADMIN})
 
