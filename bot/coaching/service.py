@@ -114,7 +114,7 @@ def subject_word(raw: str) -> str:
     return word
 
 
-def _triplet_view(triplet: Triplet) -> TripletView:
+def triplet_view(triplet: Triplet) -> TripletView:
     r = triplet.round
     return TripletView(
         triplet.id,
@@ -350,7 +350,7 @@ class CoachingService:
     def prepare(self, caller: Caller, triplet_id: int) -> TripletView:
         """Check the caller is in the triplet before a modal opens."""
         with self.db.unit_of_work() as session:
-            return _triplet_view(self._member_of(session, caller, triplet_id))
+            return triplet_view(self._member_of(session, caller, triplet_id))
 
     def book(self, caller: Caller, triplet_id: int, on: date | None, now: datetime) -> Changed:
         with self.db.unit_of_work() as session:
@@ -374,7 +374,7 @@ class CoachingService:
                 AuditRepository(session).record(
                     caller.team_id, caller.user_id, "triplet.book", now, record_type="triplet", record_id=triplet.id
                 )
-            return Changed(_triplet_view(triplet), changed)
+            return Changed(triplet_view(triplet), changed)
 
     def answer_met(self, caller: Caller, triplet_id: int, met: bool, now: datetime) -> Changed:
         with self.db.unit_of_work() as session:
@@ -392,7 +392,7 @@ class CoachingService:
                     record_type="triplet",
                     record_id=triplet.id,
                 )
-            return Changed(_triplet_view(triplet), changed)
+            return Changed(triplet_view(triplet), changed)
 
     def add_takeaway(self, caller: Caller, triplet_id: int, text: str | None, share: bool, now: datetime) -> Changed:
         """The caller's one takeaway ("strategies, techniques, ideas to try in your own lessons"): never rated."""
@@ -409,7 +409,7 @@ class CoachingService:
                 member.takeaway, member.share_name, member.takeaway_at = text, share, now
                 if triplet.met is not True:
                     triplet.met = True  # a takeaway means they met
-            return Changed(_triplet_view(triplet), changed)
+            return Changed(triplet_view(triplet), changed)
 
     # --- the check back (the scheduler) -------------------------------------------------------------------
     def check_backs_due(self, team_id: str, now: datetime) -> list[TripletView]:
@@ -424,7 +424,7 @@ class CoachingService:
                     t.session_on is None or t.session_on < today
                 )
                 if booked_and_past or window_closing:
-                    due.append(_triplet_view(t))
+                    due.append(triplet_view(t))
             return due
 
     def nudges_due(self, team_id: str, now: datetime) -> list[TripletView]:
@@ -438,7 +438,7 @@ class CoachingService:
                     continue  # a date ahead is booked
                 asked_on = t.checked_back_at.astimezone(self.school_tz).date()
                 if today >= asked_on + NUDGE_AFTER or today >= t.round.window_end - NUDGE_BEFORE_END:
-                    due.append(_triplet_view(t))
+                    due.append(triplet_view(t))
             return due
 
     def claim(self, team_id: str, triplet_id: int, now: datetime, *, nudge: bool) -> bool:
@@ -454,7 +454,7 @@ class CoachingService:
 
     # --- Home ----------------------------------------------------------------------------------------------
     def triplets_of(self, session: UnitOfWork, team_id: str, user_id: str, today: date) -> list[TripletView]:
-        return [_triplet_view(t) for t in CoachingRepository(session).triplets_of(team_id, user_id, today)]
+        return [triplet_view(t) for t in CoachingRepository(session).triplets_of(team_id, user_id, today)]
 
     # --- helpers -------------------------------------------------------------------------------------------
     def _arrange(self, session: UnitOfWork, round_: CoachingRound, seed: int, now: datetime) -> None:

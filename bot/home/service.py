@@ -20,6 +20,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.coaching.home import CoachingHome, coaching_home
 from bot.concerns.plans import PlanSummary, open_plans
 from bot.concerns.service import ConcernSummary, OpenConcern, visible_to_mentee
 from bot.concerns.warnings import RaisedWarning, WarningService
@@ -220,10 +221,11 @@ class Home:
     admin: AdminSection | None = None
     admins: list[str] = field(default_factory=list)  # who sets the bot up: shown to people it doesn't know yet
     reviews: list[MenteeSchedule] = field(default_factory=list)  # review schedules this person sees
+    coaching: CoachingHome | None = None  # their triplets and peer visits (and SLT's coaching buttons)
 
     @property
     def known(self) -> bool:
-        sections = (self.mentee, self.mentor, self.lead, self.slt, self.admin)
+        sections = (self.mentee, self.mentor, self.lead, self.slt, self.admin, self.coaching)
         return any(s is not None for s in sections) or bool(self.reviews)
 
 
@@ -266,6 +268,7 @@ class HomeService:
             admin = self._admin(queries, today) if Standing.ADMIN in standings else None
             admins = [] if (mentee or mentor or admin or school) else queries.admins()
             plans = open_plans(session, caller.team_id) if school is not None else []
+            coaching = coaching_home(session, caller, self.calendar, today)
         lead = _lead(school, plans) if school is not None and Standing.LEAD in standings else None
         if lead is not None and self.warnings is not None:
             lead = dataclasses.replace(lead, warnings=self.warnings.current(caller.team_id, now))
@@ -274,7 +277,18 @@ class HomeService:
         if self.reviews is not None:
             reviews = self.reviews.schedules_seen_by(caller.team_id, caller.user_id, set(caller.roles), now)
         return Home(
-            caller.team_id, caller.user_id, today, self.settings, mentee, mentor, lead, slt, admin, admins, reviews
+            caller.team_id,
+            caller.user_id,
+            today,
+            self.settings,
+            mentee,
+            mentor,
+            lead,
+            slt,
+            admin,
+            admins,
+            reviews,
+            coaching,
         )
 
     def target_mentee(self, caller: Caller, mentee_id: str, directory: Directory, now: datetime) -> Person:

@@ -275,7 +275,8 @@ REGISTRY: dict[str, TableRule] = {
         subject="mentee_id",
     ),
     "staff_members": TableRule(
-        holds="who takes part in coaching triplets and peer visits, with the phase, year group and subject typed for them",
+        holds="who takes part in coaching triplets and peer visits, with the phase, year group and subject typed "
+        "for them",
         person_ids=("user_id", "added_by"),
         free_text=("phase", "year_group", "subject"),
         other=("id", "team_id", "active", "created_at", "updated_at"),
