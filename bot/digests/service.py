@@ -215,7 +215,7 @@ class DigestBuilder:
         """Coaching triplets this term, peer-visit coverage this half term and good practice seen, for SLT's
         summary (its own few queries, not part of the week's fixed eight)."""
         with self.db.unit_of_work() as session:
-            school.coaching = coaching_summary(session, school.team_id, self.calendar, school.week.sunday)
+            school.coaching = coaching_summary(session, school.team_id, self.calendar, school.week.monday)
         return school
 
     def _build(self, queries: DigestQueries, week: Week, as_of: date | None) -> SchoolWeek:
