@@ -5,6 +5,7 @@ takeaways, one nudge to a triplet that didn't meet, and SLT's summary naming no 
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 from itertools import combinations
 from typing import Any
 
@@ -145,6 +146,10 @@ def test_someone_away_for_a_term_is_left_out_of_that_terms_triplets(slack: Slack
     assert "Staff list (7)" in listing
 
 
+def posted(emulator: SlackEmulator, channel: str, text: str) -> list[str]:
+    return [m for m in in_channel(emulator, channel) if text in m]
+
+
 def _open_modal(slack: SlackDriver, emulator: SlackEmulator, action_id: str, value: int, user: str) -> dict[str, Any]:
     opened = len(emulator.calls_to("views.open"))
     result = slack.click(action_id, user=user, value=str(value))
@@ -188,7 +193,7 @@ def test_a_booked_session_the_check_back_takeaways_and_one_nudge(
         assert "Strategies, techniques or ideas to try in your own lessons" in block_text(view["blocks"])
         result = slack.submit(view, state_for(view, {"takeaway": text, "share": share}), user=user)
         assert result.status == 200 and not result.body, result.text
-        wait_until(lambda t=text: [m for m in in_channel(emulator, channel) if t in m], what="the takeaway")
+        wait_until(partial(posted, emulator, channel, text), what="the takeaway")
     assert len([m for m in in_channel(emulator, channel) if "says you met" in m]) == 1
     assert not any("rating" in m.lower() and "never" not in m.lower() for m in in_channel(emulator, channel))
 
