@@ -76,8 +76,8 @@ class RoundView:
     status: RoundStatus
     groups: list[Group]
     phases: dict[str, str | None]
-    repeats: list[frozenset[str]]
-    left_out: list[str] = field(default_factory=list)  # away this term
+    repeat_ids: list[frozenset[str]]  # pairings from earlier terms it repeats
+    away_ids: list[str] = field(default_factory=list)  # away this term
 
     @property
     def people(self) -> int:

@@ -34,16 +34,18 @@ def staff_text(listing: StaffListing) -> dict[str, Any]:
         return {"text": "The staff list is empty. Add people with `/mentor staff add @person [@person…] [phase]`."}
     term = listing.term.name if listing.term else "this term"
     lines = [
-        f"• <@{s.user_id}>" + (f" ({user_text(s.phase)})" if s.phase else "") + (f" — away {term}" if s.away else "")
+        f"• <@{s.user_id}>"
+        + (f" ({user_text(s.phase)})" if s.phase else "")
+        + (f" — away {user_text(term)}" if s.away else "")
         for s in listing.staff
     ]
     blocks = [header(f"Staff list ({len(listing.staff)})"), *sections_for_lines(lines)[:45]]
     return {"text": f"Staff list: {counted(len(listing.staff), 'person')}", "blocks": blocks}
 
 
-def added_text(added: list[tuple[str, bool]], phase: str | None) -> str:
-    new = [u for u, created in added if created]
-    again = [u for u, created in added if not created]
+def added_text(added_ids: list[tuple[str, bool]], phase: str | None) -> str:
+    new = [u for u, created in added_ids if created]
+    again = [u for u, created in added_ids if not created]
     parts = []
     if new:
         parts.append(
@@ -59,8 +61,8 @@ def added_text(added: list[tuple[str, bool]], phase: str | None) -> str:
 
 def away_text(user_id: str, term: Term, created: bool) -> str:
     if not created:
-        return f"<@{user_id}> is already marked away for {term.name}."
-    return f"<@{user_id}> is away for {term.name}: they are left out of that term's triplets."
+        return f"<@{user_id}> is already marked away for {user_text(term.name)}."
+    return f"<@{user_id}> is away for {user_text(term.name)}: they are left out of that term's triplets."
 
 
 # --- the proposal ----------------------------------------------------------------------------------------------
@@ -87,18 +89,18 @@ def proposal_message(view: RoundView) -> dict[str, Any]:
         ),
         *sections_for_lines(lines),
     ]
-    if view.repeats:
-        pairs_text = "; ".join(" and ".join(f"<@{u}>" for u in sorted(p)) for p in view.repeats)
+    if view.repeat_ids:
+        pairs_text = "; ".join(" and ".join(f"<@{u}>" for u in sorted(p)) for p in view.repeat_ids)
         blocks.append(
             section(
-                f":warning: {counted(len(view.repeats), 'pairing')} from an earlier term couldn't be avoided: "
+                f":warning: {counted(len(view.repeat_ids), 'pairing')} from an earlier term couldn't be avoided: "
                 f"{pairs_text}."
             )
         )
     else:
         blocks.append(context("No pairing from an earlier term is repeated. Phases are mixed where they are known."))
-    if view.left_out:
-        blocks.append(context("Away this term: " + _people(view.left_out) + "."))
+    if view.away_ids:
+        blocks.append(context("Away this term: " + _people(view.away_ids) + "."))
     blocks.append(
         {
             "type": "actions",
@@ -110,14 +112,14 @@ def proposal_message(view: RoundView) -> dict[str, Any]:
             ],
         }
     )
-    return {"text": f"{title}: {shape}", "blocks": blocks[:50]}
+    return {"text": f"{user_text(title)}: {shape}", "blocks": blocks[:50]}
 
 
 def approved_message(view: RoundView, told: int) -> dict[str, Any]:
     title = f"{view.subject.capitalize()} triplets for {view.term}"
     lines = [f"{n}. {_people(g.user_ids)}" for n, g in enumerate(view.groups, start=1)]
     return {
-        "text": f"{title} approved",
+        "text": f"{user_text(title)} approved",
         "blocks": [
             header(f"{title}: approved"),
             section(
@@ -174,12 +176,14 @@ def _book_button(triplet: TripletView, text: str = "Book our session") -> Block:
 
 def triplet_dm(triplet: TripletView) -> tuple[str, list[Block]]:
     size = "triplet" if len(triplet.user_ids) == 3 else "pair"
-    text = f"Your {triplet.subject} coaching {size} for {triplet.term}: {_people(triplet.user_ids)}"
+    text = (
+        f"Your {user_text(triplet.subject)} coaching {size} for {user_text(triplet.term)}: {_people(triplet.user_ids)}"
+    )
     blocks = [
         section(
-            f":handshake: *{triplet.subject.capitalize()} coaching, {triplet.term}*\n"
+            f":handshake: *{user_text(triplet.subject.capitalize())} coaching, {user_text(triplet.term)}*\n"
             f"You're a coaching {size}: {_people(triplet.user_ids)}.\n"
-            f"*Focus:* {triplet.subject}: visit each other's lessons and talk about {FOCUS}.\n"
+            f"*Focus:* {user_text(triplet.subject)}: visit each other's lessons and talk about {FOCUS}.\n"
             f"*When:* any time from {_window(triplet.window_start, triplet.window_end)}."
         ),
         context("Coaching is kept apart from judgement: nothing here is rated or goes into anyone's review."),
@@ -194,7 +198,9 @@ def book_modal(triplet: TripletView, today: date) -> dict[str, Any]:
         ids.BOOK_CALLBACK,
         "Book our session",
         [
-            section(f"Your {triplet.subject} session with {_people(triplet.user_ids)}. Everyone in it is told."),
+            section(
+                f"Your {user_text(triplet.subject)} session with {_people(triplet.user_ids)}. Everyone in it is told."
+            ),
             field(
                 SESSION_ON,
                 "Date",
@@ -207,20 +213,22 @@ def book_modal(triplet: TripletView, today: date) -> dict[str, Any]:
     )
 
 
-def booked_text(triplet: TripletView, booker: str) -> str:
+def booked_text(triplet: TripletView, booker_id: str) -> str:
     assert triplet.session_on is not None
     return (
-        f":calendar: <@{booker}> booked your {triplet.subject} coaching session for "
+        f":calendar: <@{booker_id}> booked your {user_text(triplet.subject)} coaching session for "
         f"*{triplet.session_on:%A %-d %B}*. I'll check back with you after it."
     )
 
 
 def check_back(triplet: TripletView) -> tuple[str, list[Block]]:
     when = f"on {triplet.session_on:%A %-d %B}" if triplet.session_on else "this term"
-    text = f"Did your {triplet.subject} triplet meet {when}?"
+    text = f"Did your {user_text(triplet.subject)} triplet meet {when}?"
     value = str(triplet.triplet_id)
     blocks = [
-        section(f":wave: {_people(triplet.user_ids)}: did your {triplet.subject} coaching session happen {when}?"),
+        section(
+            f":wave: {_people(triplet.user_ids)}: did your {user_text(triplet.subject)} coaching session happen {when}?"
+        ),
         {
             "type": "actions",
             "block_id": ids.TRIPLET_BLOCK,
@@ -262,10 +270,11 @@ def not_met_message(triplet: TripletView, answered_by: str) -> tuple[str, list[B
 
 
 def nudge(triplet: TripletView) -> tuple[str, list[Block]]:
-    text = f"A reminder: your {triplet.subject} coaching session"
+    text = f"A reminder: your {user_text(triplet.subject)} coaching session"
     blocks = [
         section(
-            f":seedling: {_people(triplet.user_ids)}: a gentle reminder that your {triplet.subject} coaching session "
+            f":seedling: {_people(triplet.user_ids)}: a gentle reminder that your {user_text(triplet.subject)} "
+            "coaching session "
             f"hasn't happened yet. There's time until {triplet.window_end:%A %-d %B}. This is the only reminder."
         ),
         {"type": "actions", "block_id": ids.TRIPLET_BLOCK, "elements": [_book_button(triplet)]},
@@ -279,7 +288,7 @@ def takeaway_modal(triplet: TripletView, user_id: str) -> dict[str, Any]:
         ids.TAKEAWAY_CALLBACK,
         "My takeaway",
         [
-            section(f"From your {triplet.subject} coaching session: one thing to try. It is never rated."),
+            section(f"From your {user_text(triplet.subject)} coaching session: one thing to try. It is never rated."),
             field(
                 TAKEAWAY,
                 "Strategies, techniques or ideas to try in your own lessons",

@@ -273,8 +273,11 @@ def coaching_blocks(c: CoachingSummary) -> list[Block]:
     """Coaching and peer visits: counts; good practice named only where its author shared their name."""
     fields = []
     if c.subjects:
-        lines = [f"{s.subject.capitalize()}: {s.met} of {s.triplets} met · {s.not_yet} not yet" for s in c.subjects]
-        fields.append(f"*Coaching triplets, {c.term}*\n" + "\n".join(lines))
+        lines = [
+            f"{user_text(s.subject.capitalize())}: {s.met} of {s.triplets} met · {s.not_yet} not yet"
+            for s in c.subjects
+        ]
+        fields.append(f"*Coaching triplets, {user_text(c.term)}*\n" + "\n".join(lines))
     if c.staff:
         fields.append(
             f"*Peer visits this half term*\n{c.visited_twice_pct}% of staff visited twice "
@@ -285,7 +288,7 @@ def coaching_blocks(c: CoachingSummary) -> list[Block]:
         blocks.append({"type": "section", "fields": [{"type": "mrkdwn", "text": f[:2000]} for f in fields]})
     if c.good_practice:
         lines = [
-            f"• {user_text(g.text)} _({g.source}" + (f", <@{g.author_id}>)_" if g.author_id else ")_")
+            f"• {user_text(g.text)} _({user_text(g.source)}" + (f", <@{g.author_id}>)_" if g.author_id else ")_")
             for g in c.good_practice
         ]
         blocks += sections_for_lines(["*Good practice seen*", *lines])

@@ -110,7 +110,11 @@ def coaching_blocks(c: CoachingHome) -> list[Block]:
         )
         if t.met:
             when = "you met" + (": takeaway written" if t.triplet_id in c.takeaways_written else "")
-        blocks.append(section(f"*{t.subject.capitalize()} triplet, {t.term}*: {_people(t.user_ids)}\n{when}"))
+        blocks.append(
+            section(
+                f"*{user_text(t.subject.capitalize())} triplet, {user_text(t.term)}*: {_people(t.user_ids)}\n{when}"
+            )
+        )
         if not t.met:
             blocks.append(
                 {

@@ -66,6 +66,8 @@ NOT_BUILDERS = {
     "standards_options",
     "standards_select",
     "datepicker",
+    "read_visit",
+    "read_walk",
 }
 
 

@@ -95,7 +95,7 @@ def test_a_peer_visit_is_logged_told_replied_to_and_counted(
     visit(slack, STAFF[2], teacher, "Lovely reading corner.")
     assert "visited at least twice this half term" in dms(emulator, STAFF[2])[-1]
     slack.open_home(teacher)
-    home = wait_until(lambda: emulator.published_home(teacher), what="the teacher's Home")
+    home = wait_until(lambda: emulator.published_home(teacher), what="the teacher's Home") or {}
     assert "Peer visits this half term:* 2 visits to your classroom" in text_of(home)
 
     school = deps.digests.add_coaching(deps.digests.build(TEAM, Week.containing(deps.now().date())))
@@ -146,8 +146,8 @@ def test_only_slt_record_learning_walks(slack: SlackDriver, emulator: SlackEmula
     text = reply_to(slack, ids.VISIT, "walk", user=AMY)
     assert "Sorry, only SLT can record a learning walk." in text
     slack.open_home(SAM)
-    home = wait_until(lambda: emulator.published_home(SAM), what="SLT's Home")
+    home = wait_until(lambda: emulator.published_home(SAM), what="SLT's Home") or {}
     assert "Record a learning walk" in text_of(home) and "Propose triplets" in text_of(home)
     slack.open_home(CAT)
-    cat_home = wait_until(lambda: emulator.published_home(CAT), what="Cat's Home")
+    cat_home = wait_until(lambda: emulator.published_home(CAT), what="Cat's Home") or {}
     assert "Record a learning walk" not in text_of(cat_home)
