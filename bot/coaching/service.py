@@ -32,6 +32,7 @@ from storage.coaching import (
 )
 from storage.db import Database, UnitOfWork
 from storage.roster import AuditRepository
+from storage.submission_keys import SubmissionKeyRepository
 
 SUBJECTS = ("maths", "reading", "writing")
 _SUBJECT = re.compile(r"^[a-z][a-z &'-]{1,29}$")
@@ -168,6 +169,7 @@ class CoachingService:
             raise InvalidInput(f"Keep the phase under {PHASE_LIMIT} characters, e.g. EYFS, KS1, KS2 or Year 4.")
         looked = [look_up(self.db, directory, caller.team_id, u, now) for u in dict.fromkeys(user_ids)]
         added: list[tuple[str, bool]] = []
+        changed = False
         with self.db.unit_of_work() as session:
             repo = CoachingRepository(session)
             for found in looked:
@@ -188,13 +190,19 @@ class CoachingService:
                         )
                     )
                     added.append((person.user_id, True))
+                    changed = True
                 else:
                     was_active = member.active
-                    member.active = True
-                    member.phase = phase or member.phase
-                    member.updated_at = now
+                    if not was_active or (phase and phase != member.phase):  # a repeat changes nothing
+                        member.active = True
+                        member.phase = phase or member.phase
+                        member.updated_at = now
+                        changed = True
                     added.append((person.user_id, not was_active))
-            AuditRepository(session).record(caller.team_id, caller.user_id, "staff.add", now, detail=str(len(added)))
+            if changed:
+                AuditRepository(session).record(
+                    caller.team_id, caller.user_id, "staff.add", now, detail=str(len(added))
+                )
         return added
 
     def remove_staff(self, caller: Caller, user_id: str, now: datetime) -> bool:
@@ -240,8 +248,11 @@ class CoachingService:
         return StaffListing(term, staff)
 
     # --- triplets ------------------------------------------------------------------------------------------
-    def propose(self, caller: Caller, subject: str, term_word: str | None, now: datetime) -> RoundView:
-        """A new proposal for the subject's triplets this term (replacing one not yet approved)."""
+    def propose(
+        self, caller: Caller, subject: str, term_word: str | None, now: datetime, request_key: str = ""
+    ) -> tuple[RoundView, bool]:
+        """A new proposal for the subject's triplets this term (replacing one not yet approved). A repeat of the
+        same request (`request_key`: Slack's trigger or view id) shows the proposal it made, unchanged."""
         require(Action.ARRANGE_TRIPLETS, caller.standings)
         subject = subject_word(subject)
         term = self.term(term_word, self.today(now))
@@ -249,6 +260,11 @@ class CoachingService:
         end = self.calendar.last_school_day_of(term) or term.end
         with self.db.unit_of_work() as session:
             repo = CoachingRepository(session)
+            if SubmissionKeyRepository(session).is_repeat(caller.team_id, "triplets.propose", request_key, now):
+                made = repo.rounds_for(caller.team_id, subject, term.name)
+                if made:
+                    return self._round_view(session, made[-1].id, caller.team_id), False
+                raise InvalidInput("That proposal was already made.")
             for earlier in repo.rounds_for(caller.team_id, subject, term.name):
                 if earlier.status is RoundStatus.APPROVED:
                     raise InvalidInput(
@@ -273,7 +289,7 @@ class CoachingService:
                 )
             )
             self._arrange(session, round_, seed, now)
-            return self._round_view(session, round_.id, caller.team_id)
+            return self._round_view(session, round_.id, caller.team_id), True
 
     def regenerate(self, caller: Caller, round_id: int, version: int, now: datetime) -> RoundView:
         require(Action.ARRANGE_TRIPLETS, caller.standings)

@@ -64,6 +64,7 @@ class Request(Protocol):
     directory: Directory
     client: WebClient
     now: datetime
+    request_key: str  # Slack's id for the command: a replay of it is the same request
 
 
 Run = Callable[[Any], dict[str, Any]]
@@ -136,7 +137,7 @@ def parse_triplets(args: list[str]) -> Run:
     subject, term = args[0], " ".join(args[1:]) or None
 
     def propose(r: Request) -> dict[str, Any]:
-        return proposal_message(r.deps.coaching.propose(r.caller, subject, term, r.now))
+        return proposal_message(r.deps.coaching.propose(r.caller, subject, term, r.now, r.request_key)[0])
 
     return propose
 
@@ -281,8 +282,10 @@ def propose_submitted(
 ) -> None:
     values = view["state"]["values"]
     subject, term = read_selected(values, ids.SUBJECT), read_selected(values, ids.TERM)
-    proposal = deps.coaching.propose(caller(), subject or "", term, now)
+    proposal, created = deps.coaching.propose(caller(), subject or "", term, now, view["id"])
     ack()
+    if not created:  # the same Save again: the proposal was sent already
+        return
     message = proposal_message(proposal)
     send_dm(client, body["user"]["id"], message["text"], message["blocks"])
 

@@ -60,6 +60,7 @@ class Request:
     directory: Directory
     client: WebClient
     now: datetime
+    request_key: str = ""  # Slack's trigger id for the command: a replay of it carries the same one
 
 
 @dataclass(frozen=True)
@@ -321,7 +322,7 @@ def mentor_command(
         return
     ack()
     try:
-        request = Request(deps, caller(), directory, client, now)
+        request = Request(deps, caller(), directory, client, now, str(command.get("trigger_id") or ""))
         if parsed.modal is not None:
             client.views_open(trigger_id=command["trigger_id"], view=parsed.modal(request))
             return

@@ -375,3 +375,36 @@ def stop_stack(stack: Stack) -> None:
     stack.settle()
     stack.server.stop()
     stack.emulator.stop()
+
+
+# --- coaching and peer visits ---------------------------------------------------------------------------------------
+COACHED = ("mentee", "mentor", "other_mentor", "other_mentee", "none", "author")
+
+
+def seed_staff(deps: Deps, school: School) -> None:
+    """Six colleagues on the coaching staff list (the mentee among them), added by SLT."""
+    slt = school.caller(deps, school.people.slt)
+    deps.coaching.add_staff(slt, [getattr(school.people, n) for n in COACHED], None, directory(deps), deps.now())
+
+
+def seed_proposal(deps: Deps, school: School, subject: str = "maths") -> tuple[int, int]:
+    """The staff list and SLT's maths triplets proposed for this term: (round id, version)."""
+    seed_staff(deps, school)
+    view, _ = deps.coaching.propose(school.caller(deps, school.people.slt), subject, None, deps.now())
+    return view.round_id, view.version
+
+
+def seed_triplet(deps: Deps, school: School) -> int:
+    """Approved maths triplets; the id of the one the mentee is in."""
+    round_id, version = seed_proposal(deps, school)
+    view, _ = deps.coaching.approve(school.caller(deps, school.people.slt), round_id, version, deps.now())
+    return next(g.triplet_id for g in view.groups if school.people.mentee in g.user_ids)
+
+
+def seed_visit(deps: Deps, school: School) -> int:
+    """The author's peer visit to the mentee's classroom, yesterday: its id."""
+    from bot.visits.service import VisitDraft
+
+    p, now = school.people, deps.now()
+    draft = VisitDraft(p.mentee, now.date() - timedelta(days=1), "Questioning", f"{school.marker}: lively starter.")
+    return deps.visits.log(school.caller(deps, p.author), draft, f"seed-visit-{school.team}", now).visit.id
