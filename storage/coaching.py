@@ -44,6 +44,7 @@ class StaffMember(Base):
     team_id: Mapped[str] = mapped_column(ForeignKey("workspaces.team_id"))
     user_id: Mapped[str] = mapped_column(String(32))
     phase: Mapped[str | None] = mapped_column(String(40))  # EYFS, KS1, KS2… as the school writes it
+    key_stage: Mapped[str | None] = mapped_column(String(40))
     year_group: Mapped[str | None] = mapped_column(String(40))
     subject: Mapped[str | None] = mapped_column(String(60))
     active: Mapped[bool] = mapped_column(Boolean, default=True)

@@ -483,7 +483,8 @@ class CoachingService:
                 "`/mentor staff add @person [phase]`."
             )
         past = repo.past_pairs(round_.team_id, round_.window_start)
-        proposal = propose_triplets([m.user_id for m in staff], past, {m.user_id: m.phase for m in staff}, seed)
+        phases = {m.user_id: m.phase or m.key_stage for m in staff}
+        proposal = propose_triplets([m.user_id for m in staff], past, phases, seed)
         round_.repeats = len(proposal.repeats)
         repo.replace_groups(round_, proposal.groups, now)
 
@@ -502,7 +503,7 @@ class CoachingService:
         repo = CoachingRepository(session)
         round_ = repo.round(team_id, round_id)
         assert round_ is not None
-        staff = {m.user_id: m.phase for m in repo.staff(team_id)}
+        staff = {m.user_id: m.phase or m.key_stage for m in repo.staff(team_id)}
         past = repo.past_pairs(team_id, round_.window_start)
         groups = [Group(t.id, t.user_ids) for t in round_.triplets]
         repeats = [p for g in groups for p in pairs_in(g.user_ids) if p in past]

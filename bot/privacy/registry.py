@@ -278,7 +278,7 @@ REGISTRY: dict[str, TableRule] = {
         holds="who takes part in coaching triplets and peer visits, with the phase, year group and subject typed "
         "for them",
         person_ids=("user_id", "added_by"),
-        free_text=("phase", "year_group", "subject"),
+        free_text=("phase", "key_stage", "year_group", "subject"),
         other=("id", "team_id", "active", "created_at", "updated_at"),
         subject="user_id",
     ),

@@ -104,6 +104,7 @@ def upgrade() -> None:
         sa.Column("team_id", sa.String(length=32), nullable=False),
         sa.Column("user_id", sa.String(length=32), nullable=False),
         sa.Column("phase", sa.String(length=40), nullable=True),
+        sa.Column("key_stage", sa.String(length=40), nullable=True),
         sa.Column("year_group", sa.String(length=40), nullable=True),
         sa.Column("subject", sa.String(length=60), nullable=True),
         sa.Column("active", sa.Boolean(), nullable=False),
