@@ -119,6 +119,29 @@ class VisitRepository:
             or 0
         )
 
+    def home_counts(self, team_id: str, user_id: str, first: date, last: date) -> tuple[bool, int, int]:
+        """One query for a Home: (on the coaching staff list, visits received, visits made) between two dates."""
+        from storage.coaching import StaffMember
+
+        in_half = (PeerVisit.team_id == team_id, PeerVisit.visited_on >= first, PeerVisit.visited_on <= last)
+        row = self.session.execute(
+            select(
+                select(func.count())
+                .select_from(StaffMember)
+                .where(StaffMember.team_id == team_id, StaffMember.user_id == user_id, StaffMember.active.is_(True))
+                .scalar_subquery(),
+                select(func.count())
+                .select_from(PeerVisit)
+                .where(*in_half, PeerVisit.visited_id == user_id)
+                .scalar_subquery(),
+                select(func.count())
+                .select_from(PeerVisit)
+                .where(*in_half, PeerVisit.visitor_id == user_id)
+                .scalar_subquery(),
+            )
+        ).one()
+        return bool(row[0]), int(row[1] or 0), int(row[2] or 0)
+
     # --- learning walks ------------------------------------------------------------------------------------
     def walk_by_submission(self, team_id: str, key: str) -> LearningWalk | None:
         return self.session.scalar(

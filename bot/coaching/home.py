@@ -31,13 +31,11 @@ class CoachingHome:
 
 def coaching_home(session: UnitOfWork, caller: Caller, calendar: SchoolCalendar, today: date) -> CoachingHome | None:
     """None when coaching has nothing for this person (not on the staff list, no triplet, no visit, no role)."""
-    repo, visits = CoachingRepository(session), VisitRepository(session)
     me = caller.user_id
     half = calendar.teaching_half_for(today)
-    triplets = list(repo.triplets_of(caller.team_id, me, today))
-    received = visits.received_counts(caller.team_id, half.start, half.end).get(me, 0)
-    made = visits.made_count(caller.team_id, me, half.start, half.end)
-    on_list = (member := repo.staff_member(caller.team_id, me)) is not None and member.active
+    on_list, received, made = VisitRepository(session).home_counts(caller.team_id, me, half.start, half.end)
+    # Only people on the staff list are put in triplets: nobody else's Home asks for them (a fixed query count).
+    triplets = list(CoachingRepository(session).triplets_of(caller.team_id, me, today)) if on_list else []
     can_arrange = is_allowed(Action.ARRANGE_TRIPLETS, caller.standings)
     can_walk = is_allowed(Action.RECORD_LEARNING_WALK, caller.standings)
     if not (triplets or received or made or on_list or can_arrange or can_walk):
