@@ -332,6 +332,9 @@ class CoachingService:
                 approved_by=caller.user_id,
                 approved_at=now,
             ):
+                session.refresh(round_)
+                if round_.status is RoundStatus.APPROVED and round_.version == version + 1:
+                    return self._round_view(session, round_id, caller.team_id), False  # a double click's twin
                 raise InvalidInput(_STALE)
             AuditRepository(session).record(
                 caller.team_id,

@@ -21,7 +21,7 @@ from bot.core.school_calendar import DateRange, SchoolCalendar
 from bot.roster.people import ensure_person, look_up
 from bot.roster.service import Caller
 from storage.db import Conflict, Database, UnitOfWork
-from storage.roster import AuditRepository, Person
+from storage.roster import AuditRepository, PeopleRepository, Person
 from storage.visits import LearningWalk, PeerVisit, VisitRepository, WalkThanks
 
 VISITS_PER_HALF_TERM = 2
@@ -117,6 +117,9 @@ class VisitService:
                     return self._logged(session, existing, created=False)
                 if errors:
                     raise FieldErrors(errors)
+                visited = PeopleRepository(session).get(caller.team_id, draft.visited_id)
+                if visited is None or visited.is_bot or visited.deleted:
+                    raise InvalidInput("This form names no colleague I know: open it again with `/visit @colleague`.")
                 assert draft.visited_on is not None
                 visit = repo.add(
                     PeerVisit(
