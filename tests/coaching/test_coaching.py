@@ -18,6 +18,7 @@ from handlers.coaching.checkback import send_check_backs
 from handlers.digests.blocks import slt_summary
 from storage.coaching import StaffAbsence
 from storage.db import Database
+from tests.home.test_home import text_of
 from tests.support.clock import FakeClock
 from tests.support.coaching import (
     add_staff_people,
@@ -175,6 +176,15 @@ def test_a_booked_session_the_check_back_takeaways_and_one_nudge(
     assert result.status == 200 and not result.body, result.text
     told = wait_until(lambda: [m for m in in_channel(emulator, channel) if "booked" in m], what="the booking")
     assert f"<@{a}> booked your maths coaching session for *Thursday 26 November*" in told[0]
+    home = "Maths triplet, Autumn 2026*: " + ", ".join(f"<@{u}>" for u in three.user_ids[:2])
+    booked = "session booked for *Thursday 26 November*"
+    slack.open_home(c)
+    wait_until(
+        lambda: (
+            booked in text_of(emulator.published_home(c) or {}) and home in text_of(emulator.published_home(c) or {})
+        ),
+        what="c's Home",
+    )
     refused = _open_modal(slack, emulator, ids.BOOK_SESSION, three.id, two.user_ids[0])
     assert "Sorry, only the people in the triplet can book" in block_text(refused["blocks"])
 

@@ -148,6 +148,10 @@ def test_only_slt_record_learning_walks(slack: SlackDriver, emulator: SlackEmula
     slack.open_home(SAM)
     home = wait_until(lambda: emulator.published_home(SAM), what="SLT's Home") or {}
     assert "Record a learning walk" in text_of(home) and "Propose triplets" in text_of(home)
+    before = len(emulator.calls_to("views.open"))
+    slack.click(ids.RECORD_WALK, user=SAM, value="walk", view={"id": "VHOME0001", "type": "home", "blocks": []})
+    wait_until(lambda: len(emulator.calls_to("views.open")) > before, what="the walk modal from the Home tab")
+    assert emulator.open_views()[-1]["callback_id"] == ids.WALK_CALLBACK
     slack.open_home(CAT)
     cat_home = wait_until(lambda: emulator.published_home(CAT), what="Cat's Home") or {}
     assert "Record a learning walk" not in text_of(cat_home)
