@@ -21,6 +21,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     delete,
+    or_,
     select,
     update,
 )
@@ -304,6 +305,48 @@ class CoachingRepository:
                 .where(Triplet.team_id == team_id, Triplet.id == triplet_id, Triplet.nudged_at.is_(None))
                 .where(Triplet.met.is_not(True))
                 .values(nudged_at=now)
+                .execution_options(synchronize_session=False)
+            )
+        )
+
+    def claim_session(self, team_id: str, triplet_id: int, on: date) -> bool:
+        """Book the session for `on`; False when it is already booked for that day (a retry, a second click)."""
+        return _claimed(
+            self.session.execute(
+                update(Triplet)
+                .where(Triplet.team_id == team_id, Triplet.id == triplet_id)
+                .where(or_(Triplet.session_on.is_(None), Triplet.session_on != on))
+                .values(session_on=on)
+                .execution_options(synchronize_session=False)
+            )
+        )
+
+    def claim_met(self, team_id: str, triplet_id: int, met: bool) -> bool:
+        """Record whether they met; False when that was already said (by another member too). Once met, it stays."""
+        return _claimed(
+            self.session.execute(
+                update(Triplet)
+                .where(Triplet.team_id == team_id, Triplet.id == triplet_id)
+                .where(or_(Triplet.met.is_(None), Triplet.met.is_(False) if met else Triplet.met.is_(None)))
+                .values(met=met)
+                .execution_options(synchronize_session=False)
+            )
+        )
+
+    def claim_takeaway(self, member_id: int, text: str, share: bool, now: datetime) -> bool:
+        """Store a member's takeaway; False when it already says exactly that (a retry)."""
+        return _claimed(
+            self.session.execute(
+                update(TripletMember)
+                .where(TripletMember.id == member_id)
+                .where(
+                    or_(
+                        TripletMember.takeaway.is_(None),
+                        TripletMember.takeaway != text,
+                        TripletMember.share_name.is_not(share),
+                    )
+                )
+                .values(takeaway=text, share_name=share, takeaway_at=now)
                 .execution_options(synchronize_session=False)
             )
         )

@@ -385,23 +385,28 @@ class CoachingService:
                 )
             if not self.calendar.is_school_day(on):
                 raise FieldErrors({SESSION_ON: "That isn't a school day: pick a day school is open."})
-            changed = triplet.session_on != on
+            repo = CoachingRepository(session)
+            changed = repo.claim_session(caller.team_id, triplet.id, on)
             if changed:
-                triplet.session_on = on
                 if triplet.met is not True:  # a new date after "not yet": asked again once it has passed
-                    triplet.checked_back_at = None
+                    repo.release(caller.team_id, triplet.id, "checked_back_at")
                 AuditRepository(session).record(
                     caller.team_id, caller.user_id, "triplet.book", now, record_type="triplet", record_id=triplet.id
                 )
-            return Changed(triplet_view(triplet), changed)
+            return Changed(self._fresh_view(session, caller.team_id, triplet.id), changed)
+
+    def _fresh_view(self, session: UnitOfWork, team_id: str, triplet_id: int) -> TripletView:
+        session.expire_all()
+        triplet = CoachingRepository(session).triplet(team_id, triplet_id)
+        assert triplet is not None
+        return triplet_view(triplet)
 
     def answer_met(self, caller: Caller, triplet_id: int, met: bool, now: datetime) -> Changed:
         with self.db.unit_of_work() as session:
             triplet = self._member_of(session, caller, triplet_id)
             if triplet.met is True and not met:
                 raise InvalidInput("Your triplet already said it met: nothing changed.")
-            changed = triplet.met is not met
-            triplet.met = met
+            changed = CoachingRepository(session).claim_met(caller.team_id, triplet.id, met)
             if changed:
                 AuditRepository(session).record(
                     caller.team_id,
@@ -411,7 +416,7 @@ class CoachingService:
                     record_type="triplet",
                     record_id=triplet.id,
                 )
-            return Changed(triplet_view(triplet), changed)
+            return Changed(self._fresh_view(session, caller.team_id, triplet.id), changed)
 
     def add_takeaway(self, caller: Caller, triplet_id: int, text: str | None, share: bool, now: datetime) -> Changed:
         """The caller's one takeaway ("strategies, techniques, ideas to try in your own lessons"): never rated."""
@@ -423,12 +428,11 @@ class CoachingService:
         with self.db.unit_of_work() as session:
             triplet = self._member_of(session, caller, triplet_id)
             member = next(m for m in triplet.members if m.user_id == caller.user_id)
-            changed = (member.takeaway, member.share_name) != (text, share)
+            repo = CoachingRepository(session)
+            changed = repo.claim_takeaway(member.id, text, share, now)
             if changed:
-                member.takeaway, member.share_name, member.takeaway_at = text, share, now
-                if triplet.met is not True:
-                    triplet.met = True  # a takeaway means they met
-            return Changed(triplet_view(triplet), changed)
+                repo.claim_met(caller.team_id, triplet.id, True)  # a takeaway means they met
+            return Changed(self._fresh_view(session, caller.team_id, triplet.id), changed)
 
     # --- the check back (the scheduler) -------------------------------------------------------------------
     def check_backs_due(self, team_id: str, now: datetime) -> list[TripletView]:
