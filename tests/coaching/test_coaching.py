@@ -4,6 +4,7 @@ takeaways, one nudge to a triplet that didn't meet, and SLT's summary naming no 
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 from functools import partial
 from itertools import combinations
@@ -35,6 +36,7 @@ from tests.support.coaching import (
 from tests.support.driver import SlackDriver, state_for, wait_until
 from tests.support.emulator import SlackEmulator
 from tests.support.people import ADMIN, AMY, BEN, LEO, LONDON, SAM, TEAM, mention
+from tests.support.replay import at_once
 from tests.support.school import add_people, enrol
 from tests.support.slack import block_text, reply_to
 
@@ -228,3 +230,22 @@ def test_a_booked_session_the_check_back_takeaways_and_one_nudge(
     assert f"Stem sentences for every answer. _(triplet takeaway, <@{a}>)_" in summary
     assert "Mini whiteboards" not in summary and f"<@{b}>" not in summary
     assert "1 more takeaway written in triplets and kept there" in summary
+
+
+def test_two_members_pressing_yes_at_once_tell_the_group_once(
+    slack: SlackDriver, db: Database, emulator: SlackEmulator
+) -> None:
+    reply_to(slack, "/mentor", f"staff add {mentions(STAFF[:3])}", user=SAM)
+    propose_and_approve(slack, "writing")
+    [triplet] = triplets(db)
+    a, b, _ = triplet.user_ids
+
+    results = at_once(
+        lambda: slack.click(ids.MET, user=a, value=str(triplet.id)),
+        lambda: slack.click(ids.MET, user=b, value=str(triplet.id)),
+    )
+
+    assert all(r.status == 200 for r in results)
+    wait_until(lambda: posted(emulator, str(triplet.channel_id), "says you met"), what="the met answer")
+    time.sleep(0.3)  # give a second message every chance to arrive
+    assert len(posted(emulator, str(triplet.channel_id), "says you met")) == 1
