@@ -2,6 +2,7 @@
 
 from storage import (
     certification,
+    coaching,
     concerns,
     digests,
     installations,
@@ -12,6 +13,7 @@ from storage import (
     roster,
     submission_keys,
     targets,
+    visits,
 )
 from storage.base import Base
 
@@ -20,6 +22,7 @@ metadata = Base.metadata
 __all__ = [
     "Base",
     "certification",
+    "coaching",
     "concerns",
     "digests",
     "installations",
@@ -31,4 +34,5 @@ __all__ = [
     "roster",
     "submission_keys",
     "targets",
+    "visits",
 ]

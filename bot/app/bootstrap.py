@@ -13,6 +13,7 @@ from bot.app.settings import Settings
 from bot.app.slack_client import SlackClients, make_web_client
 from bot.certification.scheme import load_scheme
 from bot.certification.service import CertificationService
+from bot.coaching.service import CoachingService
 from bot.concerns.plans import PlanService
 from bot.concerns.probation import ProbationService
 from bot.concerns.service import ConcernService
@@ -33,6 +34,7 @@ from bot.reviews.service import ReviewService
 from bot.reviews.writing import ReviewWriting
 from bot.roster.service import RosterService
 from bot.targets.service import TargetService
+from bot.visits.service import VisitService
 from storage.db import Database
 from storage.installations import InstallationStore
 
@@ -63,6 +65,8 @@ class Deps:
     review_writing: ReviewWriting  # drafting, saving and signing reviews
     review_reports: ReviewReports  # a review read for its PDF and CSV
     certification: CertificationService  # mentors' certification: evidence, reflections, training, panels
+    coaching: CoachingService  # the staff list, coaching triplets and their takeaways
+    visits: VisitService  # peer visits and learning walks
 
     def now(self) -> datetime:
         return self.clock()
@@ -123,6 +127,8 @@ def bootstrap(
         review_writing=writing,
         review_reports=ReviewReports(writing),
         certification=certification,
+        coaching=CoachingService(db, calendar, tz),
+        visits=VisitService(db, calendar, tz),
     )
 
 

@@ -86,7 +86,7 @@ def digest_deliveries(deps: Deps, team_id: str, week: Week) -> Sequence[DigestDe
 def preview_digests(deps: Deps, team_id: str, week: Week) -> list[str]:
     """`digest preview`: the week's lead digest and SLT summary as plain text, sending nothing. People and
     channels are shown by name (stored names, else Slack's), emoji codes as plain symbols."""
-    school = deps.digests.add_warnings(deps.digests.build(team_id, week))
+    school = deps.digests.add_coaching(deps.digests.add_warnings(deps.digests.build(team_id, week)))
     previous = DigestRepository(deps.db).snapshot(team_id, str(week.previous))
     previous = previous or deps.digests.build(team_id, week.previous).numbers()
     friday = week.monday + timedelta(days=4)

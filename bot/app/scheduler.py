@@ -25,6 +25,7 @@ from bot.app.digests import digest_tick
 from bot.app.logging_setup import log_context
 from bot.app.slack_client import NoClient, WorkspaceClient
 from bot.privacy.service import run_retention
+from handlers.coaching.checkback import send_check_backs as send_coaching_check_backs
 from handlers.concerns.plan_listeners import send_review_reminders as send_plan_review_reminders
 from handlers.concerns.probation import send_midpoint_notices
 from handlers.meetings.blocks import reminder_message
@@ -52,6 +53,8 @@ REVIEW_REMINDER_JOB = "review-reminders"
 PANEL_REMINDER_EVERY = timedelta(hours=1)
 PANEL_REMINDER_JOB = "certification-panel-reminders"
 REVIEW_REMINDER_HOURS = (8, 17)  # school time: reviewers are reminded in the working day
+COACHING_EVERY = timedelta(hours=1)
+COACHING_JOB = "coaching-check-backs"
 
 
 @dataclass(frozen=True)
@@ -249,6 +252,10 @@ def _warnings_job(deps: Deps) -> None:
     for_each_workspace(deps, raise_early_warnings, "early warning", WARNINGS_EVERY)
 
 
+def _coaching_job(deps: Deps) -> None:
+    for_each_workspace(deps, send_coaching_check_backs, "coaching check back", COACHING_EVERY)
+
+
 def _retention_job(deps: Deps) -> None:
     with deps.db.job_lock(RETENTION_JOB) as mine:
         if mine:
@@ -323,6 +330,13 @@ def build_scheduler(deps: Deps, *, start_at: datetime | None = None) -> Backgrou
         args=(deps,),
         id=PANEL_REMINDER_JOB,
         name="Certification panel reminders",
+    )
+    scheduler.add_job(
+        _coaching_job,
+        IntervalTrigger(seconds=int(COACHING_EVERY.total_seconds()), start_date=first, timezone=tz),
+        args=(deps,),
+        id=COACHING_JOB,
+        name="Coaching check backs",
     )
     scheduler.add_job(
         _retention_job,

@@ -14,6 +14,7 @@ from bot.app.bootstrap import Deps
 from bot.app.middleware import listener_context
 from bot.app.oauth import NOT_INSTALLED, authorize_by_workspace, install_flow
 from handlers.certification import listeners as certification
+from handlers.coaching import listeners as coaching
 from handlers.concerns import listeners as concerns
 from handlers.digests import listeners as digests
 from handlers.home import listeners as home
@@ -24,6 +25,7 @@ from handlers.observations import listeners as observations
 from handlers.reviews import listeners as reviews
 from handlers.roster import listeners as roster
 from handlers.targets import listeners as targets
+from handlers.visits import listeners as visits
 
 log = logging.getLogger(__name__)
 
@@ -104,6 +106,8 @@ def register_listeners(app: App) -> None:
         concerns,
         installations,
         certification,
+        coaching,
+        visits,
     ):
         feature.register(app)
 

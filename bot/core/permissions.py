@@ -66,6 +66,13 @@ class Action(enum.StrEnum):
     TICK_CRITERION = "tick a mentor's certification criterion"
     RECORD_PANEL_OUTCOME = "record a certification panel's outcome"
     READ_REGISTER = "see the register of certified mentors"
+    MANAGE_STAFF = "change the coaching staff list"
+    ARRANGE_TRIPLETS = "propose and approve coaching triplets"
+    TAKE_PART_IN_TRIPLET = "book, check back on or add a takeaway to this triplet's session"
+    LOG_VISIT = "log a peer visit"
+    READ_VISIT = "read this peer visit"
+    REPLY_TO_VISIT = "reply to this peer visit"
+    RECORD_LEARNING_WALK = "record a learning walk"
 
 
 M, MR, L, S, A = Standing.MENTEE, Standing.MENTOR, Standing.LEAD, Standing.SLT, Standing.ADMIN
@@ -126,6 +133,16 @@ POLICY: dict[Action, frozenset[Standing]] = {
     Action.TICK_CRITERION: frozenset({L}),
     Action.RECORD_PANEL_OUTCOME: frozenset({L}),
     Action.READ_REGISTER: frozenset({L, S, A}),
+    # Coaching is kept apart from judgement: SLT and admins arrange it; a triplet's own members (MENTEE: the people
+    # the record is about) book it and write its takeaways; SLT see counts, and names only where the author shared.
+    Action.MANAGE_STAFF: frozenset({S, A}),
+    Action.ARRANGE_TRIPLETS: frozenset({S, A}),
+    Action.TAKE_PART_IN_TRIPLET: frozenset({M}),
+    # Any member of staff visits a colleague (never themselves); the visit is seen by the two people in it.
+    Action.LOG_VISIT: frozenset(Standing),
+    Action.READ_VISIT: frozenset({M, AU}),
+    Action.REPLY_TO_VISIT: frozenset({M}),
+    Action.RECORD_LEARNING_WALK: frozenset({S}),
 }
 
 WHO_CAN: dict[Action, str] = {
@@ -167,6 +184,13 @@ WHO_CAN: dict[Action, str] = {
     Action.TICK_CRITERION: "lead mentors",
     Action.RECORD_PANEL_OUTCOME: "lead mentors",
     Action.READ_REGISTER: "lead mentors, SLT and the bot's admins",
+    Action.MANAGE_STAFF: "SLT and the bot's admins",
+    Action.ARRANGE_TRIPLETS: "SLT and the bot's admins",
+    Action.TAKE_PART_IN_TRIPLET: "the people in the triplet",
+    Action.LOG_VISIT: "members of staff",
+    Action.READ_VISIT: "the colleague who visited and the colleague visited",
+    Action.REPLY_TO_VISIT: "the colleague visited",
+    Action.RECORD_LEARNING_WALK: "SLT",
 }
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from bot.coaching.summary import CoachingSummary, coaching_summary
 from bot.concerns.service import OpenConcern, open_concerns
 from bot.concerns.warnings import RaisedWarning, WarningService
 from bot.core.attention import Signs
@@ -132,6 +133,7 @@ class SchoolWeek:
     rating_distribution: dict[str, dict[str, int]] = field(default_factory=dict)
     open_concerns: list[OpenConcern] = field(default_factory=list)  # raised with /concern, not yet resolved
     early_warnings: list[RaisedWarning] = field(default_factory=list)  # first raised this week
+    coaching: CoachingSummary | None = None  # triplets, peer visits and good practice: SLT's summary only
 
     @property
     def by_need(self) -> list[MenteeWeek]:
@@ -207,6 +209,13 @@ class DigestBuilder:
             with self.db.unit_of_work() as session:
                 week = school.week
                 school.early_warnings = self.warnings.raised_in(session, school.team_id, week.monday, week.sunday)
+        return school
+
+    def add_coaching(self, school: SchoolWeek) -> SchoolWeek:
+        """Coaching triplets this term, peer-visit coverage this half term and good practice seen, for SLT's
+        summary (its own few queries, not part of the week's fixed eight)."""
+        with self.db.unit_of_work() as session:
+            school.coaching = coaching_summary(session, school.team_id, self.calendar, school.week.monday)
         return school
 
     def _build(self, queries: DigestQueries, week: Week, as_of: date | None) -> SchoolWeek:

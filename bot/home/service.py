@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 from bot.certification.service import CertificationService
 from bot.certification.service import Progress as CertificationProgress
+from bot.coaching.home import CoachingHome, coaching_home
 from bot.concerns.plans import PlanSummary, open_plans
 from bot.concerns.service import ConcernSummary, OpenConcern, visible_to_mentee
 from bot.concerns.warnings import RaisedWarning, WarningService
@@ -223,10 +224,11 @@ class Home:
     admins: list[str] = field(default_factory=list)  # who sets the bot up: shown to people it doesn't know yet
     reviews: list[MenteeSchedule] = field(default_factory=list)  # review schedules this person sees
     certification: CertificationProgress | None = None  # a mentor's or lead's own certification progress
+    coaching: CoachingHome | None = None  # their triplets and peer visits (and SLT's coaching buttons)
 
     @property
     def known(self) -> bool:
-        sections = (self.mentee, self.mentor, self.lead, self.slt, self.admin)
+        sections = (self.mentee, self.mentor, self.lead, self.slt, self.admin, self.coaching)
         return any(s is not None for s in sections) or bool(self.reviews)
 
 
@@ -274,6 +276,7 @@ class HomeService:
             certification = None
             if self.certification is not None and (Standing.MENTOR in standings or Standing.LEAD in standings):
                 certification = self.certification.own_progress(session, caller.team_id, caller.user_id, today)
+            coaching = coaching_home(session, caller, self.calendar, today)
         lead = _lead(school, plans) if school is not None and Standing.LEAD in standings else None
         if lead is not None and self.warnings is not None:
             lead = dataclasses.replace(lead, warnings=self.warnings.holding(caller.team_id))
@@ -294,6 +297,7 @@ class HomeService:
             admins,
             reviews,
             certification,
+            coaching,
         )
 
     def target_mentee(self, caller: Caller, mentee_id: str, directory: Directory, now: datetime) -> Person:

@@ -313,6 +313,63 @@ REGISTRY: dict[str, TableRule] = {
         subject="mentor_id",
         on_erase=Erase.DELETE,
     ),
+    "staff_members": TableRule(
+        holds="who takes part in coaching triplets and peer visits, with the phase, year group and subject typed "
+        "for them",
+        person_ids=("user_id", "added_by"),
+        free_text=("phase", "key_stage", "year_group", "subject"),
+        other=("id", "team_id", "active", "created_at", "updated_at"),
+        subject="user_id",
+    ),
+    "staff_absences": TableRule(
+        holds="terms someone is away from coaching (leave, part-time days)",
+        person_ids=("user_id", "added_by"),
+        other=("id", "team_id", "term", "created_at"),
+        subject="user_id",
+        on_erase=Erase.DELETE,
+    ),
+    "coaching_rounds": TableRule(
+        holds="a subject's coaching triplets for a term: subject, window and who proposed and approved them",
+        person_ids=("proposed_by", "approved_by"),
+        other=_cols(
+            "id team_id subject term window_start window_end status version seed repeats approved_at created_at "
+            "updated_at"
+        ),
+        subject="proposed_by",
+    ),
+    "coaching_triplets": TableRule(
+        holds="one triplet's session: its date, whether it met, when it was checked back on; the people are in "
+        "coaching_members, the group DM's id names nobody alone",
+        other=_cols("id team_id round_id position channel_id session_on checked_back_at met nudged_at created_at"),
+    ),
+    "coaching_members": TableRule(
+        holds="a person in a triplet, and their takeaway (never rated; named beyond the triplet only if shared)",
+        person_ids=("user_id",),
+        free_text=("takeaway",),
+        other=("id", "team_id", "triplet_id", "share_name", "takeaway_at"),
+        subject="user_id",
+    ),
+    "peer_visits": TableRule(
+        holds="a colleague's visit to a classroom (never rated): the date kept for counts, the notes and reply are "
+        "the two colleagues'",
+        person_ids=("visited_id", "visitor_id"),
+        free_text=("focus", "noticed", "will_try", "reply"),
+        other=("id", "team_id", "visited_on", "replied_at", "submission_key", "created_at"),
+        subject="visited_id",
+    ),
+    "learning_walks": TableRule(
+        holds="SLT's learning walks: classrooms visited and good practice noted, no next steps",
+        person_ids=("walker_id",),
+        free_text=("classrooms", "good_practice"),
+        other=("id", "team_id", "walked_on", "share_name", "submission_key", "created_at"),
+        subject="walker_id",
+    ),
+    "learning_walk_thanks": TableRule(
+        holds="the colleagues a learning walk thanked, and when their well done was sent",
+        person_ids=("user_id",),
+        other=("id", "team_id", "walk_id", "sent_at"),
+        subject="user_id",
+    ),
     "digest_snapshots": TableRule(
         holds="a week's school-wide numbers; no names or ids",
         other=("id", "team_id", "week", "numbers", "created_at"),

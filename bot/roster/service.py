@@ -13,6 +13,7 @@ from bot.core.directory import Directory, DirectoryUser
 from bot.core.errors import InvalidInput, NotAllowed
 from bot.core.permissions import Action, Standing, require
 from bot.roster.people import ensure_person, look_up, remember
+from storage.coaching import CoachingRepository, StaffMember
 from storage.db import Database
 from storage.roster import (
     AuditRepository,
@@ -116,6 +117,17 @@ class InductionColumns:
 
 
 @dataclass(frozen=True)
+class StaffColumns:
+    """A roster row's optional coaching columns about the mentee: phase, key stage, year group, subject. A row with
+    any of them puts the mentee (with these details) and the mentor on the coaching staff list."""
+
+    phase: str | None = None
+    key_stage: str | None = None
+    year_group: str | None = None
+    subject: str | None = None
+
+
+@dataclass(frozen=True)
 class ImportRow:
     """One line of a roster file; `problems` are what is wrong with its format (then kind or start may be None)."""
 
@@ -127,6 +139,7 @@ class ImportRow:
     problems: tuple[str, ...] = ()
     probation_end: date | None = None  # the optional fifth column
     induction: InductionColumns | None = None  # the optional sixth to tenth columns
+    staff: StaffColumns | None = None  # the optional eleventh to fourteenth: the mentee, for coaching
 
 
 class InductionImport(Protocol):
@@ -421,6 +434,9 @@ class RosterService:
                 if row.induction is not None and induction is not None:
                     induction.apply(session, mentorship, row, tutor_id, now)
                     inductions += 1
+                if row.staff is not None:
+                    _join_staff_list(session, team_id, mentee_id, row.staff, now)
+                    _join_staff_list(session, team_id, mentor_id, None, now)
         return ImportReport(created=created, unchanged=unchanged, inductions=inductions)
 
     def _import_one(
@@ -451,6 +467,25 @@ class RosterService:
             record_id=mentorship.id,
         )
         return mentorship
+
+
+def _join_staff_list(session: Session, team_id: str, user_id: str, details: StaffColumns | None, now: datetime) -> None:
+    """Put someone on the coaching staff list (or update their details) from a roster row."""
+    repo = CoachingRepository(session)
+    member = repo.staff_member(team_id, user_id)
+    if member is None:
+        member = repo.add_staff(
+            StaffMember(
+                team_id=team_id, user_id=user_id, active=True, added_by="roster-import", created_at=now, updated_at=now
+            )
+        )
+    member.active = True
+    if details is not None:
+        member.phase = details.phase or member.phase
+        member.key_stage = details.key_stage or member.key_stage
+        member.year_group = details.year_group or member.year_group
+        member.subject = details.subject or member.subject
+        member.updated_at = now
 
 
 def _check_probation_end(end: date | None, today: date) -> None:

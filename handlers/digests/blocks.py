@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.certification.service import TrainingBehind, hours_text
+from bot.coaching.summary import CoachingSummary
 from bot.concerns.service import OpenConcern
 from bot.concerns.warnings import RaisedWarning
 from bot.core.vocabulary import CONCERN_CATEGORY_LABEL, KIND_COUNTED, RATING_SHORT, WARNING_LABEL
@@ -267,12 +268,47 @@ def slt_summary(school: SchoolWeek, previous: dict[str, Any] | None) -> Message:
         ]
         more = len(lines) - 100
         blocks += sections_for_lines(["*Flagged*", *lines[:100]] + ([f"…and {more} more"] if more > 0 else []))
+    if school.coaching is not None and not school.coaching.empty:
+        blocks += coaching_blocks(school.coaching)
     blocks.append(divider())
     blocks.append(
         context("Details stay with the lead mentors: no meeting notes, comments or concern details are shared here.")
     )
     text = f"School mentoring summary: {counted(n['mentees'], 'mentee')}, {n['not_on_track']} not on track"
     return Message(text, blocks[:MESSAGE_BLOCK_LIMIT])
+
+
+def coaching_blocks(c: CoachingSummary) -> list[Block]:
+    """Coaching and peer visits: counts; good practice named only where its author shared their name."""
+    fields = []
+    if c.subjects:
+        lines = [
+            f"{user_text(s.subject.capitalize())}: {s.met} of {s.triplets} met · {s.not_yet} not yet"
+            for s in c.subjects
+        ]
+        fields.append(f"*Coaching triplets, {user_text(c.term)}*\n" + "\n".join(lines))
+    if c.staff:
+        fields.append(
+            f"*Peer visits this half term*\n{c.visited_twice_pct}% of staff visited twice "
+            f"({c.visited_twice} of {c.staff})"
+        )
+    blocks: list[Block] = [divider()]
+    if fields:
+        blocks.append({"type": "section", "fields": [{"type": "mrkdwn", "text": f[:2000]} for f in fields]})
+    if c.good_practice:
+        lines = [
+            f"• {user_text(g.text)} _({user_text(g.source)}" + (f", <@{g.author_id}>)_" if g.author_id else ")_")
+            for g in c.good_practice
+        ]
+        blocks += sections_for_lines(["*Good practice seen*", *lines])
+    if c.private_takeaways:
+        blocks.append(
+            context(
+                f"{counted(c.private_takeaways, 'more takeaway')} written in triplets and kept there, "
+                "as their authors chose."
+            )
+        )
+    return blocks
 
 
 def nudge_message(lead_id: str, mentee_ids: list[str]) -> str:

@@ -96,7 +96,7 @@ class DigestRun:
         return not rows or any(row.status not in finished for row in rows)
 
     def run(self, team_id: str, week: Week, now: datetime) -> DeliveryReport:
-        school = self.builder.add_warnings(self.builder.build(team_id, week))
+        school = self.builder.add_coaching(self.builder.add_warnings(self.builder.build(team_id, week)))
         previous = self.repo.snapshot(team_id, str(week.previous))
         if previous is None:
             previous = self.builder.build(team_id, week.previous).numbers()

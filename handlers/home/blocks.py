@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+from bot.coaching.home import CoachingHome
 from bot.concerns.plans import PlanSummary
 from bot.concerns.service import ConcernSummary, OpenConcern
 from bot.core.vocabulary import (
@@ -37,7 +38,16 @@ from handlers.home.pages import Pages, paged, pager
 from handlers.home.reviews import review_blocks
 from handlers.roster.blocks import INTRO
 from handlers.slack.blocks import Block, button, context, divider, header, section, truncate, user_text
-from handlers.slack.shared_ids import ASK_WHO, SEE_CONCERN, SEE_PLAN, SIGN_PLAN, START_PLAN
+from handlers.slack.shared_ids import (
+    ASK_WHO,
+    BOOK_SESSION,
+    PROPOSE_TRIPLETS,
+    RECORD_WALK,
+    SEE_CONCERN,
+    SEE_PLAN,
+    SIGN_PLAN,
+    START_PLAN,
+)
 from handlers.targets.blocks import short_date, target_line
 from storage.observations import Rating
 
@@ -74,6 +84,8 @@ def home_view(home: Home, pages: Pages | None = None) -> dict[str, Any]:
             blocks += review_blocks(home)
         if home.certification is not None:
             blocks += certification_blocks(home.certification)
+        if home.coaching is not None:
+            blocks += coaching_blocks(home.coaching)
         blocks.append(context("`/mentor help` lists every command you can use."))
     return {
         "type": "home",
@@ -88,6 +100,48 @@ def _fit(blocks: list[Block]) -> list[Block]:
     if len(blocks) <= VIEW_BLOCK_LIMIT:
         return blocks
     return [*blocks[: VIEW_BLOCK_LIMIT - 1], context("There is more than fits here: use `/mentor help` to find it.")]
+
+
+def coaching_blocks(c: CoachingHome) -> list[Block]:
+    """Your coaching triplets this term and your peer visits this half term; SLT's Propose / Learning walk."""
+    blocks: list[Block] = [header("Coaching and peer visits")]
+    for t in c.triplets[:5]:
+        when = (
+            f"session booked for *{t.session_on:%A %-d %B}*"
+            if t.session_on
+            else f"no session booked yet (any time until {t.window_end:%-d %B})"
+        )
+        if t.met:
+            when = "you met" + (": takeaway written" if t.triplet_id in c.takeaways_written else "")
+        blocks.append(
+            section(
+                f"*{user_text(t.subject.capitalize())} triplet, {user_text(t.term)}*: {_people(t.user_ids)}\n{when}"
+            )
+        )
+        if not t.met:
+            blocks.append(
+                {
+                    "type": "actions",
+                    "block_id": f"home_triplet:{t.triplet_id}",
+                    "elements": [button("Book our session", BOOK_SESSION, str(t.triplet_id))],
+                }
+            )
+    mark = ":white_check_mark:" if c.visits_received >= c.visits_expected else ":hourglass:"
+    blocks.append(
+        section(
+            f"{mark} *Peer visits this half term:* {counted(c.visits_received, 'visit')} to your classroom "
+            f"(at least {c.visits_expected} is the aim) · {c.visits_made} made by you. "
+            "Log one with `/visit @colleague`."
+        )
+    )
+    buttons = []
+    if c.can_arrange:
+        buttons.append(button("Propose triplets", PROPOSE_TRIPLETS, "propose"))
+    if c.can_walk:
+        buttons.append(button("Record a learning walk", RECORD_WALK, "walk"))
+    if buttons:
+        blocks.append({"type": "actions", "block_id": "home_coaching", "elements": buttons})
+    return blocks
 
 
 def welcome_blocks(admins: Sequence[str]) -> list[Block]:

@@ -13,9 +13,10 @@ from html import escape
 # Each bot scope the app asks for, and why, in a school admin's words. manifest.yml must ask for exactly these
 # (tests/cross/test_manifest.py compares them); the OAuth install asks Slack for them.
 SCOPES: dict[str, str] = {
-    "commands": "to answer /observe, /meeting, /target, /review, /concern and /mentor",
+    "commands": "to answer /observe, /meeting, /target, /review, /concern, /evidence, /visit and /mentor",
     "chat:write": "to send reminders, digests and the messages you ask it to (sign-offs, shared notes)",
     "im:write": "to open a direct message with a mentor or mentee it needs to tell something",
+    "mpim:write": "to open one group message for each coaching triplet, so its three colleagues can book their session",
     "users:read": "to know people's names and time zones, and whether they are a workspace admin",
     "users:read.email": "to match a staff list (CSV) you import to people in Slack, by their email",
     "channels:read": "to find the SLT channel you choose, by name",

@@ -15,6 +15,7 @@ from handlers.slack.blocks import MESSAGE_BLOCK_LIMIT, Block, context, header, s
 
 EVERYONE = frozenset(Standing)
 ADMINS = frozenset({Standing.ADMIN})
+SLT_ONLY = frozenset({Standing.SLT})
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,20 @@ HELP: list[HelpEntry] = [
         frozenset({Standing.MENTOR, Standing.TUTOR, Standing.HEAD}),
     ),
     HelpEntry("/mentor audit [@person]", "the latest 30 audit log entries: who did what, to whom, when", ADMINS),
+    HelpEntry(
+        "/mentor staff add @person [@person…] [phase] | away @person [term] | list",
+        "who takes part in coaching triplets and peer visits, their phase, and terms they are away",
+        frozenset({Standing.SLT, Standing.ADMIN}),
+    ),
+    HelpEntry(
+        "/mentor triplets <subject> [term]",
+        "propose coaching triplets (maths, reading, writing…) with no repeated pairings; approve, regenerate or swap",
+        frozenset({Standing.SLT, Standing.ADMIN}),
+    ),
+    HelpEntry(
+        "/visit @colleague", "log a peer visit to a colleague's classroom (never rated); they can reply", EVERYONE
+    ),
+    HelpEntry("/visit walk", "record a learning walk: good practice seen, and a well done to each colleague", SLT_ONLY),
 ]
 
 INTRO = (

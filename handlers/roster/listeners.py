@@ -25,6 +25,7 @@ from bot.reviews.service import PLACEMENT_END_NAMES
 from bot.roster.csv_import import parse_date
 from bot.roster.service import Caller
 from handlers.certification import listeners as certification
+from handlers.coaching import listeners as coaching
 from handlers.roster import ids
 from handlers.roster.blocks import audit_blocks, help_blocks, roster_blocks, usage_text
 from handlers.roster.induction import induction_modal, induction_submitted, parse_points, schedule_text
@@ -47,6 +48,8 @@ USAGE = {
     "audit": "/mentor audit [@person]",
     "portfolio": certification.PORTFOLIO_USAGE,
     "register": certification.REGISTER_USAGE,
+    "staff": coaching.STAFF_USAGE,
+    "triplets": coaching.TRIPLETS_USAGE,
     "help": "/mentor help",
 }
 
@@ -60,6 +63,7 @@ class Request:
     directory: Directory
     client: WebClient
     now: datetime
+    request_key: str = ""  # Slack's trigger id for the command: a replay of it carries the same one
 
 
 @dataclass(frozen=True)
@@ -286,6 +290,8 @@ _PARSERS: dict[str, Callable[[list[str]], Parsed]] = {
     "reviews": _parse_reviews,
     "portfolio": lambda args: _certification("portfolio", args),
     "register": lambda args: _certification("register", args),
+    "staff": lambda args: Parsed(coaching.parse_staff(args)),
+    "triplets": lambda args: Parsed(coaching.parse_triplets(args)),
 }
 
 
@@ -328,7 +334,7 @@ def mentor_command(
         return
     ack()
     try:
-        request = Request(deps, caller(), directory, client, now)
+        request = Request(deps, caller(), directory, client, now, str(command.get("trigger_id") or ""))
         if parsed.modal is not None:
             client.views_open(trigger_id=command["trigger_id"], view=parsed.modal(request))
             return

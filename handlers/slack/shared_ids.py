@@ -16,3 +16,8 @@ START_PLAN = "plan_start"  # value: a mentee's Slack id, or ASK_WHO (the modal a
 ASK_WHO = "ask"
 SEE_PLAN = "plan_view"  # value: plan id
 SIGN_PLAN = "plan_sign"  # value: plan id; the mentee signs to say they have seen it
+
+# Coaching and visits (handlers/coaching, handlers/visits): buttons the Home tab shows.
+BOOK_SESSION = "coaching_book"  # value: triplet id; opens the Book our session modal
+RECORD_WALK = "visit_walk_open"  # value: "walk"; SLT's Record a learning walk
+PROPOSE_TRIPLETS = "coaching_propose_open"  # value: "propose"; SLT's and admins' Propose triplets

@@ -377,3 +377,56 @@ def stop_stack(stack: Stack) -> None:
     stack.settle()
     stack.server.stop()
     stack.emulator.stop()
+
+
+# --- coaching and peer visits ---------------------------------------------------------------------------------------
+COACHED = ("mentee", "mentor", "other_mentor", "other_mentee", "none", "author")
+
+
+def seed_staff(deps: Deps, school: School, names: tuple[str, ...] = COACHED) -> None:
+    """Colleagues on the coaching staff list (six, the mentee among them, unless named), added by SLT."""
+    slt = school.caller(deps, school.people.slt)
+    deps.coaching.add_staff(slt, [getattr(school.people, n) for n in names], None, directory(deps), deps.now())
+
+
+def seed_proposal(deps: Deps, school: School, subject: str = "maths") -> tuple[int, int]:
+    """The staff list and SLT's maths triplets proposed for this term: (round id, version)."""
+    seed_staff(deps, school)
+    view, _ = deps.coaching.propose(school.caller(deps, school.people.slt), subject, None, deps.now())
+    return view.round_id, view.version
+
+
+def seed_triplet(deps: Deps, school: School) -> int:
+    """Approved maths triplets; the id of the one the mentee is in."""
+    round_id, version = seed_proposal(deps, school)
+    view, _ = deps.coaching.approve(school.caller(deps, school.people.slt), round_id, version, deps.now())
+    return next(g.triplet_id for g in view.groups if school.people.mentee in g.user_ids)
+
+
+def mentee_triplet(deps: Deps, school: School) -> int:
+    """One approved maths triplet: the mentee, the other mentee and the spare colleague (no one else the permission
+    walk plays is in it), made once; its id."""
+    from storage.coaching import TripletMember
+
+    with deps.db.unit_of_work() as session:
+        found = session.scalar(
+            select(TripletMember.triplet_id).where(
+                TripletMember.team_id == school.team, TripletMember.user_id == school.people.mentee
+            )
+        )
+    if found is not None:
+        return int(found)
+    seed_staff(deps, school, ("mentee", "other_mentee", "spare"))
+    slt = school.caller(deps, school.people.slt)
+    view, _ = deps.coaching.propose(slt, "maths", None, deps.now())
+    approved, _ = deps.coaching.approve(slt, view.round_id, view.version, deps.now())
+    return approved.groups[0].triplet_id
+
+
+def seed_visit(deps: Deps, school: School) -> int:
+    """The author's peer visit to the mentee's classroom, yesterday: its id."""
+    from bot.visits.service import VisitDraft
+
+    p, now = school.people, deps.now()
+    draft = VisitDraft(p.mentee, now.date() - timedelta(days=1), "Questioning", f"{school.marker}: lively starter.")
+    return deps.visits.log(school.caller(deps, p.author), draft, f"seed-visit-{school.team}", now).visit.id

@@ -16,6 +16,7 @@ from sqlalchemy import inspect, select
 import bot.__main__ as cli
 from bot.core.school_calendar import default_calendar_path, load_calendar
 from bot.reviews.service import ReviewService
+from storage.coaching import StaffMember
 from storage.db import Database
 from storage.reviews import Induction
 from storage.roster import MenteeKind, Mentorship
@@ -173,6 +174,25 @@ def test_roster_import_stores_every_row(
         ("UAMY0001", "UCAT0001", MenteeKind.ECT, "2026-09-01"),
     ]
     assert len(roster_env.calls_to("users.lookupByEmail")) == 6  # 3 people per run, each looked up once
+
+
+def test_roster_import_puts_mentee_and_mentor_on_the_coaching_staff_list_with_the_optional_columns(
+    roster_env: SlackEmulator, db: Database, tmp_path: Path
+) -> None:
+    csv = write_csv(
+        tmp_path / "roster.csv",
+        "mentor,mentee,kind,start,probation,induction,fte,body,tutor,trn,phase,key stage,year group,subject\n"
+        "amy@school.test,ben@school.test,trainee,2026-09-01,,,,,,,Primary,KS2,Year 5,Maths\n"
+        "amy@school.test,cat@school.test,ect,2026-09-01\n",
+    )
+
+    assert cli.main(["roster", "import", str(csv), "--team", "T0001"]) == 0
+
+    with db.unit_of_work() as session:
+        staff = {
+            m.user_id: (m.phase, m.key_stage, m.year_group, m.subject) for m in session.scalars(select(StaffMember))
+        }
+    assert staff == {"UBEN0001": ("Primary", "KS2", "Year 5", "Maths"), "UAMY0001": (None, None, None, None)}
 
 
 def test_roster_import_counts_in_plain_english(

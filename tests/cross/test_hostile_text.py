@@ -71,6 +71,8 @@ NOT_BUILDERS = {
     "read_comment_state",
     "read_tick_state",
     "read_outcome_state",
+    "read_visit",
+    "read_walk",
 }
 
 

@@ -40,13 +40,16 @@ from bot.privacy import service as privacy
 from bot.reviews.induction import InductionInput
 from bot.roster.service import Caller
 from handlers.certification import ids as certification_ids
+from handlers.coaching import ids as coaching_ids
 from handlers.concerns import ids as concern_ids
 from handlers.digests import ids as digest_ids
 from handlers.meetings import ids as meeting_ids
 from handlers.observations import ids as observation_ids
 from handlers.reviews import ids as review_ids
 from handlers.targets import ids as target_ids
+from handlers.visits import ids as visit_ids
 from storage.certification import CriterionTick, PanelOutcome, PanelResult, Reflection, TrainingSession
+from storage.coaching import CoachingRound, StaffMember, Triplet
 from storage.concerns import (
     Concern,
     ConcernCategory,
@@ -63,17 +66,21 @@ from storage.reviews import Review, ReviewPoint
 from storage.roster import AuditEntry, MeetingCadence, MenteeKind, Mentorship, Role, RoleGrant
 from storage.schema import Base
 from storage.targets import Target, TargetDraft, TargetStatus
+from storage.visits import LearningWalk, PeerVisit
 from tests.cross.school import (
     School,
     Stack,
     command,
     directory,
     ephemeral_after,
+    mentee_triplet,
     modal,
     observation_draft,
     opened_or_replied,
     review_day,
     seed_school,
+    seed_staff,
+    seed_visit,
 )
 from tests.support.driver import SlackDriver, state_for, wait_until
 from tests.support.emulator import SlackEmulator
@@ -99,6 +106,8 @@ class Scope(enum.Enum):
     CONCERN = "the mentee's concern"  # towards(mentee) + who raised it (a discussed, non-wellbeing concern)
     PLAN = "the mentee's support plan"  # towards(mentee) + who started it (the lead mentor, in the seed)
     PORTFOLIO = "the mentor's certification portfolio"  # the caller's roles + author when it is their own
+    TRIPLET = "the mentee's coaching triplet"  # MENTEE: in it (the mentee, in the seed); nobody else walked is
+    VISIT = "a peer visit to the mentee's classroom"  # MENTEE: the colleague visited; AUTHOR: who visited
 
 
 SCOPE: dict[Action, Scope] = {
@@ -141,6 +150,13 @@ SCOPE: dict[Action, Scope] = {
     Action.TICK_CRITERION: Scope.GLOBAL,
     Action.RECORD_PANEL_OUTCOME: Scope.GLOBAL,
     Action.READ_REGISTER: Scope.GLOBAL,
+    Action.MANAGE_STAFF: Scope.GLOBAL,
+    Action.ARRANGE_TRIPLETS: Scope.GLOBAL,
+    Action.TAKE_PART_IN_TRIPLET: Scope.TRIPLET,
+    Action.LOG_VISIT: Scope.GLOBAL,
+    Action.READ_VISIT: Scope.VISIT,
+    Action.REPLY_TO_VISIT: Scope.VISIT,
+    Action.RECORD_LEARNING_WALK: Scope.GLOBAL,
 }
 
 
@@ -174,7 +190,7 @@ ROLES = [
     Part("admin", _same({A})),  # a Slack workspace admin
     Part("none", _global_only({NONE})),  # a colleague with no role
     # Wrote the records, then stopped mentoring the mentee: only the author standing on them.
-    Part("author", _global_only({NONE}, observation={AU}, meeting={AU}, target={AU}, concern={AU})),
+    Part("author", _global_only({NONE}, observation={AU}, meeting={AU}, target={AU}, concern={AU}, visit={AU})),
     Part("observer", _global_only({NONE}, observation={OB})),  # second observer on the observation
     Part("tutor", _same({TU})),  # induction tutor
     Part("head", _same({HD})),  # headteacher
@@ -735,6 +751,76 @@ def _read_register(c: Ctx, user: str) -> Outcome:
     return judged(Action.READ_REGISTER, text, "No mentor has been certified here yet" in text)
 
 
+# --- coaching and peer visits ---------------------------------------------------------------------------------------
+
+
+def _manage_staff(c: Ctx, user: str) -> Outcome:
+    p = c.school.people
+    text = command(c.slack, "/mentor", f"staff add {mention(p.spare)} KS2", user=user)
+    return judged(Action.MANAGE_STAFF, text, c.count(StaffMember, StaffMember.user_id == p.spare) == 1)
+
+
+def _arrange_triplets(c: Ctx, user: str) -> Outcome:
+    seed_staff(c.deps, c.school)
+    text = command(c.slack, "/mentor", "triplets maths", user=user)
+    return judged(Action.ARRANGE_TRIPLETS, text, c.count(CoachingRound) == 1 and "triplets for 6 people" in text)
+
+
+def _take_part_in_triplet(c: Ctx, user: str) -> Outcome:
+    triplet = mentee_triplet(c.deps, c.school)
+    view = modal(c.slack, lambda: c.slack.click(coaching_ids.BOOK_SESSION, user=user, value=str(triplet)), "book")
+    if view.get("callback_id") != coaching_ids.BOOK_CALLBACK:
+        return judged(Action.TAKE_PART_IN_TRIPLET, block_text(view["blocks"]), False)
+    day = c.deps.calendar.add_school_days(c.deps.now().date(), 2)
+    assert day is not None
+    result = c.slack.submit(view, state_for(view, {"session_on": day.isoformat()}), user=user)
+    assert result.status == 200 and not result.body, result.text
+    return judged(Action.TAKE_PART_IN_TRIPLET, "", c.get(Triplet, triplet).session_on == day)
+
+
+def _log_visit(c: Ctx, user: str) -> Outcome:
+    p = c.school.people
+    visited = p.spare if user != p.spare else p.mentee
+    view, text = opened_or_replied(c.slack, lambda: c.slack.command("/visit", mention(visited), user=user), "/visit")
+    if view is None:
+        return judged(Action.LOG_VISIT, text, False)
+    answers = {"visited_on": c.deps.now().date().isoformat(), "noticed": "Lively starter."}
+    result = c.slack.submit(view, state_for(view, answers), user=user)
+    assert result.status == 200 and not result.body, result.text
+    return judged(Action.LOG_VISIT, "", c.count(PeerVisit, PeerVisit.visitor_id == user) == 1)
+
+
+def _read_visit(c: Ctx, user: str) -> Outcome:
+    """A visit is pushed, by DM, to the colleague visited (the visitor gets a confirmation): no Slack surface asks
+    for one, so the walk is the service's `read`, which any future surface must go through."""
+    visit_id = seed_visit(c.deps, c.school)
+    try:
+        visit = c.deps.visits.read(c.school.caller(c.deps, user), visit_id)
+    except NotAllowed as exc:
+        return judged(Action.READ_VISIT, str(exc), False)
+    return judged(Action.READ_VISIT, "", c.school.marker in (visit.noticed or ""))
+
+
+def _reply_to_visit(c: Ctx, user: str) -> Outcome:
+    visit_id = seed_visit(c.deps, c.school)
+    view = modal(c.slack, lambda: c.slack.click(visit_ids.REPLY, user=user, value=str(visit_id)), "reply")
+    if view.get("callback_id") != visit_ids.REPLY_CALLBACK:
+        return judged(Action.REPLY_TO_VISIT, block_text(view["blocks"]), False)
+    result = c.slack.submit(view, state_for(view, {"reply": "Thank you!"}), user=user)
+    assert result.status == 200 and not result.body, result.text
+    return judged(Action.REPLY_TO_VISIT, "", c.get(PeerVisit, visit_id).reply == "Thank you!")
+
+
+def _record_learning_walk(c: Ctx, user: str) -> Outcome:
+    view, text = opened_or_replied(c.slack, lambda: c.slack.command("/visit", "walk", user=user), "/visit walk")
+    if view is None:
+        return judged(Action.RECORD_LEARNING_WALK, text, c.count(LearningWalk) > 0)
+    answers = {"walked_on": c.deps.now().date().isoformat(), "good_practice": "Stem sentences."}
+    result = c.slack.submit(view, state_for(view, answers), user=user)
+    assert result.status == 200 and not result.body, result.text
+    return judged(Action.RECORD_LEARNING_WALK, "", c.count(LearningWalk, LearningWalk.walker_id == user) == 1)
+
+
 WALK: dict[Action, Walk] = {
     Action.VIEW_OWN_ROSTER: Walk("slack", _view_own_roster),
     Action.VIEW_ROSTER: Walk("slack", _view_roster),
@@ -775,6 +861,13 @@ WALK: dict[Action, Walk] = {
     Action.TICK_CRITERION: Walk("slack", _tick_criterion),
     Action.RECORD_PANEL_OUTCOME: Walk("slack", _record_panel_outcome),
     Action.READ_REGISTER: Walk("slack", _read_register),
+    Action.MANAGE_STAFF: Walk("slack", _manage_staff),
+    Action.ARRANGE_TRIPLETS: Walk("slack", _arrange_triplets),
+    Action.TAKE_PART_IN_TRIPLET: Walk("slack", _take_part_in_triplet),
+    Action.LOG_VISIT: Walk("slack", _log_visit),
+    Action.READ_VISIT: Walk("service", _read_visit),
+    Action.REPLY_TO_VISIT: Walk("slack", _reply_to_visit),
+    Action.RECORD_LEARNING_WALK: Walk("slack", _record_learning_walk),
 }
 
 # Allowed by the table, but no surface offers it to them: each with the reason, so a new gap fails the walk.
@@ -846,6 +939,15 @@ REVIEWED = {
     Action.TICK_CRITERION: {"lead"},
     Action.RECORD_PANEL_OUTCOME: {"lead"},
     Action.READ_REGISTER: {"lead", "slt", "admin"},
+    # Coaching is kept apart from judgement: SLT and admins arrange it, only the people in a triplet act on it, and a
+    # peer visit is the two colleagues' own (SLT see counts in their summary, never the notes).
+    Action.MANAGE_STAFF: {"slt", "admin"},
+    Action.ARRANGE_TRIPLETS: {"slt", "admin"},
+    Action.TAKE_PART_IN_TRIPLET: {"mentee"},
+    Action.LOG_VISIT: EVERYONE,
+    Action.READ_VISIT: {"mentee", "author"},
+    Action.REPLY_TO_VISIT: {"mentee"},
+    Action.RECORD_LEARNING_WALK: {"slt"},
 }
 
 
@@ -1179,6 +1281,56 @@ SERVICE_CALLS = [
         ),
     ),
     ServiceCall(Action.READ_REGISTER, "certification.register", lambda d, s, c: d.certification.register(c)),
+    ServiceCall(
+        Action.MANAGE_STAFF,
+        "coaching.add_staff",
+        lambda d, s, c: d.coaching.add_staff(c, [s.people.spare], "KS1", directory(d), d.now()),
+    ),
+    ServiceCall(Action.MANAGE_STAFF, "coaching.staff_list", lambda d, s, c: d.coaching.staff_list(c, d.now())),
+    ServiceCall(
+        Action.MANAGE_STAFF,
+        "coaching.mark_away",
+        lambda d, s, c: d.coaching.mark_away(c, s.people.mentee, "spring", d.now()),
+        setup=lambda d, s, c: seed_staff(d, s),
+    ),
+    ServiceCall(
+        Action.ARRANGE_TRIPLETS,
+        "coaching.propose",
+        lambda d, s, c: d.coaching.propose(c, "maths", None, d.now()),
+        setup=lambda d, s, c: seed_staff(d, s),
+    ),
+    ServiceCall(Action.ARRANGE_TRIPLETS, "coaching.terms_ahead", lambda d, s, c: d.coaching.terms_ahead(c, d.now())),
+    ServiceCall(
+        Action.TAKE_PART_IN_TRIPLET,
+        "coaching.prepare",
+        lambda d, s, c: d.coaching.prepare(c, mentee_triplet(d, s)),
+        setup=lambda d, s, c: mentee_triplet(d, s),
+    ),
+    ServiceCall(
+        Action.TAKE_PART_IN_TRIPLET,
+        "coaching.answer_met",
+        lambda d, s, c: d.coaching.answer_met(c, mentee_triplet(d, s), True, d.now()),
+        setup=lambda d, s, c: mentee_triplet(d, s),
+    ),
+    ServiceCall(
+        Action.TAKE_PART_IN_TRIPLET,
+        "coaching.add_takeaway",
+        lambda d, s, c: d.coaching.add_takeaway(c, mentee_triplet(d, s), "Stem sentences.", False, d.now()),
+        setup=lambda d, s, c: mentee_triplet(d, s),
+    ),
+    ServiceCall(
+        Action.READ_VISIT,
+        "visits.read",
+        lambda d, s, c: d.visits.read(c, seed_visit(d, s)),
+        setup=lambda d, s, c: seed_visit(d, s),
+    ),
+    ServiceCall(
+        Action.REPLY_TO_VISIT,
+        "visits.reply",
+        lambda d, s, c: d.visits.reply(c, seed_visit(d, s), "Thanks!", d.now()),
+        setup=lambda d, s, c: seed_visit(d, s),
+    ),
+    ServiceCall(Action.RECORD_LEARNING_WALK, "visits.prepare_walk", lambda d, s, c: d.visits.prepare_walk(c)),
 ]
 
 # Actions no service method checks, and why that is right (or where the check lives instead).
@@ -1186,6 +1338,7 @@ NO_SERVICE_CHECK = {
     Action.VIEW_OWN_ROSTER: "everyone may: RosterService.overview(caller) shows the caller their own part",
     Action.IMPORT_ROSTER: "RosterService.import_rows takes no caller: only the operators' CLI calls it",
     Action.SEE_DIGEST: "DigestBuilder/DigestRun take no caller: the job sends each digest to the role it is for",
+    Action.LOG_VISIT: "every member of staff may: VisitService.prepare and .log refuse only a visit to yourself",
 }
 
 

@@ -25,14 +25,28 @@ from sqlalchemy import select
 
 from bot.certification.service import ReflectionDraft
 from handlers.certification import ids as certification_ids
+from handlers.coaching import ids as coaching_ids
 from handlers.home import ids as home_ids
 from handlers.meetings import ids as meeting_ids
 from handlers.observations import ids as observation_ids
 from handlers.reviews import ids as review_ids
 from handlers.targets import ids as target_ids
+from handlers.visits import ids as visit_ids
 from storage.reviews import Review
 from storage.roster import MenteeKind
-from tests.cross.school import School, Stack, directory, modal, nudge_click, seed_school, team_rows
+from tests.cross.school import (
+    School,
+    Stack,
+    directory,
+    modal,
+    nudge_click,
+    seed_proposal,
+    seed_school,
+    seed_staff,
+    seed_triplet,
+    seed_visit,
+    team_rows,
+)
 from tests.support.driver import HttpResult, state_for
 from tests.support.observations import full_answers
 from tests.support.replay import captured
@@ -279,6 +293,89 @@ def _review_comment(stack: Stack, school: School) -> dict[str, Any]:
     )
 
 
+# --- coaching and peer visits ---------------------------------------------------------------------------------------
+
+
+def _proposal_click(action_id: str) -> Prepare:
+    def prepare(stack: Stack, school: School) -> Callable[[], HttpResult]:
+        round_id, version = seed_proposal(stack.deps, school)
+        return captured(
+            stack.slack,
+            lambda: stack.slack.click(
+                action_id, user=school.people.slt, value=f"{round_id}:{version}", channel="C0GENERAL"
+            ),
+        )
+
+    return prepare
+
+
+def _swap(stack: Stack, school: School) -> dict[str, Any]:
+    round_id, version = seed_proposal(stack.deps, school)
+    return modal(
+        stack.slack,
+        lambda: stack.slack.click(
+            coaching_ids.SWAP, user=school.people.slt, value=f"{round_id}:{version}", channel="C0GENERAL"
+        ),
+        "swap",
+    )
+
+
+def _swap_submission(stack: Stack, school: School) -> Callable[[], HttpResult]:
+    view = _swap(stack, school)
+    groups = [[o["value"] for o in g["options"]] for g in view["blocks"][1]["element"]["option_groups"]]
+    state = state_for(view, {coaching_ids.FIRST: groups[0][0], coaching_ids.SECOND: groups[1][0]})
+    return captured(stack.slack, lambda: stack.slack.submit(view, state, user=school.people.slt))
+
+
+def _triplet_click(action_id: str) -> Prepare:
+    def prepare(stack: Stack, school: School) -> Callable[[], HttpResult]:
+        triplet = str(seed_triplet(stack.deps, school))
+        return captured(stack.slack, lambda: stack.slack.click(action_id, user=school.people.mentee, value=triplet))
+
+    return prepare
+
+
+def _triplet_modal(action_id: str) -> Callable[[Stack, School], dict[str, Any]]:
+    def open_it(stack: Stack, school: School) -> dict[str, Any]:
+        triplet = str(seed_triplet(stack.deps, school))
+        return modal(
+            stack.slack, lambda: stack.slack.click(action_id, user=school.people.mentee, value=triplet), action_id
+        )
+
+    return open_it
+
+
+def _staffed_command(text: str) -> Prepare:
+    def prepare(stack: Stack, school: School) -> Callable[[], HttpResult]:
+        seed_staff(stack.deps, school)
+        return captured(stack.slack, lambda: stack.slack.command("/mentor", text, user=school.people.slt))
+
+    return prepare
+
+
+def _propose_modal(stack: Stack, school: School) -> dict[str, Any]:
+    seed_staff(stack.deps, school)
+    return modal(
+        stack.slack,
+        lambda: stack.slack.click(coaching_ids.PROPOSE_TRIPLETS, user=school.people.slt, value="propose"),
+        "propose",
+    )
+
+
+_visit = _opened(lambda s, sc: s.slack.command("/visit", mention(sc.people.mentee), user=sc.people.mentor), "visit")
+_walk = _opened(lambda s, sc: s.slack.command("/visit", "walk", user=sc.people.slt), "walk")
+
+
+def _visit_reply(stack: Stack, school: School) -> dict[str, Any]:
+    visit = str(seed_visit(stack.deps, school))
+    return modal(
+        stack.slack, lambda: stack.slack.click(visit_ids.REPLY, user=school.people.mentee, value=visit), "reply"
+    )
+
+
+VISIT = {"visited_on": "2026-11-23", "focus": "Questioning", "noticed": "Lively starter.", "will_try": "Cold calls."}
+WALK = {"walked_on": "2026-11-23", "good_practice": "Stem sentences everywhere.", "thank": [], "share": []}
+
 MEETING = {"held_on": "2026-11-24", "notes": "Planned fractions.", "wellbeing": "4", "new_text_0": "Use whiteboards"}
 STANDARDS = {"selected_options": [{"value": "4", "text": {"type": "plain_text", "text": "4"}}]}
 LEAD = "lead"  # as typed in /mentor role
@@ -446,6 +543,46 @@ ROWS = [
         True,
         False,
     ),
+    # coaching
+    Row(
+        "roster.mentor_command",
+        "staff add",
+        _command("/mentor", lambda s: f"staff add {mention(s.people.spare)} KS1", "slt"),
+        True,
+        False,
+    ),
+    Row("roster.mentor_command", "staff away", _staffed_command("staff away <@UBEN00001> spring"), True, False),
+    Row("roster.mentor_command", "triplets", _staffed_command("triplets maths"), True, False),
+    Row("coaching.approve", "Approve", _proposal_click(coaching_ids.APPROVE), True, True),
+    Row("coaching.regenerate", "Regenerate", _proposal_click(coaching_ids.REGENERATE), True, False),
+    Row("coaching.swap_submitted", "Swap", _swap_submission, True, False),
+    Row(
+        "coaching.propose_submitted",
+        "Propose (Home)",
+        _submission(_propose_modal, {coaching_ids.SUBJECT: "maths", coaching_ids.TERM: "Autumn 2026"}, "slt"),
+        True,
+        True,
+    ),
+    Row(
+        "coaching.booking_submitted",
+        "Book our session",
+        _submission(_triplet_modal(coaching_ids.BOOK_SESSION), {"session_on": "2026-11-26"}, "mentee"),
+        True,
+        True,
+    ),
+    Row("coaching.met", "Yes, we met", _triplet_click(coaching_ids.MET), True, True),
+    Row("coaching.not_met", "Not yet", _triplet_click(coaching_ids.NOT_MET), True, True),
+    Row(
+        "coaching.takeaway_submitted",
+        "takeaway",
+        _submission(_triplet_modal(coaching_ids.ADD_TAKEAWAY), {"takeaway": "Stem sentences.", "share": []}, "mentee"),
+        True,
+        True,
+    ),
+    # peer visits and learning walks
+    Row("visits.visit_submitted", "visit", _submission(_visit, VISIT, "mentor"), True, True),
+    Row("visits.reply_submitted", "reply", _submission(_visit_reply, {"reply": "Thanks!"}, "mentee"), True, True),
+    Row("visits.walk_submitted", "walk", _submission(_walk, {**WALK, "thank": ["UBEN00001"]}, "slt"), True, True),
 ]
 
 # Listeners that store nothing and message no one: they open a modal, or show something, to whoever pressed.
@@ -472,6 +609,13 @@ SHOW_ONLY = {
     "certification.open_comment",
     "certification.open_tick",
     "certification.open_outcome",
+    "coaching.open_swap",
+    "coaching.open_booking",
+    "coaching.open_takeaway",
+    "coaching.open_propose",
+    "visits.visit_command",
+    "visits.open_reply",
+    "visits.open_walk",
 }
 
 
@@ -525,11 +669,15 @@ def test_every_listener_is_in_the_replay_table_or_only_shows_something() -> None
         "digests",
         "home",
         "installations",
+        "digests",
+        "home",
         "meetings",
         "observations",
         "reviews",
         "roster",
         "targets",
+        "coaching",
+        "visits",
     ):
         importlib.import_module(f"handlers.{feature}.listeners").register(Recorder(feature))
 

@@ -28,9 +28,11 @@ from bot.certification.service import ReflectionDraft, TrainingDraft
 from bot.digests.service import Week
 from bot.privacy import service as privacy
 from handlers.certification import ids as certification_ids
+from handlers.coaching import ids as coaching_ids
 from handlers.meetings import ids as meeting_ids
 from handlers.observations import ids as observation_ids
 from handlers.targets import ids as target_ids
+from handlers.visits import ids as visit_ids
 from storage.certification import PanelOutcome
 from storage.roster import AuditEntry, MenteeKind
 from storage.targets import Target, TargetDraft
@@ -39,11 +41,14 @@ from tests.cross.school import (
     Stack,
     command,
     directory,
+    mentee_triplet,
     modal,
     observation_draft,
     opened_or_replied,
     people,
+    seed_proposal,
     seed_school,
+    seed_visit,
     team_rows,
 )
 from tests.support.certification import pdf_text
@@ -388,3 +393,35 @@ def test_certification_in_t0002_never_shows_or_changes_t0001s(two: Two) -> None:
     refused = slack.submit(view, state, user=p2.lead, team_id=T2).json
     assert refused["errors"] == {"reflection": "Pick one of the mentor's reflections."}
     assert two.untouched() == before
+
+
+# --- coaching and peer visits --------------------------------------------------------------------------------------
+
+
+def test_coaching_and_visit_buttons_with_t0001s_ids_find_nothing_in_t0002(two: Two) -> None:
+    deps = two.stack.deps
+    triplet = mentee_triplet(deps, two.one)
+    visit = seed_visit(deps, two.one)
+    round_id, version = seed_proposal(deps, two.one, "reading")
+    before = two.untouched()
+    presses = [
+        (coaching_ids.BOOK_SESSION, "mentee", str(triplet), "I can't find that triplet"),
+        (coaching_ids.MET, "mentee", str(triplet), "I can't find that triplet"),
+        (coaching_ids.ADD_TAKEAWAY, "mentee", str(triplet), "I can't find that triplet"),
+        (visit_ids.REPLY, "mentee", str(visit), "I can't find that visit"),
+        (coaching_ids.APPROVE, "slt", f"{round_id}:{version}", "I can't find that proposal"),
+        (coaching_ids.REGENERATE, "slt", f"{round_id}:{version}", "I can't find that proposal"),
+    ]
+    for action_id, who, value, told in presses:
+        user = getattr(two.two.people, who)
+
+        def press(action_id: str = action_id, user: str = user, value: str = value) -> Any:
+            return two.slack.click(action_id, user=user, value=value, team_id=T2, channel="C0GENERAL")
+
+        _, text = opened_or_replied(two.slack, press, action_id)
+        assert told in text, (action_id, text)
+        no_kestrel(text)
+    assert two.untouched() == before
+
+    school = deps.digests.add_coaching(deps.digests.build(T2, Week.containing(deps.now().date())))
+    assert school.coaching is not None and school.coaching.staff == 0 and school.coaching.subjects == []

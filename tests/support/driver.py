@@ -275,7 +275,8 @@ def state_for(view: dict[str, Any], answers: dict[str, Any]) -> dict[str, dict[s
         answer = answers.get(block["block_id"])
         state: dict[str, Any] = {"type": kind}
         if kind in ("static_select", "radio_buttons"):
-            option = next((o for o in element.get("options", []) if o["value"] == answer), None)
+            grouped = [o for group in element.get("option_groups", []) for o in group["options"]]
+            option = next((o for o in element.get("options", grouped) if o["value"] == answer), None)
             if answer is not None and option is None:
                 raise AssertionError(f"{answer!r} is not an option of {block['block_id']}")
             state["selected_option"] = option
@@ -285,6 +286,8 @@ def state_for(view: dict[str, Any], answers: dict[str, Any]) -> dict[str, dict[s
             state["selected_date"] = answer
         elif kind == "users_select":
             state["selected_user"] = answer
+        elif kind == "multi_users_select":
+            state["selected_users"] = list(answer or [])
         elif kind in ("plain_text_input", "number_input"):
             state["value"] = None if answer is None else str(answer)
         else:
