@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from bot.app.bootstrap import Deps
+from bot.app.scheduler import build_scheduler
 from storage.db import Database
 from storage.reminders import ReminderSent
 from storage.roster import MeetingCadence, MenteeKind, Mentorship, Workspace
@@ -79,14 +81,15 @@ def processes() -> Iterator[list[BotProcess]]:
 
 
 def test_worker_once_runs_every_job_now_and_sends_each_reminder_once(
-    env: dict[str, str], emulator: SlackEmulator, db: Database, mentorship: None, tmp_path: Path
+    env: dict[str, str], emulator: SlackEmulator, db: Database, deps: Deps, mentorship: None, tmp_path: Path
 ) -> None:
     first = BotProcess("worker", "--once", env=env, cwd=tmp_path, name="first")
     assert first.wait() == 0, first.output()
     second = BotProcess("worker", "--once", env=env, cwd=tmp_path, name="second")
     assert second.wait() == 0, second.output()
 
-    assert "Ran 7 scheduled jobs once: Meeting reminders, " in first.output()
+    every_job = [job.name for job in build_scheduler(deps).get_jobs()]
+    assert f"Ran {len(every_job)} scheduled jobs once: {', '.join(every_job)}." in first.output()
     [reminder] = emulator.messages_to(AMY)
     assert reminder["text"] == f"Reminder: log your meeting with <@{BEN}>."
     with db.unit_of_work() as session:
