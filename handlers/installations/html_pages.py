@@ -66,7 +66,9 @@ def install_page(authorize_url: str) -> str:
 <p>mentor-bot runs teacher mentoring where your staff already talk. Mentors record lesson observations against
 the Teachers' Standards, log weekly meetings and set targets in plain words; trainees and early career teachers
 reflect and sign off; lead mentors and senior leaders get a weekly summary of who is on track and who needs
-support; concerns and support plans are recorded and the right people told.</p>
+support; concerns and support plans are recorded and the right people told. Mentors' own certification
+evidence gathers itself from the mentoring they log, and every member of staff can join coaching triplets and
+peer visits.</p>
 <p><a class="button" href="{escape(authorize_url, quote=True)}">Add to Slack</a></p>
 <p class="note">You need to be allowed to install apps in your workspace. Slack shows you what mentor-bot asks
 for and you choose the workspace; nothing is added until you press <em>Allow</em> there.</p>
