@@ -159,6 +159,7 @@ class HttpFront(EmulatorState):
         return params
 
     def _handle_api(self, method: str, query: str, headers: dict[str, str], body: bytes) -> _Reply:
+        arrived = time.monotonic()
         try:
             params = self._decode_params(query, headers.get("content-type", ""), body)
         except (ValueError, UnicodeDecodeError):
@@ -176,12 +177,13 @@ class HttpFront(EmulatorState):
         delay = self._delay_for(method, params)
         if delay:
             time.sleep(delay)  # outside the lock: other calls are answered meanwhile
-        call = Call(method=method, params=params, token=token)
+        call = Call(method=method, params=params, token=token, at=arrived)
         with self._lock:
             self.calls.append(call)
             reply = self._answer(method, params, token, malformed)
             call.status = reply.status
             call.response = reply.body if isinstance(reply.body, dict) else None
+        self._notify(call)
         return reply
 
     def _answer(self, method: str, params: dict[str, Any], token: str | None, malformed: bool) -> _Reply:
@@ -202,15 +204,20 @@ class HttpFront(EmulatorState):
             return _Reply(200, _err("not_authed"))
         if method == "apps.connections.open":  # the one method that takes the app-level token
             return _Reply(200, _ok(url=self.socket_url) if token == self.app_token else _err("invalid_auth"))
-        if token != self.bot_token:
+        if self.team_of(token) is None:
             return _Reply(200, _err("invalid_auth"))
         if malformed:
             return _Reply(200, _invalid_arguments("request body could not be decoded"))
+        wait = self._rate_limited(method, params, token)
+        if wait is not None:
+            return _Reply(429, _err("ratelimited"), {"Retry-After": str(wait)})
         if method == "files.upload":  # retired by Slack; files_upload_v2 is the way
             return _Reply(200, _err("method_deprecated"))
         handler = self._methods().get(method)
         if handler is None:
             return _Reply(200, _err("unknown_method"))
+        if method == "auth.test" and token != self.bot_token:  # another workspace's token names its own team
+            return _Reply(200, {**handler(params), "team_id": self.team_of(token)})
         return _Reply(200, handler(params))
 
     def _methods(self) -> dict[str, Callable[[dict[str, Any]], dict[str, Any]]]:
@@ -219,6 +226,12 @@ class HttpFront(EmulatorState):
     # -- response_url & uploads --------------------------------------------------------------------------
 
     def _handle_response_url(self, key: str, body: bytes) -> _Reply:
+        arrived = time.monotonic()
+        reply = self._accept_response(key, body)
+        self._notify(Call(method="response_url", params={"_key": key}, token=None, status=reply.status, at=arrived))
+        return reply
+
+    def _accept_response(self, key: str, body: bytes) -> _Reply:
         try:
             payload = json.loads(body.decode("utf-8")) if body else {}
         except (ValueError, UnicodeDecodeError):
