@@ -71,9 +71,55 @@ KINDS = {
 # --- the two apps, each in its own process ---------------------------------------------------------------
 
 
+def sample_stacks(path: str, every: float = 0.005) -> None:
+    """A poor man's sampling profiler for the server process (BENCH_PROFILE=dir): every few ms, each thread's
+    stack; at exit, the functions most often on a stack (inclusive) and on top (exclusive), for finding hot spots."""
+    import atexit
+    import signal
+    import traceback
+
+    inclusive: collections.Counter[str] = collections.Counter()
+    exclusive: collections.Counter[str] = collections.Counter()
+    samples = 0
+    me = threading.get_ident()
+
+    def sample() -> None:
+        nonlocal samples
+        while True:
+            time.sleep(every)
+            for ident, frame in sys._current_frames().items():
+                if ident == me:
+                    continue
+                stack = traceback.extract_stack(frame)
+                if not stack or stack[-1].name in ("wait", "select", "_worker", "sleep", "run_forever", "_run_once"):
+                    continue
+                samples += 1
+                names = {f"{Path(f.filename).name}:{f.name}" for f in stack}
+                inclusive.update(names)
+                exclusive[f"{Path(stack[-1].filename).name}:{stack[-1].name}:{stack[-1].lineno}"] += 1
+
+    def dump() -> None:
+        with open(path, "w") as out:
+            out.write(f"{samples} busy samples\n-- inclusive\n")
+            for name, count in inclusive.most_common(80):
+                out.write(f"{count:>7} {name}\n")
+            out.write("-- exclusive\n")
+            for name, count in exclusive.most_common(60):
+                out.write(f"{count:>7} {name}\n")
+
+    atexit.register(dump)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    me = threading.Thread(target=sample, daemon=True)
+    me.start()
+    me = me.ident or 0
+
+
 def serve_mentor_bot(database_url: str, api_url: str, port: int) -> None:
     """mentor-bot as `python -m bot serve` builds it (without the scheduler), on a fixed clock."""
     import logging
+
+    if os.environ.get("BENCH_PROFILE"):
+        sample_stacks(os.path.join(os.environ["BENCH_PROFILE"], "mentor-bot.txt"))
 
     from bot.app.bootstrap import bootstrap
     from bot.app.settings import Settings

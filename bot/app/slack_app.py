@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from concurrent.futures import Executor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from typing import Any
 
 from slack_bolt import App, BoltResponse
@@ -22,6 +22,12 @@ from handlers.targets import listeners as targets
 
 log = logging.getLogger(__name__)
 
+# Bolt runs each listener, its ack() included, in this pool. Bolt's own has 5 threads: while five listeners wait
+# on Slack (views.open, users.info) or the database after their ack, every new request's ack waits for a thread,
+# and Slack gives up at 3 s. The web server runs at most 40 requests at once (Starlette's thread pool), so with as
+# many listener threads no ack ever waits behind another request's work.
+LISTENER_THREADS = 40
+
 SORRY = (
     "Sorry, something went wrong on my side and I couldn't finish that. "
     "Nothing you had already saved was lost; please try again in a minute."
@@ -36,7 +42,8 @@ def create_app(deps: Deps, *, verify_token: bool = True, listener_executor: Exec
         token_verification_enabled=verify_token,
         # Listeners run in Bolt's thread pool; Slack gets its ack as soon as ack() is called.
         process_before_response=False,
-        listener_executor=listener_executor,  # None: Bolt's own pool
+        listener_executor=listener_executor
+        or ThreadPoolExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="bolt-listener"),
         logger=logging.getLogger("slack_bolt.App"),
     )
 
