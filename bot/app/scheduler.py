@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -87,21 +88,33 @@ def workspaces(deps: Deps) -> list[str]:
         return WorkspaceRepository(session).team_ids()
 
 
-def for_each_workspace(deps: Deps, job: Callable[[Deps, WebClient, str], object], what: str, every: timedelta) -> None:
-    """Run `job` for every workspace in the database; one workspace's failure is logged and skipped."""
-    for team_id in workspaces(deps):
+def for_each_workspace(
+    deps: Deps, job: Callable[[Deps, WebClient, str], object], what: str, every: timedelta, *, workers: int = 1
+) -> None:
+    """Run `job` for every workspace in the database; one workspace's failure is logged and skipped. With
+    `workers` > 1, that many workspaces at once (each with its own client, so each within its own limits)."""
+
+    def run(team_id: str) -> None:
         try:
             client = deps.slack.for_team(team_id)
         except NoClient as exc:
             log.debug("No %s for workspace %s: %s", what, team_id, exc)
-            continue
+            return
         except Exception:
             log.exception("No Slack client for workspace %s (%s job); it will run again in %s", team_id, what, every)
-            continue
+            return
         try:
             job(deps, client, team_id)
         except Exception:
             log.exception("The %s job failed for workspace %s; it will run again in %s", what, team_id, every)
+
+    team_ids = workspaces(deps)
+    if workers <= 1 or len(team_ids) <= 1:
+        for team_id in team_ids:
+            run(team_id)
+        return
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"{what}-job") as pool:
+        list(pool.map(run, team_ids))
 
 
 def send_review_reminders(deps: Deps, client: WebClient, team_id: str, *, any_hour: bool = False) -> int:
@@ -133,7 +146,8 @@ def _reminder_job(deps: Deps) -> None:
 
 
 def _digest_job(deps: Deps) -> None:
-    for_each_workspace(deps, digest_tick, "digest", DIGEST_EVERY)
+    # Friday afternoon: every school's digests at once, not one school after another (bench/fanout.py).
+    for_each_workspace(deps, digest_tick, "digest", DIGEST_EVERY, workers=deps.settings.digest_workers)
 
 
 def _plan_review_job(deps: Deps) -> None:

@@ -61,6 +61,8 @@ class Settings(BaseSettings):
     retention_days: int = Field(default=2555, alias="RETENTION_DAYS", ge=0, le=36500)
     digest_day: str = Field(default="friday", alias="DIGEST_DAY")
     digest_time: str = Field(default="15:00", alias="DIGEST_TIME")
+    # Workspaces whose digests are delivered at once (each within its own Slack limits); 1: one after another.
+    digest_workers: int = Field(default=8, alias="DIGEST_WORKERS", ge=1, le=64)
 
     @field_validator("slack_bot_token")
     @classmethod
