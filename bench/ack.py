@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import collections
-import json
 import multiprocessing
 import os
 import socket
@@ -109,9 +108,9 @@ def sample_stacks(path: str, every: float = 0.005) -> None:
 
     atexit.register(dump)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    me = threading.Thread(target=sample, daemon=True)
-    me.start()
-    me = me.ident or 0
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    me = sampler.ident or 0
 
 
 def serve_mentor_bot(database_url: str, api_url: str, port: int) -> None:
@@ -153,7 +152,11 @@ def serve_bare_bolt(api_url: str, fixed: dict[str, Any], port: int) -> None:
     from bot.app.web import make_server
 
     logging.basicConfig(level=logging.WARNING)
-    values: dict[str, Any] = {"SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_API_URL": api_url}
+    values: dict[str, Any] = {
+        "SLACK_BOT_TOKEN": TOKEN,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": api_url,
+    }
     settings = Settings(_env_file=None, **values)  # type: ignore[call-arg]
     app = App(client=make_web_client(settings), signing_secret=SIGNING_SECRET, process_before_response=False)
 
@@ -361,8 +364,9 @@ class Client:
             self.samples.append(self.once())
 
 
-def drive(app_url: str, emulator: SlackEmulator, arrivals: Arrivals, kind: str, clients: int, seconds: float,
-          mentors: int) -> list[Sample]:
+def drive(
+    app_url: str, emulator: SlackEmulator, arrivals: Arrivals, kind: str, clients: int, seconds: float, mentors: int
+) -> list[Sample]:
     driver = SlackDriver(app_url, SIGNING_SECRET, emulator, team_id=TEAM, team_domain="bench-school")
     people = [Client(n, kind, driver, arrivals, mentors) for n in range(clients)]
     until = time.monotonic() + seconds
@@ -425,15 +429,18 @@ def ratio_line(mentor: Row, bare: Row) -> str:
     )
 
 
-def warm_up(app_url: str, emulator: SlackEmulator, arrivals: Arrivals, kinds: list[str], clients: int,
-            mentors: int) -> dict[str, Any]:
+def warm_up(
+    app_url: str, emulator: SlackEmulator, arrivals: Arrivals, kinds: list[str], clients: int, mentors: int
+) -> dict[str, Any]:
     """One request per client and kind (people met, caches and query plans warm, as in a running bot); returns
     the view or reply mentor-bot sent for each kind, for the bare app to send as its fixed one."""
     fixed: dict[str, Any] = {}
     for kind in kinds:
         emulator.reset()
-        drive_once = [Client(n, kind, SlackDriver(app_url, SIGNING_SECRET, emulator, team_id=TEAM), arrivals, mentors)
-                      for n in range(clients)]
+        drive_once = [
+            Client(n, kind, SlackDriver(app_url, SIGNING_SECRET, emulator, team_id=TEAM), arrivals, mentors)
+            for n in range(clients)
+        ]
         for person in drive_once:
             sample = person.once()
             if sample.shown is None:

@@ -93,7 +93,9 @@ def fanout_deps(db: Database, emulator: SlackEmulator, tokens: dict[str, str], w
     return dataclasses.replace(deps, slack=TeamTokenClients(deps.slack.client, tokens))
 
 
-def posted(emulator: SlackEmulator) -> tuple[collections.Counter[tuple[str, str]], collections.Counter[tuple[str, str]]]:
+def posted(
+    emulator: SlackEmulator,
+) -> tuple[collections.Counter[tuple[str, str]], collections.Counter[tuple[str, str]]]:
     """Accepted messages per (workspace, channel), and among them the top-level digests (tagged with metadata)."""
     messages: collections.Counter[tuple[str, str]] = collections.Counter()
     digests: collections.Counter[tuple[str, str]] = collections.Counter()

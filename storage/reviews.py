@@ -262,7 +262,9 @@ class ReviewRepository:
         """Every live mentorship, or (`involving`) those the person is mentee, mentor or induction tutor in."""
         query = select(Mentorship).where(Mentorship.team_id == team_id, Mentorship.ended_at.is_(None))
         if involving is not None:
-            tutored = select(Induction.mentorship_id).where(Induction.team_id == team_id, Induction.tutor_id == involving)
+            tutored = select(Induction.mentorship_id).where(
+                Induction.team_id == team_id, Induction.tutor_id == involving
+            )
             query = query.where(
                 or_(Mentorship.mentee_id == involving, Mentorship.mentor_id == involving, Mentorship.id.in_(tutored))
             )

@@ -68,11 +68,11 @@ def test_every_workspace_gets_its_digests_once_at_once_and_waits_out_slacks_rate
     limited = _posts(emulator, status=429)
     assert {emulator.team_of(call.token) for call in limited} == set(TEAMS)  # every school was told to wait…
     for call in limited:  # …and came back no sooner than Retry-After said
-        team, channel = emulator.team_of(call.token), call.params["channel"]
+        school, channel = emulator.team_of(call.token), str(call.params["channel"])
         later = [
             c.at
             for c in _posts(emulator)
-            if emulator.team_of(c.token) == team and c.params["channel"] == channel and c.at > call.at
+            if emulator.team_of(c.token) == school and c.params["channel"] == channel and c.at > call.at
         ]
         assert later and min(later) - call.at >= 1.0
     # The schools were served side by side: every school tried its first post before any school's wait was over.

@@ -10,8 +10,8 @@ import threading
 import time
 import urllib.parse
 import zoneinfo
-from dataclasses import dataclass, field
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from tests.support.emulator.blockkit import (
