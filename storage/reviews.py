@@ -258,17 +258,12 @@ class ReviewRepository:
         )
         return self.session.execute(statement).first() is not None
 
-    def live_mentorships(self, team_id: str, *, involving: str | None = None) -> Sequence[Mentorship]:
-        """Every live mentorship, or (`involving`) those the person is mentee, mentor or induction tutor in."""
-        query = select(Mentorship).where(Mentorship.team_id == team_id, Mentorship.ended_at.is_(None))
-        if involving is not None:
-            tutored = select(Induction.mentorship_id).where(
-                Induction.team_id == team_id, Induction.tutor_id == involving
-            )
-            query = query.where(
-                or_(Mentorship.mentee_id == involving, Mentorship.mentor_id == involving, Mentorship.id.in_(tutored))
-            )
-        return self.session.scalars(query.order_by(Mentorship.id)).all()
+    def live_mentorships(self, team_id: str) -> Sequence[Mentorship]:
+        return self.session.scalars(
+            select(Mentorship)
+            .where(Mentorship.team_id == team_id, Mentorship.ended_at.is_(None))
+            .order_by(Mentorship.id)
+        ).all()
 
 
 @dataclass(frozen=True)

@@ -317,12 +317,9 @@ class ReviewService:
 
     def schedules_seen_by(self, team_id: str, user_id: str, roles: set[Role], now: datetime) -> list[MenteeSchedule]:
         """The Home tab's list: one's own schedule, one's mentees', one's ECTs as tutor, everyone's for leaders."""
-        sees_all = bool(roles & {Role.LEAD, Role.SLT, Role.HEAD})
-        # A mentor's Home reads their own few mentorships, not the whole school's (a tutor sees every ECT).
-        involving = None if sees_all or Role.TUTOR in roles else user_id
         with self.db.unit_of_work() as session:
-            everything = self.schedules_in(session, team_id, self.today(now), involving=involving)
-        if sees_all:
+            everything = self.schedules_in(session, team_id, self.today(now))
+        if roles & {Role.LEAD, Role.SLT, Role.HEAD}:
             return everything
         return [
             s
@@ -344,21 +341,14 @@ class ReviewService:
         return sorted(due, key=lambda pair: (pair[1].item.due_on, pair[0]))
 
     def schedules_in(
-        self,
-        session: Session,
-        team_id: str,
-        today: date,
-        mentee_ids: set[str] | None = None,
-        *,
-        involving: str | None = None,
+        self, session: Session, team_id: str, today: date, mentee_ids: set[str] | None = None
     ) -> list[MenteeSchedule]:
-        """Every live ECT's and trainee's schedule (or those of `mentee_ids`, or of the mentorships a person is
-        mentee, mentor or induction tutor in): four queries, however many. Takes no caller: callers check who
-        may see what."""
+        """Every live ECT's and trainee's schedule (or those of `mentee_ids`): four queries, however many.
+        Takes no caller: callers check who may see what."""
         repo = ReviewRepository(session)
         mentorships = [
             m
-            for m in repo.live_mentorships(team_id, involving=involving)
+            for m in repo.live_mentorships(team_id)
             if m.mentee_kind in (MenteeKind.ECT, MenteeKind.TRAINEE)
             and (mentee_ids is None or m.mentee_id in mentee_ids)
         ]
