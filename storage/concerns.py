@@ -8,7 +8,7 @@ on its trail, with its author.
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date, datetime
 
 from sqlalchemy import (
@@ -196,6 +196,8 @@ class WarningEpisode(Base):
     episode_key: Mapped[str] = mapped_column(String(200))
     evidence: Mapped[str] = mapped_column(Text)  # dates and counts, as first raised
     raised_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Set when the hourly check finds the condition no longer holds; cleared again if it comes back.
+    cleared_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
 class WarningRepository:
@@ -215,6 +217,30 @@ class WarningRepository:
         return insert_ignoring_conflicts(
             self.session, WarningEpisode, values, on=["team_id", "mentee_id", "episode_key"]
         )
+
+    def holding(self, team_id: str) -> Sequence[WarningEpisode]:
+        """Episodes whose condition held at the last check (what a lead's Home shows): one query."""
+        return self.session.scalars(
+            select(WarningEpisode)
+            .where(WarningEpisode.team_id == team_id, WarningEpisode.cleared_at.is_(None))
+            .order_by(WarningEpisode.mentee_id, WarningEpisode.id)
+        ).all()
+
+    def mark_cleared(self, team_id: str, episode_ids: Collection[int], now: datetime) -> None:
+        if episode_ids:
+            self.session.execute(
+                update(WarningEpisode)
+                .where(WarningEpisode.team_id == team_id, WarningEpisode.id.in_(episode_ids))
+                .values(cleared_at=now)
+            )
+
+    def mark_holding(self, team_id: str, episode_ids: Collection[int]) -> None:
+        if episode_ids:
+            self.session.execute(
+                update(WarningEpisode)
+                .where(WarningEpisode.team_id == team_id, WarningEpisode.id.in_(episode_ids))
+                .values(cleared_at=None)
+            )
 
     def raised_between(self, team_id: str, first: datetime, last: datetime) -> Sequence[WarningEpisode]:
         """Episodes first raised in a period (a digest's week), oldest first."""

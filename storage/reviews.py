@@ -18,7 +18,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, selectinload
 from storage.base import Base, UTCDateTime, str_enum
 from storage.meetings import Meeting
 from storage.observations import Observation
-from storage.roster import Mentorship
+from storage.roster import MenteeKind, Mentorship
 from storage.targets import Target
 
 
@@ -262,6 +262,19 @@ class ReviewRepository:
         return self.session.scalars(
             select(Mentorship)
             .where(Mentorship.team_id == team_id, Mentorship.ended_at.is_(None))
+            .order_by(Mentorship.id)
+        ).all()
+
+    def live_mentorships_involving(self, team_id: str, user_id: str, *, every_ect: bool) -> Sequence[Mentorship]:
+        """The live mentorships a person is in as mentee or mentor, or whose induction they tutor (and every ECT's,
+        for an induction tutor): what their Home shows, read without the rest of the school."""
+        tutored = select(Induction.mentorship_id).where(Induction.team_id == team_id, Induction.tutor_id == user_id)
+        involved = [Mentorship.mentee_id == user_id, Mentorship.mentor_id == user_id, Mentorship.id.in_(tutored)]
+        if every_ect:
+            involved.append(Mentorship.mentee_kind == MenteeKind.ECT)
+        return self.session.scalars(
+            select(Mentorship)
+            .where(Mentorship.team_id == team_id, Mentorship.ended_at.is_(None), or_(*involved))
             .order_by(Mentorship.id)
         ).all()
 

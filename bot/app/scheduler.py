@@ -159,8 +159,9 @@ def _midpoint_job(deps: Deps) -> None:
 
 
 def raise_early_warnings(deps: Deps, client: WebClient, team_id: str) -> int:
-    """Store each new early-warning episode (once), for the lead digest; the Home tab reads them live."""
-    return len(deps.warnings.current(team_id, deps.now()))
+    """Store each new early-warning episode (once) and clear the ones that stopped holding: the lead digest and
+    the lead's Home tab read the stored episodes."""
+    return len(deps.warnings.refresh(team_id, deps.now()))
 
 
 def _warnings_job(deps: Deps) -> None:

@@ -80,8 +80,9 @@ class WarningService:
             found = records(session, team_id, today)
         return [w for r in found for w in warnings_for(r, self.thresholds, today, self.rule)]
 
-    def current(self, team_id: str, now: datetime) -> list[RaisedWarning]:
-        """The warnings that hold now, each raised once: a new episode is stored the first time it is seen."""
+    def refresh(self, team_id: str, now: datetime) -> list[RaisedWarning]:
+        """Check every mentee's records (the hourly job): store each new episode once, mark the ones that no
+        longer hold as cleared (and cleared ones that came back as holding); returns the warnings holding now."""
         today = now.astimezone(self.school_tz).date()
         holding = self.evaluate(team_id, today)
         with self.db.unit_of_work() as session:
@@ -92,7 +93,16 @@ class WarningService:
                     repo.raise_once(team_id, w.mentee_id, w.kind, w.key, w.evidence, now)
             if any((w.mentee_id, w.key) not in known for w in holding):
                 known = repo.known(team_id)
+            held = {(w.mentee_id, w.key) for w in holding}
+            repo.mark_cleared(team_id, [e.id for k, e in known.items() if k not in held and e.cleared_at is None], now)
+            repo.mark_holding(team_id, [e.id for k, e in known.items() if k in held and e.cleared_at is not None])
             return [self._raised(known[(w.mentee_id, w.key)]) for w in holding]
+
+    def holding(self, team_id: str) -> list[RaisedWarning]:
+        """The warnings that held at the last check, read from their stored episodes: one query, so a lead's Home
+        costs the same however many records the school has (the check itself runs hourly)."""
+        with self.db.unit_of_work() as session:
+            return [self._raised(e) for e in WarningRepository(session).holding(team_id)]
 
     def raised_in(self, session: UnitOfWork, team_id: str, first: date, last: date) -> list[RaisedWarning]:
         """Episodes first raised between two days (the digest's week): one query."""

@@ -268,7 +268,7 @@ class HomeService:
             plans = open_plans(session, caller.team_id) if school is not None else []
         lead = _lead(school, plans) if school is not None and Standing.LEAD in standings else None
         if lead is not None and self.warnings is not None:
-            lead = dataclasses.replace(lead, warnings=self.warnings.current(caller.team_id, now))
+            lead = dataclasses.replace(lead, warnings=self.warnings.holding(caller.team_id))
         slt = self._slt(caller, school, plans) if school is not None and Standing.SLT in standings else None
         reviews: list[MenteeSchedule] = []
         if self.reviews is not None:

@@ -271,7 +271,7 @@ REGISTRY: dict[str, TableRule] = {
         holds="early warnings raised once per episode: which rule, when, and its evidence (dates and counts)",
         person_ids=("mentee_id",),
         free_text=("evidence",),
-        other=_cols("id team_id kind episode_key raised_at"),
+        other=_cols("id team_id kind episode_key raised_at cleared_at"),
         subject="mentee_id",
     ),
     "digest_snapshots": TableRule(

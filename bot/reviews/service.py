@@ -316,18 +316,16 @@ class ReviewService:
             return found[0]
 
     def schedules_seen_by(self, team_id: str, user_id: str, roles: set[Role], now: datetime) -> list[MenteeSchedule]:
-        """The Home tab's list: one's own schedule, one's mentees', one's ECTs as tutor, everyone's for leaders."""
+        """The Home tab's list: one's own schedule, one's mentees', one's ECTs as tutor, everyone's for leaders.
+        Only those rows are read, so a mentee's or mentor's Home costs the same however big the school is."""
+        today = self.today(now)
         with self.db.unit_of_work() as session:
-            everything = self.schedules_in(session, team_id, self.today(now))
-        if roles & {Role.LEAD, Role.SLT, Role.HEAD}:
-            return everything
-        return [
-            s
-            for s in everything
-            if user_id in (s.mentee_id, s.mentor_id)
-            or (s.induction is not None and s.induction.tutor_id == user_id)
-            or (Role.TUTOR in roles and s.kind is MenteeKind.ECT)
-        ]
+            if roles & {Role.LEAD, Role.SLT, Role.HEAD}:
+                return self.schedules_in(session, team_id, today)
+            mentorships = ReviewRepository(session).live_mentorships_involving(
+                team_id, user_id, every_ect=Role.TUTOR in roles
+            )
+            return self._schedules_of(session, team_id, mentorships, today)
 
     def school_schedules(self, team_id: str, now: datetime) -> list[MenteeSchedule]:
         with self.db.unit_of_work() as session:
@@ -345,13 +343,19 @@ class ReviewService:
     ) -> list[MenteeSchedule]:
         """Every live ECT's and trainee's schedule (or those of `mentee_ids`): four queries, however many.
         Takes no caller: callers check who may see what."""
-        repo = ReviewRepository(session)
         mentorships = [
             m
-            for m in repo.live_mentorships(team_id)
-            if m.mentee_kind in (MenteeKind.ECT, MenteeKind.TRAINEE)
-            and (mentee_ids is None or m.mentee_id in mentee_ids)
+            for m in ReviewRepository(session).live_mentorships(team_id)
+            if mentee_ids is None or m.mentee_id in mentee_ids
         ]
+        return self._schedules_of(session, team_id, mentorships, today)
+
+    def _schedules_of(
+        self, session: Session, team_id: str, mentorships: Sequence[Mentorship], today: date
+    ) -> list[MenteeSchedule]:
+        """The ECTs' and trainees' schedules among `mentorships`: three queries, however many."""
+        repo = ReviewRepository(session)
+        mentorships = [m for m in mentorships if m.mentee_kind in (MenteeKind.ECT, MenteeKind.TRAINEE)]
         ids = [m.id for m in mentorships]
         inductions = repo.inductions(team_id, ids)
         points = repo.points(team_id, ids)

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from bot.app.bootstrap import Deps
 from bot.app.scheduler import WARNINGS_JOB, build_scheduler
@@ -19,8 +19,9 @@ from handlers.concerns import ids
 from handlers.digests.blocks import lead_digest
 from storage.concerns import WarningEpisode
 from storage.db import Database
+from storage.meetings import Meeting
 from storage.observations import Rating
-from storage.roster import MenteeKind, Role
+from storage.roster import MenteeKind, Mentorship, Role
 from tests.home.test_home import open_home, text_of
 from tests.support.clock import FakeClock
 from tests.support.concerns import click
@@ -80,7 +81,7 @@ def episodes(db: Database) -> int:
 
 def test_each_rule_fires_once_on_its_records_and_never_on_a_healthy_mentorship(db: Database, deps: Deps) -> None:
     seed(db)
-    raised = deps.warnings.current(TEAM, NOW)
+    raised = deps.warnings.refresh(TEAM, NOW)
     assert {(w.mentee_id, w.kind) for w in raised} == EXPECTED
     evidence = {w.kind: w.evidence for w in raised}
     assert (
@@ -91,10 +92,40 @@ def test_each_rule_fires_once_on_its_records_and_never_on_a_healthy_mentorship(d
     assert evidence["target_carried"] == "a target carried past 2 meetings (due 13 Nov)"
     assert evidence["reflection_owed"] == "1 reflection owed for over 14 days (observed 2 Nov)"
 
-    later = deps.warnings.current(TEAM, datetime(2026, 11, 25, 9, 0, tzinfo=LONDON))
+    later = deps.warnings.refresh(TEAM, datetime(2026, 11, 25, 9, 0, tzinfo=LONDON))
     assert [w.id for w in later] == [w.id for w in raised]  # the same episodes: raised once, not every day
     assert episodes(db) == len(EXPECTED)
     assert build_scheduler(deps).get_job(WARNINGS_JOB) is not None
+
+
+def run_the_hourly_check(deps: Deps) -> None:
+    job = build_scheduler(deps).get_job(WARNINGS_JOB)
+    job.func(*job.args)
+
+
+def warnings_on_home(slack: SlackDriver) -> str:
+    """The lead's Early warnings section as shown."""
+    return text_of(open_home(slack, LEO)).split("*Early warnings*")[1].split("*Support plans*")[0]
+
+
+def test_a_warning_leaves_the_leads_home_once_it_stops_holding_and_comes_back_if_it_holds_again(
+    db: Database, deps: Deps, slack: SlackDriver, emulator: SlackEmulator
+) -> None:
+    seed(db)
+    add_people(emulator, AMY, LEO, SAM, HEALTHY, CAL, DEV, EVA, CAT, LIA)
+    run_the_hourly_check(deps)
+    assert f"<@{DEV}>: " in warnings_on_home(slack)
+    with db.unit_of_work() as session:  # Dev's mentor catches up: a meeting this week
+        [mentorship] = [m for m in session.scalars(select(Mentorship)) if m.mentee_id == DEV]
+        session.add(meeting_row(mentorship, date(2026, 11, 24)))
+    run_the_hourly_check(deps)
+    assert "*Early warnings* (4)" in text_of(open_home(slack, LEO))
+    assert f"<@{DEV}>: " not in warnings_on_home(slack)
+    with db.unit_of_work() as session:
+        session.execute(delete(Meeting).where(Meeting.mentee_id == DEV, Meeting.held_on == date(2026, 11, 24)))
+    run_the_hourly_check(deps)
+    assert f"<@{DEV}>: " in warnings_on_home(slack)
+    assert episodes(db) == len(EXPECTED)  # the same episode held again, not a new one
 
 
 def test_a_school_changes_the_thresholds_in_its_own_file(
@@ -121,6 +152,8 @@ def test_the_lead_sees_them_on_home_and_in_the_digest_and_raises_a_concern_from_
 ) -> None:
     seed(db)
     add_people(emulator, AMY, LEO, SAM, HEALTHY, CAL, DEV, EVA, CAT, LIA)
+    assert "Early warnings" not in text_of(open_home(slack, LEO))  # Home reads what the hourly check stored
+    run_the_hourly_check(deps)
     home = open_home(slack, LEO)
     shown = text_of(home)
     assert "*Early warnings* (5)" in shown

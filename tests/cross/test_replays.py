@@ -418,7 +418,7 @@ def test_a_replayed_request_acts_once(row: Row, fresh: Stack, school: School) ->
     fresh.settle()
     fresh.emulator.add_channel("CNEWSLT1", "slt-new", is_member=True)
     # The hourly early-warning job has run: episodes that hold are stored already, as in a running bot.
-    fresh.deps.warnings.current(school.team, fresh.deps.now())
+    fresh.deps.warnings.refresh(school.team, fresh.deps.now())
     before = team_rows(fresh.deps.db, school.team)
     messages_before = _messages(fresh)
 
