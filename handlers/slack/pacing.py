@@ -22,9 +22,11 @@ from typing import Any
 
 from slack_bolt import Ack
 
-# Enough to keep both CPU cores and the database busy while others wait on Slack; few enough that a
-# transaction's holder is not starved of the interpreter by dozens of others.
-AFTER_ACK_SLOTS = 6
+# Python runs one thread at a time, so more turns don't do more work: they only add threads for an ack to wait
+# behind for the interpreter. Two keep one turn busy while the other waits on Slack or the database; with
+# more, bench/ack.py measured Home acks at 1.5–2.5× bare Bolt's p99, with two at or below it (README:
+# Performance). The price: under heavy load a modal waits its turn a little longer after the ack.
+AFTER_ACK_SLOTS = 2
 
 
 class AfterAck:
