@@ -18,7 +18,8 @@ HTTP 200 and then for what the person waits for to reach the emulator (views.ope
 views.publish), then goes again, for `--seconds` per app and row (in `--rounds` alternating slices, so a
 noisy machine hurts both alike). Printed per row: requests a second, p50/p99 to the HTTP 200, p50/p99 until
 the view (or reply) reached Slack, failures (no view within 3 s, or Slack refused it), and mentor-bot / bare.
-Nothing is asserted: the figures are printed for the README.
+Nothing is asserted: the figures are printed for the README. With BENCH_PROFILE=dir, mentor-bot's server
+samples its threads' stacks and writes the busiest functions to dir/mentor-bot.txt when the bench ends.
 """
 
 from __future__ import annotations
