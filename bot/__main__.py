@@ -23,16 +23,34 @@ def build_parser() -> argparse.ArgumentParser:
         description="mentor-bot: teacher mentoring in Slack. With no command, serves Slack.",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    commands.add_parser(
+    serve = commands.add_parser(
         "serve",
         help="serve Slack (Socket Mode when SLACK_APP_TOKEN is set, otherwise HTTP on PORT)",
         description=(
             "Serve Slack: the slash commands, buttons, forms and Home tabs, and the scheduled jobs (meeting "
-            "reminders, the weekly digests, data retention). Connects in Socket Mode when SLACK_APP_TOKEN is set, "
+            "reminders, the weekly digests, data retention; with SCHEDULER=off they are left to `worker`). "
+            "Connects in Socket Mode when SLACK_APP_TOKEN is set, "
             "otherwise listens for HTTP on PORT (Slack's Request URL is https://<your host>/slack/events). "
             "Applies any pending database migrations first. Settings come from the environment or .env."
         ),
     )
+    serve.add_argument(
+        "--workers",
+        type=_positive,
+        default=1,
+        help="HTTP from this many processes on one port (PostgreSQL only; default 1). With SCHEDULER on, only the "
+        "first runs the scheduled jobs: better, SCHEDULER=off and one `worker`",
+    )
+    worker = commands.add_parser(
+        "worker",
+        help="run the scheduled jobs (reminders, digests, retention) without serving Slack",
+        description=(
+            "Run the scheduled jobs (meeting and review reminders, the weekly digests, support plan reminders, "
+            "probation mid-points, early warnings, data retention) for every workspace, without the web server. "
+            "Use it beside web processes started with SCHEDULER=off. Stops cleanly on SIGTERM."
+        ),
+    )
+    worker.add_argument("--once", action="store_true", help="run every job once now, then exit (e.g. from cron)")
     commands.add_parser(
         "migrate",
         help="bring the database schema up to date, then exit",
@@ -83,12 +101,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bot.app.logging_setup import configure_logging
         from bot.app.slack_client import secrets
 
-        configure_logging(settings.log_level, secrets(settings))
+        configure_logging(settings.log_level, secrets(settings), log_format=settings.log_format)
         command = args.command or "serve"
         if command == "serve":
             from bot.cli import serve
 
-            serve.run(settings)
+            serve.run(settings, workers=getattr(args, "workers", 1))
+        elif command == "worker":
+            from bot.cli import worker
+
+            worker.run(settings, once=args.once)
         elif command == "migrate":
             from bot.cli import migrate
 
@@ -122,6 +144,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.code
     except KeyboardInterrupt:
         return 130
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number, 1 or more (not {text!r})")
+    return int(text)
 
 
 def _add_privacy_parser(commands: Any) -> None:

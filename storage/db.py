@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 from collections.abc import Callable, Iterator
@@ -28,6 +29,7 @@ UnitOfWork: TypeAlias = Session
 Conflict: TypeAlias = IntegrityError
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+MIGRATION_LOCK = 0x6D656E746F72  # PostgreSQL advisory lock key held while migrating ("mentor")
 
 
 def insert_ignoring_conflicts(
@@ -155,6 +157,43 @@ class Database:
                 sleep(delay)
                 delay *= 2
 
+    def health_problem(self, *, script_location: Path = MIGRATIONS_DIR) -> str | None:
+        """None when the database answers and its schema is at the latest migration; else a short reason."""
+        if not hasattr(self, "_script_heads"):
+            script = ScriptDirectory.from_config(self.alembic_config(script_location=script_location))
+            self._script_heads = set(script.get_heads())
+        try:
+            with self.engine.connect() as connection:
+                current = set(MigrationContext.configure(connection).get_current_heads())
+        except OperationalError as exc:
+            reason = str(exc.orig).strip().splitlines()[0] if exc.orig else "no answer"
+            return f"database unreachable ({reason[:120]})"
+        if current != self._script_heads:
+            return "database schema not at the latest migration: run `python -m bot migrate`"
+        return None
+
+    @contextmanager
+    def job_lock(self, name: str) -> Iterator[bool]:
+        """True for the one process holding `name` (a job in a workspace) until the block ends.
+
+        PostgreSQL: a session advisory lock, taken without waiting, so a second worker running the same job for
+        the same workspace skips it. SQLite runs in one process, whose scheduler already runs a job once at a
+        time: always True.
+        """
+        if self.engine.dialect.name != "postgresql":
+            yield True
+            return
+        key = int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+        with self.engine.connect() as connection:
+            got = bool(connection.execute(text("SELECT pg_try_advisory_lock(:key)"), {"key": key}).scalar())
+            connection.commit()
+            try:
+                yield got
+            finally:
+                if got:
+                    connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
+                    connection.commit()
+
     def alembic_config(self, engine: Engine | None = None, *, script_location: Path = MIGRATIONS_DIR) -> Config:
         config = Config()
         config.set_main_option("script_location", str(script_location))
@@ -188,7 +227,23 @@ class Database:
             event.listen(engine, "connect", _sqlite_manual_transactions)
             event.listen(engine, "begin", lambda connection: connection.exec_driver_sql("BEGIN"))
         try:
-            command.upgrade(self.alembic_config(engine, script_location=script_location), "head")
+            if engine.dialect.name == "postgresql":
+                # Several processes starting at once: one migrates, the others wait for it, then find nothing to do.
+                with engine.connect() as connection:
+                    take = text("SELECT pg_try_advisory_lock(:k)")
+                    while not connection.execute(take, {"k": MIGRATION_LOCK}).scalar():
+                        connection.commit()
+                        time.sleep(0.2)
+                    connection.commit()
+                    try:
+                        pending = self.pending_migrations(script_location=script_location)
+                        if pending:
+                            command.upgrade(self.alembic_config(engine, script_location=script_location), "head")
+                    finally:
+                        connection.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": MIGRATION_LOCK})
+                        connection.commit()
+            else:
+                command.upgrade(self.alembic_config(engine, script_location=script_location), "head")
         finally:
             if engine is not self.engine:
                 engine.dispose()

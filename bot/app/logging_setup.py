@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import contextvars
+import json
 import logging
 import re
+import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
 
 _SECRET = re.compile(r"\b(xox[abposr]-[A-Za-z0-9-]+|xapp-[A-Za-z0-9-]+)")
 
@@ -86,9 +91,62 @@ class RepeatLimit(logging.Filter):
         self.handler.handle(summary)
 
 
-def configure_logging(level: str, secrets: list[str]) -> None:
-    handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+# Which Slack request (or scheduled job) a log line belongs to: set by the web server per request and by the
+# scheduler per workspace; copied into Bolt's listener threads (bot/app/slack_app.py).
+REQUEST_ID: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
+TEAM_ID: contextvars.ContextVar[str | None] = contextvars.ContextVar("team_id", default=None)
+
+
+@contextmanager
+def log_context(*, request_id: str | None = None, team_id: str | None = None) -> Iterator[None]:
+    """Lines logged inside the block carry this request id and team id (JSON logs)."""
+    tokens = [REQUEST_ID.set(request_id), TEAM_ID.set(team_id)]
+    try:
+        yield
+    finally:
+        TEAM_ID.reset(tokens[1])
+        REQUEST_ID.reset(tokens[0])
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time, level, logger, message, request_id, team_id (and a traceback, if any).
+
+    Only the message the code wrote (already redacted by RedactSecrets) goes out: never a payload.
+    """
+
+    def format(self, record: logging.LogRecord) -> str:
+        line: dict[str, object] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+            "request_id": REQUEST_ID.get(),
+            "team_id": TEAM_ID.get(),
+        }
+        if record.exc_info:
+            line["exception"] = self.formatException(record.exc_info)
+        return json.dumps(line, ensure_ascii=False)
+
+
+class StderrHandler(logging.StreamHandler):
+    """Writes to whatever sys.stderr is when a line is logged (not when the handler was made), as the standard
+    library's last-resort handler does: a test capturing stderr sees every line."""
+
+    @property
+    def stream(self) -> object:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: object) -> None:
+        pass
+
+
+def configure_logging(level: str, secrets: list[str], *, log_format: str = "text") -> None:
+    handler = StderrHandler()
+    if log_format == "json":
+        handler.setFormatter(JsonFormatter())
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(RedactSecrets(secrets))
     handler.addFilter(RepeatLimit(handler))
     root = logging.getLogger()
@@ -98,3 +156,4 @@ def configure_logging(level: str, secrets: list[str]) -> None:
     for noisy in ("slack_bolt", "slack_sdk", "urllib3"):
         logging.getLogger(noisy).setLevel(max(logging.INFO, logging.getLevelName(level)))
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # "Adding job", "Running job" at every tick

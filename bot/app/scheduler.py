@@ -20,15 +20,16 @@ from datetime import datetime, timedelta
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot.app.bootstrap import Deps
 from bot.app.digests import digest_tick
+from bot.app.logging_setup import log_context
 from bot.app.slack_client import NoClient
 from bot.privacy.service import run_retention
 from handlers.concerns.plan_listeners import send_review_reminders as send_plan_review_reminders
 from handlers.concerns.probation import send_midpoint_notices
 from handlers.meetings.blocks import reminder_message
+from handlers.slack.replies import SLACK_FAILURES, failure_reason, may_have_arrived
 from storage.roster import WorkspaceRepository
 
 log = logging.getLogger(__name__)
@@ -71,10 +72,17 @@ def send_due_reminders(deps: Deps, client: WebClient, team_id: str, *, any_hour:
         text, blocks = reminder_message(reminder)
         try:
             response = client.chat_postMessage(channel=reminder.mentor_id, text=text, blocks=blocks)
-        except SlackApiError as exc:
-            log.warning("Could not send a meeting reminder to %s: %s", reminder.mentor_id, exc.response.get("error"))
-            deps.reminders.release(team_id, claim)
+        except SLACK_FAILURES as exc:
             failed += 1
+            if may_have_arrived(exc):  # a timeout: Slack may have posted it, so it is never sent again
+                log.warning(
+                    "A meeting reminder to %s may not have arrived (%s); not resending it",
+                    reminder.mentor_id,
+                    failure_reason(exc),
+                )
+                continue
+            log.warning("Could not send a meeting reminder to %s: %s", reminder.mentor_id, failure_reason(exc))
+            deps.reminders.release(team_id, claim)
             continue
         deps.reminders.mark_sent(team_id, claim, response.get("channel"), response.get("ts"), deps.now())
         sent += 1
@@ -104,7 +112,7 @@ def for_each_workspace(
             log.exception("No Slack client for workspace %s (%s job); it will run again in %s", team_id, what, every)
             return
         try:
-            job(deps, client, team_id)
+            run_once_across_workers(deps, job, client, team_id, what)
         except Exception:
             log.exception("The %s job failed for workspace %s; it will run again in %s", what, team_id, every)
 
@@ -115,6 +123,21 @@ def for_each_workspace(
         return
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"{what}-job") as pool:
         list(pool.map(run, team_ids))
+
+
+def run_once_across_workers(
+    deps: Deps, job: Callable[[Deps, WebClient, str], object], client: WebClient, team_id: str, what: str
+) -> None:
+    """Run `job` for the workspace unless another worker is running it right now (PostgreSQL advisory lock).
+
+    Each job also claims every message before sending it, so even without the lock nothing goes twice; the
+    lock spares the second worker the work and the claim races.
+    """
+    with log_context(team_id=team_id), deps.db.job_lock(f"{what}:{team_id}") as mine:
+        if not mine:
+            log.info("Another worker is running the %s job for workspace %s; skipped here", what, team_id)
+            return
+        job(deps, client, team_id)
 
 
 def send_review_reminders(deps: Deps, client: WebClient, team_id: str, *, any_hour: bool = False) -> int:
@@ -130,8 +153,8 @@ def send_review_reminders(deps: Deps, client: WebClient, team_id: str, *, any_ho
         try:
             client.chat_postMessage(channel=reminder.recipient_id, text=reminder_text(reminder))
             sent += 1
-        except SlackApiError as exc:
-            log.warning("Could not send a review reminder to %s: %s", reminder.recipient_id, exc.response.get("error"))
+        except SLACK_FAILURES as exc:  # claimed before sending: never sent twice; one failure never stops the rest
+            log.warning("Could not send a review reminder to %s: %s", reminder.recipient_id, failure_reason(exc))
     if sent:
         log.info("Review reminders for %s: %d sent", team_id, sent)
     return sent
@@ -169,6 +192,14 @@ def _warnings_job(deps: Deps) -> None:
 
 
 def _retention_job(deps: Deps) -> None:
+    with deps.db.job_lock(RETENTION_JOB) as mine:
+        if mine:
+            _retain(deps)
+        else:
+            log.info("Another worker is running data retention; skipped here")
+
+
+def _retain(deps: Deps) -> None:
     try:
         report = run_retention(deps, deps.now())
         drafts = deps.targets.purge_expired_drafts(deps.now())

@@ -37,6 +37,8 @@ SETTING_HELP: dict[str, str] = {
     "ends (default 2555, about seven years; 0 keeps them forever)",
     "DIGEST_DAY": "the weekday the weekly digests go out, e.g. friday",
     "DIGEST_TIME": "the school-time hour the weekly digests go out, as HH:MM, e.g. 15:00",
+    "SCHEDULER": "on (this process runs reminders, digests and retention) or off (`python -m bot worker` runs them)",
+    "LOG_FORMAT": "text (one readable line per event) or json (one JSON object per line)",
 }
 
 
@@ -63,6 +65,9 @@ class Settings(BaseSettings):
     digest_time: str = Field(default="15:00", alias="DIGEST_TIME")
     # Workspaces whose digests are delivered at once (each within its own Slack limits); 1: one after another.
     digest_workers: int = Field(default=8, alias="DIGEST_WORKERS", ge=1, le=64)
+    # off: `serve` answers Slack only, and the scheduled jobs run in `python -m bot worker`.
+    scheduler: bool = Field(default=True, alias="SCHEDULER")
+    log_format: str = Field(default="text", alias="LOG_FORMAT")
 
     @field_validator("slack_bot_token")
     @classmethod
@@ -144,6 +149,13 @@ class Settings(BaseSettings):
         if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
             raise ValueError("is not a log level")
         return level
+
+    @field_validator("log_format")
+    @classmethod
+    def _log_format_known(cls, value: str) -> str:
+        if value.strip().lower() not in ("text", "json"):
+            raise ValueError("is not text or json")
+        return value.strip().lower()
 
     @field_validator("school_calendar")
     @classmethod

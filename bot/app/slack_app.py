@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextvars
 import logging
-from concurrent.futures import Executor, ThreadPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from typing import Any
 
 from slack_bolt import App, BoltResponse
@@ -42,8 +44,10 @@ def create_app(deps: Deps, *, verify_token: bool = True, listener_executor: Exec
         token_verification_enabled=verify_token,
         # Listeners run in Bolt's thread pool; Slack gets its ack as soon as ack() is called.
         process_before_response=False,
-        listener_executor=listener_executor
-        or ThreadPoolExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="bolt-listener"),
+        # Each listener runs with its request's log context (request id, team id): see ContextCopying.
+        listener_executor=ContextCopying(
+            listener_executor or ThreadPoolExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="bolt-listener")
+        ),
         logger=logging.getLogger("slack_bolt.App"),
     )
 
@@ -66,6 +70,19 @@ def create_app(deps: Deps, *, verify_token: bool = True, listener_executor: Exec
     app.use(listener_context(deps, home_publisher(deps)))
     register_listeners(app)
     return app
+
+
+class ContextCopying(Executor):
+    """Runs each task in a copy of the submitting thread's context variables (the log lines' request id)."""
+
+    def __init__(self, inner: Executor) -> None:
+        self.inner = inner
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        return self.inner.submit(contextvars.copy_context().run, fn, *args, **kwargs)
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        self.inner.shutdown(wait=wait, cancel_futures=cancel_futures)
 
 
 def register_listeners(app: App) -> None:

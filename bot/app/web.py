@@ -7,6 +7,7 @@ import logging
 import sys
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -23,6 +24,7 @@ from starlette.routing import Route
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from bot.app import envelope
+from bot.app.logging_setup import log_context
 
 log = logging.getLogger(__name__)
 
@@ -155,17 +157,39 @@ def _signed_by_slack(verifier: SignatureVerifier, request: Request, body: bytes)
     return verifier.is_valid(body, timestamp, signatures[0])
 
 
+# What /healthz asks: None when the bot can serve, else a short reason (never a traceback).
+HealthCheck = Callable[[], str | None]
+REQUEST_ID_HEADER = "X-Request-Id"
+
+
+def _team_of(body: Any) -> str | None:
+    """The request's workspace id, as each payload carries it (for the log lines, never the payload)."""
+    if not isinstance(body, dict):
+        return None
+    team = body.get("team")
+    found = body.get("team_id") or (team.get("id") if isinstance(team, dict) else None)
+    return str(found)[:32] if isinstance(found, str) else None
+
+
 def create_asgi_app(
     bolt_app: App,
     signing_secret: str,
     *,
     body_timeout: float = BODY_TIMEOUT,
     signature_failures: SignatureFailures | None = None,
+    health_check: HealthCheck | None = None,
 ) -> Starlette:
     verifier = SignatureVerifier(signing_secret)
     failures = signature_failures or SignatureFailures()
 
     async def slack_events(request: Request) -> Response:
+        request_id = uuid.uuid4().hex[:16]
+        with log_context(request_id=request_id):
+            response = await _slack_event(request, request_id)
+        response.headers[REQUEST_ID_HEADER] = request_id
+        return response
+
+    async def _slack_event(request: Request, request_id: str) -> Response:
         try:
             body = await _read_limited(request, deadline=body_timeout)
         except _TooLarge:
@@ -189,11 +213,23 @@ def create_asgi_app(
             log.warning("Refused a signed request that is not shaped as Slack sends it: %s", reason)
             return PlainTextResponse("Request body is malformed", status_code=400)
         # Bolt's App is synchronous: dispatch off the event loop so one slow request never blocks others.
-        bolt_response = await run_in_threadpool(bolt_app.dispatch, bolt_request)
+        # The log context (request id, team id) goes with it: run_in_threadpool copies it into the thread.
+        with log_context(request_id=request_id, team_id=_team_of(bolt_request.body)):
+            bolt_response = await run_in_threadpool(bolt_app.dispatch, bolt_request)
         return to_starlette_response(bolt_response)
 
     async def health(request: Request) -> Response:
-        return PlainTextResponse("ok")
+        """200 {"status": "ok"} when the database answers and its schema is at the latest migration; else 503."""
+        if health_check is None:
+            return JSONResponse({"status": "ok"})
+        try:
+            problem = await run_in_threadpool(health_check)
+        except Exception as exc:  # the check itself broke: say so briefly, never with a traceback
+            log.warning("The health check failed: %s", type(exc).__name__)
+            problem = f"health check failed ({type(exc).__name__})"
+        if problem is not None:
+            return JSONResponse({"status": "unavailable", "reason": problem}, status_code=503)
+        return JSONResponse({"status": "ok"})
 
     return Starlette(
         routes=[
@@ -222,6 +258,7 @@ def make_server(
     keep_alive_timeout: int = KEEP_ALIVE_TIMEOUT,
     max_concurrent: int = MAX_CONCURRENT,
     signature_failures: SignatureFailures | None = None,
+    health_check: HealthCheck | None = None,
 ) -> uvicorn.Server:
     """The server, with every client held to a deadline; still run it behind a proxy (see the README)."""
     # One interpreter lock for the event loop, the request threads and the listeners' work: a thread ready to
@@ -229,7 +266,13 @@ def make_server(
     # request). 1 ms keeps acks quick while other threads build Homes and modals.
     sys.setswitchinterval(SWITCH_INTERVAL)
     protocol = type("TimedH11", (TimedH11Protocol,), {"header_timeout": header_timeout})
-    app = create_asgi_app(bolt_app, signing_secret, body_timeout=body_timeout, signature_failures=signature_failures)
+    app = create_asgi_app(
+        bolt_app,
+        signing_secret,
+        body_timeout=body_timeout,
+        signature_failures=signature_failures,
+        health_check=health_check,
+    )
     config = uvicorn.Config(
         app,
         host=host,

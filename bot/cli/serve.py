@@ -5,28 +5,37 @@ from __future__ import annotations
 import contextlib
 import http.client
 import logging
+import signal
+import socket
 import threading
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from slack_bolt import App
 from slack_bolt.error import BoltError
 from slack_sdk.errors import SlackApiError
+from sqlalchemy.engine import make_url
 
 from bot.app.bootstrap import Deps, bootstrap
 from bot.app.settings import Settings
 from bot.app.slack_client import SLACK_API_URL, TokenRejected
 from bot.cli import Exit
 from bot.cli.common import ready_database
-from bot.observations.forms import FormError, load_forms
+from bot.observations.forms import FormError, FormLibrary, load_forms
+from storage.db import Database
+
+if TYPE_CHECKING:
+    import uvicorn
 
 log = logging.getLogger("bot")
 
 
-def run(settings: Settings) -> None:
+def run(settings: Settings, *, workers: int = 1) -> None:
     from bot.app.slack_app import create_app
 
+    if workers > 1:
+        _check_several(settings, workers)
     try:
         forms = load_forms(settings.observation_forms_dir)  # a broken form file stops us before anything else
     except FormError as exc:
@@ -40,11 +49,65 @@ def run(settings: Settings) -> None:
             f"Slack did not accept SLACK_BOT_TOKEN ({exc}). Copy the Bot User OAuth Token again from your "
             "app's OAuth & Permissions page."
         ) from None
-    scheduler = _start_scheduler(deps)
+    if workers > 1:
+        deps.db.engine.dispose()  # each web process opens its own connections after the fork
+        _serve_forked(settings, forms, workers)
+        return
+    scheduler = _start_scheduler(deps) if settings.scheduler else None
+    if scheduler is None:
+        log.info("SCHEDULER is off: reminders, digests and data retention are left to `python -m bot worker`")
     try:
-        _listen(settings, app)
+        _listen(settings, app, deps)
     finally:
-        scheduler.shutdown(wait=False)
+        if scheduler is not None:
+            scheduler.shutdown(wait=False)
+
+
+def _check_several(settings: Settings, workers: int) -> None:
+    """Several web processes need a database several processes can write to, and HTTP."""
+    if make_url(settings.database_url).get_backend_name() == "sqlite":
+        raise Exit(
+            f"--workers {workers} needs PostgreSQL: SQLite serves one process (a second would queue on its "
+            "write lock). Run one web process (leave out --workers), or set DATABASE_URL to a postgresql:// database."
+        )
+    if settings.socket_mode:
+        raise Exit(
+            f"--workers {workers} is for HTTP mode: in Socket Mode (SLACK_APP_TOKEN is set) run one process, "
+            "or unset SLACK_APP_TOKEN and give Slack a Request URL."
+        )
+
+
+def _serve_forked(settings: Settings, forms: FormLibrary, workers: int) -> None:
+    from bot.app.prefork import listening_socket, serve_forked
+    from bot.app.web import SLACK_PATH
+
+    try:
+        sock = listening_socket(settings.host, settings.port)
+    except OSError as exc:
+        raise Exit(f"Could not listen on {settings.host}:{settings.port} ({exc.strerror}): is PORT in use?") from None
+    if settings.scheduler:
+        log.info(
+            "SCHEDULER is on: web process 1 of %d runs reminders, digests and data retention (or set SCHEDULER=off "
+            "and run `python -m bot worker`)",
+            workers,
+        )
+    log.info("Listening for Slack on http://%s:%d%s", settings.host, settings.port, SLACK_PATH)
+
+    def child(sock: socket.socket, index: int) -> None:
+        from bot.app.slack_app import create_app
+
+        deps = bootstrap(settings, db=Database.from_url(settings.database_url), forms=forms)
+        app = create_app(deps)
+        scheduler = _start_scheduler(deps) if settings.scheduler and index == 0 else None
+        try:
+            _http_server(settings, app, deps).run(sockets=[sock])
+        finally:
+            if scheduler is not None:
+                scheduler.shutdown(wait=False)
+
+    status = serve_forked(workers, sock, child)
+    if status:
+        raise Exit("A web process could not start: see the lines above.", code=status)
 
 
 # A call to Slack that never got an answer: refused, timed out, no route, a broken reply (URLError is an OSError).
@@ -101,7 +164,20 @@ def _start_scheduler(deps: Deps) -> BackgroundScheduler:
     return scheduler
 
 
-def _listen(settings: Settings, app: App) -> None:
+def _http_server(settings: Settings, app: App, deps: Deps) -> uvicorn.Server:
+    from bot.app.web import make_server
+
+    return make_server(
+        app,
+        signing_secret=settings.slack_signing_secret.get_secret_value(),
+        host=settings.host,
+        port=settings.port,
+        log_level=settings.log_level,
+        health_check=deps.db.health_problem,
+    )
+
+
+def _listen(settings: Settings, app: App, deps: Deps) -> None:
     if settings.slack_app_token is not None:
         from slack_bolt.adapter.socket_mode import SocketModeHandler
 
@@ -110,16 +186,10 @@ def _listen(settings: Settings, app: App) -> None:
         _connect_socket_mode(settings, handler)
         block_until_stopped()
     else:
-        from bot.app.web import SLACK_PATH, make_server
+        from bot.app.web import SLACK_PATH
 
         log.info("Listening for Slack on http://%s:%d%s", settings.host, settings.port, SLACK_PATH)
-        make_server(
-            app,
-            signing_secret=settings.slack_signing_secret.get_secret_value(),
-            host=settings.host,
-            port=settings.port,
-            log_level=settings.log_level,
-        ).run()
+        _http_server(settings, app, deps).run()
 
 
 def _connect_socket_mode(settings: Settings, handler: Any) -> None:
@@ -155,5 +225,7 @@ def _connect_socket_mode(settings: Settings, handler: Any) -> None:
 
 
 def block_until_stopped() -> None:
-    """Keep the process serving until it is stopped (Ctrl+C or a signal)."""
-    threading.Event().wait()
+    """Keep the process serving until it is stopped (Ctrl+C or SIGTERM)."""
+    stopped = threading.Event()
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: stopped.set())
+    stopped.wait()

@@ -9,8 +9,9 @@ Reminders are only sent on school days, between 08:00 and 17:00 school time (the
 half hour; `python -m bot reminders run` ignores the hour). Each reminder is keyed (mentorship,
 period), where the period names the missed due date (or half); the row is *claimed* (inserted under a
 unique constraint) before the DM is sent, so two schedulers, a retry or a manual run never send it
-twice. A failed send releases the claim so the next run tries again; a crash between claim and send
-loses that one reminder rather than risk a duplicate.
+twice. A send Slack refused releases the claim so the next run tries again; a send that timed out keeps
+it (Slack may have posted it), and a crash between claim and send loses that one reminder, rather than
+risk a duplicate.
 """
 
 from __future__ import annotations

@@ -34,7 +34,7 @@ from handlers.concerns.plan_blocks import (
 from handlers.slack import parsing
 from handlers.slack.answers import answers, modal_submission
 from handlers.slack.context import RefreshHomes
-from handlers.slack.replies import record_id, send_dm
+from handlers.slack.replies import SLACK_FAILURES, failure_reason, may_have_arrived, record_id, send_dm
 
 log = logging.getLogger(__name__)
 
@@ -191,8 +191,11 @@ def send_review_reminders(deps: Deps, client: WebClient, team_id: str) -> int:
         text, blocks = review_reminder(reminder)
         try:
             client.chat_postMessage(channel=reminder.owner_id, text=text, blocks=blocks)
-        except SlackApiError as exc:
-            log.warning("Could not send a plan review reminder: %s", exc.response.get("error"))
+        except SLACK_FAILURES as exc:
+            if may_have_arrived(exc):  # a timeout: it may have been posted, so the claim stands
+                log.warning("A plan review reminder may not have arrived (%s); not resending it", failure_reason(exc))
+                continue
+            log.warning("Could not send a plan review reminder: %s", failure_reason(exc))
             deps.plans.release_reminder(reminder)
             continue
         sent += 1

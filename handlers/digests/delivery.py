@@ -26,6 +26,7 @@ from bot.reviews.service import ItemState, ReviewService
 from bot.roster.service import RosterService
 from handlers.digests.blocks import Message, admin_notice, lead_digest, slt_summary
 from handlers.slack.directory import SlackDirectory
+from handlers.slack.replies import may_have_arrived
 from storage.digests import DeliveryKind, DeliveryStatus, DigestDelivery, DigestRepository
 
 log = logging.getLogger(__name__)
@@ -239,7 +240,9 @@ class DigestRun:
             self._give_up(claimed, planned, str(exc), report, notices)
         except SlackApiError as exc:
             code = str(exc.response.get("error") or exc.response.status_code)
-            if planned.kind is DeliveryKind.SLT and code in CHANNEL_PROBLEMS:
+            if may_have_arrived(exc):
+                self._keep_uncertain(claimed, planned, code, report)
+            elif planned.kind is DeliveryKind.SLT and code in CHANNEL_PROBLEMS:
                 self.repo.finish(claimed.id, self.worker, DeliveryStatus.FAILED, last_error=code)
                 report.failed.append(planned.label)
                 notices.append(_channel_problem(planned.recipient, code))
@@ -249,12 +252,22 @@ class DigestRun:
                 self.repo.finish(claimed.id, self.worker, DeliveryStatus.FAILED, last_error=code)
                 report.failed.append(planned.label)
         except Exception as exc:  # connection trouble etc.: retried at the next tick
+            if may_have_arrived(exc):
+                self._keep_uncertain(claimed, planned, type(exc).__name__, report)
+                return
             log.warning("Digest delivery %s failed: %s", claimed.id, type(exc).__name__)
             self.repo.finish(claimed.id, self.worker, DeliveryStatus.FAILED, last_error=type(exc).__name__)
             report.failed.append(planned.label)
         else:
             self.repo.finish(claimed.id, self.worker, DeliveryStatus.SENT, sent_at=now, channel=channel, message_ts=ts)
             report.sent.append(planned.label)
+
+    def _keep_uncertain(self, claimed: DigestDelivery, planned: Planned, why: str, report: DeliveryReport) -> None:
+        """A timeout or Slack's own server error: the digest may have been posted. The claim stays; once its lease
+        runs out, the next tick looks for the message in the channel before sending anything again."""
+        log.warning("Digest delivery %s may have arrived (%s): kept, checked before any resend", claimed.id, why)
+        self.repo.finish(claimed.id, self.worker, DeliveryStatus.SENDING, last_error=f"{why}: may have arrived")
+        report.failed.append(planned.label)
 
     def _give_up(
         self, claimed: DigestDelivery, planned: Planned, code: str, report: DeliveryReport, notices: list[str]

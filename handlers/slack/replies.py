@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import http.client
 import logging
+import socket
+import urllib.error
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -20,6 +22,19 @@ T = TypeVar("T")
 # connection once the client's retries are spent (OSError: socket timeouts, URLError, ConnectionError), a
 # broken HTTP answer, or the client's own errors. One message failing never stops the next one.
 SLACK_FAILURES: tuple[type[Exception], ...] = (SlackClientError, OSError, http.client.HTTPException)
+
+
+def may_have_arrived(exc: BaseException) -> bool:
+    """A send that failed this way may still have been delivered: a timeout or a connection dropped after the
+    request went out, or Slack's own server error. Keep its claim rather than send it again.
+
+    False when Slack answered with a refusal (`ok: false`) or the connection was never made.
+    """
+    if isinstance(exc, SlackApiError):
+        return exc.response.status_code >= 500
+    if isinstance(exc, urllib.error.URLError) and not isinstance(exc, urllib.error.HTTPError):
+        return not isinstance(exc.reason, ConnectionRefusedError | socket.gaierror)
+    return isinstance(exc, OSError | http.client.HTTPException)
 
 
 def failure_reason(exc: BaseException) -> str:

@@ -439,6 +439,7 @@ def test_socket_mode_says_it_is_not_connected_and_why(tmp_path: Path, emulator: 
     [
         ("serve", "Serve Slack: the slash commands, buttons, forms and Home tabs, and the scheduled jobs"),
         ("migrate", "Bring the database at DATABASE_URL up to date"),
+        ("worker", "Run the scheduled jobs (meeting and review reminders, the weekly digests"),
     ],
 )
 def test_serve_and_migrate_describe_themselves_in_help(

@@ -1,11 +1,13 @@
 """Tokens, the signing secret and what people type never reach the logs, even at DEBUG.
 
 A whole observation runs through the real HTTP endpoint with the bot's own logging set up as `python -m bot`
-sets it up (LOG_LEVEL=DEBUG), and every log record, and everything printed, is searched.
+sets it up (LOG_LEVEL=DEBUG), in text and in JSON (LOG_FORMAT=json), and every log record, and everything
+printed, is searched. JSON lines name the Slack request (its id, also sent back as X-Request-Id) and workspace.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterator
 
@@ -14,7 +16,7 @@ import pytest
 from bot.app.logging_setup import configure_logging
 from handlers.observations import ids as observation_ids
 from tests.support.clock import FakeClock
-from tests.support.driver import SlackDriver, wait_until
+from tests.support.driver import SlackDriver, state_for, wait_until
 from tests.support.emulator import SlackEmulator
 from tests.support.observations import button, dms_to, full_answers, open_form, submit
 from tests.support.people import ADMIN, AMY, BEN, LEO, SIGNING_SECRET
@@ -27,15 +29,20 @@ REFLECTION = "I felt rushed at the end and will plan the plenary properly."
 NOISY = ("slack_bolt", "slack_sdk", "urllib3", "alembic", "uvicorn", "uvicorn.error")
 
 
+@pytest.fixture(params=["text", "json"])
+def log_format(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
 @pytest.fixture
 def bot_logging(
-    caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str], emulator: SlackEmulator
+    caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str], emulator: SlackEmulator, log_format: str
 ) -> Iterator[None]:
     """Logging exactly as `python -m bot` configures it at DEBUG, with pytest listening in; restored after."""
     root = logging.getLogger()
     saved = (root.handlers[:], root.level, {name: logging.getLogger(name).level for name in NOISY})
-    configure_logging("DEBUG", [emulator.bot_token, SIGNING_SECRET])
-    root.addHandler(caplog.handler)  # configure_logging replaced the root handlers
+    configure_logging("DEBUG", [emulator.bot_token, SIGNING_SECRET], log_format=log_format)
+    # configure_logging replaced the root handlers; pytest adds its own again for the test itself (caplog).
     yield
     root.handlers[:], root.level = saved[0], saved[1]
     for name, level in saved[2].items():
@@ -49,7 +56,11 @@ def school(bot_logging: None, slack: SlackDriver, emulator: SlackEmulator, clock
 
 
 def test_a_whole_observation_at_debug_logs_no_token_secret_or_note(
-    slack: SlackDriver, emulator: SlackEmulator, caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
+    slack: SlackDriver,
+    emulator: SlackEmulator,
+    caplog: pytest.LogCaptureFixture,
+    capsys: pytest.CaptureFixture[str],
+    log_format: str,
 ) -> None:
     # The mentor records an observation with a concern (so the lead mentor is alerted too)…
     view = open_form(slack, mention(BEN))
@@ -95,3 +106,24 @@ def test_a_whole_observation_at_debug_logs_no_token_secret_or_note(
     assert "calling Slack with [redacted]" in output
     for what, value in {**secrets, **notes}.items():
         assert value not in output, f"the {what} was printed: {output[:300]}"
+    if log_format == "json":  # one JSON object per line, nothing else
+        lines = [json.loads(line) for line in printed.err.splitlines()]
+        keys = {"time", "level", "logger", "message", "request_id", "team_id"}
+        assert lines and all(set(line) >= keys for line in lines)
+
+
+@pytest.mark.parametrize("log_format", ["json"])
+def test_json_lines_name_the_request_and_the_workspace(
+    slack: SlackDriver, emulator: SlackEmulator, capsys: pytest.CaptureFixture[str], log_format: str
+) -> None:
+    view = open_form(slack, mention(BEN))
+    emulator.fail_next("chat.postMessage", error="channel_not_found")  # the teacher's DM fails, in the listener
+    capsys.readouterr()
+    result = slack.submit(view, state_for(view, full_answers(**{"field:strengths": STRENGTHS})), user=AMY)
+    wait_until(lambda: [m for m in dms_to(emulator, AMY) if "Saved your observation" in m["text"]], what="the reply")
+
+    request_id = {k.lower(): v for k, v in result.headers.items()}["x-request-id"]
+    lines = [json.loads(line) for line in capsys.readouterr().err.splitlines()]
+    [failed] = [line for line in lines if line["message"].startswith("Could not DM")]
+    assert (failed["request_id"], failed["team_id"], failed["level"]) == (request_id, "T0001", "WARNING")
+    assert all(STRENGTHS not in line["message"] for line in lines)

@@ -21,6 +21,7 @@ from storage.db import Database
 from storage.digests import DeliveryKind, DeliveryStatus, DigestDelivery
 from storage.roster import Mentorship, Role, RoleGrant, Workspace
 from tests.support.digests import FRIDAY_AFTERNOON, WEEK, add_cohort, meeting_row, seed_digest_school
+from tests.support.driver import wait_until
 from tests.support.emulator import SlackEmulator
 from tests.support.people import ADMIN, AMY, BEN, CAL, EVA, LEO, LONDON, SAM, SLT_CHANNEL, TEAM
 from tests.support.seeding import TEAM as BENCH_TEAM
@@ -146,6 +147,25 @@ def test_rate_limits_and_server_errors_still_deliver_exactly_once(
     assert sorted(report.sent) == ["SLT channel", f"lead <@{LEO}>"]
     assert len(emulator.messages_to(LEO)) == 1 and len(emulator.messages_to(SLT_CHANNEL)) == 1
     assert [c.status for c in emulator.calls_to("chat.postMessage")][:3] == [429, 500, 200]
+
+
+def test_a_timed_out_digest_is_looked_for_before_any_resend(deps: Deps, emulator: SlackEmulator, school: None) -> None:
+    client = make_web_client(deps.settings)
+    client.timeout = 1
+    emulator.delay_next("chat.postMessage", 2.5, channel=SLT_CHANNEL)  # posted, but the answer comes too late
+
+    first = digest_run(deps, client).run(TEAM, WEEK, FRIDAY_AFTERNOON)
+    assert first.failed == ["SLT channel"] and first.sent == [f"lead <@{LEO}>"]
+    slt = deliveries(deps.db)[("slt", SLT_CHANNEL)]
+    assert slt.status is DeliveryStatus.SENDING and "may have arrived" in (slt.last_error or "")
+    wait_until(lambda: emulator.messages_to(SLT_CHANNEL), what="the late summary", timeout=5)
+    # The next tick leaves it alone; after the lease a worker finds the message in the channel: never resent.
+    soon = digest_run(deps, client).run(TEAM, WEEK, FRIDAY_AFTERNOON + timedelta(minutes=5))
+    later = digest_run(deps, client).run(TEAM, WEEK, FRIDAY_AFTERNOON + timedelta(minutes=15))
+
+    assert soon.busy == ["SLT channel"] and later.already_sent == [f"lead <@{LEO}>", "SLT channel"]
+    assert len(emulator.messages_to(SLT_CHANNEL)) == 1 and len(emulator.messages_to(LEO)) == 1
+    assert deliveries(deps.db)[("slt", SLT_CHANNEL)].status is DeliveryStatus.SENT
 
 
 def test_two_schedulers_racing_deliver_one_of_each(deps: Deps, emulator: SlackEmulator, school: None) -> None:

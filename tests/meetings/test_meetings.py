@@ -450,6 +450,23 @@ def test_a_failed_reminder_is_tried_again_next_run(
     assert send_due_reminders(deps, client, "T0001").sent == 1
 
 
+def test_a_timed_out_reminder_is_kept_and_never_sent_again(
+    slack: SlackDriver, db: Database, emulator: SlackEmulator, deps: Deps, clock: FakeClock
+) -> None:
+    client = make_web_client(deps.settings)
+    client.timeout = 1
+    emulator.delay_next("chat.postMessage", 2.5)  # Slack posts it, but answers after the client gave up
+
+    assert send_due_reminders(deps, client, "T0001").failed == 1
+    wait_until(lambda: emulator.messages_to(AMY), what="the late reminder", timeout=5)
+    with db.unit_of_work() as session:
+        [kept] = session.scalars(select(ReminderSent)).all()  # the claim stands: the reminder may have arrived
+    assert kept.recipient_id == AMY
+    clock.now += timedelta(minutes=30)
+    assert send_due_reminders(deps, client, "T0001").sent == 0
+    assert len(emulator.messages_to(AMY)) == 1
+
+
 def test_the_scheduler_runs_the_reminder_job_every_half_hour(
     slack: SlackDriver, emulator: SlackEmulator, deps: Deps
 ) -> None:
