@@ -3,7 +3,8 @@
 For each request it puts into Bolt's context `now` (the clock, read once), `directory` (SlackDirectory on
 the request's Web API client), `deps`, `caller` (the roster's Caller for the request's team and user,
 looked up on first use — after the listener has acknowledged, and outside any database transaction for
-its users.info call) and `refresh_homes` (the Home tabs of the people a change shows on).
+its users.info call), `refresh_homes` (the Home tabs of the people a change shows on) and `after_ack` (the
+turns work after an ack takes: handlers/slack/pacing.py).
 
 Turning a `DomainError` into the reply cannot happen here: Bolt runs global middleware to the end before
 the listener starts in its thread pool. It is written once in handlers/slack/answers.py, which wraps
@@ -22,6 +23,7 @@ from bot.app.bootstrap import Deps
 from bot.roster.service import Caller
 from handlers.home.publishing import HomePublisher
 from handlers.slack.directory import SlackDirectory
+from handlers.slack.pacing import AfterAck
 
 
 def _team_and_user(body: dict[str, Any]) -> tuple[str | None, str | None]:
@@ -46,8 +48,9 @@ class _LazyCaller:
         return self._caller
 
 
-def listener_context(deps: Deps, homes: HomePublisher) -> Callable[..., None]:
-    """The middleware function, bound to the app's services and Home publisher."""
+def listener_context(deps: Deps, homes: HomePublisher, after_ack: AfterAck | None = None) -> Callable[..., None]:
+    """The middleware function, bound to the app's services, Home publisher and turns for work after acks."""
+    pacing = after_ack or AfterAck()
 
     def put_into_context(
         body: dict[str, Any], context: BoltContext, client: WebClient, next_: Callable[[], None]
@@ -71,6 +74,7 @@ def listener_context(deps: Deps, homes: HomePublisher) -> Callable[..., None]:
         context["caller"] = _LazyCaller(lookup)
         context["homes"] = homes
         context["refresh_homes"] = refresh_homes
+        context["after_ack"] = pacing
         next_()
 
     return put_into_context

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -117,28 +118,30 @@ class WorkspacesRun:
 
 
 def for_each_workspace(
-    deps: Deps, job: Callable[[Deps, WebClient, str], object], what: str, every: timedelta
+    deps: Deps, job: Callable[[Deps, WebClient, str], object], what: str, every: timedelta, *, workers: int = 1
 ) -> WorkspacesRun:
     """Run `job` for every workspace, each with its own client; one workspace's failure is logged (its team id,
-    never its token), reported, and never stops the others."""
+    never its token), reported, and never stops the others. With `workers` > 1, that many workspaces at once
+    (each with its own client, so each within its own rate limits)."""
     run = WorkspacesRun()
-    for team_id in workspaces(deps):
+
+    def one(team_id: str) -> None:
         try:
             client = deps.slack.for_team(team_id)
         except NoClient as exc:
             log.debug("No %s for workspace %s: %s", what, team_id, exc)
             run.skipped.append(team_id)
-            continue
+            return
         except Exception:
             log.exception("No Slack client for workspace %s (%s job); it will run again in %s", team_id, what, every)
             run.failed[team_id] = "error"
-            continue
+            return
         try:
             run_once_across_workers(deps, job, client, team_id, what)
         except Exception:
             log.exception("The %s job failed for workspace %s; it will run again in %s", what, team_id, every)
             run.failed[team_id] = "error"
-            continue
+            return
         refused = client.refused if isinstance(client, WorkspaceClient) else None
         if refused is not None:
             log.warning(
@@ -150,8 +153,16 @@ def for_each_workspace(
                 every,
             )
             run.failed[team_id] = refused
-            continue
+            return
         run.done.append(team_id)
+
+    team_ids = workspaces(deps)
+    if workers <= 1 or len(team_ids) <= 1:
+        for team_id in team_ids:
+            one(team_id)
+    else:
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"{what}-job") as pool:
+            list(pool.map(one, team_ids))
     if run.failed:
         log.info(
             "The %s job: %d workspaces done, %d failed (%s)",
@@ -231,7 +242,8 @@ def _reminder_job(deps: Deps) -> None:
 
 
 def _digest_job(deps: Deps) -> None:
-    for_each_workspace(deps, digest_tick, "digest", DIGEST_EVERY)
+    # Friday afternoon: every school's digests at once, not one school after another (bench/fanout.py).
+    for_each_workspace(deps, digest_tick, "digest", DIGEST_EVERY, workers=deps.settings.digest_workers)
 
 
 def _plan_review_job(deps: Deps) -> None:

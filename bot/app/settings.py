@@ -77,6 +77,8 @@ class Settings(BaseSettings):
     certification_scheme: Path | None = Field(default=None, alias="CERTIFICATION_SCHEME")
     digest_day: str = Field(default="friday", alias="DIGEST_DAY")
     digest_time: str = Field(default="15:00", alias="DIGEST_TIME")
+    # Workspaces whose digests are delivered at once (each within its own Slack limits); 1: one after another.
+    digest_workers: int = Field(default=8, alias="DIGEST_WORKERS", ge=1, le=64)
     # off: `serve` answers Slack only, and the scheduled jobs run in `python -m bot worker`.
     scheduler: bool = Field(default=True, alias="SCHEDULER")
     log_format: str = Field(default="text", alias="LOG_FORMAT")

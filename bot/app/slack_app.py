@@ -29,6 +29,12 @@ from handlers.visits import listeners as visits
 
 log = logging.getLogger(__name__)
 
+# Bolt runs each listener, its ack() included, in this pool. Bolt's own has 5 threads: while five listeners wait
+# on Slack (views.open, users.info) or the database after their ack, every new request's ack waits for a thread,
+# and Slack gives up at 3 s. The web server runs at most 40 requests at once (Starlette's thread pool), so with as
+# many listener threads no ack ever waits behind another request's work.
+LISTENER_THREADS = 40
+
 SORRY = (
     "Sorry, something went wrong on my side and I couldn't finish that. "
     "Nothing you had already saved was lost; please try again in a minute."
@@ -55,7 +61,9 @@ def create_app(deps: Deps, *, verify_token: bool = True, listener_executor: Exec
         # Listeners run in Bolt's thread pool; Slack gets its ack as soon as ack() is called.
         process_before_response=False,
         # Each listener runs with its request's log context (request id, team id): see ContextCopying.
-        listener_executor=ContextCopying(listener_executor or ThreadPoolExecutor(max_workers=5)),
+        listener_executor=ContextCopying(
+            listener_executor or ThreadPoolExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="bolt-listener")
+        ),
         logger=logging.getLogger("slack_bolt.App"),
     )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sys
 import threading
 import time
 import uuid
@@ -38,6 +39,7 @@ KEEP_ALIVE_TIMEOUT = 5
 # Requests in flight at once (beyond it uvicorn answers 503 at once); a school's Slack sends a handful.
 MAX_CONCURRENT = 100
 SIGNATURE_WARNING_EVERY = 60.0  # seconds
+SWITCH_INTERVAL = 0.001  # seconds; see make_server
 SIGNATURE_WINDOW = 5 * 60  # Slack's: a timestamp further than this from our clock is refused
 
 
@@ -263,6 +265,10 @@ def make_server(
     routes: Sequence[Route] = (),
 ) -> uvicorn.Server:
     """The server, with every client held to a deadline; still run it behind a proxy (see the README)."""
+    # One interpreter lock for the event loop, the request threads and the listeners' work: a thread ready to
+    # acknowledge waits for the lock up to the switch interval at each hand-over (5 ms by default, several per
+    # request). 1 ms keeps acks quick while other threads build Homes and modals.
+    sys.setswitchinterval(SWITCH_INTERVAL)
     protocol = type("TimedH11", (TimedH11Protocol,), {"header_timeout": header_timeout})
     app = create_asgi_app(
         bolt_app,

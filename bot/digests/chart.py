@@ -7,6 +7,7 @@ never shows a fraction of a teacher, however small the cohort.
 from __future__ import annotations
 
 import io
+import threading
 from typing import Any
 
 from bot.core.standards import standard_short_name
@@ -20,6 +21,9 @@ COLOURS = {
     Rating.NOT_DEMONSTRATED: "#c62828",
     Rating.NOT_APPLICABLE: "#9e9e9e",
 }
+
+
+_DRAWING = threading.Lock()
 
 
 def standard_order(key: str) -> tuple[int, str]:
@@ -38,16 +42,14 @@ def chart_labels(distribution: dict[str, dict[str, int]]) -> list[str]:
 def ratings_figure(
     distribution: dict[str, dict[str, int]], title: str, counted: str = "Teachers (each one's latest observation)"
 ) -> Any:
-    """A horizontal stacked bar per standard (a matplotlib Figure; the caller closes it)."""
-    import matplotlib
-
-    matplotlib.use("Agg")  # no screen on a server
-    from matplotlib import pyplot as plt
+    """A horizontal stacked bar per standard (a matplotlib Figure, drawn with Agg: no screen on a server)."""
+    from matplotlib.figure import Figure  # no pyplot: its figure manager is shared by every thread
     from matplotlib.ticker import MaxNLocator
 
     keys = sorted(distribution, key=standard_order)
     names = chart_labels(distribution)
-    figure, axes = plt.subplots(figsize=(8, 0.45 * len(keys) + 2.2), dpi=110, layout="constrained")
+    figure = Figure(figsize=(8, 0.45 * len(keys) + 2.2), dpi=110, layout="constrained")
+    axes = figure.subplots()
     left = [0] * len(keys)
     for rating in ORDER:
         counts = [distribution[k].get(rating.value, 0) for k in keys]
@@ -65,13 +67,12 @@ def ratings_figure(
 def ratings_chart(
     distribution: dict[str, dict[str, int]], title: str, counted: str = "Teachers (each one's latest observation)"
 ) -> bytes:
-    """The chart as PNG bytes; the same numbers appear as text beside it in Slack."""
-    from matplotlib import pyplot as plt
+    """The chart as PNG bytes; the same numbers appear as text beside it in Slack.
 
-    figure = ratings_figure(distribution, title, counted)
-    try:
+    Matplotlib is not thread-safe (its font and text caches are shared), and the digest job delivers several
+    workspaces at once: one chart is drawn at a time."""
+    with _DRAWING:
+        figure = ratings_figure(distribution, title, counted)
         buffer = io.BytesIO()
         figure.savefig(buffer, format="png")
         return buffer.getvalue()
-    finally:
-        plt.close(figure)

@@ -27,6 +27,7 @@ from handlers.home.publishing import HomePublisher
 from handlers.meetings.modals import meeting_modal
 from handlers.observations.modals import observation_modal, reflection_modal
 from handlers.slack.answers import answers, modal_submission
+from handlers.slack.pacing import AfterAck
 from handlers.slack.replies import record_id, send_dm
 from handlers.targets.blocks import draft_message
 
@@ -51,6 +52,7 @@ def app_home_opened(
     directory: Directory,
     now: datetime,
     homes: HomePublisher,
+    after_ack: AfterAck,
 ) -> None:
     if event.get("tab", "home") != "home":
         return
@@ -58,7 +60,8 @@ def app_home_opened(
     user_id = event.get("user")
     if not team_id or not user_id:
         return
-    homes.publish(client, directory, team_id, user_id, now)
+    with after_ack.slot():  # Bolt acknowledged the event before this listener ran
+        homes.publish(client, directory, team_id, user_id, now)
 
 
 @answers()

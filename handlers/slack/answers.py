@@ -30,6 +30,7 @@ from typing import Any
 from slack_bolt.kwargs_injection import Args, build_required_kwargs
 
 from bot.core.errors import DomainError, FieldErrors
+from handlers.slack.pacing import AfterAck, PacedAck
 from handlers.slack.replies import ack_save_failed, field_errors_for_view, notice_modal, say
 from handlers.slack.typed import unsavable_command, unsavable_fields
 
@@ -39,7 +40,21 @@ Listener = Callable[..., Any]
 
 
 def _call(listener: Listener, args: Args) -> Any:
-    """Run the listener with the keyword arguments it names, as Bolt itself would."""
+    """Run the listener with the keyword arguments it names, as Bolt itself would; once it has acknowledged,
+    it goes on in its turn (handlers/slack/pacing.py), when the app paces work after acks."""
+    after_ack = args.context.get("after_ack")
+    if not isinstance(after_ack, AfterAck):
+        return _call_now(listener, args)
+    turn = after_ack.turn()
+    args.context["ack"] = PacedAck(args.ack, turn)
+    try:
+        return _call_now(listener, args)
+    finally:
+        args.context["ack"] = args.ack
+        turn.end()
+
+
+def _call_now(listener: Listener, args: Args) -> Any:
     kwargs = build_required_kwargs(
         logger=args.logger,
         required_arg_names=list(inspect.getfullargspec(listener).args),

@@ -8,7 +8,9 @@ A listener names what it needs among its parameters and Bolt passes it in:
 * `caller` — a `Callable[[], Caller]`: call it (`caller()`) for the roster's view of who pressed or typed.
   It is looked up on first use, so a command is acknowledged before anything is fetched, and one that is
   answered at once (a usage reply) fetches nothing;
-* `refresh_homes` — republish the Home tabs of the people a change shows on (each once, never raising).
+* `refresh_homes` — republish the Home tabs of the people a change shows on (each once, never raising);
+* `after_ack` — the turns work after an ack takes (handlers/slack/pacing.py): `answers` and
+  `modal_submission` take one for their listener; an event listener says `with after_ack.slot():`.
 """
 
 from __future__ import annotations

@@ -30,19 +30,28 @@ def _directory_user(user: dict[str, Any]) -> DirectoryUser:
 
 
 class SlackDirectory:
-    """Looks people up through users.info and users.lookupByEmail."""
+    """Looks people up through users.info and users.lookupByEmail.
+
+    The middleware makes one per request, so each person is asked about at most once in a request (the caller,
+    then the Homes a change refreshes, say); across requests the stored people are the cache (bot/roster/people.py
+    says when a record is stale)."""
 
     def __init__(self, client: WebClient) -> None:
         self.client = client
+        self._asked: dict[str, DirectoryUser | None] = {}
 
     def user(self, user_id: str) -> DirectoryUser | None:
+        if user_id in self._asked:
+            return self._asked[user_id]
         try:
             response = self.client.users_info(user=user_id)
         except SlackApiError as exc:
             if exc.response.get("error") in ("user_not_found", "user_not_visible"):
+                self._asked[user_id] = None
                 return None
             raise
-        return _directory_user(response["user"])
+        found = self._asked[user_id] = _directory_user(response["user"])
+        return found
 
     def user_by_email(self, email: str) -> DirectoryUser | None:
         try:

@@ -159,6 +159,7 @@ class HttpFront(EmulatorState):
         return params
 
     def _handle_api(self, method: str, query: str, headers: dict[str, str], body: bytes) -> _Reply:
+        arrived = time.monotonic()
         try:
             params = self._decode_params(query, headers.get("content-type", ""), body)
         except (ValueError, UnicodeDecodeError):
@@ -176,7 +177,7 @@ class HttpFront(EmulatorState):
         delay = self._delay_for(method, params)
         if delay:
             time.sleep(delay)  # outside the lock: other calls are answered meanwhile
-        call = Call(method=method, params=params, token=token)
+        call = Call(method=method, params=params, token=token, at=arrived)
         with self._lock:
             self.calls.append(call)
             if method == "oauth.v2.access" and not self._injections.get(method):  # client id and secret, no token
@@ -185,6 +186,7 @@ class HttpFront(EmulatorState):
                 reply = self._answer(method, params, token, malformed)
             call.status = reply.status
             call.response = reply.body if isinstance(reply.body, dict) else None
+        self._notify(call)
         return reply
 
     def _answer(self, method: str, params: dict[str, Any], token: str | None, malformed: bool) -> _Reply:
@@ -213,6 +215,9 @@ class HttpFront(EmulatorState):
         self._calling = workspace
         if malformed:
             return _Reply(200, _invalid_arguments("request body could not be decoded"))
+        wait = self._rate_limited(method, params, token)
+        if wait is not None:
+            return _Reply(429, _err("ratelimited"), {"Retry-After": str(wait)})
         if method == "files.upload":  # retired by Slack; files_upload_v2 is the way
             return _Reply(200, _err("method_deprecated"))
         handler = self._methods().get(method)
@@ -226,6 +231,12 @@ class HttpFront(EmulatorState):
     # -- response_url & uploads --------------------------------------------------------------------------
 
     def _handle_response_url(self, key: str, body: bytes) -> _Reply:
+        arrived = time.monotonic()
+        reply = self._accept_response(key, body)
+        self._notify(Call(method="response_url", params={"_key": key}, token=None, status=reply.status, at=arrived))
+        return reply
+
+    def _accept_response(self, key: str, body: bytes) -> _Reply:
         try:
             payload = json.loads(body.decode("utf-8")) if body else {}
         except (ValueError, UnicodeDecodeError):

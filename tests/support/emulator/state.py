@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import math
 import secrets
 import threading
 import time
 import urllib.parse
 import zoneinfo
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -48,6 +50,7 @@ class Call:
     token: str | None
     status: int = 200  # HTTP status the emulator answered with
     response: dict[str, Any] | None = field(default=None, repr=False)  # JSON body answered, if JSON
+    at: float = 0.0  # time.monotonic() when the request reached the emulator (before any injected delay)
 
 
 @dataclass
@@ -135,6 +138,11 @@ class EmulatorState:
         self._mpims: dict[str, list[str]] = {}
         self._injections: dict[str, list[_Injection]] = {}
         self._delays: list[_Delay] = []
+        self._watchers: list[Callable[[Call], None]] = []
+        # Other workspaces' bot tokens (token -> team id): each is accepted like `bot_token`.
+        # Slack's per-channel posting limit (messages a second), or None for no limit; see `limit_channels`.
+        self.channel_rate: float | None = None
+        self._channel_posted: dict[tuple[str, str], float] = {}
         self._ts_micros = 1_700_000_000_000_000
         self._serial = 0
         self._reset_state()
@@ -296,6 +304,50 @@ class EmulatorState:
                         self._delays.remove(delay)
                     return delay.seconds
         return 0.0
+
+    def watch(self, callback: Callable[[Call], None]) -> None:
+        """Call `callback(call)` for each Web API call and response_url post as it is answered (benchmarks time
+        views.open / views.publish by `Call.at`). response_url posts come as method "response_url", the
+        URL's key in params["_key"]. Called outside the emulator's lock, from its request threads."""
+        with self._lock:
+            self._watchers.append(callback)
+
+    def _notify(self, call: Call) -> None:
+        for callback in list(self._watchers):
+            callback(call)
+
+    def add_team_token(self, token: str, team_id: str) -> None:
+        """Accept `token` as the bot token of workspace `team_id` (as an installation's token is)."""
+        from tests.support.emulator.oauth import Workspace
+
+        with self._lock:
+            self._workspaces[token] = Workspace(team_id, f"School {team_id}", f"UBOT{team_id[1:]}", token)
+
+    def team_of(self, token: str | None) -> str | None:
+        """The workspace a bot token belongs to, or None for a token the emulator doesn't know."""
+        workspace = self._workspaces.get(token or "")
+        return workspace.team_id if workspace is not None else None
+
+    def limit_channels(self, per_second: float | None = 1.0) -> None:
+        """Enforce Slack's per-channel limit on chat.postMessage: about one message a second to each channel of
+        each workspace. A post sooner than 1/per_second after the last one accepted there is answered HTTP 429
+        with Retry-After (whole seconds, at least 1). None lifts the limit."""
+        with self._lock:
+            self.channel_rate = per_second
+            self._channel_posted.clear()
+
+    def _rate_limited(self, method: str, params: dict[str, Any], token: str | None) -> int | None:
+        """Seconds to wait when this post is over its channel's limit (None: go ahead, and it counts)."""
+        if self.channel_rate is None or method != "chat.postMessage":
+            return None
+        key = (self.team_of(token) or "", self._canonical(str(params.get("channel", ""))))
+        now = time.monotonic()
+        gap = 1.0 / self.channel_rate
+        last = self._channel_posted.get(key)
+        if last is not None and now - last < gap:
+            return max(1, math.ceil(gap - (now - last)))
+        self._channel_posted[key] = now
+        return None
 
     def reset(self) -> None:
         """Forget calls, responses, errors, warnings, injections, delays, messages, views, triggers and files.
