@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import sqlite3
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -118,6 +120,38 @@ class Database:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._watcher: sqlite3.Connection | None = None
+        self._watcher_lock = threading.Lock()
+
+    def data_version(self) -> str:
+        """A value that changes whenever a write is committed anywhere in the database, by any process.
+
+        For reads that may be shared while it stays the same (bot/home/shared_reads.py). PostgreSQL: the current
+        snapshot (its oldest and next transaction ids and those in progress): read-only transactions take no id, so
+        it moves only when something writes. SQLite: `PRAGMA data_version` on a connection kept for asking it, which
+        never writes, so its number moves with every commit made through any other connection.
+        """
+        dialect = self.engine.dialect.name
+        if dialect == "postgresql":
+            with self.engine.connect() as connection:
+                return str(connection.execute(text("SELECT pg_current_snapshot()::text")).scalar())
+        if dialect == "sqlite" and self.engine.url.database not in (None, "", ":memory:"):
+            with self._watcher_lock:
+                if self._watcher is None:
+                    self._watcher = sqlite3.connect(
+                        str(self.engine.url.database), check_same_thread=False, isolation_level=None
+                    )
+                return str(self._watcher.execute("PRAGMA data_version").fetchone()[0])
+        # An in-memory database has no second connection to watch from: nothing may be shared.
+        return f"unversioned {time.monotonic_ns()}"
+
+    def dispose(self) -> None:
+        """Close every connection this database holds."""
+        with self._watcher_lock:
+            if self._watcher is not None:
+                self._watcher.close()
+                self._watcher = None
+        self.engine.dispose()
 
     @classmethod
     def from_url(cls, raw_url: str, **kwargs: Any) -> Database:

@@ -61,7 +61,7 @@ class _Databases:
 
     def close(self) -> None:
         for backend, made in self.made.items():
-            made.db.engine.dispose()
+            made.db.dispose()
             if backend == "postgresql":
                 admin = Database.from_url(os.environ["TEST_DATABASE_URL"])
                 with admin.engine.begin() as connection:

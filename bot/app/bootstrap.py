@@ -24,6 +24,7 @@ from bot.core.school_calendar import SchoolCalendar, load_calendar
 from bot.digests.nudges import NudgeService
 from bot.digests.service import DigestBuilder
 from bot.home.service import HomeService, HomeSettings
+from bot.home.shared_reads import SharedReads
 from bot.meetings.service import MeetingService
 from bot.observations.forms import FormLibrary, load_forms
 from bot.observations.service import ObservationService
@@ -117,6 +118,7 @@ def bootstrap(
             reviews=reviews,
             warnings=warnings,
             certification=certification,
+            shared=SharedReads(db.data_version, max_age=settings.home_shared_reads_seconds),
         ),
         concerns=ConcernService(db, forms, tz),
         plans=PlanService(db, calendar, tz),

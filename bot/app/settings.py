@@ -79,6 +79,9 @@ class Settings(BaseSettings):
     digest_time: str = Field(default="15:00", alias="DIGEST_TIME")
     # Workspaces whose digests are delivered at once (each within its own Slack limits); 1: one after another.
     digest_workers: int = Field(default=8, alias="DIGEST_WORKERS", ge=1, le=64)
+    # How long leaders' Homes may share one build of the school's week while nothing in the database changes
+    # (bot/home/shared_reads.py); 0: every Home builds its own.
+    home_shared_reads_seconds: float = Field(default=300, alias="HOME_SHARED_READS_SECONDS", ge=0, le=3600)
     # off: `serve` answers Slack only, and the scheduled jobs run in `python -m bot worker`.
     scheduler: bool = Field(default=True, alias="SCHEDULER")
     log_format: str = Field(default="text", alias="LOG_FORMAT")

@@ -50,7 +50,7 @@ def run(settings: Settings, *, workers: int = 1) -> None:
             "app's OAuth & Permissions page."
         ) from None
     if workers > 1:
-        deps.db.engine.dispose()  # each web process opens its own connections after the fork
+        deps.db.dispose()  # each web process opens its own connections after the fork
         _serve_forked(settings, forms, workers)
         return
     scheduler = _start_scheduler(deps) if settings.scheduler else None

@@ -32,6 +32,7 @@ from bot.core.directory import Directory
 from bot.core.permissions import Action, Standing, is_allowed
 from bot.core.school_calendar import DateRange, SchoolCalendar
 from bot.digests.service import DigestBuilder, MenteeWeek, SchoolWeek, Week
+from bot.home.shared_reads import SharedReads
 from bot.observations.forms import FormLibrary
 from bot.privacy.service import PSEUDONYM_PREFIX
 from bot.reviews.service import MenteeSchedule, ReviewService
@@ -245,8 +246,12 @@ class HomeService:
         reviews: ReviewService | None = None,
         warnings: WarningService | None = None,
         certification: CertificationService | None = None,
+        shared: SharedReads | None = None,
     ) -> None:
         self.db = db
+        # What every leader's Home reads alike (the cohort week, every review schedule): built once while nothing
+        # changes. Without it, each Home builds its own.
+        self.shared = shared or SharedReads(db.data_version, max_age=0)
         self.certification = certification
         self.digests = digests
         self.warnings = warnings
@@ -265,7 +270,10 @@ class HomeService:
         standings = caller.standings
         school: SchoolWeek | None = None
         if Standing.LEAD in standings or Standing.SLT in standings:
-            school = self.digests.build(caller.team_id, Week.containing(today), as_of=today)
+            school = self.shared.get(
+                ("school week", caller.team_id, today),
+                lambda: self.digests.build(caller.team_id, Week.containing(today), as_of=today),
+            )
         with self.db.unit_of_work() as session:
             queries = HomeQueries(session, caller.team_id)
             mentee = self._mentee(queries, caller, today) if Standing.MENTEE in standings else None
@@ -283,7 +291,7 @@ class HomeService:
         slt = self._slt(caller, school, plans) if school is not None and Standing.SLT in standings else None
         reviews: list[MenteeSchedule] = []
         if self.reviews is not None:
-            reviews = self.reviews.schedules_seen_by(caller.team_id, caller.user_id, set(caller.roles), now)
+            reviews = self._review_schedules(self.reviews, caller, now, today)
         return Home(
             caller.team_id,
             caller.user_id,
@@ -299,6 +307,16 @@ class HomeService:
             certification,
             coaching,
         )
+
+    def _review_schedules(
+        self, reviews: ReviewService, caller: Caller, now: datetime, today: date
+    ) -> list[MenteeSchedule]:
+        roles = set(caller.roles)
+        if reviews.sees_every_schedule(roles):  # the same for every leader: shared
+            return self.shared.get(
+                ("review schedules", caller.team_id, today), lambda: reviews.school_schedules(caller.team_id, now)
+            )
+        return reviews.schedules_seen_by(caller.team_id, caller.user_id, roles, now)
 
     def target_mentee(self, caller: Caller, mentee_id: str, directory: Directory, now: datetime) -> Person:
         """The mentee the Home's **Set target** is for, once the caller may set them one (before the modal opens)."""

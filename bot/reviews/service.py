@@ -320,12 +320,17 @@ class ReviewService:
         Only those rows are read, so a mentee's or mentor's Home costs the same however big the school is."""
         today = self.today(now)
         with self.db.unit_of_work() as session:
-            if roles & {Role.LEAD, Role.SLT, Role.HEAD}:
+            if self.sees_every_schedule(roles):
                 return self.schedules_in(session, team_id, today)
             mentorships = ReviewRepository(session).live_mentorships_involving(
                 team_id, user_id, every_ect=Role.TUTOR in roles
             )
             return self._schedules_of(session, team_id, mentorships, today)
+
+    @staticmethod
+    def sees_every_schedule(roles: set[Role]) -> bool:
+        """Lead mentors, SLT and the head see every ECT's and trainee's schedule; others only those they're part of."""
+        return bool(roles & {Role.LEAD, Role.SLT, Role.HEAD})
 
     def school_schedules(self, team_id: str, now: datetime) -> list[MenteeSchedule]:
         with self.db.unit_of_work() as session:

@@ -20,6 +20,7 @@ from storage.meetings import Meeting
 from storage.observations import Observation, ObservationEntry, Rating
 from storage.roster import MenteeKind, Mentorship
 from storage.targets import Target, TargetDraft, TargetStatus
+from tests.conftest import BackendDatabase
 from tests.support.clock import FakeClock
 from tests.support.driver import SlackDriver, state_for, wait_until
 from tests.support.emulator import SlackEmulator
@@ -585,3 +586,28 @@ def test_a_home_that_cannot_be_published_never_breaks_the_change_that_triggered_
         [meeting] = session.scalars(select(Meeting)).all()
     assert meeting.notes == "Planned the fractions unit."
     assert len(emulator.messages_to(AMY)) == 1  # the confirmation, and no error message
+
+
+def test_a_leaders_home_shows_a_meeting_logged_after_another_leader_opened_theirs(
+    slack: SlackDriver, db: Database
+) -> None:
+    assert "School summary" in text_of(open_home(slack, SAM))  # SLT: builds the same school week
+    add_meeting(db, BEN, date(2026, 11, 24), "Notes")
+
+    text = text_of(open_home(slack, LEO))
+
+    assert f"*<@{BEN}>* (mentor <@{AMY}>) · meetings 1 this week (last 24 Nov)" in text
+    assert "*On track* (1)" in text
+
+
+def test_a_leaders_home_shows_what_another_process_wrote(slack: SlackDriver, backend: BackendDatabase) -> None:
+    assert "*Needs you* (2)" in text_of(open_home(slack, LEO))
+    other_process = Database.from_url(backend.url)  # a second web process or the worker: its own connections
+    try:
+        add_meeting(other_process, BEN, date(2026, 11, 24), "Notes")
+    finally:
+        other_process.dispose()
+
+    text = text_of(open_home(slack, LEO))
+
+    assert f"*<@{BEN}>* (mentor <@{AMY}>) · meetings 1 this week (last 24 Nov)" in text
