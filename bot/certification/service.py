@@ -347,8 +347,11 @@ class CertificationService:
                 )
             return progress
 
-    def own_progress(self, session: UnitOfWork, team_id: str, mentor_id: str, today: date) -> Progress:
-        """For the mentor's own Home tab, inside its unit of work."""
+    def own_progress(self, session: UnitOfWork, team_id: str, mentor_id: str, today: date) -> Progress | None:
+        """For the mentor's own Home tab, inside its unit of work; None for someone the bot has no record of yet
+        (their Home shows the rest rather than failing)."""
+        if PeopleRepository(session).get(team_id, mentor_id) is None:
+            return None
         return self._progress(session, team_id, mentor_id, today)
 
     def _progress(self, session: UnitOfWork, team_id: str, mentor_id: str, today: date) -> Progress:

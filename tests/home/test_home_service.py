@@ -308,3 +308,16 @@ def test_a_page_past_the_end_shows_the_last_page(deps: Deps, db: Database) -> No
     built = build(deps, caller(LEAD, roles={Role.LEAD}), Pages.parse("cohort=40"))
 
     assert "showing 17–20 of 20" in built.text
+
+
+@pytest.mark.usefixtures("workspace")
+def test_a_mentor_the_bot_has_no_record_of_yet_gets_a_home_without_the_certification_section(
+    deps: Deps, db: Database
+) -> None:
+    seed(db, [("UM00000", "UE00000")])
+    mentor = caller("UM00000", mentors=True)  # mentorships seeded directly: no people row for them
+
+    home = deps.home.build(mentor, NOW)
+
+    assert home.certification is None
+    assert home.mentor is not None and [m.mentee_id for m in home.mentor.mentees] == ["UE00000"]
