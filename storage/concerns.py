@@ -132,6 +132,7 @@ class SupportPlan(Base):
         UniqueConstraint("team_id", "submission_key"),
         Index("ix_support_plans_team_status", "team_id", "status"),
         Index("ix_support_plans_team_mentee", "team_id", "mentee_id"),
+        Index("ix_support_plans_team_owner", "team_id", "owner_id"),  # a mentor's own work
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

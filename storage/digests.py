@@ -71,7 +71,10 @@ class Nudge(Base):
     """A digest's **Nudge** sent to a mentor: claimed before the DM goes, so a mentor is nudged once a day."""
 
     __tablename__ = "nudges"
-    __table_args__ = (UniqueConstraint("team_id", "mentor_id", "day"),)
+    __table_args__ = (
+        UniqueConstraint("team_id", "mentor_id", "day"),
+        Index("ix_nudges_team_nudged_by", "team_id", "nudged_by"),  # nudges a lead sent (certification)
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     team_id: Mapped[str] = mapped_column(ForeignKey("workspaces.team_id"))

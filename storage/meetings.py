@@ -42,6 +42,7 @@ class Meeting(Base):
         UniqueConstraint("team_id", "submission_key"),
         Index("ix_meetings_team_mentee_held", "team_id", "mentee_id", "held_on"),
         Index("ix_meetings_mentorship_held", "mentorship_id", "held_on"),
+        Index("ix_meetings_team_author", "team_id", "author_id"),  # a mentor's own work (certification)
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

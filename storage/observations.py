@@ -43,6 +43,8 @@ class Observation(Base):
         # Slack's retry of a submission carries the same view id: it must not store twice.
         UniqueConstraint("team_id", "submission_key"),
         Index("ix_observations_team_teacher_date", "team_id", "teacher_id", "observed_on"),
+        Index("ix_observations_team_observer", "team_id", "observer_id"),  # a mentor's own work
+        Index("ix_observations_team_second_observer", "team_id", "second_observer_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -96,6 +96,7 @@ class Review(Base):
     __table_args__ = (
         UniqueConstraint("team_id", "submission_key"),
         Index("ix_reviews_team_mentee", "team_id", "mentee_id"),
+        Index("ix_reviews_team_author", "team_id", "author_id"),  # a mentor's own work
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -127,7 +128,10 @@ class ReviewSignature(Base):
     """A signature asked for (signed_at empty) or given, with an optional comment."""
 
     __tablename__ = "review_signatures"
-    __table_args__ = (UniqueConstraint("review_id", "capacity"),)
+    __table_args__ = (
+        UniqueConstraint("review_id", "capacity"),
+        Index("ix_review_signatures_team_signer", "team_id", "signer_id"),  # reviews a tutor or head assured
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     team_id: Mapped[str] = mapped_column(String(32))

@@ -41,6 +41,7 @@ class Target(Base):
         # Confirm clicked twice (or a meeting submitted twice) carries the same key: one target.
         UniqueConstraint("team_id", "submission_key"),
         Index("ix_targets_team_mentee_status", "team_id", "mentee_id", "status"),
+        Index("ix_targets_team_set_by", "team_id", "set_by"),  # a mentor's own work
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

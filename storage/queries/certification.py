@@ -59,7 +59,7 @@ class CertificationQueries:
             )
         ).all()
         targets = s.execute(
-            select(Target.created_at, Target.status, Target.closed_at).where(
+            select(Target.id, Target.created_at, Target.status, Target.closed_at).where(
                 Target.team_id == team, Target.set_by == person_id
             )
         ).all()
@@ -72,11 +72,8 @@ class CertificationQueries:
                 .group_by(MeetingTargetReview.target_id)
             ).all()
         )
-        target_ids = s.execute(
-            select(Target.id, Target.status, Target.closed_at).where(Target.team_id == team, Target.set_by == person_id)
-        ).all()
         reviewed: list[date] = []
-        for target_id, status, closed_at in target_ids:
+        for target_id, _created_at, status, closed_at in targets:
             if target_id in reviewed_at:
                 reviewed.append(reviewed_at[target_id])
             elif status is not TargetStatus.OPEN and closed_at is not None:
