@@ -26,7 +26,7 @@ from storage.certification import (
 )
 from storage.db import Database, UnitOfWork
 from storage.queries.certification import CertificationQueries
-from storage.roster import AuditRepository, PeopleRepository, Role, RoleRepository
+from storage.roster import AuditRepository, PeopleRepository, Person, Role, RoleRepository
 from storage.submission_keys import SubmissionKeyRepository, request_key
 
 TEXT_LIMIT = 3000
@@ -350,11 +350,17 @@ class CertificationService:
     def own_progress(self, session: UnitOfWork, team_id: str, mentor_id: str, today: date) -> Progress | None:
         """For the mentor's own Home tab, inside its unit of work; None for someone the bot has no record of yet
         (their Home shows the rest rather than failing)."""
-        if PeopleRepository(session).get(team_id, mentor_id) is None:
+        person = PeopleRepository(session).get(team_id, mentor_id)
+        if person is None:
             return None
-        return self._progress(session, team_id, mentor_id, today)
+        return self._progress(session, team_id, mentor_id, today, person)
 
-    def _progress(self, session: UnitOfWork, team_id: str, mentor_id: str, today: date) -> Progress:
+    def _progress(
+        self, session: UnitOfWork, team_id: str, mentor_id: str, today: date, person: Person | None = None
+    ) -> Progress:
+        person = person or PeopleRepository(session).get(team_id, mentor_id)
+        if person is None:
+            raise NotFound("I don't know that mentor in this workspace.")
         scheme = self.scheme
         queries = CertificationQueries(session, team_id)
         repo = CertificationRepository(session)
@@ -365,9 +371,6 @@ class CertificationService:
         sessions = repo.training(team_id, [mentor_id])
         training = Training(sum(s.minutes for s in sessions), scheme.training_hours_target, since, sessions)
         ticks = {t.criterion: t for t in repo.ticks(team_id, mentor_id)}
-        person = PeopleRepository(session).get(team_id, mentor_id)
-        if person is None:
-            raise NotFound("I don't know that mentor in this workspace.")
         is_lead = Role.LEAD in RoleRepository(session).roles_of(team_id, mentor_id)
         standards = [
             StandardProgress(

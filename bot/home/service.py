@@ -269,10 +269,13 @@ class HomeService:
         today = self.today(now)
         standings = caller.standings
         school: SchoolWeek | None = None
-        if Standing.LEAD in standings or Standing.SLT in standings:
+        leader = Standing.LEAD in standings or Standing.SLT in standings
+        version = self.shared.version() if leader else None  # read once for both shared reads below
+        if leader:
             school = self.shared.get(
                 ("school week", caller.team_id, today),
                 lambda: self.digests.build(caller.team_id, Week.containing(today), as_of=today),
+                version=version,
             )
         with self.db.unit_of_work() as session:
             queries = HomeQueries(session, caller.team_id)
@@ -291,7 +294,7 @@ class HomeService:
         slt = self._slt(caller, school, plans) if school is not None and Standing.SLT in standings else None
         reviews: list[MenteeSchedule] = []
         if self.reviews is not None:
-            reviews = self._review_schedules(self.reviews, caller, now, today)
+            reviews = self._review_schedules(self.reviews, caller, now, today, version)
         return Home(
             caller.team_id,
             caller.user_id,
@@ -309,12 +312,14 @@ class HomeService:
         )
 
     def _review_schedules(
-        self, reviews: ReviewService, caller: Caller, now: datetime, today: date
+        self, reviews: ReviewService, caller: Caller, now: datetime, today: date, version: str | None
     ) -> list[MenteeSchedule]:
         roles = set(caller.roles)
         if reviews.sees_every_schedule(roles):  # the same for every leader: shared
             return self.shared.get(
-                ("review schedules", caller.team_id, today), lambda: reviews.school_schedules(caller.team_id, now)
+                ("review schedules", caller.team_id, today),
+                lambda: reviews.school_schedules(caller.team_id, now),
+                version=version,
             )
         return reviews.schedules_seen_by(caller.team_id, caller.user_id, roles, now)
 

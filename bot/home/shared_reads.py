@@ -56,10 +56,16 @@ class SharedReads:
         self._entries: dict[Hashable, _Entry] = {}
         self._flights: dict[tuple[Hashable, str], _Flight] = {}
 
-    def get(self, key: Hashable, build: Callable[[], T]) -> T:
+    def version(self) -> str | None:
+        """The data version to pass to several `get`s made for one request (one read of it, not one each);
+        None when sharing is off."""
+        return self._data_version() if self._max_age > 0 else None
+
+    def get(self, key: Hashable, build: Callable[[], T], *, version: str | None = None) -> T:
         if self._max_age <= 0:
             return build()
-        version = self._data_version()  # before building: a write committed meanwhile makes the build unshareable
+        # Read before building: a write committed meanwhile makes the build unshareable.
+        version = version or self._data_version()
         with self._lock:
             entry = self._entries.get(key)
             if entry is not None and entry.version == version and self._clock() - entry.made_at <= self._max_age:
