@@ -48,6 +48,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import insert, text
 from sqlalchemy.engine import make_url
 
+from bot.app.settings import Settings
 from storage.db import Database
 from storage.roster import Role, RoleGrant
 from tests.support.driver import SlackDriver
@@ -114,14 +115,16 @@ def sample_stacks(path: str, every: float = 0.005) -> None:
     me = sampler.ident or 0
 
 
-def serve_mentor_bot(database_url: str, api_url: str, port: int) -> None:
-    """mentor-bot as `python -m bot serve` builds it (without the scheduler), on a fixed clock."""
+def serve_mentor_bot(database_url: str, api_url: str, home_processes: int, port: int) -> None:
+    """mentor-bot as `python -m bot serve` builds it (without the scheduler, with `home_processes` helpers
+    building Home tabs), on a fixed clock."""
     import logging
 
     if os.environ.get("BENCH_PROFILE"):
         sample_stacks(os.path.join(os.environ["BENCH_PROFILE"], "mentor-bot.txt"))
 
     from bot.app.bootstrap import bootstrap
+    from bot.app.home_processes import HomeViews
     from bot.app.settings import Settings
     from bot.app.slack_app import create_app
     from bot.app.web import make_server
@@ -135,10 +138,19 @@ def serve_mentor_bot(database_url: str, api_url: str, port: int) -> None:
     }
     settings = Settings(_env_file=None, **values)  # type: ignore[call-arg]
     deps = bootstrap(settings, clock=lambda: NOW)
+    home_views = HomeViews(deps.home, settings, home_processes)
     server = make_server(
-        create_app(deps), signing_secret=SIGNING_SECRET, host="127.0.0.1", port=port, log_level="warning"
+        create_app(deps, home_views=home_views),
+        signing_secret=SIGNING_SECRET,
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
     )
-    server.run()
+    home_views.start()
+    try:
+        server.run()
+    finally:
+        home_views.close()
 
 
 def serve_bare_bolt(api_url: str, fixed: dict[str, Any], port: int) -> None:
@@ -191,7 +203,8 @@ def free_port() -> int:
 
 def start(target: Callable[..., None], *args: Any) -> tuple[multiprocessing.process.BaseProcess, str]:
     port = free_port()
-    process = multiprocessing.get_context("spawn").Process(target=target, args=(*args, port), daemon=True)
+    # Not a daemon: mentor-bot's server starts helper processes of its own (bot/app/home_processes.py).
+    process = multiprocessing.get_context("spawn").Process(target=target, args=(*args, port))
     process.start()
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -465,6 +478,12 @@ def main() -> None:
     parser.add_argument("--clients", default="8,32")
     parser.add_argument("--kinds", default=",".join(KINDS))
     parser.add_argument("--mentees", type=int, default=500)
+    parser.add_argument(
+        "--home-processes",
+        type=int,
+        default=Settings.model_fields["home_build_processes"].default,
+        help="helper processes building Home tabs, as HOME_BUILD_PROCESSES (default: its default; 0: none)",
+    )
     args = parser.parse_args()
     levels = [int(n) for n in args.clients.split(",")]
     kinds = args.kinds.split(",")
@@ -477,13 +496,14 @@ def main() -> None:
     backend = make_url(args.database).get_backend_name() if args.database else "sqlite"
     print(
         f"bench/ack.py: {backend}, {args.mentees} mentees ({mentors} mentors, {LEADS} lead mentors of all), "
-        f"{args.seconds:g} s per app and row, {os.cpu_count()} CPUs; times in ms",
+        f"{args.seconds:g} s per app and row, {args.home_processes} Home helper processes, {os.cpu_count()} CPUs; "
+        "times in ms",
         flush=True,
     )
     with school_database(args.database, args.mentees) as db_url:
         emulator = school_emulator(args.mentees)
         arrivals = Arrivals(emulator)
-        mentor_process, mentor_url = start(serve_mentor_bot, db_url, emulator.api_url)
+        mentor_process, mentor_url = start(serve_mentor_bot, db_url, emulator.api_url, args.home_processes)
         fixed = warm_up(mentor_url, emulator, arrivals, kinds, max(levels), mentors)
         bare_process, bare_url = start(serve_bare_bolt, emulator.api_url, fixed)
         warm_up(bare_url, emulator, arrivals, kinds, max(levels), mentors)
@@ -510,6 +530,9 @@ def main() -> None:
             for process in (mentor_process, bare_process):
                 process.terminate()
                 process.join(timeout=10)
+                if process.is_alive():  # never leave a server behind, whatever its shutdown waits for
+                    process.kill()
+                    process.join()
             emulator.stop()
 
 

@@ -82,6 +82,9 @@ class Settings(BaseSettings):
     # How long leaders' Homes may share one build of the school's week while nothing in the database changes
     # (bot/home/shared_reads.py); 0: every Home builds its own.
     home_shared_reads_seconds: float = Field(default=300, alias="HOME_SHARED_READS_SECONDS", ge=0, le=3600)
+    # Helper processes `serve` builds Home tabs in, so acks never wait behind a build (bot/app/home_processes.py);
+    # 0: each web process builds its own.
+    home_build_processes: int = Field(default=1, alias="HOME_BUILD_PROCESSES", ge=0, le=16)
     # off: `serve` answers Slack only, and the scheduled jobs run in `python -m bot worker`.
     scheduler: bool = Field(default=True, alias="SCHEDULER")
     log_format: str = Field(default="text", alias="LOG_FORMAT")

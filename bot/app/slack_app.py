@@ -11,6 +11,7 @@ from typing import Any
 from slack_bolt import App, BoltResponse
 
 from bot.app.bootstrap import Deps
+from bot.app.home_processes import HomeViews
 from bot.app.middleware import listener_context
 from bot.app.oauth import NOT_INSTALLED, authorize_by_workspace, install_flow
 from handlers.certification import listeners as certification
@@ -41,9 +42,16 @@ SORRY = (
 )
 
 
-def create_app(deps: Deps, *, verify_token: bool = True, listener_executor: Executor | None = None) -> App:
+def create_app(
+    deps: Deps,
+    *,
+    verify_token: bool = True,
+    listener_executor: Executor | None = None,
+    home_views: HomeViews | None = None,
+) -> App:
     """The app: with the bot token (token mode), or authorizing each request by its workspace's installation
-    (OAuth mode: Bolt's install flow over our stores, bot/app/oauth.py)."""
+    (OAuth mode: Bolt's install flow over our stores, bot/app/oauth.py). Home tabs are built by `home_views`
+    (the server's helper processes), or in the listener's thread."""
     settings = deps.settings
     oauth: dict[str, Any] = {}
     installations = deps.slack.installations
@@ -83,7 +91,7 @@ def create_app(deps: Deps, *, verify_token: bool = True, listener_executor: Exec
                 log.warning("Could not tell the user about the error")
         return None
 
-    app.use(listener_context(deps, home_publisher(deps)))
+    app.use(listener_context(deps, home_publisher(deps, home_views)))
     register_listeners(app)
     return app
 
@@ -120,5 +128,5 @@ def register_listeners(app: App) -> None:
         feature.register(app)
 
 
-def home_publisher(deps: Deps) -> HomePublisher:
-    return HomePublisher(deps.roster, deps.home)
+def home_publisher(deps: Deps, home_views: HomeViews | None = None) -> HomePublisher:
+    return HomePublisher(deps.roster, deps.home, home_views.build if home_views is not None else None)

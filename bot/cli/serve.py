@@ -32,6 +32,7 @@ log = logging.getLogger("bot")
 
 
 def run(settings: Settings, *, workers: int = 1) -> None:
+    from bot.app.home_processes import HomeViews
     from bot.app.slack_app import create_app
 
     if workers > 1:
@@ -42,8 +43,9 @@ def run(settings: Settings, *, workers: int = 1) -> None:
         raise Exit(f"An observation form is not right: {exc}") from None
     deps = bootstrap(settings, db=ready_database(settings), forms=forms)
     _check_bot_token(settings, deps)
+    home_views = HomeViews(deps.home, settings, settings.home_build_processes)
     try:
-        app = create_app(deps)
+        app = create_app(deps, home_views=home_views)
     except BoltError as exc:
         raise Exit(
             f"Slack did not accept SLACK_BOT_TOKEN ({exc}). Copy the Bot User OAuth Token again from your "
@@ -53,12 +55,14 @@ def run(settings: Settings, *, workers: int = 1) -> None:
         deps.db.dispose()  # each web process opens its own connections after the fork
         _serve_forked(settings, forms, workers)
         return
+    home_views.start()
     scheduler = _start_scheduler(deps) if settings.scheduler else None
     if scheduler is None:
         log.info("SCHEDULER is off: reminders, digests and data retention are left to `python -m bot worker`")
     try:
         _listen(settings, app, deps)
     finally:
+        home_views.close()
         if scheduler is not None:
             scheduler.shutdown(wait=False)
 
@@ -94,14 +98,18 @@ def _serve_forked(settings: Settings, forms: FormLibrary, workers: int) -> None:
     log.info("Listening for Slack on http://%s:%d%s", settings.host, settings.port, SLACK_PATH)
 
     def child(sock: socket.socket, index: int) -> None:
+        from bot.app.home_processes import HomeViews
         from bot.app.slack_app import create_app
 
         deps = bootstrap(settings, db=Database.from_url(settings.database_url), forms=forms)
-        app = create_app(deps)
+        home_views = HomeViews(deps.home, settings, settings.home_build_processes)  # each web process its own
+        app = create_app(deps, home_views=home_views)
+        home_views.start()
         scheduler = _start_scheduler(deps) if settings.scheduler and index == 0 else None
         try:
             _http_server(settings, app, deps).run(sockets=[sock])
         finally:
+            home_views.close()
             if scheduler is not None:
                 scheduler.shutdown(wait=False)
 

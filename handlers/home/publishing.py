@@ -10,8 +10,9 @@ they are rebuilt then.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
+from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -19,18 +20,28 @@ from slack_sdk.errors import SlackApiError
 from bot.core.directory import Directory
 from bot.core.errors import DomainError
 from bot.home.service import HomeService
-from bot.roster.service import RosterService
+from bot.roster.service import Caller, RosterService
 from handlers.home.blocks import Pages, home_view
 
 log = logging.getLogger(__name__)
 
+# Builds a caller's Home view as it stands at `now`, on the given pages.
+BuildView = Callable[[Caller, datetime, Pages | None], dict[str, Any]]
+
 
 class HomePublisher:
-    """Builds a person's Home as it stands and publishes it; built once by the composition root."""
+    """Builds a person's Home as it stands and publishes it; built once by the composition root.
 
-    def __init__(self, roster: RosterService, service: HomeService) -> None:
+    `build_view` builds the view; by default in the calling thread, or wherever the server chose
+    (bot/app/home_processes.py builds it in helper processes)."""
+
+    def __init__(self, roster: RosterService, service: HomeService, build_view: BuildView | None = None) -> None:
         self.roster = roster
         self.service = service
+        self.build_view: BuildView = build_view or self._build_here
+
+    def _build_here(self, caller: Caller, now: datetime, pages: Pages | None) -> dict[str, Any]:
+        return home_view(self.service.build(caller, now), pages)
 
     def publish(
         self,
@@ -44,7 +55,7 @@ class HomePublisher:
         """Build the person's Home as it stands now and publish it; False (logged, never raised) if that failed."""
         try:
             caller = self.roster.caller(team_id, user_id, directory, now)
-            view = home_view(self.service.build(caller, now), pages)
+            view = self.build_view(caller, now, pages)
             client.views_publish(user_id=user_id, view=view)
             return True
         except SlackApiError as exc:

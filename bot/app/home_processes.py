@@ -1,0 +1,169 @@
+"""Home views built in helper processes, so building them never slows the web process's acks.
+
+A Home tab is the heaviest thing the web process builds (a lead mentor's shows the whole cohort). Python runs one
+thread at a time, so while a listener thread builds one, every new request's ack waits its turn for the
+interpreter, and under load acks fell well behind bare Bolt's (README: Performance). With `HOME_BUILD_PROCESSES`
+above 0 the web process only works out who is asking (their roles, from the database or users.info), hands the
+building to a helper process and publishes what comes back; the helpers run at a lower priority (nice), so the
+operating system gives an ack the CPU first.
+
+A helper builds from its own connections to the same database, with its own shared reads (both exact across
+processes: bot/home/shared_reads.py). If the helpers are gone (killed, out of memory) or don't answer in time,
+the Home is built in the web process as before, and a broken pool is replaced. An in-memory SQLite database can't
+be reached from another process, so with one the Homes are always built here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import multiprocessing
+import os
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures.process import BrokenProcessPool
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.engine import make_url
+
+from bot.app.settings import Settings
+from bot.home.service import HomeService
+from bot.roster.service import Caller
+from handlers.home.blocks import home_view
+from handlers.home.pages import Pages
+
+log = logging.getLogger(__name__)
+
+# Below the web process, so the scheduler runs an ack before a Home build whenever both want a CPU.
+HELPER_NICENESS = 10
+# A Home not back from a helper by then is built here: a person waiting on the tab sees it either way.
+HELPER_WAIT_SECONDS = 5.0
+PARENT_CHECK_SECONDS = 1.0
+
+# In a helper process: the Home service it builds with (set once, when the helper starts).
+_helper_service: HomeService | None = None
+
+
+def _start_helper(settings: Settings, web_process: int) -> None:
+    global _helper_service
+    from bot.app.bootstrap import bootstrap  # the helper builds its own services, connections included
+    from bot.app.logging_setup import configure_logging
+    from bot.app.slack_client import secrets
+
+    configure_logging(settings.log_level, secrets(settings), log_format=settings.log_format)
+    with contextlib.suppress(OSError):  # not allowed here: the helper still takes the work off the web process
+        os.nice(HELPER_NICENESS)
+    _helper_service = bootstrap(settings).home
+    threading.Thread(target=_exit_with, args=(web_process,), name="web-process-watch", daemon=True).start()
+
+
+def _exit_with(web_process: int) -> None:
+    """A helper waits on a queue it holds both ends of, so it would outlive a web process killed outright."""
+    while os.getppid() == web_process:
+        time.sleep(PARENT_CHECK_SECONDS)
+    os._exit(0)
+
+
+def _ready() -> bool:
+    return _helper_service is not None
+
+
+def _build_in_helper(caller: Caller, now: datetime, pages: Pages | None) -> dict[str, Any]:
+    assert _helper_service is not None, "the helper was not started with _start_helper"
+    return home_view(_helper_service.build(caller, now), pages)
+
+
+def reachable_from_another_process(database_url: str) -> bool:
+    url = make_url(database_url)
+    return not (url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"))
+
+
+class HomeViews:
+    """Builds a person's Home view: in `processes` helper processes, or in the calling thread when there are none.
+
+    The helpers start on first use, so a web process forked after this object was made starts its own."""
+
+    def __init__(
+        self, service: HomeService, settings: Settings, processes: int, *, wait_seconds: float = HELPER_WAIT_SECONDS
+    ) -> None:
+        self.service = service
+        self.settings = settings
+        self.wait_seconds = wait_seconds
+        if processes and not reachable_from_another_process(settings.database_url):
+            log.info("Homes are built in the web process: an in-memory database can't be shared with helpers")
+            processes = 0
+        self.processes = processes
+        self._pool: ProcessPoolExecutor | None = None
+        self._lock = threading.Lock()
+        self._closed = False
+
+    def start(self) -> None:
+        """Start the helpers now, rather than on the first Home (whose person would wait for them)."""
+        if self.processes:
+            self._submit(_ready)  # nobody waits for the answer
+
+    def build(self, caller: Caller, now: datetime, pages: Pages | None = None) -> dict[str, Any]:
+        if self.processes:
+            submitted = self._submit(_build_in_helper, caller, now, pages)
+            if submitted is not None:
+                pool, future = submitted
+                try:
+                    view: dict[str, Any] = future.result(timeout=self.wait_seconds)
+                    return view
+                except BrokenProcessPool:
+                    log.warning("A Home helper process stopped; building this Home here and starting new helpers")
+                    self._discard(pool)
+                except FutureTimeout:
+                    log.warning("A Home helper took over %.1f s; building this Home here", self.wait_seconds)
+        return self.build_here(caller, now, pages)
+
+    def build_here(self, caller: Caller, now: datetime, pages: Pages | None = None) -> dict[str, Any]:
+        return home_view(self.service.build(caller, now), pages)
+
+    def _submit(self, task: Callable[..., Any], *args: Any) -> tuple[ProcessPoolExecutor, Future[Any]] | None:
+        pool = self._current_pool()
+        if pool is None:
+            return None
+        try:
+            return pool, pool.submit(task, *args)
+        except (BrokenProcessPool, RuntimeError):  # broken, or shut down by another thread
+            self._discard(pool)
+            return None
+        except Exception:  # helpers can't be started here at all: stop trying
+            log.exception("Could not start Home helper processes; Homes are built in the web process from now on")
+            self.processes = 0
+            self._discard(pool)
+            return None
+
+    def _current_pool(self) -> ProcessPoolExecutor | None:
+        with self._lock:
+            if self._closed:
+                return None
+            if self._pool is None:
+                self._pool = ProcessPoolExecutor(
+                    max_workers=self.processes,
+                    # Not fork: the web process has threads and open connections a forked child must not share.
+                    mp_context=multiprocessing.get_context("spawn"),
+                    initializer=_start_helper,
+                    initargs=(self.settings, os.getpid()),
+                )
+            return self._pool
+
+    def _discard(self, broken: ProcessPoolExecutor) -> None:
+        """Forget a broken pool (once, however many threads found it broken); the next Home starts new helpers."""
+        with self._lock:
+            if self._pool is broken:
+                self._pool = None
+        broken.shutdown(wait=False, cancel_futures=True)
+
+    def close(self) -> None:
+        """Stop the helpers (the server is stopping): a Home asked for after this is built here."""
+        with self._lock:
+            self._closed = True
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
