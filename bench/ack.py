@@ -145,6 +145,7 @@ def serve_mentor_bot(database_url: str, api_url: str, home_processes: int, port:
         host="127.0.0.1",
         port=port,
         log_level="warning",
+        on_stop=[home_views.close],
     )
     home_views.start()
     try:

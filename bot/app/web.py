@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import sys
 import threading
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from typing import Any
 
 import h11
@@ -179,8 +180,10 @@ def create_asgi_app(
     signature_failures: SignatureFailures | None = None,
     health_check: HealthCheck | None = None,
     routes: Sequence[Route] = (),
+    on_stop: Sequence[Callable[[], None]] = (),
 ) -> Starlette:
-    """The app; `routes`: more pages (OAuth mode's install pages, bot/app/oauth.py `install_routes`)."""
+    """The app; `routes`: more pages (OAuth mode's install pages, bot/app/oauth.py `install_routes`); `on_stop`:
+    what to stop once the server has stopped taking requests (the Home helper processes)."""
     verifier = SignatureVerifier(signing_secret)
     failures = signature_failures or SignatureFailures()
 
@@ -233,12 +236,20 @@ def create_asgi_app(
             return JSONResponse({"status": "unavailable", "reason": problem}, status_code=503)
         return JSONResponse({"status": "ok"})
 
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        yield
+        # Run by uvicorn's graceful shutdown: after it, uvicorn re-raises SIGTERM and nothing else would run.
+        for stop in on_stop:
+            await run_in_threadpool(stop)
+
     return Starlette(
         routes=[
             Route(SLACK_PATH, slack_events, methods=["POST"]),
             Route("/healthz", health, methods=["GET"]),
             *routes,
-        ]
+        ],
+        lifespan=lifespan,
     )
 
 
@@ -263,6 +274,7 @@ def make_server(
     signature_failures: SignatureFailures | None = None,
     health_check: HealthCheck | None = None,
     routes: Sequence[Route] = (),
+    on_stop: Sequence[Callable[[], None]] = (),
 ) -> uvicorn.Server:
     """The server, with every client held to a deadline; still run it behind a proxy (see the README)."""
     # One interpreter lock for the event loop, the request threads and the listeners' work: a thread ready to
@@ -277,6 +289,7 @@ def make_server(
         signature_failures=signature_failures,
         health_check=health_check,
         routes=routes,
+        on_stop=on_stop,
     )
     config = uvicorn.Config(
         app,

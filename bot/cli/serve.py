@@ -28,6 +28,8 @@ from storage.db import Database
 if TYPE_CHECKING:
     import uvicorn
 
+    from bot.app.home_processes import HomeViews
+
 log = logging.getLogger("bot")
 
 
@@ -60,7 +62,7 @@ def run(settings: Settings, *, workers: int = 1) -> None:
     if scheduler is None:
         log.info("SCHEDULER is off: reminders, digests and data retention are left to `python -m bot worker`")
     try:
-        _listen(settings, app, deps)
+        _listen(settings, app, deps, home_views)
     finally:
         home_views.close()
         if scheduler is not None:
@@ -107,7 +109,7 @@ def _serve_forked(settings: Settings, forms: FormLibrary, workers: int) -> None:
         home_views.start()
         scheduler = _start_scheduler(deps) if settings.scheduler and index == 0 else None
         try:
-            _http_server(settings, app, deps).run(sockets=[sock])
+            _http_server(settings, app, deps, home_views).run(sockets=[sock])
         finally:
             home_views.close()
             if scheduler is not None:
@@ -182,7 +184,7 @@ def _start_scheduler(deps: Deps) -> BackgroundScheduler:
     return scheduler
 
 
-def _http_server(settings: Settings, app: App, deps: Deps) -> uvicorn.Server:
+def _http_server(settings: Settings, app: App, deps: Deps, home_views: HomeViews) -> uvicorn.Server:
     from bot.app.web import make_server
 
     routes = []
@@ -199,10 +201,11 @@ def _http_server(settings: Settings, app: App, deps: Deps) -> uvicorn.Server:
         log_level=settings.log_level,
         health_check=deps.db.health_problem,
         routes=routes,
+        on_stop=[home_views.close],
     )
 
 
-def _listen(settings: Settings, app: App, deps: Deps) -> None:
+def _listen(settings: Settings, app: App, deps: Deps, home_views: HomeViews) -> None:
     if settings.slack_app_token is not None:
         from slack_bolt.adapter.socket_mode import SocketModeHandler
 
@@ -214,7 +217,7 @@ def _listen(settings: Settings, app: App, deps: Deps) -> None:
         from bot.app.web import SLACK_PATH
 
         log.info("Listening for Slack on http://%s:%d%s", settings.host, settings.port, SLACK_PATH)
-        _http_server(settings, app, deps).run()
+        _http_server(settings, app, deps, home_views).run()
 
 
 def _connect_socket_mode(settings: Settings, handler: Any) -> None:

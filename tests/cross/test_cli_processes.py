@@ -6,6 +6,7 @@ Each runs as an operator runs it, in a subprocess against the emulator; the work
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import time
@@ -24,7 +25,7 @@ from storage.roster import MeetingCadence, MenteeKind, Mentorship, Workspace
 from tests.conftest import BACKENDS, BackendDatabase
 from tests.support.bot_process import CLOCK_FILE, BotProcess, free_port, set_clock
 from tests.support.cli import ROOT, SETTING_NAMES, run_bot
-from tests.support.driver import wait_until
+from tests.support.driver import SlackDriver, wait_until
 from tests.support.emulator import SlackEmulator
 from tests.support.people import AMY, BEN, LONDON, SIGNING_SECRET
 
@@ -160,3 +161,36 @@ def _alive(pid: int) -> bool:
         return False
     status = Path(f"/proc/{pid}/status")
     return status.exists() and "zombie" not in status.read_text()
+
+
+def test_serve_builds_homes_in_a_lower_priority_helper_and_stops_it_on_sigterm(
+    env: dict[str, str], mentorship: None, emulator: SlackEmulator, tmp_path: Path, processes: list[BotProcess]
+) -> None:
+    server = BotProcess("serve", env={**env, "PORT": str(free_port()), "SCHEDULER": "off"}, cwd=tmp_path, name="web")
+    processes.append(server)
+    server.wait_healthy()
+    helpers = wait_until(lambda: _niced_children(server.process.pid), timeout=60, what="the Home helper to start")
+
+    SlackDriver(server.url, SIGNING_SECRET, emulator).open_home(AMY)
+
+    published = wait_until(lambda: emulator.calls_to("views.publish"), timeout=30, what="Amy's Home")
+    assert published[-1].params["user_id"] == AMY
+    assert f"<@{BEN}>" in json.dumps(published[-1].params["view"])  # her mentee, built by the helper
+    # uvicorn stops gracefully, then dies of the SIGTERM it caught, as a server stopped by systemd should
+    assert server.stop() == -signal.SIGTERM
+    assert "Traceback" not in server.output()
+    assert not any(Path(f"/proc/{pid}").exists() for pid in helpers), "the helper stopped with the server"
+
+
+def _niced_children(parent: int) -> list[int]:
+    """The processes `parent` started that run below normal priority (nice above 0)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ppid, nice = int(fields[1]), int(fields[16])
+        if ppid == parent and nice > 0:
+            found.append(int(stat.parent.name))
+    return found
