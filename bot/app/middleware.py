@@ -13,6 +13,7 @@ every listener.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -20,6 +21,7 @@ from slack_bolt import BoltContext
 from slack_sdk import WebClient
 
 from bot.app.bootstrap import Deps
+from bot.app.logging_setup import REQUEST_ID, TEAM_ID
 from bot.roster.service import Caller
 from handlers.home.publishing import HomePublisher
 from handlers.slack.directory import SlackDirectory
@@ -51,6 +53,7 @@ class _LazyCaller:
 def listener_context(deps: Deps, homes: HomePublisher, after_ack: AfterAck | None = None) -> Callable[..., None]:
     """The middleware function, bound to the app's services, Home publisher and turns for work after acks."""
     pacing = after_ack or AfterAck()
+    socket_mode = deps.settings.socket_mode
 
     def put_into_context(
         body: dict[str, Any], context: BoltContext, client: WebClient, next_: Callable[[], None]
@@ -58,6 +61,11 @@ def listener_context(deps: Deps, homes: HomePublisher, after_ack: AfterAck | Non
         now = deps.now()
         directory = SlackDirectory(client)
         team_id, user_id = _team_and_user(body)
+        if socket_mode:
+            # Over HTTP the web server gives each request its log lines' id; Socket Mode requests never pass
+            # through it. Set in the thread that hands the listener over, whose context the listener copies.
+            REQUEST_ID.set(uuid.uuid4().hex[:16])
+            TEAM_ID.set(team_id)
 
         def lookup() -> Caller:
             if not team_id or not user_id:

@@ -10,10 +10,17 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterator
+from dataclasses import replace
+from functools import partial
+from typing import Any
 
 import pytest
+from pydantic import SecretStr
+from slack_bolt import BoltRequest
 
+from bot.app.bootstrap import Deps
 from bot.app.logging_setup import configure_logging
+from bot.app.slack_app import create_app
 from handlers.observations import ids as observation_ids
 from tests.support.clock import FakeClock
 from tests.support.driver import SlackDriver, state_for, wait_until
@@ -127,3 +134,36 @@ def test_json_lines_name_the_request_and_the_workspace(
     [failed] = [line for line in lines if line["message"].startswith("Could not DM")]
     assert (failed["request_id"], failed["team_id"], failed["level"]) == (request_id, "T0001", "WARNING")
     assert all(STRENGTHS not in line["message"] for line in lines)
+
+
+@pytest.mark.parametrize("log_format", ["json"])
+def test_socket_mode_requests_get_their_own_request_id_and_workspace(
+    deps: Deps, emulator: SlackEmulator, capsys: pytest.CaptureFixture[str], log_format: str
+) -> None:
+    """Socket Mode requests reach Bolt without passing through the web server, which names HTTP requests."""
+    settings = deps.settings.model_copy(update={"slack_app_token": SecretStr("xapp-1-A0001-socket")})
+    app = create_app(replace(deps, settings=settings))
+    capsys.readouterr()
+
+    for n in (1, 2):  # each as Bolt's Socket Mode handler hands it over: the payload, unsigned
+        emulator.fail_next("views.publish", error="internal_error")
+        event = {"type": "app_home_opened", "user": AMY, "tab": "home", "event_ts": f"1764000000.00000{n}"}
+        body = {"type": "event_callback", "team_id": "T0001", "api_app_id": "A0001", "event": event}
+        app.dispatch(BoltRequest(body={**body, "event_id": f"Ev0{n}", "event_time": 1764000000}, mode="socket_mode"))
+        wait_until(partial(_published_at_least, emulator, n), what="the Home publish")
+
+    logged: list[dict[str, Any]] = []
+
+    def home_failures() -> list[dict[str, Any]]:
+        logged.extend(json.loads(line) for line in capsys.readouterr().err.splitlines())
+        found = [line for line in logged if line["message"].startswith("Could not publish the Home tab")]
+        return found if len(found) == 2 else []
+
+    lines = wait_until(home_failures, what="both failures logged")
+    assert [line["team_id"] for line in lines] == ["T0001", "T0001"]
+    first, second = (line["request_id"] for line in lines)
+    assert first and second and first != second
+
+
+def _published_at_least(emulator: SlackEmulator, count: int) -> bool:
+    return len(emulator.calls_to("views.publish")) >= count
