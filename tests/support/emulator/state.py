@@ -139,7 +139,6 @@ class EmulatorState:
         self._injections: dict[str, list[_Injection]] = {}
         self._delays: list[_Delay] = []
         self._watchers: list[Callable[[Call], None]] = []
-        # Other workspaces' bot tokens (token -> team id): each is accepted like `bot_token`.
         # Slack's per-channel posting limit (messages a second), or None for no limit; see `limit_channels`.
         self.channel_rate: float | None = None
         self._channel_posted: dict[tuple[str, str], float] = {}
@@ -315,13 +314,6 @@ class EmulatorState:
     def _notify(self, call: Call) -> None:
         for callback in list(self._watchers):
             callback(call)
-
-    def add_team_token(self, token: str, team_id: str) -> None:
-        """Accept `token` as the bot token of workspace `team_id` (as an installation's token is)."""
-        from tests.support.emulator.oauth import Workspace
-
-        with self._lock:
-            self._workspaces[token] = Workspace(team_id, f"School {team_id}", f"UBOT{team_id[1:]}", token)
 
     def team_of(self, token: str | None) -> str | None:
         """The workspace a bot token belongs to, or None for a token the emulator doesn't know."""
