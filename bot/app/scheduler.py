@@ -24,7 +24,7 @@ from slack_sdk import WebClient
 from bot.app.bootstrap import Deps
 from bot.app.digests import digest_tick
 from bot.app.logging_setup import log_context
-from bot.app.slack_client import NoClient, WorkspaceClient
+from bot.app.slack_client import NoClient, TokenRefreshFailed, WorkspaceClient
 from bot.privacy.service import run_retention
 from handlers.coaching.checkback import send_check_backs as send_coaching_check_backs
 from handlers.concerns.plan_listeners import send_review_reminders as send_plan_review_reminders
@@ -131,6 +131,17 @@ def for_each_workspace(
         except NoClient as exc:
             log.debug("No %s for workspace %s: %s", what, team_id, exc)
             run.skipped.append(team_id)
+            return
+        except TokenRefreshFailed as exc:
+            log.warning(
+                "Slack would not refresh the bot's expiring token for workspace %s (%s) in the %s job: skipped, "
+                "tried again in %s. If it keeps failing, the school installs mentor-bot again.",
+                team_id,
+                exc,
+                what,
+                every,
+            )
+            run.failed[team_id] = str(exc)
             return
         except Exception:
             log.exception("No Slack client for workspace %s (%s job); it will run again in %s", team_id, what, every)

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackTokenRotationError
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
     RateLimitErrorRetryHandler,
     ServerErrorRetryHandler,
 )
+from slack_sdk.oauth.installation_store.models.bot import Bot
+from slack_sdk.oauth.token_rotation import TokenRotator
 
 from bot.app.settings import Settings
 from bot.core.directory import Directory
@@ -20,6 +23,9 @@ SLACK_API_URL = "https://slack.com/api/"
 # What Slack answers when a workspace no longer takes the bot's token: uninstalled, revoked, or the workspace
 # itself closed. Nothing more will work there until the app is installed again.
 REFUSED_TOKEN_ERRORS = frozenset({"invalid_auth", "account_inactive", "token_revoked", "not_authed", "team_disabled"})
+# Token rotation: a bot token that expires within this is refreshed before a job or command uses it (Bolt's own
+# margin for requests), so a long job never runs out of token halfway.
+REFRESH_BEFORE_MINUTES = 120
 
 
 def _retry_handlers() -> list[Any]:
@@ -83,6 +89,11 @@ class WorkspaceClient(WebClient):
             raise
 
 
+def _expiring(bot: Bot) -> bool:
+    expires_at = bot.bot_token_expires_at
+    return expires_at is not None and expires_at <= time.time() + REFRESH_BEFORE_MINUTES * 60
+
+
 class NoClient(Exception):
     """The bot holds no token for this workspace."""
 
@@ -91,18 +102,26 @@ class TokenRejected(Exception):
     """Slack did not accept the bot token; the message is Slack's error code."""
 
 
+class TokenRefreshFailed(Exception):
+    """Slack would not refresh a workspace's expiring bot token (token rotation); the message is Slack's error."""
+
+
 class SlackClients:
     """The bot's Web API client for each workspace.
 
     With one bot token (SLACK_BOT_TOKEN) that is the token's own workspace, which `auth.test` names once;
     any other workspace in the database has no client and `for_team` raises `NoClient`. In OAuth mode
     (`installations` given) each installed workspace has its own client with its own token, and a workspace
-    that is not installed (or was uninstalled) has none.
+    that is not installed (or was uninstalled) has none. With Slack's token rotation (`rotator` given), a token
+    that expires soon is refreshed first and the new one kept in the store.
     """
 
-    def __init__(self, client: WebClient, installations: InstallationStore | None = None) -> None:
+    def __init__(
+        self, client: WebClient, installations: InstallationStore | None = None, rotator: TokenRotator | None = None
+    ) -> None:
         self.client = client
         self.installations = installations
+        self.rotator = rotator
         self._token_team: str | None = None
 
     @property
@@ -128,9 +147,9 @@ class SlackClients:
 
     def for_team(self, team_id: str) -> WebClient:
         if self.installations is not None:
-            bot = self.installations.find_bot_for_team(team_id)
-            if bot is None or not bot.bot_token:
-                raise NoClient(f"mentor-bot is not installed in workspace {team_id}")
+            bot = self._installed_bot(self.installations, team_id)
+            if bot.bot_refresh_token and self.rotator is not None and _expiring(bot):
+                bot = self._refreshed(self.installations, self.rotator, bot, team_id)
             return WorkspaceClient(
                 team_id,
                 token=bot.bot_token,
@@ -141,6 +160,38 @@ class SlackClients:
         if team_id != self.token_team():
             raise NoClient(f"SLACK_BOT_TOKEN belongs to workspace {self.token_team()}, not {team_id}")
         return self.client
+
+    @staticmethod
+    def _installed_bot(installations: InstallationStore, team_id: str) -> Bot:
+        bot = installations.find_bot_for_team(team_id)
+        if bot is None or not bot.bot_token:
+            raise NoClient(f"mentor-bot is not installed in workspace {team_id}")
+        return bot
+
+    def _refreshed(self, installations: InstallationStore, rotator: TokenRotator, bot: Bot, team_id: str) -> Bot:
+        """The bot with a token that is not about to expire: refreshed with Slack now if it was, and kept.
+
+        Expiry is Slack's wall clock (slack_sdk compares with time.time()), not the app's clock. Slack takes each
+        refresh token once, so one refresh at a time per workspace (`InstallationStore.refreshing`): a thread or
+        worker process that was refreshing it first leaves the new token in the store, which is read again here.
+        """
+        with installations.refreshing(team_id):
+            bot = self._installed_bot(installations, team_id)
+            try:
+                refreshed = rotator.perform_bot_token_rotation(
+                    bot=bot, minutes_before_expiration=REFRESH_BEFORE_MINUTES
+                )
+            except SlackTokenRotationError as exc:
+                latest = self._installed_bot(installations, team_id)
+                if latest.bot_token != bot.bot_token:
+                    return latest
+                error = exc.api_error.response.get("error") if exc.api_error.response is not None else None
+                raise TokenRefreshFailed(str(error or "error")) from None
+            if refreshed is None:
+                return bot
+            if not installations.replace_bot_token(team_id, str(bot.bot_token), refreshed):
+                return self._installed_bot(installations, team_id)
+            return refreshed
 
     def uninstalled(self, *, enterprise_id: str | None, team_id: str | None) -> bool:
         """The app was removed from a workspace: forget its installation and bot token (OAuth mode)."""

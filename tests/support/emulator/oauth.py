@@ -8,6 +8,12 @@ of another known workspace are not found with it. A token can be revoked (uninst
 * `add_workspace(team_id, ...)` knows a workspace's bot token at once (as if installed), returning the token.
 * `revoke(token, error)`: every later call with it answers `error` (``token_revoked``, ``account_inactive``…).
 * `token_for(team_id)`: the latest token issued for a workspace; `calls_by(token)`: the calls made with it.
+
+Token rotation (`token_rotation = True`, as an app that opted in): an install's bot token expires after
+`token_lifetime` seconds (wall clock; later calls with it answer ``token_expired``) and comes with a refresh token.
+`oauth.v2.access` with ``grant_type=refresh_token`` exchanges a refresh token once for a new bot token and a new
+refresh token (a used or unknown one -> ``invalid_refresh_token``); the old access token works until it expires.
+`expire(token)` ends a token's life now; `refresh_token_for(team_id)` is the workspace's current refresh token.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from typing import Any
 from tests.support.emulator.state import Call, EmulatorState, _err, _ok
 
 CODE_TTL = 600.0
+TOKEN_LIFETIME = 43_200  # Slack's rotating tokens last twelve hours
 
 
 @dataclass
@@ -44,6 +51,8 @@ class _Code:
 class OAuthMethods(EmulatorState):
     client_id = "1111111111.2222222222"
     client_secret = "emulator-client-secret"
+    token_rotation = False
+    token_lifetime = TOKEN_LIFETIME
 
     # -- set up by tests ------------------------------------------------------------------------------
 
@@ -63,6 +72,17 @@ class OAuthMethods(EmulatorState):
     def revoke(self, token: str, error: str = "token_revoked") -> None:
         with self._lock:
             self._revoked[token] = error
+
+    def expire(self, token: str) -> None:
+        with self._lock:
+            self._expires_at[token] = time.time()
+
+    def refresh_token_for(self, team_id: str) -> str:
+        with self._lock:
+            refreshes = [r for r, token in self._refresh_tokens.items() if self._workspaces[token].team_id == team_id]
+            if not refreshes:
+                raise KeyError(f"no refresh token is outstanding for {team_id}")
+            return refreshes[-1]
 
     def token_for(self, team_id: str) -> str:
         with self._lock:
@@ -91,20 +111,39 @@ class OAuthMethods(EmulatorState):
             return _err("invalid_client_id")
         if client_secret != self.client_secret:
             return _err("bad_client_secret")
+        if params.get("grant_type") == "refresh_token":
+            return self._refreshed(str(params.get("refresh_token", "")))
         code = self._codes.get(str(params.get("code", "")))
         if code is None or code.used or time.monotonic() - code.issued > CODE_TTL:
             return _err("invalid_code")
         code.used = True
         token = self.add_workspace(code.team_id, code.team_name)
+        return _ok(**self._granted(token), authed_user={"id": code.user_id})
+
+    def _refreshed(self, refresh_token: str) -> dict[str, Any]:
+        old = self._refresh_tokens.pop(refresh_token, None)
+        if old is None:
+            return _err("invalid_refresh_token")
+        workspace = self._workspaces[old]
+        token = self.add_workspace(workspace.team_id, workspace.team_name, bot_user_id=workspace.bot_user_id)
+        return _ok(**self._granted(token))
+
+    def _granted(self, token: str) -> dict[str, Any]:
+        """What Slack answers with a new bot token: with an expiry and a refresh token when rotation is on."""
         workspace = self._workspaces[token]
-        return _ok(
-            access_token=token,
-            token_type="bot",
-            scope=",".join(self.granted_scopes),
-            bot_user_id=workspace.bot_user_id,
-            app_id=self.app_id,
-            team={"id": code.team_id, "name": code.team_name},
-            enterprise=None,
-            is_enterprise_install=False,
-            authed_user={"id": code.user_id},
-        )
+        granted: dict[str, Any] = {
+            "access_token": token,
+            "token_type": "bot",
+            "scope": ",".join(self.granted_scopes),
+            "bot_user_id": workspace.bot_user_id,
+            "app_id": self.app_id,
+            "team": {"id": workspace.team_id, "name": workspace.team_name},
+            "enterprise": None,
+            "is_enterprise_install": False,
+        }
+        if self.token_rotation:
+            refresh_token = f"xoxe-1-{workspace.team_id}-{secrets.token_hex(8)}"
+            self._refresh_tokens[refresh_token] = token
+            self._expires_at[token] = time.time() + self.token_lifetime
+            granted.update(refresh_token=refresh_token, expires_in=self.token_lifetime)
+        return granted

@@ -119,6 +119,8 @@ class EmulatorState:
         self._workspaces: dict[str, Workspace] = {bot_token: Workspace(team_id, team_name, bot_user_id, bot_token)}
         self._codes: dict[str, Any] = {}
         self._revoked: dict[str, str] = {}
+        self._refresh_tokens: dict[str, str] = {}  # token rotation: refresh token -> the access token it came with
+        self._expires_at: dict[str, float] = {}  # token rotation: access token -> when it expires (time.time())
         self._calling: Workspace = self._workspaces[bot_token]  # the workspace of the call being answered
         self.granted_scopes: list[str] = ["commands", "chat:write", "im:write", "users:read"]
 
