@@ -102,6 +102,29 @@ class InstallationStore(SQLAlchemyInstallationStore):
                 replaced += result.rowcount if table is bots else 0
         return replaced > 0
 
+    def org_bots(self) -> list[Bot]:
+        """The latest org-wide install of each Enterprise Grid org: no team id, one bot token for every workspace
+        of the org that has approved the app (Slack lists them: auth.teams.list)."""
+        c = bots.c
+        query = (
+            select(bots)
+            .where(
+                and_(
+                    c.client_id == self.client_id,
+                    c.enterprise_id.is_not(None),
+                    c.team_id.is_(None),
+                    c.is_enterprise_install.is_(True),
+                    c.bot_token.is_not(None),
+                )
+            )
+            .order_by(c.enterprise_id, desc(c.installed_at))
+        )
+        latest: dict[str, Bot] = {}
+        with self.engine.connect() as connection:
+            for row in connection.execute(query).mappings():
+                latest.setdefault(str(row["enterprise_id"]), self.build_bot_entity(row))
+        return list(latest.values())
+
     def team_ids(self) -> list[str]:
         """Every workspace with a bot token installed for this app (not Enterprise Grid org-wide installs)."""
         c = bots.c

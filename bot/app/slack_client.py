@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import Any
 
@@ -18,6 +19,8 @@ from slack_sdk.oauth.token_rotation import TokenRotator
 from bot.app.settings import Settings
 from bot.core.directory import Directory
 from storage.installations import InstallationStore
+
+log = logging.getLogger(__name__)
 
 SLACK_API_URL = "https://slack.com/api/"
 # What Slack answers when a workspace no longer takes the bot's token: uninstalled, revoked, or the workspace
@@ -123,16 +126,39 @@ class SlackClients:
         self.installations = installations
         self.rotator = rotator
         self._token_team: str | None = None
+        # Enterprise Grid: each workspace of an org installed org-wide -> the org's bot, as of the last listing.
+        self._org_workspaces: dict[str, Bot] = {}
 
     @property
     def oauth(self) -> bool:
         return self.installations is not None
 
     def team_ids(self) -> list[str]:
-        """The workspaces the bot can act in: the installed ones (OAuth), or the bot token's own."""
+        """The workspaces the bot can act in: the installed ones (OAuth) — each workspace installed on its own,
+        and each workspace of an Enterprise Grid org installed org-wide, as Slack lists them now — or the bot
+        token's own."""
         if self.installations is not None:
-            return self.installations.team_ids()
+            self._org_workspaces = self._list_org_workspaces(self.installations)
+            return sorted(set(self.installations.team_ids()) | set(self._org_workspaces))
         return [self.token_team()]
+
+    def _list_org_workspaces(self, installations: InstallationStore) -> dict[str, Bot]:
+        """Each workspace of each org installed org-wide, with the org's bot: asked of Slack (auth.teams.list),
+        so a workspace the org adds or removes is served, or not, from the next job run. An org whose token
+        Slack refuses is logged and left out of this run."""
+        found: dict[str, Bot] = {}
+        for bot in installations.org_bots():
+            client = self._client(str(bot.enterprise_id), bot)
+            try:
+                for page in client.auth_teams_list(limit=1000):
+                    for team in page.get("teams") or []:
+                        found.setdefault(str(team["id"]), bot)
+            except SlackApiError as exc:
+                error = exc.response.get("error") if exc.response is not None else None
+                log.warning(
+                    "Could not list the workspaces of org %s (%s): they are skipped this run", bot.enterprise_id, error
+                )
+        return found
 
     def token_team(self) -> str:
         """The workspace the bot token belongs to (asked of Slack once). Token mode only."""
@@ -147,19 +173,35 @@ class SlackClients:
 
     def for_team(self, team_id: str) -> WebClient:
         if self.installations is not None:
+            org_bot = None
+            if self.installations.find_bot_for_team(team_id) is None:
+                org_bot = self._org_bot(self.installations, team_id)
+            if org_bot is not None:  # an org-wide install; its token is not rotated here
+                return self._client(team_id, org_bot)
             bot = self._installed_bot(self.installations, team_id)
             if bot.bot_refresh_token and self.rotator is not None and _expiring(bot):
                 bot = self._refreshed(self.installations, self.rotator, bot, team_id)
-            return WorkspaceClient(
-                team_id,
-                token=bot.bot_token,
-                base_url=self.client.base_url,
-                timeout=self.client.timeout,
-                retry_handlers=_retry_handlers(),
-            )
+            return self._client(team_id, bot)
         if team_id != self.token_team():
             raise NoClient(f"SLACK_BOT_TOKEN belongs to workspace {self.token_team()}, not {team_id}")
         return self.client
+
+    def _client(self, label: str, bot: Bot) -> WorkspaceClient:
+        return WorkspaceClient(
+            label,
+            token=bot.bot_token,
+            base_url=self.client.base_url,
+            timeout=self.client.timeout,
+            retry_handlers=_retry_handlers(),
+        )
+
+    def _org_bot(self, installations: InstallationStore, team_id: str) -> Bot | None:
+        """The bot of the org-wide install serving this workspace: from the job run's list, else asked now."""
+        bot = self._org_workspaces.get(team_id)
+        if bot is None:
+            self._org_workspaces = self._list_org_workspaces(installations)
+            bot = self._org_workspaces.get(team_id)
+        return bot
 
     @staticmethod
     def _installed_bot(installations: InstallationStore, team_id: str) -> Bot:

@@ -148,3 +148,24 @@ def install_workspaces(db: Database, emulator: SlackEmulator, team_ids: Iterable
         )
         tokens[team_id] = token
     return tokens
+
+
+def install_org(db: Database, emulator: SlackEmulator, enterprise_id: str, teams: list[str]) -> str:
+    """An Enterprise Grid org installed org-wide, as the OAuth flow leaves it: one bot token, no team id, which
+    the emulator knows as the org's (its workspaces listed by auth.teams.list). Returns the token."""
+    token = emulator.add_org(enterprise_id, teams)
+    InstallationStore(emulator.client_id, db.engine).save(
+        Installation(
+            app_id=emulator.app_id,
+            enterprise_id=enterprise_id,
+            enterprise_name=f"Trust {enterprise_id}",
+            team_id=None,
+            bot_token=token,
+            bot_id=f"B{enterprise_id[1:]}",
+            bot_user_id=f"UBOT{enterprise_id[1:]}",
+            bot_scopes=emulator.granted_scopes,
+            user_id="UINSTALLER",
+            is_enterprise_install=True,
+        )
+    )
+    return token

@@ -77,6 +77,7 @@ class SlackEmulator(HttpFront, OAuthMethods, ChatMethods, ConversationMethods, U
     def _methods(self) -> dict[str, Callable[[dict[str, Any]], dict[str, Any]]]:
         return {
             "auth.test": self._auth_test,
+            "auth.teams.list": self._auth_teams_list,
             "team.info": self._team_info,
             "chat.postMessage": self._chat_post_message,
             "chat.postEphemeral": self._chat_post_ephemeral,

@@ -8,6 +8,8 @@ of another known workspace are not found with it. A token can be revoked (uninst
 * `add_workspace(team_id, ...)` knows a workspace's bot token at once (as if installed), returning the token.
 * `revoke(token, error)`: every later call with it answers `error` (``token_revoked``, ``account_inactive``…).
 * `token_for(team_id)`: the latest token issued for a workspace; `calls_by(token)`: the calls made with it.
+* `add_org(enterprise_id, teams)`: an Enterprise Grid org installed org-wide, returning its one bot token, which
+  `auth.teams.list` answers with the org's workspaces (paged by `limit` and `cursor`); `add_org_team` adds one.
 
 Token rotation (`token_rotation = True`, as an app that opted in): an install's bot token expires after
 `token_lifetime` seconds (wall clock; later calls with it answer ``token_expired``) and comes with a refresh token.
@@ -22,7 +24,7 @@ import base64
 import secrets
 import time
 import urllib.parse
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from tests.support.emulator.state import Call, EmulatorState, _err, _ok
@@ -33,10 +35,11 @@ TOKEN_LIFETIME = 43_200  # Slack's rotating tokens last twelve hours
 
 @dataclass
 class Workspace:
-    team_id: str
+    team_id: str  # an org-wide install's: the org's enterprise id
     team_name: str
     bot_user_id: str
     token: str
+    org_teams: list[str] = field(default_factory=list)  # an org-wide install: the workspaces that approved the app
 
 
 @dataclass
@@ -62,6 +65,19 @@ class OAuthMethods(EmulatorState):
             name = team_name or f"School {team_id}"
             self._workspaces[token] = Workspace(team_id, name, bot_user_id or f"UBOT{team_id[1:]}", token)
             return token
+
+    def add_org(self, enterprise_id: str, teams: list[str], org_name: str | None = None) -> str:
+        with self._lock:
+            token = f"xoxb-{enterprise_id}-{secrets.token_hex(8)}"
+            name = org_name or f"Trust {enterprise_id}"
+            self._workspaces[token] = Workspace(enterprise_id, name, f"UBOT{enterprise_id[1:]}", token, list(teams))
+            return token
+
+    def add_org_team(self, enterprise_id: str, team_id: str) -> None:
+        with self._lock:
+            for workspace in self._workspaces.values():
+                if workspace.team_id == enterprise_id:
+                    workspace.org_teams.append(team_id)
 
     def authorize(self, team_id: str, team_name: str | None = None, *, user_id: str = "UINSTALLER") -> str:
         with self._lock:
@@ -119,6 +135,18 @@ class OAuthMethods(EmulatorState):
         code.used = True
         token = self.add_workspace(code.team_id, code.team_name)
         return _ok(**self._granted(token), authed_user={"id": code.user_id})
+
+    def _auth_teams_list(self, params: dict[str, Any]) -> dict[str, Any]:
+        calling = self._calling
+        teams = calling.org_teams or [calling.team_id]
+        start = int(params.get("cursor") or 0)
+        limit = max(1, min(int(params.get("limit") or 100), 1000))
+        page = teams[start : start + limit]
+        following = str(start + limit) if start + limit < len(teams) else ""
+        return _ok(
+            teams=[{"id": team, "name": f"School {team}"} for team in page],
+            response_metadata={"next_cursor": following},
+        )
 
     def _refreshed(self, refresh_token: str) -> dict[str, Any]:
         old = self._refresh_tokens.pop(refresh_token, None)

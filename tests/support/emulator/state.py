@@ -453,6 +453,8 @@ class EmulatorState:
         """A person of another workspace the emulator knows (not shared with the calling one): not found."""
         teams = {w.team_id for w in self._workspaces.values()}
         home = user["team_id"]
+        if home in self._calling.org_teams:  # an org-wide install's token reaches every workspace of the org
+            return False
         shared = (user.get("enterprise_user") or {}).get("teams") or []
         return home in teams and home != self._calling.team_id and self._calling.team_id not in shared
 
