@@ -65,25 +65,27 @@ class InstallationStore(SQLAlchemyInstallationStore):
         return self.build_bot_entity(row) if row is not None else None
 
     @contextmanager
-    def refreshing(self, team_id: str) -> Iterator[None]:
-        """One thread of one worker at a time refreshes a workspace's token; the others wait, then find it fresh.
+    def refreshing(self, key: str) -> Iterator[None]:
+        """One thread of one worker at a time refreshes an installation's token (a workspace's, or an org's: `key`);
+        the others wait, then find it fresh.
 
         PostgreSQL: a transaction advisory lock (waited for, under the connection's lock_timeout), which holds
         across processes. SQLite serves one process: a lock in this process.
         """
         if self.engine.dialect.name != "postgresql":
             with _REFRESHING_GUARD:
-                lock = _REFRESHING.setdefault((str(self.engine.url), team_id), threading.Lock())
+                lock = _REFRESHING.setdefault((str(self.engine.url), key), threading.Lock())
             with lock:
                 yield
             return
         with self.engine.connect() as connection, connection.begin():
-            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": advisory_key(f"refresh:{team_id}")})
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": advisory_key(f"refresh:{key}")})
             yield
 
-    def replace_bot_token(self, team_id: str, old_token: str, refreshed: Bot) -> bool:
-        """Keep a refreshed bot token (token rotation) in place of `old_token`, in the workspace's bot and
-        installation rows. False when `old_token` was no longer there: another worker refreshed it first."""
+    def replace_bot_token(self, old_token: str, refreshed: Bot) -> bool:
+        """Keep a refreshed bot token (token rotation) in place of `old_token`, in the bot and installation rows
+        that hold it (a workspace's, or an org-wide install's). False when `old_token` was no longer there:
+        another worker refreshed it first."""
         stored = refreshed.to_dict()  # the expiry as slack_sdk's own store writes it
         values = {
             "bot_token": refreshed.bot_token,
@@ -95,9 +97,7 @@ class InstallationStore(SQLAlchemyInstallationStore):
             for table in (bots, installations):
                 c = table.c
                 result = connection.execute(
-                    update(table)
-                    .where(and_(c.client_id == self.client_id, c.team_id == team_id, c.bot_token == old_token))
-                    .values(**values)
+                    update(table).where(and_(c.client_id == self.client_id, c.bot_token == old_token)).values(**values)
                 )
                 replaced += result.rowcount if table is bots else 0
         return replaced > 0

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from slack_sdk import WebClient
@@ -148,7 +150,16 @@ class SlackClients:
         Slack refuses is logged and left out of this run."""
         found: dict[str, Bot] = {}
         for bot in installations.org_bots():
-            client = self._client(str(bot.enterprise_id), bot)
+            org = str(bot.enterprise_id)
+            try:
+                reread = partial(self._installed_org_bot, installations, org)
+                bot = self._fresh(installations, bot, f"org:{org}", reread)
+            except NoClient:
+                continue  # uninstalled meanwhile
+            except TokenRefreshFailed as exc:
+                log.warning("Slack would not refresh the expiring token of org %s (%s): skipped this run", org, exc)
+                continue
+            client = self._client(org, bot)
             try:
                 for page in client.auth_teams_list(limit=1000):
                     for team in page.get("teams") or []:
@@ -176,11 +187,11 @@ class SlackClients:
             org_bot = None
             if self.installations.find_bot_for_team(team_id) is None:
                 org_bot = self._org_bot(self.installations, team_id)
-            if org_bot is not None:  # an org-wide install; its token is not rotated here
+            if org_bot is not None:  # an org-wide install, its token made fresh when the org's workspaces were listed
                 return self._client(team_id, org_bot)
-            bot = self._installed_bot(self.installations, team_id)
-            if bot.bot_refresh_token and self.rotator is not None and _expiring(bot):
-                bot = self._refreshed(self.installations, self.rotator, bot, team_id)
+            installations = self.installations
+            bot = self._installed_bot(installations, team_id)
+            bot = self._fresh(installations, bot, team_id, lambda: self._installed_bot(installations, team_id))
             return self._client(team_id, bot)
         if team_id != self.token_team():
             raise NoClient(f"SLACK_BOT_TOKEN belongs to workspace {self.token_team()}, not {team_id}")
@@ -210,29 +221,39 @@ class SlackClients:
             raise NoClient(f"mentor-bot is not installed in workspace {team_id}")
         return bot
 
-    def _refreshed(self, installations: InstallationStore, rotator: TokenRotator, bot: Bot, team_id: str) -> Bot:
+    @staticmethod
+    def _installed_org_bot(installations: InstallationStore, enterprise_id: str) -> Bot:
+        bot = installations.find_bot(enterprise_id=enterprise_id, team_id=None, is_enterprise_install=True)
+        if bot is None or not bot.bot_token:
+            raise NoClient(f"mentor-bot is not installed org-wide in {enterprise_id}")
+        return bot
+
+    def _fresh(self, installations: InstallationStore, bot: Bot, key: str, reread: Callable[[], Bot]) -> Bot:
         """The bot with a token that is not about to expire: refreshed with Slack now if it was, and kept.
 
         Expiry is Slack's wall clock (slack_sdk compares with time.time()), not the app's clock. Slack takes each
-        refresh token once, so one refresh at a time per workspace (`InstallationStore.refreshing`): a thread or
-        worker process that was refreshing it first leaves the new token in the store, which is read again here.
+        refresh token once, so one refresh at a time per installation (`InstallationStore.refreshing`, by `key`):
+        a thread or worker process that was refreshing it first leaves the new token in the store, which
+        `reread` reads again here.
         """
-        with installations.refreshing(team_id):
-            bot = self._installed_bot(installations, team_id)
+        if not bot.bot_refresh_token or self.rotator is None or not _expiring(bot):
+            return bot
+        with installations.refreshing(key):
+            bot = reread()
             try:
-                refreshed = rotator.perform_bot_token_rotation(
+                refreshed = self.rotator.perform_bot_token_rotation(
                     bot=bot, minutes_before_expiration=REFRESH_BEFORE_MINUTES
                 )
             except SlackTokenRotationError as exc:
-                latest = self._installed_bot(installations, team_id)
+                latest = reread()
                 if latest.bot_token != bot.bot_token:
                     return latest
                 error = exc.api_error.response.get("error") if exc.api_error.response is not None else None
                 raise TokenRefreshFailed(str(error or "error")) from None
             if refreshed is None:
                 return bot
-            if not installations.replace_bot_token(team_id, str(bot.bot_token), refreshed):
-                return self._installed_bot(installations, team_id)
+            if not installations.replace_bot_token(str(bot.bot_token), refreshed):
+                return reread()
             return refreshed
 
     def uninstalled(self, *, enterprise_id: str | None, team_id: str | None) -> bool:

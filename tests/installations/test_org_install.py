@@ -109,3 +109,21 @@ def test_an_org_whose_token_slack_refuses_is_skipped_and_the_school_installed_al
     assert run.done == [T1] and run.failed == {}
     assert len(_reminded(oauth.emulator, T1)) == 1
     assert [c.token for c in oauth.emulator.calls if c.token == org] == [org]  # asked once, refused: nothing sent
+
+
+def test_an_expiring_org_token_is_refreshed_before_the_run_and_kept(oauth: OAuthStack, clock: FakeClock) -> None:
+    _reminders_due(oauth, [TA, TB])
+    oauth.emulator.token_rotation = True
+    oauth.emulator.token_lifetime = 600  # expires within the two hours before which it is refreshed
+    old = install_org(oauth.deps.db, oauth.emulator, ORG, [TA, TB])
+    oauth.emulator.expire(old)  # without a refresh, listing the org's workspaces would answer token_expired
+    clock.now = datetime(2026, 11, 25, 10, 0, tzinfo=LONDON)
+
+    run = for_each_workspace(oauth.deps, send_due_reminders, "meeting reminder", EVERY)
+
+    new = oauth.emulator.token_for(ORG)
+    assert new != old and sorted(run.done) == [TA, TB]
+    assert _reminded(oauth.emulator, TA) == [new] and _reminded(oauth.emulator, TB) == [new]
+    [row] = stored(oauth.deps, bots)
+    assert (row["team_id"], row["bot_token"]) == (None, new)
+    assert row["bot_refresh_token"] == oauth.emulator.refresh_token_for(ORG)

@@ -152,7 +152,8 @@ def install_workspaces(db: Database, emulator: SlackEmulator, team_ids: Iterable
 
 def install_org(db: Database, emulator: SlackEmulator, enterprise_id: str, teams: list[str]) -> str:
     """An Enterprise Grid org installed org-wide, as the OAuth flow leaves it: one bot token, no team id, which
-    the emulator knows as the org's (its workspaces listed by auth.teams.list). Returns the token."""
+    the emulator knows as the org's (its workspaces listed by auth.teams.list); with the emulator's token
+    rotation on, an expiring token and its refresh token. Returns the token."""
     token = emulator.add_org(enterprise_id, teams)
     InstallationStore(emulator.client_id, db.engine).save(
         Installation(
@@ -164,8 +165,14 @@ def install_org(db: Database, emulator: SlackEmulator, enterprise_id: str, teams
             bot_id=f"B{enterprise_id[1:]}",
             bot_user_id=f"UBOT{enterprise_id[1:]}",
             bot_scopes=emulator.granted_scopes,
+            bot_refresh_token=emulator.refresh_token_for(enterprise_id) if emulator.token_rotation else None,
+            bot_token_expires_at=_whole_seconds(emulator.token_expires_at(token)),
             user_id="UINSTALLER",
             is_enterprise_install=True,
         )
     )
     return token
+
+
+def _whole_seconds(at: float | None) -> int | None:
+    return int(at) if at is not None else None

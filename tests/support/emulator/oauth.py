@@ -71,7 +71,14 @@ class OAuthMethods(EmulatorState):
             token = f"xoxb-{enterprise_id}-{secrets.token_hex(8)}"
             name = org_name or f"Trust {enterprise_id}"
             self._workspaces[token] = Workspace(enterprise_id, name, f"UBOT{enterprise_id[1:]}", token, list(teams))
+            if self.token_rotation:
+                self._rotating(token)
             return token
+
+    def token_expires_at(self, token: str) -> float | None:
+        """When a rotating token expires (time.time()), or None for one that never does."""
+        with self._lock:
+            return self._expires_at.get(token)
 
     def add_org_team(self, enterprise_id: str, team_id: str) -> None:
         with self._lock:
@@ -154,6 +161,7 @@ class OAuthMethods(EmulatorState):
             return _err("invalid_refresh_token")
         workspace = self._workspaces[old]
         token = self.add_workspace(workspace.team_id, workspace.team_name, bot_user_id=workspace.bot_user_id)
+        self._workspaces[token].org_teams = workspace.org_teams  # an org-wide install's token stays the org's
         return _ok(**self._granted(token))
 
     def _granted(self, token: str) -> dict[str, Any]:
@@ -170,8 +178,12 @@ class OAuthMethods(EmulatorState):
             "is_enterprise_install": False,
         }
         if self.token_rotation:
-            refresh_token = f"xoxe-1-{workspace.team_id}-{secrets.token_hex(8)}"
-            self._refresh_tokens[refresh_token] = token
-            self._expires_at[token] = time.time() + self.token_lifetime
-            granted.update(refresh_token=refresh_token, expires_in=self.token_lifetime)
+            granted.update(refresh_token=self._rotating(token), expires_in=self.token_lifetime)
         return granted
+
+    def _rotating(self, token: str) -> str:
+        """Make `token` expire after `token_lifetime`; its refresh token."""
+        refresh_token = f"xoxe-1-{self._workspaces[token].team_id}-{secrets.token_hex(8)}"
+        self._refresh_tokens[refresh_token] = token
+        self._expires_at[token] = time.time() + self.token_lifetime
+        return refresh_token
