@@ -184,13 +184,14 @@ class SlackClients:
 
     def for_team(self, team_id: str) -> WebClient:
         if self.installations is not None:
-            org_bot = None
-            if self.installations.find_bot_for_team(team_id) is None:
-                org_bot = self._org_bot(self.installations, team_id)
-            if org_bot is not None:  # an org-wide install, its token made fresh when the org's workspaces were listed
-                return self._client(team_id, org_bot)
             installations = self.installations
-            bot = self._installed_bot(installations, team_id)
+            bot = installations.find_bot_for_team(team_id)
+            if bot is None or not bot.bot_token:
+                # An org-wide install's workspace? Its token was made fresh when the org's workspaces were listed.
+                org_bot = self._org_bot(installations, team_id)
+                if org_bot is None:
+                    raise NoClient(f"mentor-bot is not installed in workspace {team_id}")
+                return self._client(team_id, org_bot)
             bot = self._fresh(installations, bot, team_id, lambda: self._installed_bot(installations, team_id))
             return self._client(team_id, bot)
         if team_id != self.token_team():
