@@ -5,8 +5,10 @@
     python bench/fanout.py --database postgresql://postgres@127.0.0.1:5432/test
 
 Each workspace is seeded as bench/digest.py seeds its school (tests/support/seeding.py: a term of history per
-mentee, three mentees to a mentor, a lead mentor and an SLT channel) and has its own bot token, which the
-emulator (tests/support/emulator) maps back to the workspace. The emulator enforces Slack's limit of about one
+mentee, three mentees to a mentor, a lead mentor and an SLT channel) and installed, as the OAuth flow leaves it:
+its own bot token in the app's installation store (tests/support/installs.py), which the emulator
+(tests/support/emulator) maps back to the workspace. The bot runs in OAuth mode, so each workspace's client
+is built from its installation, as in production. The emulator enforces Slack's limit of about one
 message a second in each channel of each workspace (HTTP 429 with Retry-After beyond it). The bot's own digest
 job (bot/app/scheduler.py) runs as the scheduler runs it on a Friday after DIGEST_TIME: DIGEST_WORKERS
 workspaces at once, each with its own client. A second run follows, and must send nothing.
@@ -21,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import collections
-import dataclasses
 import os
 import resource
 import sys
@@ -33,7 +34,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -48,8 +48,8 @@ from bot.app.scheduler import _digest_job
 from bot.app.settings import Settings
 from storage.db import Database
 from tests.support.emulator import SlackEmulator
+from tests.support.installs import install_workspaces, oauth_settings
 from tests.support.seeding import seed_schools
-from tests.support.slack_clients import TeamTokenClients
 
 FRIDAY = datetime(2026, 12, 11, 16, 0, tzinfo=ZoneInfo("Europe/London"))  # week 50, after the 15:00 send time
 
@@ -81,16 +81,10 @@ def database(url: str | None) -> Iterator[Database]:
                 admin.engine.dispose()
 
 
-def fanout_deps(db: Database, emulator: SlackEmulator, tokens: dict[str, str], workers: int) -> Deps:
-    values: dict[str, Any] = {
-        "SLACK_BOT_TOKEN": emulator.bot_token,
-        "SLACK_SIGNING_SECRET": "bench",
-        "DATABASE_URL": db.engine.url.render_as_string(hide_password=False),
-        "SLACK_API_URL": emulator.api_url,
-        "DIGEST_WORKERS": workers,
-    }
-    deps = bootstrap(Settings(_env_file=None, **values), clock=lambda: FRIDAY, db=db)  # type: ignore[call-arg]
-    return dataclasses.replace(deps, slack=TeamTokenClients(deps.slack.client, tokens))
+def fanout_deps(db: Database, emulator: SlackEmulator, workers: int) -> Deps:
+    """The bot in OAuth mode: each workspace's client from its installation."""
+    url = db.engine.url.render_as_string(hide_password=False)
+    return bootstrap(oauth_settings(emulator, url, DIGEST_WORKERS=str(workers)), clock=lambda: FRIDAY, db=db)
 
 
 def posted(
@@ -132,13 +126,13 @@ def main() -> None:
         print(f"seeded in {time.perf_counter() - started:.1f} s", flush=True)
         emulator = SlackEmulator(team_id="TBENCHHOME").start()
         try:
-            tokens = {team: f"xoxb-{team.lower()}" for team in teams}
-            for team, token in tokens.items():
-                emulator.add_team_token(token, team)
+            started = time.perf_counter()
+            install_workspaces(db, emulator, teams)
+            print(f"installed in {time.perf_counter() - started:.1f} s", flush=True)
             emulator.add_user("ULEAD", "lead", real_name="Lead Mentor")
             emulator.add_channel("CSLT", "slt")
             emulator.limit_channels(args.rate)
-            deps = fanout_deps(db, emulator, tokens, args.workers)
+            deps = fanout_deps(db, emulator, args.workers)
             rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
             started = time.perf_counter()

@@ -49,6 +49,11 @@ def insert_ignoring_conflicts(
     return inserted is not None
 
 
+def advisory_key(name: str) -> int:
+    """A PostgreSQL advisory lock key for a named job or step."""
+    return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+
+
 class DatabaseUnavailable(Exception):
     """The database could not be reached; the message names it without its password."""
 
@@ -217,7 +222,7 @@ class Database:
         if self.engine.dialect.name != "postgresql":
             yield True
             return
-        key = int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+        key = advisory_key(name)
         with self.engine.connect() as connection:
             got = bool(connection.execute(text("SELECT pg_try_advisory_lock(:key)"), {"key": key}).scalar())
             connection.commit()

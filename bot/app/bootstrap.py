@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from slack_sdk.oauth.token_rotation import TokenRotator
+
 from bot.app.settings import Settings
 from bot.app.slack_client import SlackClients, make_web_client
 from bot.certification.scheme import load_scheme
@@ -136,7 +138,14 @@ def bootstrap(
 
 def slack_clients(settings: Settings, db: Database) -> SlackClients:
     """The Web API clients: the bot token's (token mode), or each installed workspace's (OAuth mode)."""
-    installations = None
-    if settings.oauth and settings.slack_client_id is not None:
-        installations = InstallationStore(settings.slack_client_id, db.engine)
-    return SlackClients(make_web_client(settings), installations)
+    client = make_web_client(settings)
+    if not settings.oauth or settings.slack_client_id is None or settings.slack_client_secret is None:
+        return SlackClients(client)
+    installations = InstallationStore(settings.slack_client_id, db.engine)
+    # Token rotation: jobs refresh an expiring token with oauth.v2.access at SLACK_API_URL (requests: Bolt does).
+    rotator = TokenRotator(
+        client_id=settings.slack_client_id,
+        client_secret=settings.slack_client_secret.get_secret_value(),
+        client=client,
+    )
+    return SlackClients(client, installations, rotator)

@@ -24,7 +24,7 @@ from slack_sdk import WebClient
 from bot.app.bootstrap import Deps
 from bot.app.digests import digest_tick
 from bot.app.logging_setup import log_context
-from bot.app.slack_client import NoClient, WorkspaceClient
+from bot.app.slack_client import NoClient, TokenRefreshFailed, WorkspaceClient
 from bot.privacy.service import run_retention
 from handlers.coaching.checkback import send_check_backs as send_coaching_check_backs
 from handlers.concerns.plan_listeners import send_review_reminders as send_plan_review_reminders
@@ -132,6 +132,17 @@ def for_each_workspace(
             log.debug("No %s for workspace %s: %s", what, team_id, exc)
             run.skipped.append(team_id)
             return
+        except TokenRefreshFailed as exc:
+            log.warning(
+                "Slack would not refresh the bot's expiring token for workspace %s (%s) in the %s job: skipped, "
+                "tried again in %s. If it keeps failing, the school installs mentor-bot again.",
+                team_id,
+                exc,
+                what,
+                every,
+            )
+            run.failed[team_id] = str(exc)
+            return
         except Exception:
             log.exception("No Slack client for workspace %s (%s job); it will run again in %s", team_id, what, every)
             run.failed[team_id] = "error"
@@ -171,6 +182,9 @@ def for_each_workspace(
             len(run.failed),
             ", ".join(f"{team} {why}" for team, why in sorted(run.failed.items())),
         )
+    else:  # the school time read now tells each run's line apart (identical lines are held back in the log)
+        at = deps.now().astimezone(deps.settings.tz)
+        log.debug("The %s job at %s school time: %d workspaces done", what, f"{at:%Y-%m-%d %H:%M}", len(run.done))
     return run
 
 
@@ -286,75 +300,37 @@ def _retain(deps: Deps) -> None:
         log.exception("The data retention job failed; it will run again in %s", RETENTION_EVERY)
 
 
+def scheduled_jobs() -> list[tuple[Callable[[Deps], None], timedelta, str, str]]:
+    """Every periodic job: what runs, how often by default, its id and its name."""
+    return [
+        (_reminder_job, REMINDER_EVERY, REMINDER_JOB, "Meeting reminders"),
+        (_review_reminder_job, REMINDER_EVERY, REVIEW_REMINDER_JOB, "Review reminders"),
+        (_digest_job, DIGEST_EVERY, DIGEST_JOB, "Weekly digests"),
+        (_plan_review_job, PLAN_REVIEW_EVERY, PLAN_REVIEW_JOB, "Support plan review reminders"),
+        (_midpoint_job, MIDPOINT_EVERY, MIDPOINT_JOB, "Probation mid-points"),
+        (_warnings_job, WARNINGS_EVERY, WARNINGS_JOB, "Early warnings"),
+        (_panel_reminder_job, PANEL_REMINDER_EVERY, PANEL_REMINDER_JOB, "Certification panel reminders"),
+        (_coaching_job, COACHING_EVERY, COACHING_JOB, "Coaching check backs"),
+        (_retention_job, RETENTION_EVERY, RETENTION_JOB, "Data retention"),
+    ]
+
+
 def build_scheduler(deps: Deps, *, start_at: datetime | None = None) -> BackgroundScheduler:
-    """A scheduler (not yet started) with the bot's periodic jobs, each going through every workspace."""
+    """A scheduler (not yet started) with the bot's periodic jobs, each going through every workspace.
+
+    Each job runs at its own interval, or every JOBS_EVERY_SECONDS when that is set; the first runs come soon
+    after start (a minute, or sooner with JOBS_EVERY_SECONDS), so a restart in the day catches up.
+    """
     tz = deps.settings.tz
-    first = start_at or datetime.now(tz) + FIRST_RUN_AFTER
+    every_seconds = deps.settings.jobs_every_seconds
+    every = timedelta(seconds=every_seconds) if every_seconds is not None else None
+    first = start_at or datetime.now(tz) + min(FIRST_RUN_AFTER, every or FIRST_RUN_AFTER)
     scheduler = BackgroundScheduler(
         timezone=tz,
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": int(REMINDER_EVERY.total_seconds())},
     )
-    scheduler.add_job(
-        _reminder_job,
-        IntervalTrigger(seconds=int(REMINDER_EVERY.total_seconds()), start_date=first, timezone=tz),
-        args=(deps,),
-        id=REMINDER_JOB,
-        name="Meeting reminders",
-    )
-    scheduler.add_job(
-        _review_reminder_job,
-        IntervalTrigger(seconds=int(REMINDER_EVERY.total_seconds()), start_date=first, timezone=tz),
-        args=(deps,),
-        id=REVIEW_REMINDER_JOB,
-        name="Review reminders",
-    )
-    scheduler.add_job(
-        _digest_job,
-        IntervalTrigger(seconds=int(DIGEST_EVERY.total_seconds()), start_date=first, timezone=tz),
-        args=(deps,),
-        id=DIGEST_JOB,
-        name="Weekly digests",
-    )
-    scheduler.add_job(
-        _plan_review_job,
-        IntervalTrigger(seconds=int(PLAN_REVIEW_EVERY.total_seconds()), start_date=first, timezone=tz),
-        args=(deps,),
-        id=PLAN_REVIEW_JOB,
-        name="Support plan review reminders",
-    )
-    scheduler.add_job(
-        _midpoint_job,
-        IntervalTrigger(seconds=int(MIDPOINT_EVERY.total_seconds()), start_date=first, timezone=tz),
-        args=(deps,),
-        id=MIDPOINT_JOB,
-        name="Probation mid-points",
-    )
-    scheduler.add_job(
-        _warnings_job,
-        IntervalTrigger(seconds=int(WARNINGS_EVERY.total_seconds()), start_date=first, timezone=tz),
-        args=(deps,),
-        id=WARNINGS_JOB,
-        name="Early warnings",
-    )
-    scheduler.add_job(
-        _panel_reminder_job,
-        IntervalTrigger(seconds=int(PANEL_REMINDER_EVERY.total_seconds()), start_date=first, timezone=tz),
-        args=(deps,),
-        id=PANEL_REMINDER_JOB,
-        name="Certification panel reminders",
-    )
-    scheduler.add_job(
-        _coaching_job,
-        IntervalTrigger(seconds=int(COACHING_EVERY.total_seconds()), start_date=first, timezone=tz),
-        args=(deps,),
-        id=COACHING_JOB,
-        name="Coaching check backs",
-    )
-    scheduler.add_job(
-        _retention_job,
-        IntervalTrigger(seconds=int(RETENTION_EVERY.total_seconds()), start_date=first, timezone=tz),
-        args=(deps,),
-        id=RETENTION_JOB,
-        name="Data retention",
-    )
+    for job, default_every, job_id, name in scheduled_jobs():
+        seconds = int((every or default_every).total_seconds())
+        trigger = IntervalTrigger(seconds=seconds, start_date=first, timezone=tz)
+        scheduler.add_job(job, trigger, args=(deps,), id=job_id, name=name)
     return scheduler

@@ -87,6 +87,9 @@ class Settings(BaseSettings):
     home_build_processes: int = Field(default=1, alias="HOME_BUILD_PROCESSES", ge=0, le=16)
     # off: `serve` answers Slack only, and the scheduled jobs run in `python -m bot worker`.
     scheduler: bool = Field(default=True, alias="SCHEDULER")
+    # How often the scheduler (in `serve` or `worker`) runs every job; None: each job's own interval (digests
+    # five minutes, reminders half an hour, early warnings an hour, retention a day).
+    jobs_every_seconds: int | None = Field(default=None, alias="JOBS_EVERY_SECONDS", ge=1, le=86_400)
     log_format: str = Field(default="text", alias="LOG_FORMAT")
 
     @field_validator("slack_client_id")

@@ -25,7 +25,7 @@ def register(app: App) -> None:
 
 
 def app_uninstalled(context: BoltContext, deps: Deps) -> None:
-    removed = deps.slack.uninstalled(enterprise_id=context.enterprise_id, team_id=context.team_id)
+    removed = deps.slack.uninstalled(enterprise_id=context.enterprise_id, team_id=_installed_team(context))
     log.info(
         "mentor-bot was uninstalled from workspace %s: %s",
         context.team_id or context.enterprise_id,
@@ -39,7 +39,7 @@ def tokens_revoked(event: dict[str, Any], context: BoltContext, deps: Deps) -> N
     users = _ids(tokens.get("oauth")) if isinstance(tokens, dict) else []
     removed = deps.slack.tokens_revoked(
         enterprise_id=context.enterprise_id,
-        team_id=context.team_id,
+        team_id=_installed_team(context),
         bot=bool(bots),
         user_ids=users,
     )
@@ -50,6 +50,12 @@ def tokens_revoked(event: dict[str, Any], context: BoltContext, deps: Deps) -> N
         len(users),
         "the bot's installation is removed and its jobs stop" if removed else "nothing the bot uses was stored",
     )
+
+
+def _installed_team(context: BoltContext) -> str | None:
+    """The team id the installation was stored under: none for an Enterprise Grid org-wide install (the event
+    names the workspace it came through, but the install, and its removal, is the whole org's)."""
+    return None if context.is_enterprise_install else context.team_id
 
 
 def _ids(value: Any) -> list[str]:

@@ -6,6 +6,9 @@ at once (a retry landing on the other process). Then two `python -m bot worker -
 for a digest week (Friday after the send time, twice) and for a reminder day. Every message the emulator
 accepted is compared: no two are the same message to the same place.
 
+Then two long-running `python -m bot worker` side by side, running every job every second
+(JOBS_EVERY_SECONDS=1), through a digest week and a reminder day: again nothing twice, and both stop on SIGTERM.
+
 PostgreSQL only (SQLite serves one process): on a run without TEST_DATABASE_URL this module has no tests.
 """
 
@@ -84,6 +87,13 @@ class Cluster:
         outputs = [worker.output() for worker in workers]
         assert codes == [0, 0], outputs
         return outputs
+
+    def long_running_workers(self) -> list[BotProcess]:
+        """Two `worker` processes side by side, running every job every second; DEBUG logs each job's run."""
+        env = {**self.env, "JOBS_EVERY_SECONDS": "1", "LOG_LEVEL": "DEBUG"}
+        workers = [BotProcess("worker", env=env, cwd=self.tmp, name=f"long-worker-{n}") for n in (1, 2)]
+        self.processes.extend(workers)
+        return workers
 
     def stop(self) -> None:
         for process in self.processes:
@@ -166,6 +176,59 @@ if "postgresql" in BACKENDS:
         for first, last in zip([0, *phases], [*phases, len(emulator.calls)], strict=True):
             assert_no_message_twice(emulator, emulator.calls[first:last])
         assert len(posted(emulator.calls)) >= 8, "too few messages for the test to mean anything"
+
+    def test_two_long_running_workers_send_nothing_twice_and_stop_on_sigterm(cluster: Cluster) -> None:
+        emulator = cluster.emulator
+        values: dict[str, Any] = {
+            "SLACK_BOT_TOKEN": emulator.bot_token,
+            "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+            "SLACK_API_URL": emulator.api_url,
+            "DATABASE_URL": cluster.env["DATABASE_URL"],
+        }
+        deps = bootstrap(Settings(_env_file=None, **values), clock=FakeClock(NOW))  # type: ignore[call-arg]
+        school = seed_school(deps, emulator)
+        p = school.people
+        set_clock(cluster.clock_path, FRIDAY_AFTER_SEND)
+        workers = cluster.long_running_workers()
+
+        # A digest week: both workers tick through Friday after the send time, then through the next tick.
+        both_ran_at(workers, "digest", FRIDAY_AFTER_SEND)
+        set_clock(cluster.clock_path, NEXT_TICK)
+        both_ran_at(workers, "digest", NEXT_TICK)
+        # A reminder day.
+        set_clock(cluster.clock_path, REMINDER_DAY)
+        both_ran_at(workers, "meeting reminder", REMINDER_DAY)
+        codes = [worker.stop() for worker in workers]
+
+        outputs = [worker.output() for worker in workers]
+        assert codes == [0, 0], outputs
+        assert all("Worker stopped" in output for output in outputs)
+        with deps.db.unit_of_work() as session:
+            deliveries = session.scalars(select(DigestDelivery)).all()
+            reminders = session.scalars(select(ReminderSent)).all()
+        assert deliveries and all(d.status is DeliveryStatus.SENT and d.attempts == 1 for d in deliveries)
+        assert {r.recipient_id for r in reminders} >= {p.other_mentor}, "the reminder day sent no reminders"
+        assert len(emulator.messages_to(p.lead)) >= 1
+        # One DM per reminder claimed (a mentor missing two meetings is reminded of each, on different days)…
+        for mentor in {r.recipient_id for r in reminders}:
+            sent = [m for m in emulator.messages_to(mentor) if str(m.get("text", "")).startswith("Reminder: log")]
+            assert len(sent) == len([r for r in reminders if r.recipient_id == mentor]), mentor
+        # …and no other message twice to the same place, across the whole run.
+        others = [c for c in emulator.calls if not str(c.params.get("text", "")).startswith("Reminder: log")]
+        assert_no_message_twice(emulator, others)
+        assert len(posted(others)) >= 4, "too few messages for the test to mean anything"
+
+    def job_runs(worker: BotProcess, what: str, at: datetime) -> int:
+        """The runs of a job the worker finished at school time `at` (its DEBUG line for each run)."""
+        lines = [json.loads(line) for line in worker.output().splitlines() if line.startswith("{")]
+        started = f"The {what} job at {at:%Y-%m-%d %H:%M} school time: "
+        return sum(1 for line in lines if str(line.get("message", "")).startswith(started))
+
+    def both_ran_at(workers: list[BotProcess], what: str, at: datetime) -> None:
+        """Each worker finished two runs of the job at school time `at`: the second began after the clock moved."""
+        for worker in workers:
+            assert worker.process.poll() is None, worker.output()
+            wait_until(lambda: job_runs(worker, what, at) >= 2, what=f"two {what} runs at {at}", timeout=60)  # noqa: B023
 
     def opened(driver: SlackDriver, command: str, text: str, *, user: str) -> dict[str, Any]:
         before = len(driver.emulator.calls_to("views.open"))

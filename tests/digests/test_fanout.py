@@ -1,19 +1,20 @@
-"""Friday at scale: the digest job delivers many workspaces at once, each with its own token, within Slack's
-per-channel limit (429 with Retry-After), and each digest exactly once however many ticks overlap."""
+"""Friday at scale: the digest job delivers many installed workspaces at once, each with the bot token its
+installation holds, within Slack's per-channel limit (429 with Retry-After), and each digest exactly once however
+many ticks overlap."""
 
 from __future__ import annotations
 
-import dataclasses
 import threading
 from datetime import datetime
 
-from bot.app.bootstrap import Deps
+from bot.app.bootstrap import bootstrap
 from bot.app.scheduler import _digest_job
+from tests.conftest import BackendDatabase
 from tests.support.clock import FakeClock
 from tests.support.emulator import Call, SlackEmulator
+from tests.support.installs import install_workspaces, oauth_settings
 from tests.support.people import LONDON
 from tests.support.seeding import seed_schools
-from tests.support.slack_clients import TeamTokenClients
 
 TEAMS = ["TSCHOOLA", "TSCHOOLB", "TSCHOOLC", "TSCHOOLD"]
 AFTER_SEND_TIME = datetime(2026, 12, 11, 16, 0, tzinfo=LONDON)  # Friday of week 50, after 15:00
@@ -39,16 +40,14 @@ def _digest_posts(emulator: SlackEmulator) -> dict[tuple[str | None, str], int]:
 
 
 def test_every_workspace_gets_its_digests_once_at_once_and_waits_out_slacks_rate_limit(
-    deps: Deps, emulator: SlackEmulator, clock: FakeClock
+    backend: BackendDatabase, emulator: SlackEmulator, clock: FakeClock
 ) -> None:
-    seed_schools(deps.db, TEAMS, 6)
+    seed_schools(backend.db, TEAMS, 6)
     emulator.add_user("ULEAD", "lead", real_name="Lead Mentor")
     emulator.add_channel("CSLT", "slt")
-    tokens = {team: f"xoxb-{team.lower()}" for team in TEAMS}
-    for team, token in tokens.items():
-        emulator.add_team_token(token, team)
-    settings = deps.settings.model_copy(update={"digest_workers": 4})
-    fanned = dataclasses.replace(deps, slack=TeamTokenClients(deps.slack.client, tokens), settings=settings)
+    tokens = install_workspaces(backend.db, emulator, TEAMS)
+    assert len(set(tokens.values())) == len(TEAMS)  # each school its own token, as its installation holds
+    fanned = bootstrap(oauth_settings(emulator, backend.url, DIGEST_WORKERS="4"), clock=clock, db=backend.db)
     clock.now = AFTER_SEND_TIME
     emulator.limit_channels(1.0)
     # Something else was just posted in every school's SLT channel and lead's DM: the digests must wait their turn.
@@ -65,6 +64,7 @@ def test_every_workspace_gets_its_digests_once_at_once_and_waits_out_slacks_rate
 
     dm = emulator._canonical("ULEAD")
     assert _digest_posts(emulator) == {(team, channel): 1 for team in TEAMS for channel in ("CSLT", dm)}
+    assert {call.token for call in _posts(emulator)} == set(tokens.values())  # each with its installation's token
     limited = _posts(emulator, status=429)
     assert {emulator.team_of(call.token) for call in limited} == set(TEAMS)  # every school was told to wait…
     for call in limited:  # …and came back no sooner than Retry-After said

@@ -3,31 +3,12 @@ in any log record or anything printed."""
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Iterator
-
 import pytest
 
-from bot.app.logging_setup import configure_logging
-from bot.app.slack_client import secrets
 from tests.cross.school import command
 from tests.installations.test_oauth_install import T1
 from tests.support.emulator import SlackEmulator
 from tests.support.installs import OAuthStack, authorize_query
-
-NOISY = ("slack_bolt", "slack_sdk", "urllib3", "alembic", "uvicorn", "uvicorn.error")
-
-
-@pytest.fixture
-def bot_logging(caplog: pytest.LogCaptureFixture, oauth: OAuthStack) -> Iterator[None]:
-    root = logging.getLogger()
-    saved = (root.handlers[:], root.level, {name: logging.getLogger(name).level for name in NOISY})
-    configure_logging("DEBUG", secrets(oauth.deps.settings))
-    root.addHandler(caplog.handler)
-    yield
-    root.handlers[:], root.level = saved[0], saved[1]
-    for name, level in saved[2].items():
-        logging.getLogger(name).setLevel(level)
 
 
 @pytest.mark.usefixtures("bot_logging")

@@ -230,13 +230,17 @@ class SlackDriver:
         }
         return self._payload(payload, **kwargs)
 
-    def event(self, event: dict[str, Any], *, team_id: str | None = None, **kwargs: Any) -> HttpResult:
-        """An Events API callback, JSON as Slack sends it."""
+    def event(
+        self, event: dict[str, Any], *, team_id: str | None = None, org_install: str | None = None, **kwargs: Any
+    ) -> HttpResult:
+        """An Events API callback, JSON as Slack sends it. `org_install`: the enterprise id of an org-wide install
+        the event comes to through workspace `team_id`."""
         n = next(_counter)
         team = team_id or self.team_id
         envelope = {
             "token": "legacy-verification-token",
             "team_id": team,
+            "enterprise_id": org_install,
             "api_app_id": self.api_app_id,
             "event": {"event_ts": f"{time.time():.6f}", **event},
             "type": "event_callback",
@@ -244,11 +248,11 @@ class SlackDriver:
             "event_time": int(time.time()),
             "authorizations": [
                 {
-                    "enterprise_id": None,
-                    "team_id": team,
+                    "enterprise_id": org_install,
+                    "team_id": None if org_install else team,
                     "user_id": "UBOT",
                     "is_bot": True,
-                    "is_enterprise_install": False,
+                    "is_enterprise_install": org_install is not None,
                 }
             ],
             "is_ext_shared_channel": False,

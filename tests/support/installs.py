@@ -5,15 +5,18 @@ from __future__ import annotations
 import http.client
 import re
 import urllib.parse
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from slack_sdk.oauth.installation_store import Installation
 from sqlalchemy import select
 
 from bot.app.bootstrap import Deps
 from bot.app.settings import Settings
 from storage.db import Database
+from storage.installations import InstallationStore
 from storage.roster import MeetingCadence, MenteeKind, Mentorship, Workspace
 from tests.support.driver import SlackDriver
 from tests.support.emulator import SlackEmulator
@@ -120,3 +123,56 @@ def overdue_mentorship(db: Database, team: str, mentor: str, mentee: str) -> Non
                 created_at=at,
             )
         )
+
+
+def install_workspaces(db: Database, emulator: SlackEmulator, team_ids: Iterable[str]) -> dict[str, str]:
+    """Each workspace installed as the OAuth flow leaves it: a bot token of its own, which the emulator knows as
+    that workspace's, saved in the app's installation store (the bot then runs in OAuth mode with
+    `oauth_settings`). Returns each workspace's token."""
+    store = InstallationStore(emulator.client_id, db.engine)
+    tokens: dict[str, str] = {}
+    for team_id in team_ids:
+        bot_user_id = f"UBOT{team_id[1:]}"
+        token = emulator.add_workspace(team_id, f"School {team_id}", bot_user_id=bot_user_id)
+        store.save(
+            Installation(
+                app_id=emulator.app_id,
+                team_id=team_id,
+                team_name=f"School {team_id}",
+                bot_token=token,
+                bot_id=f"B{team_id[1:]}",
+                bot_user_id=bot_user_id,
+                bot_scopes=emulator.granted_scopes,
+                user_id="UINSTALLER",
+            )
+        )
+        tokens[team_id] = token
+    return tokens
+
+
+def install_org(db: Database, emulator: SlackEmulator, enterprise_id: str, teams: list[str]) -> str:
+    """An Enterprise Grid org installed org-wide, as the OAuth flow leaves it: one bot token, no team id, which
+    the emulator knows as the org's (its workspaces listed by auth.teams.list); with the emulator's token
+    rotation on, an expiring token and its refresh token. Returns the token."""
+    token = emulator.add_org(enterprise_id, teams)
+    InstallationStore(emulator.client_id, db.engine).save(
+        Installation(
+            app_id=emulator.app_id,
+            enterprise_id=enterprise_id,
+            enterprise_name=f"Trust {enterprise_id}",
+            team_id=None,
+            bot_token=token,
+            bot_id=f"B{enterprise_id[1:]}",
+            bot_user_id=f"UBOT{enterprise_id[1:]}",
+            bot_scopes=emulator.granted_scopes,
+            bot_refresh_token=emulator.refresh_token_for(enterprise_id) if emulator.token_rotation else None,
+            bot_token_expires_at=_whole_seconds(emulator.token_expires_at(token)),
+            user_id="UINSTALLER",
+            is_enterprise_install=True,
+        )
+    )
+    return token
+
+
+def _whole_seconds(at: float | None) -> int | None:
+    return int(at) if at is not None else None

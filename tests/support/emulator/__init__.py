@@ -19,7 +19,8 @@ block_id / action_id, ...). Each failure is appended to ``block_errors`` and ans
 Error choices worth knowing (as Slack does, where Slack documents it):
 
 * no token -> ``not_authed``; a token the emulator never issued -> ``invalid_auth``; a revoked one -> its error.
-  Several workspaces, OAuth (``oauth.v2.access``) and revocation: see `oauth`. The response_url and
+  Several workspaces, OAuth (``oauth.v2.access``), token rotation, Enterprise Grid org-wide installs
+  (``auth.teams.list``) and revocation: see `oauth`. The response_url and
   upload-URL endpoints need no token.
 * posting to an unknown ``C…``/``G…`` id -> ``channel_not_found``; to a registered channel the bot is not in
   -> ``not_in_channel`` (a *private* channel the bot is not in is invisible: ``channel_not_found``);
@@ -77,6 +78,7 @@ class SlackEmulator(HttpFront, OAuthMethods, ChatMethods, ConversationMethods, U
     def _methods(self) -> dict[str, Callable[[dict[str, Any]], dict[str, Any]]]:
         return {
             "auth.test": self._auth_test,
+            "auth.teams.list": self._auth_teams_list,
             "team.info": self._team_info,
             "chat.postMessage": self._chat_post_message,
             "chat.postEphemeral": self._chat_post_ephemeral,

@@ -209,6 +209,8 @@ class HttpFront(EmulatorState):
             return _Reply(200, _ok(url=self.socket_url) if token == self.app_token else _err("invalid_auth"))
         if token in self._revoked:
             return _Reply(200, _err(self._revoked[token]))
+        if token in self._expires_at and time.time() >= self._expires_at[token]:
+            return _Reply(200, _err("token_expired"))
         workspace = self._workspaces.get(token)
         if workspace is None:
             return _Reply(200, _err("invalid_auth"))

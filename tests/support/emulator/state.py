@@ -119,6 +119,8 @@ class EmulatorState:
         self._workspaces: dict[str, Workspace] = {bot_token: Workspace(team_id, team_name, bot_user_id, bot_token)}
         self._codes: dict[str, Any] = {}
         self._revoked: dict[str, str] = {}
+        self._refresh_tokens: dict[str, str] = {}  # token rotation: refresh token -> the access token it came with
+        self._expires_at: dict[str, float] = {}  # token rotation: access token -> when it expires (time.time())
         self._calling: Workspace = self._workspaces[bot_token]  # the workspace of the call being answered
         self.granted_scopes: list[str] = ["commands", "chat:write", "im:write", "users:read"]
 
@@ -139,7 +141,6 @@ class EmulatorState:
         self._injections: dict[str, list[_Injection]] = {}
         self._delays: list[_Delay] = []
         self._watchers: list[Callable[[Call], None]] = []
-        # Other workspaces' bot tokens (token -> team id): each is accepted like `bot_token`.
         # Slack's per-channel posting limit (messages a second), or None for no limit; see `limit_channels`.
         self.channel_rate: float | None = None
         self._channel_posted: dict[tuple[str, str], float] = {}
@@ -316,13 +317,6 @@ class EmulatorState:
         for callback in list(self._watchers):
             callback(call)
 
-    def add_team_token(self, token: str, team_id: str) -> None:
-        """Accept `token` as the bot token of workspace `team_id` (as an installation's token is)."""
-        from tests.support.emulator.oauth import Workspace
-
-        with self._lock:
-            self._workspaces[token] = Workspace(team_id, f"School {team_id}", f"UBOT{team_id[1:]}", token)
-
     def team_of(self, token: str | None) -> str | None:
         """The workspace a bot token belongs to, or None for a token the emulator doesn't know."""
         workspace = self._workspaces.get(token or "")
@@ -459,6 +453,8 @@ class EmulatorState:
         """A person of another workspace the emulator knows (not shared with the calling one): not found."""
         teams = {w.team_id for w in self._workspaces.values()}
         home = user["team_id"]
+        if home in self._calling.org_teams:  # an org-wide install's token reaches every workspace of the org
+            return False
         shared = (user.get("enterprise_user") or {}).get("teams") or []
         return home in teams and home != self._calling.team_id and self._calling.team_id not in shared
 
