@@ -45,6 +45,8 @@ SETTING_HELP: dict[str, str] = {
     "DIGEST_DAY": "the weekday the weekly digests go out, e.g. friday",
     "DIGEST_TIME": "the school-time hour the weekly digests go out, as HH:MM, e.g. 15:00",
     "SCHEDULER": "on (this process runs reminders, digests and retention) or off (`python -m bot worker` runs them)",
+    "MODAL_PLACEHOLDER_SECONDS": "seconds (e.g. 1.0) a command or button may take to open its modal before a "
+    "placeholder modal is shown; above 2 the 3 s trigger may expire first",
     "LOG_FORMAT": "text (one readable line per event) or json (one JSON object per line)",
 }
 
@@ -82,6 +84,9 @@ class Settings(BaseSettings):
     # How long leaders' Homes may share one build of the school's week while nothing in the database changes
     # (bot/home/shared_reads.py); 0: every Home builds its own.
     home_shared_reads_seconds: float = Field(default=300, alias="HOME_SHARED_READS_SECONDS", ge=0, le=3600)
+    # Seconds a command or button has to open its modal before an "Opening …" placeholder goes out on its 3 s
+    # trigger (the form then replaces it): handlers/slack/modal_first.py.
+    modal_placeholder_seconds: float = Field(default=1.0, alias="MODAL_PLACEHOLDER_SECONDS", gt=0, le=60)
     # off: `serve` answers Slack only, and the scheduled jobs run in `python -m bot worker`.
     scheduler: bool = Field(default=True, alias="SCHEDULER")
     log_format: str = Field(default="text", alias="LOG_FORMAT")
