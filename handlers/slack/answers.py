@@ -52,7 +52,7 @@ def _call(listener: Listener, args: Args) -> Any:
     if not isinstance(after_ack, AfterAck):
         return _call_now(listener, args)
     turn = after_ack.turn()
-    ack = args.context["ack"]
+    ack = args.context.ack  # Bolt's, or the one _run_modal_first wrapped
     args.context["ack"] = PacedAck(ack, turn)
     try:
         return _call_now(listener, args)

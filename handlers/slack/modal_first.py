@@ -15,6 +15,7 @@ shows a refusal in it rather than ephemerally.
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import threading
 import time
@@ -145,7 +146,11 @@ class ModalFirst:
         if not self._trigger_id:
             self._state = _State.DONE
             return
-        self._timer = threading.Thread(target=self._send_when_due, name="modal-placeholder", daemon=True)
+        # In a copy of the request's context variables, so its log lines keep the request id.
+        run_in_context = contextvars.copy_context().run
+        self._timer = threading.Thread(
+            target=run_in_context, args=(self._send_when_due,), name="modal-placeholder", daemon=True
+        )
         self._timer.start()
 
     def finish(self) -> None:
@@ -158,7 +163,10 @@ class ModalFirst:
             self._changed.notify_all()
         if placeholder is not None:
             log.warning("A placeholder was left with nothing to show")
-            self._replace(placeholder, notice_modal(self._title, "There's nothing to open here after all."))
+            try:
+                self._replace(placeholder, notice_modal(self._title, "There's nothing to open here after all."))
+            except SLACK_FAILURES as exc:  # the listener is done: nothing to raise to
+                log.warning("Could not close a placeholder modal: %s", failure_reason(exc))
 
     def show_notice(self, title: str, text: str) -> None:
         """A refusal or failure shown in a modal: in the placeholder if it is on screen, else newly opened."""

@@ -7,12 +7,15 @@ can't build the form in time, so an "Opening …" placeholder goes out on the tr
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from typing import Any
 
 import pytest
+from slack_sdk import WebClient
 
 from bot.app.bootstrap import Deps
 from bot.app.slack_app import create_app
@@ -20,7 +23,7 @@ from bot.app.web import BackgroundServer
 from handlers.home import ids as home_ids
 from handlers.meetings import ids as meeting_ids
 from handlers.observations import ids as observation_ids
-from handlers.slack.modal_first import PLACEHOLDER_AFTER_SECONDS, PLACEHOLDER_CALLBACK
+from handlers.slack.modal_first import PLACEHOLDER_AFTER_SECONDS, PLACEHOLDER_CALLBACK, ModalFirst, PlaceholderTiming
 from tests.support.clock import FakeClock
 from tests.support.driver import SlackDriver, wait_until
 from tests.support.emulator import SlackEmulator
@@ -171,3 +174,66 @@ def test_a_quick_answer_is_one_views_open_and_nothing_else(
         observation_ids.OBSERVE_CALLBACK
     ]
     assert emulator.calls_to("views.update") == [] and emulator.calls_to("views.push") == []
+
+
+# --- ModalFirst on its own, against the emulator ------------------------------------------------------------------
+
+
+def modal_first(emulator: SlackEmulator, *, after: float) -> ModalFirst:
+    client = WebClient(base_url=emulator.api_url, token=emulator.bot_token)
+    body = {"trigger_id": emulator.new_trigger_id(), "container": {"type": "message"}}
+    return ModalFirst(client, body, title="Weekly meeting", timing=PlaceholderTiming(time.monotonic(), after))
+
+
+def form() -> dict[str, Any]:
+    return {
+        "type": "modal",
+        "callback_id": "the_form",
+        "title": {"type": "plain_text", "text": "The form"},
+        "blocks": [],
+    }
+
+
+def test_a_form_ready_after_the_placeholder_replaces_it_and_the_trigger_is_used_once(emulator: SlackEmulator) -> None:
+    modal = modal_first(emulator, after=0.0)
+    modal.start()
+    wait_until(lambda: emulator.calls_to("views.open"), what="the placeholder")
+
+    shown = modal.open(form())
+    modal.finish()
+
+    assert shown is not None and shown["callback_id"] == "the_form"
+    assert [c.params["view"]["callback_id"] for c in emulator.calls_to("views.open")] == [PLACEHOLDER_CALLBACK]
+    assert (emulator.modal_on_screen() or {}).get("callback_id") == "the_form"
+
+
+def test_an_unanswered_users_info_brings_the_placeholder_forward(emulator: SlackEmulator) -> None:
+    modal = modal_first(emulator, after=60.0)
+    modal.start()
+
+    with modal.waiting_on_slack():  # as SlackDirectory does around users.info
+        wait_until(lambda: emulator.calls_to("views.open"), what="the placeholder")
+    modal.open(form())
+    modal.finish()
+
+    assert (emulator.modal_on_screen() or {}).get("callback_id") == "the_form"
+
+
+def test_no_placeholder_goes_out_once_the_listener_answers_in_words(emulator: SlackEmulator) -> None:
+    modal = modal_first(emulator, after=0.05)
+    modal.not_needed()
+    modal.start()
+    threading.Event().wait(0.3)  # well past when the placeholder would have been due
+    modal.finish()
+
+    assert emulator.calls_to("views.open") == [] and emulator.modal_on_screen() is None
+
+
+def test_a_placeholder_left_with_nothing_to_show_says_so(emulator: SlackEmulator) -> None:
+    modal = modal_first(emulator, after=0.0)
+    modal.start()
+    wait_until(lambda: emulator.calls_to("views.open"), what="the placeholder")
+
+    modal.finish()
+
+    assert "nothing to open" in block_text((emulator.modal_on_screen() or {}).get("blocks", []))
