@@ -149,6 +149,8 @@ def _run_modal_first(listener: Listener, args: Args, title: str, notice: str | N
         _call(listener, args)
     except DomainError as exc:
         if modal.placeholder_or_stop():
+            if args.ack.response is None:
+                args.ack()
             modal.show_notice(notice or title, str(exc))
         else:
             _refuse(args, notice, str(exc))

@@ -143,6 +143,21 @@ def test_a_refusal_after_the_placeholder_is_shown_in_it(
     assert only_placeholder(emulator) and emulator.responses == []
 
 
+def test_a_failure_after_the_placeholder_is_said_in_it(
+    serve: Callable[[float], SlackDriver], emulator: SlackEmulator, clock: FakeClock
+) -> None:
+    slack = school(serve, emulator, clock)
+    emulator.fail_next("views.update", error="internal_error")  # the form can't replace the placeholder
+
+    slack.command("/observe", mention(BEN, "ben"), user=AMY)
+
+    notice = wait_until(lambda: len(emulator.calls_to("views.update")) == 2, what="the notice", timeout=15)
+    assert notice and "Sorry, something went wrong on my side" in block_text(
+        (emulator.modal_on_screen() or {}).get("blocks", [])
+    )
+    assert only_placeholder(emulator)
+
+
 def test_a_placeholder_the_person_closed_is_logged_not_an_error(
     serve: Callable[[float], SlackDriver], emulator: SlackEmulator, clock: FakeClock, caplog: pytest.LogCaptureFixture
 ) -> None:
