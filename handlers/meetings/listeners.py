@@ -60,7 +60,7 @@ def register(app: App) -> None:
 # --- /meeting ------------------------------------------------------------------------------------------
 
 
-@answers(opens="Weekly meeting")
+@answers(opens="Log meeting")
 def meeting_command(
     ack: Ack,
     command: dict[str, Any],
@@ -161,14 +161,14 @@ def sign_off(
         send_dm(client, meeting.author_id, signed_off_notice(meeting))
 
 
-@answers()
-def sign_off_with_comment(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+@answers(opens="Sign off with comment")
+def sign_off_with_comment(ack: Ack, body: dict[str, Any], modal: ModalFirst) -> None:
     ack()
-    # Open at once (trigger ids last three seconds); who may sign is checked when it's submitted.
-    client.views_open(trigger_id=body["trigger_id"], view=comment_modal(record_id(body)))
+    # Nothing to check first (who may sign is checked when it's submitted), but the turn after the ack may wait.
+    modal.open(comment_modal(record_id(body)))
 
 
-@answers(opens="Correct the notes")
+@answers(opens="Correct meeting")
 def correct(
     ack: Ack, body: dict[str, Any], modal: ModalFirst, caller: Callable[[], Caller], now: datetime, deps: Deps
 ) -> None:
@@ -177,7 +177,7 @@ def correct(
     modal.open(correction_modal(meeting))
 
 
-@answers(opens="Weekly meeting")
+@answers(opens="Log meeting")
 def log_meeting(
     ack: Ack,
     body: dict[str, Any],

@@ -58,7 +58,7 @@ def register(app: App) -> None:
 # --- /observe ------------------------------------------------------------------------------------------
 
 
-@answers(opens="Observation")
+@answers(opens="Lesson observation")
 def observe_command(
     ack: Ack,
     command: dict[str, Any],

@@ -171,10 +171,10 @@ def sign_clicked(
         refresh_homes([review.mentee_id, review.author_id])
 
 
-@answers()
-def comment_clicked(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+@answers(opens="Comment")
+def comment_clicked(ack: Ack, body: dict[str, Any], modal: ModalFirst) -> None:
     ack()
-    client.views_open(trigger_id=body["trigger_id"], view=comment_modal(record_id(body)))
+    modal.open(comment_modal(record_id(body)))
 
 
 @modal_submission(problem_block=ids.COMMENT_BLOCK, what="a review comment")

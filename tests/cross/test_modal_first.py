@@ -95,8 +95,8 @@ def test_a_slow_directory_still_gets_the_observation_form_on_screen(
     assert form["callback_id"] == observation_ids.OBSERVE_CALLBACK, block_text(form["blocks"])
     assert form["title"]["text"] == "Lesson observation"
     placeholder = only_placeholder(emulator)
-    assert placeholder["title"]["text"] == "Observation"
-    assert "Opening *Observation*" in block_text(placeholder["blocks"])
+    assert placeholder["title"]["text"] == "Lesson observation"
+    assert "Opening *Lesson observation*" in block_text(placeholder["blocks"])
     assert emulator.calls_to("views.update")[-1].params["view_id"] == form["id"]
     assert emulator.responses == []  # nothing said ephemerally
 
@@ -110,7 +110,7 @@ def test_a_slow_directory_still_gets_the_meeting_form_on_screen(
 
     form = modal_on_screen(emulator, opened_before=0, what="the meeting form", timeout=15)
     assert form["callback_id"] == meeting_ids.MEETING_CALLBACK
-    assert only_placeholder(emulator)["title"]["text"] == "Weekly meeting"
+    assert only_placeholder(emulator)["title"]["text"] == "Log meeting"
 
 
 def test_a_home_button_with_a_slow_directory_still_opens_its_form(
