@@ -17,7 +17,9 @@ Each of `--clients` clients plays one person: it sends a signed request (`/obser
 HTTP 200 and then for what the person waits for to reach the emulator (views.open, the response_url reply,
 views.publish), then goes again, for `--seconds` per app and row (in `--rounds` alternating slices, so a
 noisy machine hurts both alike). Printed per row: requests a second, p50/p99 to the HTTP 200, p50/p99 until
-the view (or reply) reached Slack, failures (no view within 3 s, or Slack refused it), and mentor-bot / bare.
+the view (or reply) reached Slack, p50/p99 until the real modal is on screen ("form": the views.open of the
+form itself, or the views.update that replaced an "Opening …" placeholder with it; handlers/slack/modal_first.py),
+failures (nothing shown within 3 s, or Slack refused it), and mentor-bot / bare.
 Nothing is asserted: the figures are printed for the README. With BENCH_PROFILE=dir, mentor-bot's server
 samples its threads' stacks and writes the busiest functions to dir/mentor-bot.txt when the bench ends.
 """
@@ -49,6 +51,7 @@ from sqlalchemy import insert, text
 from sqlalchemy.engine import make_url
 
 from bot.app.settings import Settings
+from handlers.slack.modal_first import PLACEHOLDER_CALLBACK
 from storage.db import Database
 from storage.roster import Role, RoleGrant
 from tests.support.driver import SlackDriver
@@ -60,6 +63,7 @@ SIGNING_SECRET = "bench-signing-secret"
 TOKEN = "xoxb-bench-token"
 LEADS = 32  # lead mentors, one per client at most: each sees the whole cohort
 VIEW_WAIT = 3.0  # Slack's trigger lasts 3 s: a modal later than this never opens
+FORM_WAIT = 10.0  # a form that replaces a placeholder needs no trigger: it may come later
 KINDS = {
     "observe": "/observe @mentee",
     "meeting": "/meeting @mentee",
@@ -276,11 +280,13 @@ def school_emulator(mentees: int) -> SlackEmulator:
 
 
 class Arrivals:
-    """Waits for what a request makes reach Slack: views.open by trigger, views.publish by user, replies by key."""
+    """Waits for what a request makes reach Slack: views.open by trigger, views.publish by user, replies by key;
+    and, under `form:<key>`, a modal's form itself (not its placeholder)."""
 
     def __init__(self, emulator: SlackEmulator) -> None:
         self._lock = threading.Lock()
         self._waiting: dict[str, tuple[threading.Event, list[Call]]] = {}
+        self._placeholders: dict[str, str] = {}  # a placeholder's view id -> the trigger key it opened on
         emulator.watch(self._arrived)
 
     def _key(self, call: Call) -> str | None:
@@ -294,11 +300,22 @@ class Arrivals:
 
     def _arrived(self, call: Call) -> None:
         key = self._key(call)
+        form_key: str | None = None
         with self._lock:
-            waiting = self._waiting.get(key or "")
-        if waiting is not None:
-            waiting[1].append(call)
-            waiting[0].set()
+            view_id = str(((call.response or {}).get("view") or {}).get("id") or "")
+            if call.method == "views.open" and key is not None:
+                if (call.params.get("view") or {}).get("callback_id") == PLACEHOLDER_CALLBACK:
+                    self._placeholders[view_id] = key
+                else:
+                    form_key = f"form:{key}"
+            elif call.method == "views.update":
+                trigger_key = self._placeholders.pop(str(call.params.get("view_id") or ""), None)
+                form_key = f"form:{trigger_key}" if trigger_key else None
+            waiting = [self._waiting.get(k) for k in (key or "", form_key or "")]
+        for entry in waiting:
+            if entry is not None:
+                entry[1].append(call)
+                entry[0].set()
 
     def expect(self, key: str) -> Callable[[float], Call | None]:
         event: threading.Event = threading.Event()
@@ -319,6 +336,7 @@ class Arrivals:
 class Sample:
     acked: float  # seconds to the HTTP 200
     shown: float | None  # seconds until the view / reply reached Slack (None: it never did, or was refused)
+    formed: float | None = None  # seconds until a modal's form was on screen (None: not a modal, or it never was)
 
 
 @dataclass
@@ -336,6 +354,7 @@ class Client:
         emulator = self.driver.emulator
         mentee, mentor = f"UE{self.number:06d}", f"UM{self.number % self.mentors:06d}"
         trigger = emulator.new_trigger_id()
+        wait_form: Callable[[float], Call | None] | None = None
         if self.kind in ("home", "home-lead"):
             user = f"ULEAD{self.number:02d}" if self.kind == "home-lead" else mentor
             wait = self.arrivals.expect(f"home:{user}")
@@ -349,7 +368,9 @@ class Client:
                 "meeting": ("/meeting", f"<@{mentee}|mentee>"),
                 "target": ("/target", f"<@{mentee}|mentee> Use cold calling to check understanding by Friday"),
             }[self.kind]
-            wait = self.arrivals.expect(f"reply:{reply}" if self.kind == "target" else f"trigger:{trigger}")
+            key = f"reply:{reply}" if self.kind == "target" else f"trigger:{trigger}"
+            wait = self.arrivals.expect(key)
+            wait_form = self.arrivals.expect(f"form:{key}") if self.kind != "target" else None
             fields = {
                 "token": "legacy-verification-token",
                 "team_id": TEAM,
@@ -372,7 +393,12 @@ class Client:
             raise RuntimeError(f"{self.kind}: HTTP {result.status} {result.text[:200]}")
         call = wait(max(0.0, VIEW_WAIT - acked))
         ok = call is not None and call.status == 200 and (call.response is None or bool(call.response.get("ok")))
-        return Sample(acked, (call.at - started) if ok and call is not None else None)
+        formed: float | None = None
+        if wait_form is not None:
+            form = wait_form(max(0.0, FORM_WAIT - acked) if ok else 0.0)
+            if form is not None and form.response is not None and form.response.get("ok"):
+                formed = form.at - started
+        return Sample(acked, (call.at - started) if ok and call is not None else None, formed)
 
     def run(self, until: float) -> None:
         while time.monotonic() < until:
@@ -410,18 +436,23 @@ class Row:
     ack_p99: float
     shown_p50: float
     shown_p99: float
+    form_p50: float
+    form_p99: float
     failed: int
 
     @classmethod
     def of(cls, samples: list[Sample], seconds: float) -> Row:
         acks = [s.acked for s in samples]
         shown = [s.shown for s in samples if s.shown is not None]
+        formed = [s.formed for s in samples if s.formed is not None]
         return cls(
             len(samples) / seconds,
             percentile(acks, 0.50) * 1000,
             percentile(acks, 0.99) * 1000,
             percentile(shown, 0.50) * 1000,
             percentile(shown, 0.99) * 1000,
+            percentile(formed, 0.50) * 1000,
+            percentile(formed, 0.99) * 1000,
             len(samples) - len(shown),
         )
 
@@ -429,7 +460,7 @@ class Row:
 def line(label: str, kind: str, clients: int | str, app: str, row: Row) -> str:
     return (
         f"{label:<20}{clients!s:>8}  {app:<11}{row.rate:>8.1f}{row.ack_p50:>9.0f}{row.ack_p99:>9.0f}"
-        f"{row.shown_p50:>10.0f}{row.shown_p99:>10.0f}{row.failed:>8}"
+        f"{row.shown_p50:>10.0f}{row.shown_p99:>10.0f}{row.form_p50:>10.0f}{row.form_p99:>10.0f}{row.failed:>8}"
     )
 
 
@@ -440,7 +471,8 @@ def ratio_line(mentor: Row, bare: Row) -> str:
     return (
         f"{'':<20}{'':>8}  {'ratio':<11}{r(mentor.rate, bare.rate):>8}{r(mentor.ack_p50, bare.ack_p50):>9}"
         f"{r(mentor.ack_p99, bare.ack_p99):>9}{r(mentor.shown_p50, bare.shown_p50):>10}"
-        f"{r(mentor.shown_p99, bare.shown_p99):>10}"
+        f"{r(mentor.shown_p99, bare.shown_p99):>10}{r(mentor.form_p50, bare.form_p50):>10}"
+        f"{r(mentor.form_p99, bare.form_p99):>10}"
     )
 
 
@@ -464,10 +496,11 @@ def warm_up(
             reply = dict(emulator.responses[-1])
             reply.pop("_key", None)
             fixed[kind] = reply
-        else:
-            method = "views.publish" if kind.startswith("home") else "views.open"
-            view = dict(emulator.calls_to(method)[-1].params["view"])
-            fixed[kind] = view
+        elif kind.startswith("home"):
+            fixed[kind] = dict(emulator.calls_to("views.publish")[-1].params["view"])
+        else:  # the form itself, whether it opened at once or replaced a placeholder
+            sent = [c.params["view"] for c in emulator.calls_to("views.open") + emulator.calls_to("views.update")]
+            fixed[kind] = dict(next(v for v in reversed(sent) if v.get("callback_id") != PLACEHOLDER_CALLBACK))
     return fixed
 
 
@@ -511,7 +544,7 @@ def main() -> None:
         try:
             header = (
                 f"{'request':<20}{'clients':>8}  {'app':<11}{'req/s':>8}{'200 p50':>9}{'200 p99':>9}"
-                f"{'view p50':>10}{'view p99':>10}{'failed':>8}"
+                f"{'view p50':>10}{'view p99':>10}{'form p50':>10}{'form p99':>10}{'failed':>8}"
             )
             print(header, flush=True)
             slice_seconds = args.seconds / args.rounds

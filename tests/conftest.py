@@ -111,6 +111,9 @@ def settings(backend: BackendDatabase, emulator: SlackEmulator) -> Settings:
         "SLACK_SIGNING_SECRET": SIGNING_SECRET,
         "DATABASE_URL": backend.url,
         "SLACK_API_URL": emulator.api_url,
+        # Generous: a slow test machine must not turn a quick refusal into a placeholder's notice modal.
+        # tests/cross/test_modal_first.py shortens it to see placeholders.
+        "MODAL_PLACEHOLDER_SECONDS": "30",
     }
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
 

@@ -3,8 +3,9 @@
 For each request it puts into Bolt's context `now` (the clock, read once), `directory` (SlackDirectory on
 the request's Web API client), `deps`, `caller` (the roster's Caller for the request's team and user,
 looked up on first use — after the listener has acknowledged, and outside any database transaction for
-its users.info call), `refresh_homes` (the Home tabs of the people a change shows on) and `after_ack` (the
-turns work after an ack takes: handlers/slack/pacing.py).
+its users.info call), `refresh_homes` (the Home tabs of the people a change shows on), `after_ack` (the
+turns work after an ack takes: handlers/slack/pacing.py) and `placeholder_timing` (when the request arrived,
+and how long a listener may take before a placeholder modal goes out: handlers/slack/modal_first.py).
 
 Turning a `DomainError` into the reply cannot happen here: Bolt runs global middleware to the end before
 the listener starts in its thread pool. It is written once in handlers/slack/answers.py, which wraps
@@ -13,6 +14,7 @@ every listener.
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -25,6 +27,7 @@ from bot.app.logging_setup import REQUEST_ID, TEAM_ID
 from bot.roster.service import Caller
 from handlers.home.publishing import HomePublisher
 from handlers.slack.directory import SlackDirectory
+from handlers.slack.modal_first import PLACEHOLDER_AFTER_SECONDS, PlaceholderTiming
 from handlers.slack.pacing import AfterAck
 
 
@@ -50,14 +53,22 @@ class _LazyCaller:
         return self._caller
 
 
-def listener_context(deps: Deps, homes: HomePublisher, after_ack: AfterAck | None = None) -> Callable[..., None]:
-    """The middleware function, bound to the app's services, Home publisher and turns for work after acks."""
+def listener_context(
+    deps: Deps,
+    homes: HomePublisher,
+    after_ack: AfterAck | None = None,
+    *,
+    placeholder_after: float = PLACEHOLDER_AFTER_SECONDS,
+) -> Callable[..., None]:
+    """The middleware function, bound to the app's services, Home publisher, turns for work after acks and the
+    seconds a listener has to open its modal before a placeholder goes out."""
     pacing = after_ack or AfterAck()
     socket_mode = deps.settings.socket_mode
 
     def put_into_context(
         body: dict[str, Any], context: BoltContext, client: WebClient, next_: Callable[[], None]
     ) -> None:
+        context["placeholder_timing"] = PlaceholderTiming(arrived=time.monotonic(), after=placeholder_after)
         now = deps.now()
         directory = SlackDirectory(client)
         team_id, user_id = _team_and_user(body)

@@ -45,6 +45,8 @@ SETTING_HELP: dict[str, str] = {
     "DIGEST_DAY": "the weekday the weekly digests go out, e.g. friday",
     "DIGEST_TIME": "the school-time hour the weekly digests go out, as HH:MM, e.g. 15:00",
     "SCHEDULER": "on (this process runs reminders, digests and retention) or off (`python -m bot worker` runs them)",
+    "MODAL_PLACEHOLDER_SECONDS": "seconds (e.g. 1.0) a command or button may take to open its modal before a "
+    "placeholder modal is shown; above 2 the 3 s trigger may expire first",
     "LOG_FORMAT": "text (one readable line per event) or json (one JSON object per line)",
 }
 
@@ -85,6 +87,9 @@ class Settings(BaseSettings):
     # Helper processes `serve` builds Home tabs in, so acks never wait behind a build (bot/app/home_processes.py);
     # 0: each web process builds its own.
     home_build_processes: int = Field(default=1, alias="HOME_BUILD_PROCESSES", ge=0, le=16)
+    # Seconds a command or button has to open its modal before an "Opening …" placeholder goes out on its 3 s
+    # trigger (the form then replaces it): handlers/slack/modal_first.py.
+    modal_placeholder_seconds: float = Field(default=1.0, alias="MODAL_PLACEHOLDER_SECONDS", gt=0, le=60)
     # off: `serve` answers Slack only, and the scheduled jobs run in `python -m bot worker`.
     scheduler: bool = Field(default=True, alias="SCHEDULER")
     # How often the scheduler (in `serve` or `worker`) runs every job; None: each job's own interval (digests

@@ -25,6 +25,7 @@ from handlers.meetings import listeners as meetings
 from handlers.observations import listeners as observations
 from handlers.reviews import listeners as reviews
 from handlers.roster import listeners as roster
+from handlers.slack.replies import SORRY
 from handlers.targets import listeners as targets
 from handlers.visits import listeners as visits
 
@@ -36,11 +37,6 @@ log = logging.getLogger(__name__)
 # many listener threads no ack ever waits behind another request's work.
 LISTENER_THREADS = 40
 
-SORRY = (
-    "Sorry, something went wrong on my side and I couldn't finish that. "
-    "Nothing you had already saved was lost; please try again in a minute."
-)
-
 
 def create_app(
     deps: Deps,
@@ -48,10 +44,12 @@ def create_app(
     verify_token: bool = True,
     listener_executor: Executor | None = None,
     home_views: HomeViews | None = None,
+    placeholder_after: float | None = None,
 ) -> App:
     """The app: with the bot token (token mode), or authorizing each request by its workspace's installation
     (OAuth mode: Bolt's install flow over our stores, bot/app/oauth.py). Home tabs are built by `home_views`
-    (the server's helper processes), or in the listener's thread."""
+    (the server's helper processes), or in the listener's thread. `placeholder_after`: seconds before a slow
+    modal's placeholder goes out (default: the MODAL_PLACEHOLDER_SECONDS setting)."""
     settings = deps.settings
     oauth: dict[str, Any] = {}
     installations = deps.slack.installations
@@ -91,7 +89,8 @@ def create_app(
                 log.warning("Could not tell the user about the error")
         return None
 
-    app.use(listener_context(deps, home_publisher(deps, home_views)))
+    after = settings.modal_placeholder_seconds if placeholder_after is None else placeholder_after
+    app.use(listener_context(deps, home_publisher(deps, home_views), placeholder_after=after))
     register_listeners(app)
     return app
 

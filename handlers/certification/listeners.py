@@ -40,6 +40,7 @@ from handlers.certification.blocks import (
 from handlers.slack import parsing
 from handlers.slack.answers import answers, modal_submission
 from handlers.slack.context import RefreshHomes
+from handlers.slack.modal_first import ModalFirst
 from handlers.slack.replies import send_dm
 
 log = logging.getLogger(__name__)
@@ -70,9 +71,9 @@ def register(app: App) -> None:
 
 
 # --- /evidence ---------------------------------------------------------------------------------------------------
-@answers()
+@answers(opens="Certification")
 def evidence_command(
-    ack: Ack, command: dict[str, Any], client: WebClient, caller: Callable[[], Caller], now: datetime, deps: Deps
+    ack: Ack, command: dict[str, Any], modal: ModalFirst, caller: Callable[[], Caller], now: datetime, deps: Deps
 ) -> None:
     words = [w.lower() for w in parsing.tokens(command.get("text", ""))]
     if words not in ([], [ids.TRAINING_WORD]):
@@ -80,34 +81,30 @@ def evidence_command(
         return
     ack()
     if words == [ids.TRAINING_WORD]:
-        _open_training(client, command["trigger_id"], caller(), now, deps)
+        _open_training(modal, caller(), now, deps)
     else:
-        client.views_open(
-            trigger_id=command["trigger_id"], view=reflection_modal(deps.certification.reflection_form(caller(), now))
-        )
+        modal.open(reflection_modal(deps.certification.reflection_form(caller(), now)))
 
 
-def _open_training(client: WebClient, trigger_id: str, me: Caller, now: datetime, deps: Deps) -> None:
+def _open_training(modal: ModalFirst, me: Caller, now: datetime, deps: Deps) -> None:
     require(Action.ADD_EVIDENCE, me.standings)
-    client.views_open(trigger_id=trigger_id, view=training_modal(deps.certification.today(now)))
+    modal.open(training_modal(deps.certification.today(now)))
 
 
 @answers(notice="Certification")
 def open_reflection(
-    ack: Ack, body: dict[str, Any], client: WebClient, caller: Callable[[], Caller], now: datetime, deps: Deps
+    ack: Ack, body: dict[str, Any], modal: ModalFirst, caller: Callable[[], Caller], now: datetime, deps: Deps
 ) -> None:
     ack()
-    client.views_open(
-        trigger_id=body["trigger_id"], view=reflection_modal(deps.certification.reflection_form(caller(), now))
-    )
+    modal.open(reflection_modal(deps.certification.reflection_form(caller(), now)))
 
 
 @answers(notice="Certification")
 def open_training(
-    ack: Ack, body: dict[str, Any], client: WebClient, caller: Callable[[], Caller], now: datetime, deps: Deps
+    ack: Ack, body: dict[str, Any], modal: ModalFirst, caller: Callable[[], Caller], now: datetime, deps: Deps
 ) -> None:
     ack()
-    _open_training(client, body["trigger_id"], caller(), now, deps)
+    _open_training(modal, caller(), now, deps)
 
 
 @modal_submission(problem_block=TEXT, what="a reflection")
@@ -191,7 +188,7 @@ def _metadata_mentor(view: dict[str, Any]) -> str:
 
 @answers(notice="Certification")
 def open_comment(
-    ack: Ack, body: dict[str, Any], client: WebClient, caller: Callable[[], Caller], now: datetime, deps: Deps
+    ack: Ack, body: dict[str, Any], modal: ModalFirst, caller: Callable[[], Caller], now: datetime, deps: Deps
 ) -> None:
     ack()
     me = caller()
@@ -199,31 +196,27 @@ def open_comment(
     progress = deps.certification.lead_view(me, _mentor_of(body), now)
     if not progress.reflections:
         raise InvalidInput(f"<@{progress.mentor_id}> hasn't written a reflection yet.")
-    client.views_open(trigger_id=body["trigger_id"], view=comment_modal(progress))
+    modal.open(comment_modal(progress))
 
 
 @answers(notice="Certification")
 def open_tick(
-    ack: Ack, body: dict[str, Any], client: WebClient, caller: Callable[[], Caller], now: datetime, deps: Deps
+    ack: Ack, body: dict[str, Any], modal: ModalFirst, caller: Callable[[], Caller], now: datetime, deps: Deps
 ) -> None:
     ack()
     me = caller()
     require(Action.TICK_CRITERION, me.standings)
-    client.views_open(
-        trigger_id=body["trigger_id"], view=tick_modal(deps.certification.lead_view(me, _mentor_of(body), now))
-    )
+    modal.open(tick_modal(deps.certification.lead_view(me, _mentor_of(body), now)))
 
 
 @answers(notice="Certification")
 def open_outcome(
-    ack: Ack, body: dict[str, Any], client: WebClient, caller: Callable[[], Caller], now: datetime, deps: Deps
+    ack: Ack, body: dict[str, Any], modal: ModalFirst, caller: Callable[[], Caller], now: datetime, deps: Deps
 ) -> None:
     ack()
     me = caller()
     require(Action.RECORD_PANEL_OUTCOME, me.standings)
-    client.views_open(
-        trigger_id=body["trigger_id"], view=outcome_modal(deps.certification.lead_view(me, _mentor_of(body), now))
-    )
+    modal.open(outcome_modal(deps.certification.lead_view(me, _mentor_of(body), now)))
 
 
 @modal_submission(problem_block=COMMENT, what="a comment")

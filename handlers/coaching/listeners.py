@@ -48,6 +48,7 @@ from handlers.slack.answers import answers, modal_submission
 from handlers.slack.blocks import Block, section
 from handlers.slack.context import RefreshHomes
 from handlers.slack.inputs import read_checked, read_date, read_selected, read_text
+from handlers.slack.modal_first import ModalFirst
 from handlers.slack.replies import SLACK_FAILURES, failure_reason, record_id, send_dm
 
 log = logging.getLogger(__name__)
@@ -219,7 +220,7 @@ def regenerate(
 
 
 @answers(notice="Swap two people")
-def open_swap(ack: Ack, body: dict[str, Any], client: WebClient, caller: Callable[[], Caller], deps: Deps) -> None:
+def open_swap(ack: Ack, body: dict[str, Any], modal: ModalFirst, caller: Callable[[], Caller], deps: Deps) -> None:
     ack()
     who = caller()
     require(Action.ARRANGE_TRIPLETS, who.standings)
@@ -228,7 +229,7 @@ def open_swap(ack: Ack, body: dict[str, Any], client: WebClient, caller: Callabl
     if view.version != version:
         raise InvalidInput("This proposal has changed since you saw it: use the newest one.")
     names = deps.roster.names(who.team_id, {u for g in view.groups for u in g.user_ids})
-    client.views_open(trigger_id=body["trigger_id"], view=swap_modal(view, names, body.get("response_url")))
+    modal.open(swap_modal(view, names, body.get("response_url")))
 
 
 @modal_submission(problem_block=ids.FIRST, what="a swap")
@@ -263,11 +264,11 @@ def swap_submitted(
 
 @answers(notice="Propose triplets")
 def open_propose(
-    ack: Ack, body: dict[str, Any], client: WebClient, caller: Callable[[], Caller], now: datetime, deps: Deps
+    ack: Ack, body: dict[str, Any], modal: ModalFirst, caller: Callable[[], Caller], now: datetime, deps: Deps
 ) -> None:
     ack()
     terms = deps.coaching.terms_ahead(caller(), now)
-    client.views_open(trigger_id=body["trigger_id"], view=propose_modal(terms))
+    modal.open(propose_modal(terms))
 
 
 @modal_submission(problem_block=ids.SUBJECT, what="a triplet proposal")
@@ -310,11 +311,11 @@ def _triplet_id(view: dict[str, Any]) -> int:
 
 @answers(notice="Book our session")
 def open_booking(
-    ack: Ack, body: dict[str, Any], client: WebClient, caller: Callable[[], Caller], now: datetime, deps: Deps
+    ack: Ack, body: dict[str, Any], modal: ModalFirst, caller: Callable[[], Caller], now: datetime, deps: Deps
 ) -> None:
     ack()
     triplet = deps.coaching.prepare(caller(), record_id(body))
-    client.views_open(trigger_id=body["trigger_id"], view=book_modal(triplet, deps.coaching.today(now)))
+    modal.open(book_modal(triplet, deps.coaching.today(now)))
 
 
 @modal_submission(problem_block=SESSION_ON, what="a coaching session")
@@ -362,11 +363,11 @@ def _answer(body: dict[str, Any], client: WebClient, who: Caller, now: datetime,
 
 
 @answers(notice="My takeaway")
-def open_takeaway(ack: Ack, body: dict[str, Any], client: WebClient, caller: Callable[[], Caller], deps: Deps) -> None:
+def open_takeaway(ack: Ack, body: dict[str, Any], modal: ModalFirst, caller: Callable[[], Caller], deps: Deps) -> None:
     ack()
     who = caller()
     triplet = deps.coaching.prepare(who, record_id(body))
-    client.views_open(trigger_id=body["trigger_id"], view=takeaway_modal(triplet, who.user_id))
+    modal.open(takeaway_modal(triplet, who.user_id))
 
 
 @modal_submission(problem_block=TAKEAWAY, what="a takeaway")

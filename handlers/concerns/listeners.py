@@ -36,11 +36,11 @@ from handlers.concerns.blocks import (
     resolve_modal,
     trail_modal,
 )
-from handlers.concerns.plan_listeners import open_modal as _open
-from handlers.concerns.plan_listeners import open_plan_modal
+from handlers.concerns.plan_blocks import plan_modal
 from handlers.slack import parsing
 from handlers.slack.answers import answers, modal_submission
 from handlers.slack.context import RefreshHomes
+from handlers.slack.modal_first import ModalFirst
 from handlers.slack.replies import record_id, send_dm
 
 log = logging.getLogger(__name__)
@@ -66,11 +66,11 @@ def register(app: App) -> None:
 
 
 # --- /concern ---------------------------------------------------------------------------------------------------
-@answers()
+@answers(opens="Concern")
 def concern_command(
     ack: Ack,
     command: dict[str, Any],
-    client: WebClient,
+    modal: ModalFirst,
     caller: Callable[[], Caller],
     now: datetime,
     directory: Directory,
@@ -89,28 +89,28 @@ def concern_command(
         return
     ack()
     if planning:
-        open_plan_modal(client, command["trigger_id"], deps.plans.prepare(caller(), mentee_id, directory, now))
+        modal.open(plan_modal(deps.plans.prepare(caller(), mentee_id, directory, now)))
         return
     form = deps.concerns.prepare(caller(), mentee_id, directory, now)
-    client.views_open(trigger_id=command["trigger_id"], view=concern_modal(form))
+    modal.open(concern_modal(form))
 
 
 @answers(notice="Concern")
 def from_observation(
-    ack: Ack, body: dict[str, Any], client: WebClient, caller: Callable[[], Caller], now: datetime, deps: Deps
+    ack: Ack, body: dict[str, Any], modal: ModalFirst, caller: Callable[[], Caller], now: datetime, deps: Deps
 ) -> None:
     ack()
     form = deps.concerns.prepare_from_observation(caller(), record_id(body), now)
-    _open(client, body, concern_modal(form))
+    modal.open(concern_modal(form))
 
 
 @answers(notice="Concern")
 def from_warning(
-    ack: Ack, body: dict[str, Any], client: WebClient, caller: Callable[[], Caller], now: datetime, deps: Deps
+    ack: Ack, body: dict[str, Any], modal: ModalFirst, caller: Callable[[], Caller], now: datetime, deps: Deps
 ) -> None:
     ack()
     form = deps.concerns.prepare_from_warning(caller(), record_id(body), now)
-    _open(client, body, concern_modal(form))
+    modal.open(concern_modal(form))
 
 
 @modal_submission(problem_block=WHAT_SEEN, what="a concern")
@@ -147,26 +147,26 @@ def _tell(client: WebClient, deps: Deps, directory: Directory, user_id: str, rai
 # --- the trail --------------------------------------------------------------------------------------------------
 @answers(notice="Concern")
 def see_trail(
-    ack: Ack, body: dict[str, Any], client: WebClient, caller: Callable[[], Caller], now: datetime, deps: Deps
+    ack: Ack, body: dict[str, Any], modal: ModalFirst, caller: Callable[[], Caller], now: datetime, deps: Deps
 ) -> None:
     ack()
-    _open(client, body, trail_modal(deps.concerns.read(caller(), record_id(body), now)))
+    modal.open(trail_modal(deps.concerns.read(caller(), record_id(body), now)))
 
 
 @answers(notice="Concern")
-def open_update(ack: Ack, body: dict[str, Any], client: WebClient, caller: Callable[[], Caller], deps: Deps) -> None:
+def open_update(ack: Ack, body: dict[str, Any], modal: ModalFirst, caller: Callable[[], Caller], deps: Deps) -> None:
     ack()
     concern = deps.concerns.prepare_entry(caller(), record_id(body), Action.ADD_TO_CONCERN)
-    _open(client, body, add_modal(concern))
+    modal.open(add_modal(concern))
 
 
 @answers(notice="Concern")
 def open_resolution(
-    ack: Ack, body: dict[str, Any], client: WebClient, caller: Callable[[], Caller], deps: Deps
+    ack: Ack, body: dict[str, Any], modal: ModalFirst, caller: Callable[[], Caller], deps: Deps
 ) -> None:
     ack()
     concern = deps.concerns.prepare_entry(caller(), record_id(body), Action.RESOLVE_CONCERN)
-    _open(client, body, resolve_modal(concern))
+    modal.open(resolve_modal(concern))
 
 
 def _concern_id(view: dict[str, Any]) -> int:

@@ -16,7 +16,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.app.bootstrap import Deps
-from bot.concerns.plans import AREAS, NOTES, PlanForm
+from bot.concerns.plans import AREAS, NOTES
 from bot.core.directory import Directory
 from bot.roster.service import Caller
 from handlers.concerns import ids
@@ -34,6 +34,7 @@ from handlers.concerns.plan_blocks import (
 from handlers.slack import parsing
 from handlers.slack.answers import answers, modal_submission
 from handlers.slack.context import RefreshHomes
+from handlers.slack.modal_first import ModalFirst
 from handlers.slack.replies import SLACK_FAILURES, failure_reason, may_have_arrived, record_id, send_dm
 
 log = logging.getLogger(__name__)
@@ -49,23 +50,11 @@ def register(app: App) -> None:
     app.view(ids.PLAN_REVIEW_CALLBACK)(review_submitted)
 
 
-def open_modal(client: WebClient, body: dict[str, Any], view: dict[str, Any]) -> None:
-    """Open a modal from a message or the Home; push it on top when the click came from a modal."""
-    if (body.get("view") or {}).get("type") == "modal":
-        client.views_push(trigger_id=body["trigger_id"], view=view)
-    else:
-        client.views_open(trigger_id=body["trigger_id"], view=view)
-
-
-def open_plan_modal(client: WebClient, trigger_id: str, form: PlanForm) -> None:
-    client.views_open(trigger_id=trigger_id, view=plan_modal(form))
-
-
 @answers(notice="Support plan")
 def start_plan(
     ack: Ack,
     body: dict[str, Any],
-    client: WebClient,
+    modal: ModalFirst,
     caller: Callable[[], Caller],
     now: datetime,
     directory: Directory,
@@ -75,14 +64,14 @@ def start_plan(
     value = str((body.get("actions") or [{}])[0].get("value") or "")
     mentee_id = None if value in ("", ids.ASK_WHO) else parsing.user_id(f"<@{value}>", what="a mentee")
     form = deps.plans.prepare(caller(), mentee_id, directory, now)
-    open_modal(client, body, plan_modal(form))
+    modal.open(plan_modal(form))
 
 
 @answers(notice="Support plan")
 def plan_from_concern(
     ack: Ack,
     body: dict[str, Any],
-    client: WebClient,
+    modal: ModalFirst,
     caller: Callable[[], Caller],
     now: datetime,
     directory: Directory,
@@ -90,7 +79,7 @@ def plan_from_concern(
 ) -> None:
     ack()
     form = deps.plans.prepare(caller(), None, directory, now, concern_id=record_id(body))
-    open_modal(client, body, plan_modal(form))
+    modal.open(plan_modal(form))
 
 
 @modal_submission(problem_block=AREAS, what="a support plan")
@@ -121,10 +110,10 @@ def plan_submitted(
 
 @answers(notice="Support plan")
 def see_plan(
-    ack: Ack, body: dict[str, Any], client: WebClient, caller: Callable[[], Caller], now: datetime, deps: Deps
+    ack: Ack, body: dict[str, Any], modal: ModalFirst, caller: Callable[[], Caller], now: datetime, deps: Deps
 ) -> None:
     ack()
-    open_modal(client, body, plan_view_modal(deps.plans.read(caller(), record_id(body), now)))
+    modal.open(plan_view_modal(deps.plans.read(caller(), record_id(body), now)))
 
 
 @answers(notice="Support plan")
@@ -153,9 +142,9 @@ def sign_plan(
 
 
 @answers(notice="Support plan")
-def open_review(ack: Ack, body: dict[str, Any], client: WebClient, caller: Callable[[], Caller], deps: Deps) -> None:
+def open_review(ack: Ack, body: dict[str, Any], modal: ModalFirst, caller: Callable[[], Caller], deps: Deps) -> None:
     ack()
-    open_modal(client, body, review_modal(deps.plans.prepare_review(caller(), record_id(body))))
+    modal.open(review_modal(deps.plans.prepare_review(caller(), record_id(body))))
 
 
 @modal_submission(problem_block=NOTES, what="a plan's review")

@@ -18,11 +18,11 @@ from bot.core.due_dates import describe
 from bot.roster.service import Caller
 from handlers.concerns import ids
 from handlers.concerns.blocks import _date, _date_element, _input, _plain, _text_element, _value
-from handlers.concerns.plan_listeners import open_modal
 from handlers.slack import parsing
 from handlers.slack.answers import answers, modal_submission
 from handlers.slack.blocks import Block, button, section
 from handlers.slack.context import RefreshHomes
+from handlers.slack.modal_first import ModalFirst
 from handlers.slack.replies import send_dm
 
 log = logging.getLogger(__name__)
@@ -85,12 +85,12 @@ def send_midpoint_notices(deps: Deps, client: WebClient, team_id: str) -> int:
 
 @answers(notice="Agreed actions")
 def open_agreed_actions(
-    ack: Ack, body: dict[str, Any], client: WebClient, caller: Callable[[], Caller], deps: Deps
+    ack: Ack, body: dict[str, Any], modal: ModalFirst, caller: Callable[[], Caller], deps: Deps
 ) -> None:
     ack()
     mentee_id = parsing.user_id(f"<@{(body.get('actions') or [{}])[0].get('value') or ''}>", what="a mentee")
     deps.probation.prepare(caller(), mentee_id)
-    open_modal(client, body, agreed_actions_modal(mentee_id))
+    modal.open(agreed_actions_modal(mentee_id))
 
 
 @modal_submission(problem_block=ACTION_POINTS, what="the agreed actions")

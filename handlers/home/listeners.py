@@ -27,6 +27,7 @@ from handlers.home.publishing import HomePublisher
 from handlers.meetings.modals import meeting_modal
 from handlers.observations.modals import observation_modal, reflection_modal
 from handlers.slack.answers import answers, modal_submission
+from handlers.slack.modal_first import ModalFirst
 from handlers.slack.pacing import AfterAck
 from handlers.slack.replies import record_id, send_dm
 from handlers.targets.blocks import draft_message
@@ -76,7 +77,7 @@ def turn_page(
 def log_meeting(
     ack: Ack,
     body: dict[str, Any],
-    client: WebClient,
+    modal: ModalFirst,
     caller: Callable[[], Caller],
     now: datetime,
     directory: Directory,
@@ -87,14 +88,14 @@ def log_meeting(
     if mentee_id is None:
         raise DomainError("I can't tell which mentee that was: open the Home tab again.")
     form = deps.meetings.prepare(caller(), mentee_id, directory, now)
-    client.views_open(trigger_id=body["trigger_id"], view=meeting_modal(form))
+    modal.open(meeting_modal(form))
 
 
 @answers(notice="Observe")
 def observe(
     ack: Ack,
     body: dict[str, Any],
-    client: WebClient,
+    modal: ModalFirst,
     caller: Callable[[], Caller],
     now: datetime,
     directory: Directory,
@@ -105,15 +106,14 @@ def observe(
     if teacher_id is None:
         raise DomainError("I can't tell which teacher that was: open the Home tab again.")
     prepared = deps.observations.prepare(caller(), teacher_id, directory, now)
-    view = observation_modal(deps.forms, prepared.form, teacher_id=teacher_id, today=prepared.today)
-    client.views_open(trigger_id=body["trigger_id"], view=view)
+    modal.open(observation_modal(deps.forms, prepared.form, teacher_id=teacher_id, today=prepared.today))
 
 
 @answers(notice="Set a target")
 def set_target(
     ack: Ack,
     body: dict[str, Any],
-    client: WebClient,
+    modal: ModalFirst,
     caller: Callable[[], Caller],
     now: datetime,
     directory: Directory,
@@ -124,7 +124,7 @@ def set_target(
     if mentee_id is None:
         raise DomainError("I can't tell which mentee that was: open the Home tab again.")
     mentee = homes.service.target_mentee(caller(), mentee_id, directory, now)
-    client.views_open(trigger_id=body["trigger_id"], view=target_modal(mentee))
+    modal.open(target_modal(mentee))
 
 
 @modal_submission(problem_block=ids.TARGET_TEXT, what="a target from the Home tab")
@@ -153,12 +153,13 @@ def target_submitted(
 
 
 @answers(notice="Reflection")
-def reflect(ack: Ack, body: dict[str, Any], client: WebClient, caller: Callable[[], Caller], deps: Deps) -> None:
+def reflect(ack: Ack, body: dict[str, Any], modal: ModalFirst, caller: Callable[[], Caller], deps: Deps) -> None:
     ack()
     readable = deps.observations.for_reflection(caller(), record_id(body))
     o = readable.observation
-    view = reflection_modal(o.id, o.observed_on, readable.name(o.observer_id), o.reflection, o.reflection_next_steps)
-    client.views_open(trigger_id=body["trigger_id"], view=view)
+    modal.open(
+        reflection_modal(o.id, o.observed_on, readable.name(o.observer_id), o.reflection, o.reflection_next_steps)
+    )
 
 
 def _value(body: dict[str, Any]) -> str:

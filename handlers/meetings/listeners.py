@@ -34,6 +34,7 @@ from handlers.slack import parsing
 from handlers.slack.answers import answers, modal_submission
 from handlers.slack.blocks import user_text
 from handlers.slack.context import RefreshHomes
+from handlers.slack.modal_first import ModalFirst
 from handlers.slack.replies import SLACK_FAILURES, failure_reason, record_id, say, send_dm
 from storage.meetings import Meeting
 
@@ -59,12 +60,12 @@ def register(app: App) -> None:
 # --- /meeting ------------------------------------------------------------------------------------------
 
 
-@answers()
+@answers(opens="Log meeting")
 def meeting_command(
     ack: Ack,
     command: dict[str, Any],
     respond: Respond,
-    client: WebClient,
+    modal: ModalFirst,
     caller: Callable[[], Caller],
     now: datetime,
     directory: Directory,
@@ -73,6 +74,7 @@ def meeting_command(
     words = parsing.tokens(command.get("text", ""))
     try:
         if words and words[0].lower() == "cadence":
+            modal.not_needed()  # answered in words
             _cadence(ack, respond, caller, now, directory, deps, words[1:])
             return
         if words and words[0].lower() == "help":
@@ -86,7 +88,7 @@ def meeting_command(
         ack(response_type="ephemeral", text=f"{exc}\n{USAGE}")
         return
     ack()
-    _open_meeting_modal(client, caller(), mentee_id, command["trigger_id"], now, directory, deps)
+    _open_meeting_modal(modal, caller, mentee_id, now, directory, deps)
 
 
 def _cadence(
@@ -114,21 +116,20 @@ def _cadence(
 
 
 def _open_meeting_modal(
-    client: WebClient,
-    caller: Caller,
+    modal: ModalFirst,
+    caller: Callable[[], Caller],
     mentee_id: str | None,
-    trigger_id: str,
     now: datetime,
     directory: Directory,
     deps: Deps,
 ) -> None:
-    """Check, then open the modal with the trigger; a refusal is raised for the reply."""
+    """Check, then open the modal; a refusal is raised for the reply."""
     if mentee_id is None:
-        mentee_id = deps.meetings.sole_mentee(caller)
+        mentee_id = deps.meetings.sole_mentee(caller())
         if mentee_id is None:
             raise InvalidInput("Name the mentee you met: `/meeting @mentee`.")
-    form = deps.meetings.prepare(caller, mentee_id, directory, now)
-    client.views_open(trigger_id=trigger_id, view=meeting_modal(form))
+    form = deps.meetings.prepare(caller(), mentee_id, directory, now)
+    modal.open(meeting_modal(form))
 
 
 # --- buttons -------------------------------------------------------------------------------------------
@@ -160,27 +161,27 @@ def sign_off(
         send_dm(client, meeting.author_id, signed_off_notice(meeting))
 
 
-@answers()
-def sign_off_with_comment(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+@answers(opens="Sign off with comment")
+def sign_off_with_comment(ack: Ack, body: dict[str, Any], modal: ModalFirst) -> None:
     ack()
-    # Open at once (trigger ids last three seconds); who may sign is checked when it's submitted.
-    client.views_open(trigger_id=body["trigger_id"], view=comment_modal(record_id(body)))
+    # Nothing to check first (who may sign is checked when it's submitted), but the turn after the ack may wait.
+    modal.open(comment_modal(record_id(body)))
 
 
-@answers()
+@answers(opens="Correct meeting")
 def correct(
-    ack: Ack, body: dict[str, Any], client: WebClient, caller: Callable[[], Caller], now: datetime, deps: Deps
+    ack: Ack, body: dict[str, Any], modal: ModalFirst, caller: Callable[[], Caller], now: datetime, deps: Deps
 ) -> None:
     ack()
     meeting, _ = deps.meetings.prepare_correction(caller(), record_id(body), now)
-    client.views_open(trigger_id=body["trigger_id"], view=correction_modal(meeting))
+    modal.open(correction_modal(meeting))
 
 
-@answers()
+@answers(opens="Log meeting")
 def log_meeting(
     ack: Ack,
     body: dict[str, Any],
-    client: WebClient,
+    modal: ModalFirst,
     caller: Callable[[], Caller],
     now: datetime,
     directory: Directory,
@@ -188,7 +189,7 @@ def log_meeting(
 ) -> None:
     ack()
     mentee_id = body["actions"][0].get("value") or None
-    _open_meeting_modal(client, caller(), mentee_id, body["trigger_id"], now, directory, deps)
+    _open_meeting_modal(modal, caller, mentee_id, now, directory, deps)
 
 
 # --- modals --------------------------------------------------------------------------------------------

@@ -35,6 +35,7 @@ from handlers.observations.modals import draft_from, observation_modal, read_sta
 from handlers.slack import parsing
 from handlers.slack.answers import answers, modal_submission
 from handlers.slack.context import RefreshHomes
+from handlers.slack.modal_first import ModalFirst
 from handlers.slack.replies import SLACK_FAILURES, failure_reason, field_errors_for_view, record_id, send_dm
 from storage.roster import MenteeKind
 
@@ -57,12 +58,12 @@ def register(app: App) -> None:
 # --- /observe ------------------------------------------------------------------------------------------
 
 
-@answers()
+@answers(opens="Lesson observation")
 def observe_command(
     ack: Ack,
     command: dict[str, Any],
     respond: Respond,
-    client: WebClient,
+    modal: ModalFirst,
     caller: Callable[[], Caller],
     now: datetime,
     directory: Directory,
@@ -87,6 +88,7 @@ def observe_command(
     ack()
     if history:
         assert teacher_id is not None
+        modal.not_needed()
         readables = deps.observations.history(caller(), teacher_id, now)
         name = readables[0].name(teacher_id) if readables else teacher_id
         text, blocks = history_blocks(teacher_id, name, readables)
@@ -99,7 +101,7 @@ def observe_command(
     else:
         prepared = deps.observations.prepare(caller(), teacher_id, directory, now)
         view = observation_modal(deps.forms, prepared.form, teacher_id=teacher_id, today=prepared.today)
-    client.views_open(trigger_id=command["trigger_id"], view=view)
+    modal.open(view)
 
 
 # --- buttons: each opens a modal, so a refusal is answered in one ----------------------------------------
@@ -107,30 +109,29 @@ def observe_command(
 
 @answers(notice="Observation")
 def view_observation(
-    ack: Ack, body: dict[str, Any], client: WebClient, caller: Callable[[], Caller], now: datetime, deps: Deps
+    ack: Ack, body: dict[str, Any], modal: ModalFirst, caller: Callable[[], Caller], now: datetime, deps: Deps
 ) -> None:
     ack()
     readable = deps.observations.read(caller(), record_id(body), now)
-    client.views_open(trigger_id=body["trigger_id"], view=observation_view(readable))
+    modal.open(observation_view(readable))
 
 
 @answers(notice="Reflection")
 def open_reflection(
-    ack: Ack, body: dict[str, Any], client: WebClient, caller: Callable[[], Caller], deps: Deps
+    ack: Ack, body: dict[str, Any], modal: ModalFirst, caller: Callable[[], Caller], deps: Deps
 ) -> None:
     ack()
     readable = deps.observations.for_reflection(caller(), record_id(body))
     o = readable.observation
-    view = reflection_modal(o.id, o.observed_on, readable.name(o.observer_id), o.reflection, o.reflection_next_steps)
-    if body.get("container", {}).get("type") == "view":
-        client.views_push(trigger_id=body["trigger_id"], view=view)
-    else:
-        client.views_open(trigger_id=body["trigger_id"], view=view)
+    # Pressed inside the observation's modal, it stacks on top of it (ModalFirst pushes).
+    modal.open(
+        reflection_modal(o.id, o.observed_on, readable.name(o.observer_id), o.reflection, o.reflection_next_steps)
+    )
 
 
 @answers(notice="Observation")
 def open_correction(
-    ack: Ack, body: dict[str, Any], client: WebClient, caller: Callable[[], Caller], now: datetime, deps: Deps
+    ack: Ack, body: dict[str, Any], modal: ModalFirst, caller: Callable[[], Caller], now: datetime, deps: Deps
 ) -> None:
     ack()
     observation, form = deps.observations.editable(caller(), record_id(body), now)
@@ -142,7 +143,7 @@ def open_correction(
         draft=draft_from(observation, form),
         edit_of=observation.id,
     )
-    client.views_open(trigger_id=body["trigger_id"], view=view)
+    modal.open(view)
 
 
 @answers()

@@ -29,6 +29,7 @@ from handlers.slack import parsing
 from handlers.slack.answers import answers, modal_submission
 from handlers.slack.blocks import user_text
 from handlers.slack.context import RefreshHomes
+from handlers.slack.modal_first import ModalFirst
 from handlers.slack.replies import record_id, say, send_dm
 
 log = logging.getLogger(__name__)
@@ -51,12 +52,13 @@ def register(app: App) -> None:
 # --- /review -------------------------------------------------------------------------------------------
 
 
-@answers()
+@answers(opens="Progress review")
 def review_command(
     ack: Ack,
     command: dict[str, Any],
     respond: Respond,
     client: WebClient,
+    modal: ModalFirst,
     caller: Callable[[], Caller],
     now: datetime,
     directory: Directory,
@@ -79,10 +81,11 @@ def review_command(
         return
     ack()
     if report_for is not None:
+        modal.not_needed()  # the report comes as files in the DM
         _send_report(respond, client, caller(), report_for, " ".join(words[2:]) or None, now, deps)
         return
     form = deps.review_writing.prepare(caller(), mentee_id, directory, now, choice=choice)
-    client.views_open(trigger_id=command["trigger_id"], view=review_modal(form))
+    modal.open(review_modal(form))
 
 
 def _send_report(
@@ -168,10 +171,10 @@ def sign_clicked(
         refresh_homes([review.mentee_id, review.author_id])
 
 
-@answers()
-def comment_clicked(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+@answers(opens="Comment")
+def comment_clicked(ack: Ack, body: dict[str, Any], modal: ModalFirst) -> None:
     ack()
-    client.views_open(trigger_id=body["trigger_id"], view=comment_modal(record_id(body)))
+    modal.open(comment_modal(record_id(body)))
 
 
 @modal_submission(problem_block=ids.COMMENT_BLOCK, what="a review comment")
@@ -192,7 +195,7 @@ def comment_submitted(
 def correct_clicked(
     ack: Ack,
     body: dict[str, Any],
-    client: WebClient,
+    modal: ModalFirst,
     caller: Callable[[], Caller],
     now: datetime,
     directory: Directory,
@@ -202,7 +205,7 @@ def correct_clicked(
     me = caller()
     review = deps.review_writing.view(me, record_id(body)).review
     form = deps.review_writing.prepare(me, review.mentee_id, directory, now, correct=review.id)
-    client.views_open(trigger_id=body["trigger_id"], view=review_modal(form))
+    modal.open(review_modal(form))
 
 
 def _replace_clicked(body: dict[str, Any], client: WebClient, view: ReviewView, user_id: str) -> None:

@@ -32,6 +32,7 @@ from handlers.roster.induction import induction_modal, induction_submitted, pars
 from handlers.slack import parsing
 from handlers.slack.answers import answers
 from handlers.slack.blocks import user_text
+from handlers.slack.modal_first import ModalFirst
 from storage.roster import MenteeKind
 
 log = logging.getLogger(__name__)
@@ -316,12 +317,13 @@ def register(app: App) -> None:
     app.view(ids.INDUCTION_CALLBACK)(induction_submitted)
 
 
-@answers()
+@answers(opens="Induction details")
 def mentor_command(
     ack: Ack,
     command: dict[str, Any],
     respond: Respond,
     client: WebClient,
+    modal: ModalFirst,
     caller: Callable[[], Caller],
     now: datetime,
     directory: Directory,
@@ -333,10 +335,12 @@ def mentor_command(
         ack(response_type="ephemeral", text=str(exc))
         return
     ack()
+    if parsed.modal is None:
+        modal.not_needed()  # answered in words
     try:
         request = Request(deps, caller(), directory, client, now, str(command.get("trigger_id") or ""))
         if parsed.modal is not None:
-            client.views_open(trigger_id=command["trigger_id"], view=parsed.modal(request))
+            modal.open(parsed.modal(request))
             return
         reply = parsed.run(request)
     except NotAllowed as exc:

@@ -9,7 +9,9 @@ itself, so nothing the person should read ever reaches Bolt's error handler:
 * `@answers()` — commands and buttons: an ephemeral reply beside whatever was used (acknowledging first
   if the listener had not). `@answers(notice="Title")` answers in a one-message modal instead: buttons on
   the Home tab have no response_url, and buttons that open a modal answer in one (pushed on top when the
-  button is itself inside a modal).
+  button is itself inside a modal). A listener that names `modal` among its arguments gets the request's
+  `ModalFirst` (handlers/slack/modal_first.py; `opens=` titles its placeholder): once a placeholder is on
+  screen, a refusal replaces it with a notice modal instead of an ephemeral reply.
 * `@modal_submission(problem_block=…, what=…)` — a modal's Save: `FieldErrors` beside their fields
   (`field_block` turns a field key into its block id), any other refusal beside `problem_block`, and an
   unexpected failure (the database gone, say) keeps the modal open with everything typed. After the
@@ -22,16 +24,20 @@ is refused beside its field, or in an ephemeral reply to a command, before the l
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import logging
+import time
 from collections.abc import Callable
 from typing import Any
 
 from slack_bolt.kwargs_injection import Args, build_required_kwargs
 
 from bot.core.errors import DomainError, FieldErrors
+from handlers.slack.directory import SlackDirectory
+from handlers.slack.modal_first import ModalFirst, PlaceholderTiming
 from handlers.slack.pacing import AfterAck, PacedAck
-from handlers.slack.replies import ack_save_failed, field_errors_for_view, notice_modal, say
+from handlers.slack.replies import SLACK_FAILURES, SORRY, ack_save_failed, field_errors_for_view, notice_modal, say
 from handlers.slack.typed import unsavable_command, unsavable_fields
 
 log = logging.getLogger(__name__)
@@ -46,11 +52,12 @@ def _call(listener: Listener, args: Args) -> Any:
     if not isinstance(after_ack, AfterAck):
         return _call_now(listener, args)
     turn = after_ack.turn()
-    args.context["ack"] = PacedAck(args.ack, turn)
+    ack = args.context.ack  # Bolt's, or the one _run_modal_first wrapped
+    args.context["ack"] = PacedAck(ack, turn)
     try:
         return _call_now(listener, args)
     finally:
-        args.context["ack"] = args.ack
+        args.context["ack"] = ack
         turn.end()
 
 
@@ -74,28 +81,87 @@ def _named_like(wrapper: Callable[[Args], None], listener: Listener) -> Callable
     return wrapper
 
 
-def answers(*, notice: str | None = None) -> Callable[[Listener], Callable[[Args], None]]:
-    """A command or button listener whose `DomainError` is answered ephemerally, or in a notice modal."""
+def answers(*, notice: str | None = None, opens: str | None = None) -> Callable[[Listener], Callable[[Args], None]]:
+    """A command or button listener whose `DomainError` is answered ephemerally, or in a notice modal.
+
+    `opens`: what the listener's modal is, as its placeholder's title says it (a listener taking `modal`)."""
 
     def decorate(listener: Listener) -> Callable[[Args], None]:
+        wants_modal = "modal" in inspect.getfullargspec(listener).args
+        title = opens or notice or "Opening"
+
         def run(args: Args) -> None:
             refusal = unsavable_command(args.command)
             if refusal is not None:  # checked before the listener reads a word of it
                 args.ack(response_type="ephemeral", text=refusal)
                 return
-            try:
-                _call(listener, args)
-            except DomainError as exc:
-                if args.ack.response is None:
-                    args.ack()
-                if notice is None:
-                    say(args.respond, str(exc))
-                else:
-                    _show_notice(args, notice, str(exc))
+            if not wants_modal:
+                try:
+                    _call(listener, args)
+                except DomainError as exc:
+                    _refuse(args, notice, str(exc))
+                return
+            _run_modal_first(listener, args, title, notice)
 
         return _named_like(run, listener)
 
     return decorate
+
+
+def _refuse(args: Args, notice: str | None, text: str) -> None:
+    if args.ack.response is None:
+        args.ack()
+    if notice is None:
+        say(args.respond, text)
+    else:
+        _show_notice(args, notice, text)
+
+
+class _AckWithoutModal:
+    """Bolt's `ack`: acknowledging with words means the listener answers in words, with no modal."""
+
+    def __init__(self, ack: Any, modal: ModalFirst) -> None:
+        self._ack = ack
+        self._modal = modal
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if args or kwargs:
+            self._modal.not_needed()
+        return self._ack(*args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._ack, name)
+
+
+def _run_modal_first(listener: Listener, args: Args, title: str, notice: str | None) -> None:
+    timing = args.context.get("placeholder_timing")
+    if not isinstance(timing, PlaceholderTiming):  # a request the middleware did not time: from now on
+        timing = PlaceholderTiming(arrived=time.monotonic())
+    modal = ModalFirst(args.client, args.body, title=title, timing=timing)
+    directory = args.context.get("directory")
+    if isinstance(directory, SlackDirectory):
+        directory.waiting_on_slack = modal.waiting_on_slack
+    args.context["modal"] = modal
+    bolt_ack = args.ack
+    args.context["ack"] = _AckWithoutModal(bolt_ack, modal)
+    modal.start()
+    try:
+        _call(listener, args)
+    except DomainError as exc:
+        if modal.placeholder_or_stop():
+            if args.ack.response is None:
+                args.ack()
+            modal.show_notice(notice or title, str(exc))
+        else:
+            _refuse(args, notice, str(exc))
+    except Exception:
+        if modal.placeholder_or_stop():
+            with contextlib.suppress(*SLACK_FAILURES):
+                modal.show_notice(title, SORRY)
+        raise
+    finally:
+        args.context["ack"] = bolt_ack
+        modal.finish()
 
 
 def _show_notice(args: Args, title: str, text: str) -> None:

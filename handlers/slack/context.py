@@ -11,6 +11,9 @@ A listener names what it needs among its parameters and Bolt passes it in:
 * `refresh_homes` — republish the Home tabs of the people a change shows on (each once, never raising);
 * `after_ack` — the turns work after an ack takes (handlers/slack/pacing.py): `answers` and
   `modal_submission` take one for their listener; an event listener says `with after_ack.slot():`.
+* `placeholder_timing` — when the request arrived and how long its listener has to open a modal before a
+  placeholder goes out; a listener wrapped by `answers` that names `modal` gets the request's `ModalFirst`
+  (handlers/slack/modal_first.py) and opens its form with `modal.open(view)`.
 """
 
 from __future__ import annotations

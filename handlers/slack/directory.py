@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from typing import Any
 
 from slack_sdk import WebClient
@@ -39,12 +42,16 @@ class SlackDirectory:
     def __init__(self, client: WebClient) -> None:
         self.client = client
         self._asked: dict[str, DirectoryUser | None] = {}
+        # Entered around each users.info call: a listener opening a modal hurries its placeholder while it waits
+        # (handlers/slack/modal_first.py).
+        self.waiting_on_slack: Callable[[], AbstractContextManager[None]] = contextlib.nullcontext
 
     def user(self, user_id: str) -> DirectoryUser | None:
         if user_id in self._asked:
             return self._asked[user_id]
         try:
-            response = self.client.users_info(user=user_id)
+            with self.waiting_on_slack():
+                response = self.client.users_info(user=user_id)
         except SlackApiError as exc:
             if exc.response.get("error") in ("user_not_found", "user_not_visible"):
                 self._asked[user_id] = None

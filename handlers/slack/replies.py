@@ -46,6 +46,12 @@ def failure_reason(exc: BaseException) -> str:
 
 log = logging.getLogger(__name__)
 
+# An unexpected failure, told to the person (the app's error handler logs the cause).
+SORRY = (
+    "Sorry, something went wrong on my side and I couldn't finish that. "
+    "Nothing you had already saved was lost; please try again in a minute."
+)
+
 
 def say(respond: Respond, text: str) -> None:
     """An ephemeral reply through the request's response_url, beside whatever was clicked."""

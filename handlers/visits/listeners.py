@@ -21,6 +21,7 @@ from handlers.slack import parsing
 from handlers.slack.answers import answers, modal_submission
 from handlers.slack.context import RefreshHomes
 from handlers.slack.inputs import read_text
+from handlers.slack.modal_first import ModalFirst
 from handlers.slack.replies import record_id, send_dm
 from handlers.visits import ids
 from handlers.visits.blocks import (
@@ -53,11 +54,11 @@ def register(app: App) -> None:
     app.view(ids.WALK_CALLBACK)(walk_submitted)
 
 
-@answers()
+@answers(opens="Peer visit")
 def visit_command(
     ack: Ack,
     command: dict[str, Any],
-    client: WebClient,
+    modal: ModalFirst,
     caller: Callable[[], Caller],
     now: datetime,
     directory: Directory,
@@ -76,10 +77,10 @@ def visit_command(
     ack()
     if walking:
         deps.visits.prepare_walk(caller())
-        client.views_open(trigger_id=command["trigger_id"], view=walk_modal(deps.visits.today(now)))
+        modal.open(walk_modal(deps.visits.today(now)))
         return
     visited = deps.visits.prepare(caller(), visited_id, directory, now)
-    client.views_open(trigger_id=command["trigger_id"], view=visit_modal(visited, deps.visits.today(now)))
+    modal.open(visit_modal(visited, deps.visits.today(now)))
 
 
 @modal_submission(problem_block=NOTICED, what="a peer visit")
@@ -105,10 +106,10 @@ def visit_submitted(
 
 
 @answers(notice="Peer visit")
-def open_reply(ack: Ack, body: dict[str, Any], client: WebClient, caller: Callable[[], Caller], deps: Deps) -> None:
+def open_reply(ack: Ack, body: dict[str, Any], modal: ModalFirst, caller: Callable[[], Caller], deps: Deps) -> None:
     ack()
     visit = deps.visits.prepare_reply(caller(), record_id(body))
-    client.views_open(trigger_id=body["trigger_id"], view=reply_modal(visit))
+    modal.open(reply_modal(visit))
 
 
 @modal_submission(problem_block=REPLY, what="a reply to a visit")
@@ -132,11 +133,11 @@ def reply_submitted(
 
 @answers(notice="Learning walk")
 def open_walk(
-    ack: Ack, body: dict[str, Any], client: WebClient, caller: Callable[[], Caller], now: datetime, deps: Deps
+    ack: Ack, body: dict[str, Any], modal: ModalFirst, caller: Callable[[], Caller], now: datetime, deps: Deps
 ) -> None:
     ack()
     deps.visits.prepare_walk(caller())
-    client.views_open(trigger_id=body["trigger_id"], view=walk_modal(deps.visits.today(now)))
+    modal.open(walk_modal(deps.visits.today(now)))
 
 
 @modal_submission(problem_block=GOOD_PRACTICE, what="a learning walk")

@@ -26,7 +26,7 @@ from tests.support.driver import SlackDriver, state_for, wait_until
 from tests.support.emulator import SlackEmulator
 from tests.support.people import ADMIN, AMY, BEN, CAT, DEV, LEO, LONDON, SAM, SLT_CHANNEL, TEAM
 from tests.support.school import add_people, enrol
-from tests.support.slack import block_text, mention, reply_to
+from tests.support.slack import block_text, mention, modal_on_screen, modals_opened, reply_to
 
 STANDARDS = [f"standard_{n}" for n in range(1, 9)] + ["part_two"]
 SEPT = datetime(2026, 9, 2, 9, 0, tzinfo=UTC)
@@ -152,7 +152,7 @@ def open_home(slack: SlackDriver, user: str, *, team_id: str | None = None) -> d
 
 
 def text_of(view: dict[str, Any]) -> str:
-    return block_text(view["blocks"])
+    return block_text(view.get("blocks", []))  # {} (nothing published yet) reads as no text
 
 
 def buttons(view: dict[str, Any], action_id: str) -> list[tuple[dict[str, Any], str]]:
@@ -177,13 +177,10 @@ def press(slack: SlackDriver, view: dict[str, Any], action_id: str, value: str |
 
 
 def modal_from(slack: SlackDriver, view: dict[str, Any], action_id: str, value: str, *, user: str) -> dict[str, Any]:
-    """Press a Home button and return the modal the bot opened with views.open (with its id, to submit it)."""
-    before = len(slack.emulator.calls_to("views.open"))
+    """Press a Home button and return the modal it put on screen (with its id, to submit it)."""
+    before = modals_opened(slack.emulator)
     press(slack, view, action_id, value, user=user)
-    wait_until(lambda: len(slack.emulator.calls_to("views.open")) > before, what="a modal")
-    call = slack.emulator.calls_to("views.open")[before]
-    assert call.response is not None and call.response["ok"], call.response
-    return dict(call.response["view"])
+    return modal_on_screen(slack.emulator, opened_before=before, what="a modal")
 
 
 def submit(slack: SlackDriver, view: dict[str, Any], answers: dict[str, Any], *, user: str) -> Any:

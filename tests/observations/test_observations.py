@@ -19,7 +19,7 @@ from tests.support.emulator import SlackEmulator
 from tests.support.observations import STANDARDS, button, dms_to, full_answers, observations, open_form, submit
 from tests.support.people import ADMIN, AMY, BEN, CAT, LEO, SAM
 from tests.support.school import add_people, enrol
-from tests.support.slack import block_text, mention, reply_to
+from tests.support.slack import block_text, mention, modal_on_screen, modals_opened, reply_to
 
 
 @pytest.fixture(autouse=True)
@@ -31,10 +31,9 @@ def school(slack: SlackDriver, emulator: SlackEmulator, clock: FakeClock) -> Non
 
 def next_modal(emulator: SlackEmulator, click: Any) -> dict[str, Any]:
     """Press something and return the modal the bot opens in answer (not an earlier one)."""
-    before = len(emulator.calls_to("views.open"))
+    before = modals_opened(emulator)
     click()
-    wait_until(lambda: len(emulator.calls_to("views.open")) > before, what="a modal")
-    return dict(emulator.calls_to("views.open")[before].params["view"])
+    return modal_on_screen(emulator, opened_before=before, what="a modal")
 
 
 def test_the_observation_form_has_every_standard_with_its_sub_points(slack: SlackDriver) -> None:

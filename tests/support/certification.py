@@ -17,18 +17,17 @@ from tests.support.driver import SlackDriver, state_for, wait_until
 from tests.support.emulator import SlackEmulator
 from tests.support.observations import STANDARDS, button
 from tests.support.people import AMY, BEN, LONDON, NOW
-from tests.support.slack import mention
+from tests.support.slack import mention, modal_on_screen, modals_opened
 
 PRIVATE_NOTES = "Ben told me in confidence that he is struggling to sleep."
 MENTEE_REFLECTION = "I rushed the plenary and lost the back row."
 
 
 def open_view(slack: SlackDriver, command: str, text: str, *, user: str) -> dict[str, Any]:
-    before = len(slack.emulator.calls_to("views.open"))
+    before = modals_opened(slack.emulator)
     result = slack.command(command, text, user=user)
     assert result.status == 200 and not result.body, result.text
-    wait_until(lambda: len(slack.emulator.calls_to("views.open")) > before, what=f"the {command} modal")
-    return slack.emulator.open_views()[-1]
+    return modal_on_screen(slack.emulator, opened_before=before, what=f"the {command} modal")
 
 
 def submit(slack: SlackDriver, view: dict[str, Any], answers: dict[str, Any], *, user: str) -> Any:

@@ -14,17 +14,16 @@ from storage.targets import Target
 from tests.support.driver import SlackDriver, state_for, wait_until
 from tests.support.emulator import SlackEmulator
 from tests.support.people import AMY, BEN, mention
-from tests.support.slack import block_text
+from tests.support.slack import block_text, modal_on_screen, modals_opened
 
 SEEN = "Three lessons in a row started ten minutes late; Year 5 waited in the corridor."
 
 
 def open_modal(slack: SlackDriver, *, user: str = AMY, about: str = BEN) -> dict[str, Any]:
-    before = len(slack.emulator.calls_to("views.open"))
+    before = modals_opened(slack.emulator)
     result = slack.command(ids.CONCERN, mention(about), user=user)
     assert result.status == 200 and not result.body, result.text
-    wait_until(lambda: len(slack.emulator.calls_to("views.open")) > before, what="the concern modal")
-    return slack.emulator.open_views()[-1]
+    return modal_on_screen(slack.emulator, opened_before=before, what="the concern modal")
 
 
 def answers(**overrides: Any) -> dict[str, Any]:
@@ -104,11 +103,10 @@ def plan_targets(db: Database, plan_id: int) -> list[Target]:
 
 
 def open_plan_modal(slack: SlackDriver, *, user: str, about: str = BEN) -> dict[str, Any]:
-    before = len(slack.emulator.calls_to("views.open"))
+    before = modals_opened(slack.emulator)
     result = slack.command(ids.CONCERN, f"{ids.PLAN_WORD} {mention(about)}", user=user)
     assert result.status == 200 and not result.body, result.text
-    wait_until(lambda: len(slack.emulator.calls_to("views.open")) > before, what="the plan modal")
-    return slack.emulator.open_views()[-1]
+    return modal_on_screen(slack.emulator, opened_before=before, what="the plan modal")
 
 
 def plan_answers(**overrides: Any) -> dict[str, Any]:

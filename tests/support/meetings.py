@@ -4,19 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.support.driver import SlackDriver, state_for, wait_until
+from tests.support.driver import SlackDriver, state_for
 from tests.support.people import AMY, BEN
-from tests.support.slack import mention
+from tests.support.slack import mention, modal_on_screen, modals_opened
 
 MEETING = "/meeting"
 
 
 def open_modal(slack: SlackDriver, text: str = "", *, user: str = AMY) -> dict[str, Any]:
-    before = len(slack.emulator.calls_to("views.open"))
+    before = modals_opened(slack.emulator)
     result = slack.command(MEETING, text or mention(BEN, "ben"), user=user)
     assert result.status == 200 and not result.body, result.text
-    wait_until(lambda: len(slack.emulator.calls_to("views.open")) > before, what="the meeting modal")
-    return slack.emulator.open_views()[-1]
+    return modal_on_screen(slack.emulator, opened_before=before, what="the meeting modal")
 
 
 def submit(slack: SlackDriver, view: dict[str, Any], answers: dict[str, Any], *, user: str = AMY) -> Any:

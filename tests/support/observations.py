@@ -8,20 +8,19 @@ from sqlalchemy import select
 
 from storage.db import Database
 from storage.observations import Observation
-from tests.support.driver import SlackDriver, state_for, wait_until
+from tests.support.driver import SlackDriver, state_for
 from tests.support.emulator import SlackEmulator
 from tests.support.people import AMY
-from tests.support.slack import block_text
+from tests.support.slack import block_text, modal_on_screen, modals_opened
 
 STANDARDS = [f"standard_{n}" for n in range(1, 9)] + ["part_two"]
 
 
 def open_form(slack: SlackDriver, text: str, *, user: str = AMY) -> dict[str, Any]:
-    before = len(slack.emulator.calls_to("views.open"))
+    before = modals_opened(slack.emulator)
     result = slack.command("/observe", text, user=user)
     assert result.status == 200 and not result.body
-    wait_until(lambda: len(slack.emulator.calls_to("views.open")) > before, what="the modal")
-    return slack.emulator.open_views()[-1]
+    return modal_on_screen(slack.emulator, opened_before=before, what="the modal")
 
 
 def full_answers(**overrides: Any) -> dict[str, Any]:

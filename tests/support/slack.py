@@ -4,10 +4,32 @@ from __future__ import annotations
 
 from typing import Any
 
+from handlers.slack.modal_first import PLACEHOLDER_CALLBACK
 from tests.support.driver import SlackDriver, wait_until
+from tests.support.emulator import SlackEmulator
 from tests.support.people import mention
 
-__all__ = ["block_text", "mention", "reply_to"]
+__all__ = ["block_text", "mention", "modal_on_screen", "modals_opened", "reply_to"]
+
+
+def modals_opened(emulator: SlackEmulator) -> int:
+    """How many modals the bot has put on screen with a trigger (views.open or views.push), for `modal_on_screen`."""
+    return len(emulator.calls_to("views.open")) + len(emulator.calls_to("views.push"))
+
+
+def modal_on_screen(
+    emulator: SlackEmulator, *, opened_before: int, what: str = "the modal", timeout: float = 5.0
+) -> dict[str, Any]:
+    """The modal the person sees once the bot has opened one more than `opened_before` (see `modals_opened`) and
+    it shows the form itself rather than the "Opening …" placeholder: the view as it stands after any update."""
+
+    def ready() -> dict[str, Any]:  # empty until the form is there
+        if modals_opened(emulator) <= opened_before:
+            return {}
+        view = emulator.modal_on_screen()
+        return view if view is not None and view.get("callback_id") != PLACEHOLDER_CALLBACK else {}
+
+    return wait_until(ready, what=what, timeout=timeout)
 
 
 def block_text(blocks: list[dict[str, Any]]) -> str:

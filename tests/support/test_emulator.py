@@ -563,6 +563,17 @@ def test_views_push_stack(emu: SlackEmulator, client: WebClient) -> None:
     assert emu.open_views() == []
 
 
+def test_a_closed_modal_cannot_be_updated(emu: SlackEmulator, client: WebClient) -> None:
+    opened = client.views_open(trigger_id=emu.new_trigger_id(), view=modal([section("Loading")]))["view"]
+    client.views_update(view_id=opened["id"], hash=opened["hash"], view=modal([section("Ready")]))
+    on_screen = emu.modal_on_screen()
+    assert on_screen is not None and on_screen["blocks"][0]["text"]["text"] == "Ready"
+    emu.close_view(opened["id"])
+    with pytest.raises(SlackApiError) as exc:
+        client.views_update(view_id=opened["id"], view=modal([section("Too late")]))
+    assert _error(exc) == "not_found" and emu.modal_on_screen() is None
+
+
 def test_views_publish_home(emu: SlackEmulator, client: WebClient) -> None:
     home = {"type": "home", "blocks": [section("Your mentees")]}
     first = client.views_publish(user_id="U1", view=home)["view"]

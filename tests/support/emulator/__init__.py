@@ -33,7 +33,8 @@ Error choices worth knowing (as Slack does, where Slack documents it):
 * trigger ids: never issued -> ``invalid_trigger_id``; older than ``trigger_ttl`` seconds ->
   ``expired_trigger_id``; already used -> ``exchanged_trigger_id`` (Slack's code for a reused trigger).
   A trigger is only consumed by a successful views.open / views.push.
-* views.update / views.publish with a stale ``hash`` -> ``hash_conflict``; unknown view -> ``not_found``.
+* views.update / views.publish with a stale ``hash`` -> ``hash_conflict``; unknown view, or a modal the user
+  closed (``close_view``) -> ``not_found``.
 * text over 40,000 characters -> ``msg_too_long``; neither text, blocks nor attachments -> ``no_text``.
 * a ``D…`` id is only known once it was returned by ``conversations.open`` (or a post to the user id);
   an unknown ``D…`` -> ``channel_not_found``. Channels may also be addressed by ``#name``.
@@ -46,7 +47,8 @@ views.publish for an unknown or deactivated user -> ``user_not_found``. views.pu
 recently opened modal stack (at most 3 views -> ``push_limit_reached``); with no modal open it starts one.
 
 Beyond the brief's API: ``Call.status`` / ``Call.response`` (what was answered), ``warnings``,
-``history(channel)``, ``get_view(view_id)``, ``close_view(view_id)``, ``trigger_ttl`` and the methods
+``history(channel)``, ``get_view(view_id)``, ``close_view(view_id)``, ``modal_on_screen()``,
+``slow_users_info(seconds)``, ``trigger_ttl`` and the methods
 ``users.list``, ``team.info`` and ``chat.getPermalink``.
 
 The package: `state` (users, channels, recorded calls), `server` (HTTP), one module per group of Web API

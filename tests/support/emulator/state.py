@@ -361,6 +361,7 @@ class EmulatorState:
     def _reset_state(self) -> None:
         self._messages: dict[str, dict[str, dict[str, Any]]] = {}
         self._views: dict[str, dict[str, Any]] = {}
+        self._closed: set[str] = set()  # modals the person closed
         self._stacks: list[list[str]] = []
         self._home_by_user: dict[str, str] = {}
         self._triggers: dict[str, dict[str, Any]] = {}
@@ -410,12 +411,23 @@ class EmulatorState:
             return copy.deepcopy(view) if view else None
 
     def close_view(self, view_id: str) -> None:
-        """Simulate the user closing a modal: removes it and any view pushed above it."""
+        """Simulate the user closing a modal: removes it and any view pushed above it. A closed view is gone:
+        views.update answers `not_found` for it, as Slack does (get_view still shows its last state)."""
         with self._lock:
             for stack in self._stacks:
                 if view_id in stack:
+                    self._closed.update(stack[stack.index(view_id) :])
                     del stack[stack.index(view_id) :]
             self._stacks = [s for s in self._stacks if s]
+
+    def modal_on_screen(self) -> dict[str, Any] | None:
+        """The modal the person sees now: the top of the newest stack, with every update; None when none is open."""
+        with self._lock:
+            return copy.deepcopy(self._views[self._stacks[-1][-1]]) if self._stacks else None
+
+    def slow_users_info(self, seconds: float, *, times: int = 1) -> None:
+        """Make the next `times` users.info calls wait `seconds` before answering (a slow directory)."""
+        self.delay_next("users.info", seconds, times=times)
 
     # -- helpers --------------------------------------------------------------------------------------
 

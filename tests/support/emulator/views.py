@@ -122,7 +122,7 @@ class ViewMethods(EmulatorState):
             current = next((v for v in self._views.values() if v["external_id"] == external_id), None)
         else:
             return _invalid_arguments("missing required field: view_id or external_id")
-        if current is None:
+        if current is None or current["id"] in self._closed:
             return _err("not_found")
         expected_hash = params.get("hash")
         if expected_hash and expected_hash != current["hash"]:
