@@ -131,7 +131,7 @@ def serve_mentor_bot(database_url: str, api_url: str, home_processes: int, port:
     from bot.app.home_processes import HomeViews
     from bot.app.settings import Settings
     from bot.app.slack_app import create_app
-    from bot.app.web import make_server
+    from bot.app.web import freeze_startup_objects, make_server
 
     logging.basicConfig(level=logging.WARNING)
     values: dict[str, Any] = {
@@ -152,6 +152,7 @@ def serve_mentor_bot(database_url: str, api_url: str, home_processes: int, port:
         on_stop=[home_views.close],
     )
     home_views.start()
+    freeze_startup_objects()  # as `python -m bot serve` does
     try:
         server.run()
     finally:
@@ -167,7 +168,7 @@ def serve_bare_bolt(api_url: str, fixed: dict[str, Any], port: int) -> None:
 
     from bot.app.settings import Settings
     from bot.app.slack_client import make_web_client
-    from bot.app.web import make_server
+    from bot.app.web import freeze_startup_objects, make_server
 
     logging.basicConfig(level=logging.WARNING)
     values: dict[str, Any] = {
@@ -197,7 +198,9 @@ def serve_bare_bolt(api_url: str, fixed: dict[str, Any], port: int) -> None:
     app.command("/meeting")(modal("meeting"))
     app.command("/target")(target)
     app.event("app_home_opened")(home)
-    make_server(app, signing_secret=SIGNING_SECRET, host="127.0.0.1", port=port, log_level="warning").run()
+    server = make_server(app, signing_secret=SIGNING_SECRET, host="127.0.0.1", port=port, log_level="warning")
+    freeze_startup_objects()  # the same server stack as mentor-bot's
+    server.run()
 
 
 def free_port() -> int:

@@ -53,11 +53,13 @@ def _start_helper(settings: Settings, web_process: int) -> None:
     from bot.app.bootstrap import bootstrap  # the helper builds its own services, connections included
     from bot.app.logging_setup import configure_logging
     from bot.app.slack_client import secrets
+    from bot.app.web import freeze_startup_objects
 
     configure_logging(settings.log_level, secrets(settings), log_format=settings.log_format)
     with contextlib.suppress(OSError):  # not allowed here: the helper still takes the work off the web process
         os.nice(HELPER_NICENESS)
     _helper_service = bootstrap(settings).home
+    freeze_startup_objects()
     threading.Thread(target=_exit_with, args=(web_process,), name="web-process-watch", daemon=True).start()
 
 

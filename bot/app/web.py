@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import sys
 import threading
@@ -305,6 +306,16 @@ def make_server(
         server_header=False,
     )
     return uvicorn.Server(config)
+
+
+def freeze_startup_objects() -> None:
+    """Call once the app is built, before serving: what start-up built lives as long as the process.
+
+    Python's full garbage collections walk every live object while holding the interpreter lock, so in a web
+    process holding the app, its services and their caches each one stalled every request in flight (bench/ack.py
+    saw acks' p99 halve without them). Frozen objects are never walked again."""
+    gc.collect()
+    gc.freeze()
 
 
 class BackgroundServer:

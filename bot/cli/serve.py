@@ -36,6 +36,7 @@ log = logging.getLogger("bot")
 def run(settings: Settings, *, workers: int = 1) -> None:
     from bot.app.home_processes import HomeViews
     from bot.app.slack_app import create_app
+    from bot.app.web import freeze_startup_objects
 
     if workers > 1:
         _check_several(settings, workers)
@@ -59,6 +60,7 @@ def run(settings: Settings, *, workers: int = 1) -> None:
         return
     home_views.start()
     scheduler = _start_scheduler(deps) if settings.scheduler else None
+    freeze_startup_objects()
     if scheduler is None:
         log.info("SCHEDULER is off: reminders, digests and data retention are left to `python -m bot worker`")
     try:
@@ -102,12 +104,14 @@ def _serve_forked(settings: Settings, forms: FormLibrary, workers: int) -> None:
     def child(sock: socket.socket, index: int) -> None:
         from bot.app.home_processes import HomeViews
         from bot.app.slack_app import create_app
+        from bot.app.web import freeze_startup_objects
 
         deps = bootstrap(settings, db=Database.from_url(settings.database_url), forms=forms)
         home_views = HomeViews(deps.home, settings, settings.home_build_processes)  # each web process its own
         app = create_app(deps, home_views=home_views)
         home_views.start()
         scheduler = _start_scheduler(deps) if settings.scheduler and index == 0 else None
+        freeze_startup_objects()
         try:
             _http_server(settings, app, deps, home_views).run(sockets=[sock])
         finally:
