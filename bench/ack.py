@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import math
 import multiprocessing
 import os
 import socket
@@ -460,16 +461,21 @@ class Row:
         )
 
 
+def ms(value: float) -> str:
+    """Milliseconds, or "-" where there is nothing to time (no form behind a reply or a Home)."""
+    return "-" if math.isnan(value) else f"{value:.0f}"
+
+
 def line(label: str, kind: str, clients: int | str, app: str, row: Row) -> str:
     return (
-        f"{label:<20}{clients!s:>8}  {app:<11}{row.rate:>8.1f}{row.ack_p50:>9.0f}{row.ack_p99:>9.0f}"
-        f"{row.shown_p50:>10.0f}{row.shown_p99:>10.0f}{row.form_p50:>10.0f}{row.form_p99:>10.0f}{row.failed:>8}"
+        f"{label:<20}{clients!s:>8}  {app:<11}{row.rate:>8.1f}{ms(row.ack_p50):>9}{ms(row.ack_p99):>9}"
+        f"{ms(row.shown_p50):>10}{ms(row.shown_p99):>10}{ms(row.form_p50):>10}{ms(row.form_p99):>10}{row.failed:>8}"
     )
 
 
 def ratio_line(mentor: Row, bare: Row) -> str:
     def r(a: float, b: float) -> str:
-        return f"{a / b:.2f}×" if b else "-"
+        return "-" if not b or math.isnan(a) or math.isnan(b) else f"{a / b:.2f}×"
 
     return (
         f"{'':<20}{'':>8}  {'ratio':<11}{r(mentor.rate, bare.rate):>8}{r(mentor.ack_p50, bare.ack_p50):>9}"
