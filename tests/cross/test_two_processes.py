@@ -26,7 +26,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from bot.app.bootstrap import bootstrap
+from bot.app.bootstrap import Deps, bootstrap
 from bot.app.settings import Settings
 from storage.digests import DeliveryStatus, DigestDelivery
 from storage.meetings import Meeting
@@ -73,6 +73,16 @@ class Cluster:
         }
         self.processes: list[BotProcess] = []
 
+    def deps(self) -> Deps:
+        """The test's own services on the cluster's database, to seed it and read it back."""
+        values: dict[str, Any] = {
+            "SLACK_BOT_TOKEN": self.emulator.bot_token,
+            "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+            "SLACK_API_URL": self.emulator.api_url,
+            "DATABASE_URL": self.env["DATABASE_URL"],
+        }
+        return bootstrap(Settings(_env_file=None, **values), clock=FakeClock(NOW))  # type: ignore[call-arg]
+
     def web(self, name: str) -> BotProcess:
         process = BotProcess("serve", env={**self.env, "PORT": str(free_port())}, cwd=self.tmp, name=name)
         self.processes.append(process)
@@ -117,14 +127,7 @@ if "postgresql" in BACKENDS:
 
     def test_two_web_processes_and_two_workers_never_store_or_send_twice(cluster: Cluster) -> None:
         emulator = cluster.emulator
-        values: dict[str, Any] = {
-            "SLACK_BOT_TOKEN": emulator.bot_token,
-            "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-            "SLACK_API_URL": emulator.api_url,
-            "DATABASE_URL": cluster.env["DATABASE_URL"],
-        }
-        settings = Settings(_env_file=None, **values)  # type: ignore[call-arg]
-        deps = bootstrap(settings, clock=FakeClock(NOW))
+        deps = cluster.deps()
         school = seed_school(deps, emulator)
         p = school.people
         one, two = cluster.web("web-1"), cluster.web("web-2")
@@ -179,13 +182,7 @@ if "postgresql" in BACKENDS:
 
     def test_two_long_running_workers_send_nothing_twice_and_stop_on_sigterm(cluster: Cluster) -> None:
         emulator = cluster.emulator
-        values: dict[str, Any] = {
-            "SLACK_BOT_TOKEN": emulator.bot_token,
-            "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-            "SLACK_API_URL": emulator.api_url,
-            "DATABASE_URL": cluster.env["DATABASE_URL"],
-        }
-        deps = bootstrap(Settings(_env_file=None, **values), clock=FakeClock(NOW))  # type: ignore[call-arg]
+        deps = cluster.deps()
         school = seed_school(deps, emulator)
         p = school.people
         set_clock(cluster.clock_path, FRIDAY_AFTER_SEND)
