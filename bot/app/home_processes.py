@@ -33,8 +33,8 @@ from sqlalchemy.engine import make_url
 from bot.app.settings import Settings
 from bot.home.service import HomeService
 from bot.roster.service import Caller
-from handlers.home.blocks import home_view
 from handlers.home.pages import Pages
+from handlers.home.publishing import build_home_view
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +76,7 @@ def _ready() -> bool:
 
 def _build_in_helper(caller: Caller, now: datetime, pages: Pages | None) -> dict[str, Any]:
     assert _helper_service is not None, "the helper was not started with _start_helper"
-    return home_view(_helper_service.build(caller, now), pages)
+    return build_home_view(_helper_service, caller, now, pages)
 
 
 def reachable_from_another_process(database_url: str) -> bool:
@@ -124,7 +124,7 @@ class HomeViews:
         return self.build_here(caller, now, pages)
 
     def build_here(self, caller: Caller, now: datetime, pages: Pages | None = None) -> dict[str, Any]:
-        return home_view(self.service.build(caller, now), pages)
+        return build_home_view(self.service, caller, now, pages)
 
     def _submit(self, task: Callable[..., Any], *args: Any) -> tuple[ProcessPoolExecutor, Future[Any]] | None:
         pool = self._current_pool()

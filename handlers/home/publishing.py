@@ -29,6 +29,11 @@ log = logging.getLogger(__name__)
 BuildView = Callable[[Caller, datetime, Pages | None], dict[str, Any]]
 
 
+def build_home_view(service: HomeService, caller: Caller, now: datetime, pages: Pages | None) -> dict[str, Any]:
+    """The caller's Home view as it stands at `now`: the one recipe, whichever thread or process runs it."""
+    return home_view(service.build(caller, now), pages)
+
+
 class HomePublisher:
     """Builds a person's Home as it stands and publishes it; built once by the composition root.
 
@@ -41,7 +46,7 @@ class HomePublisher:
         self.build_view: BuildView = build_view or self._build_here
 
     def _build_here(self, caller: Caller, now: datetime, pages: Pages | None) -> dict[str, Any]:
-        return home_view(self.service.build(caller, now), pages)
+        return build_home_view(self.service, caller, now, pages)
 
     def publish(
         self,

@@ -118,7 +118,8 @@ def _refuse(args: Args, notice: str | None, text: str) -> None:
 
 
 class _AckWithoutModal:
-    """Bolt's `ack`: acknowledging with words means the listener answers in words, with no modal."""
+    """Bolt's `ack`: acknowledging with words means the listener answers in words, with no modal; a plain
+    ack() lets the placeholder go out when it is due."""
 
     def __init__(self, ack: Any, modal: ModalFirst) -> None:
         self._ack = ack
@@ -127,7 +128,10 @@ class _AckWithoutModal:
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if args or kwargs:
             self._modal.not_needed()
-        return self._ack(*args, **kwargs)
+            return self._ack(*args, **kwargs)
+        acked = self._ack()
+        self._modal.acknowledged()
+        return acked
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._ack, name)
@@ -144,6 +148,8 @@ def _run_modal_first(listener: Listener, args: Args, title: str, notice: str | N
     args.context["modal"] = modal
     bolt_ack = args.ack
     args.context["ack"] = _AckWithoutModal(bolt_ack, modal)
+    if bolt_ack.response is not None:  # acknowledged before the listener ran
+        modal.acknowledged()
     modal.start()
     try:
         _call(listener, args)

@@ -6,7 +6,8 @@ views.open, exactly as before. When it is not (its turn after the ack came late,
 database is busy), a small "Opening …" placeholder goes out on the trigger from a timer thread, once the
 request is `PlaceholderTiming.after` seconds old or 0.3 s into a users.info that has not answered; the real
 form then replaces it with views.update. One trigger is used once: the placeholder and the form never both
-call views.open.
+call views.open. The placeholder never goes out before the listener has acknowledged: until then it may
+still answer in words (a mistyped command), and a modal flashing up beside that answer would confuse.
 
 A listener that answers in words instead says `modal.not_needed()` before its slow work (an `ack` with text
 says so by itself). `handlers/slack/answers.py` makes one per request and, once a placeholder is on screen,
@@ -89,6 +90,7 @@ class ModalFirst:
         # The modal this request put on screen, as Slack stored it (its id and hash, for views.update).
         self._on_screen: dict[str, Any] | None = None
         self._changed = threading.Condition()
+        self._acknowledged = False  # the placeholder waits for the listener's plain ack()
         self._timer: threading.Thread | None = None
 
     # --- what a listener calls ---------------------------------------------------------------------
@@ -114,6 +116,12 @@ class ModalFirst:
     def not_needed(self) -> None:
         """The listener answers in words: no placeholder goes out from now on."""
         self.placeholder_or_stop()
+
+    def acknowledged(self) -> None:
+        """The request was acknowledged without words: the placeholder may go out when it is due."""
+        with self._changed:
+            self._acknowledged = True
+            self._changed.notify_all()
 
     # --- what answers.py and the directory call ----------------------------------------------------
 
@@ -178,10 +186,10 @@ class ModalFirst:
         with self._changed:
             while self._state is _State.WAITING:
                 left = self._due - time.monotonic()
-                if left <= 0:
+                if left <= 0 and self._acknowledged:
                     self._state = _State.SENDING
                     break
-                self._changed.wait(left)
+                self._changed.wait(left if left > 0 else None)
             if self._state is not _State.SENDING:
                 return
         sent: dict[str, Any] | None = None

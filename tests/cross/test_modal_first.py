@@ -191,13 +191,40 @@ def test_a_quick_answer_is_one_views_open_and_nothing_else(
     assert emulator.calls_to("views.update") == [] and emulator.calls_to("views.push") == []
 
 
+def test_a_mistyped_command_that_comes_late_gets_its_answer_and_no_modal(
+    serve: Callable[[float], SlackDriver], emulator: SlackEmulator, clock: FakeClock
+) -> None:
+    slack = school(serve, emulator, clock, placeholder_after=0.0, slow_directory=False)  # every request "late"
+    before = modals_opened(emulator)
+
+    answered = slack.command("/observe", "history", user=AMY)
+    threading.Event().wait(0.5)  # long past when a placeholder would have gone out
+
+    assert "Name one teacher." in answered.json["text"]
+    assert modals_opened(emulator) == before and emulator.modal_on_screen() is None
+
+
+def test_a_late_command_that_acknowledged_gets_the_placeholder_then_its_form(
+    serve: Callable[[float], SlackDriver], emulator: SlackEmulator, clock: FakeClock
+) -> None:
+    slack = school(serve, emulator, clock, placeholder_after=0.0, slow_directory=False)
+
+    slack.command("/observe", mention(BEN, "ben"), user=AMY)
+
+    form = modal_on_screen(emulator, opened_before=0, what="the observation form", timeout=15)
+    assert form["callback_id"] == observation_ids.OBSERVE_CALLBACK
+    assert only_placeholder(emulator)
+
+
 # --- ModalFirst on its own, against the emulator ------------------------------------------------------------------
 
 
 def modal_first(emulator: SlackEmulator, *, after: float) -> ModalFirst:
     client = WebClient(base_url=emulator.api_url, token=emulator.bot_token)
     body = {"trigger_id": emulator.new_trigger_id(), "container": {"type": "message"}}
-    return ModalFirst(client, body, title="Weekly meeting", timing=PlaceholderTiming(time.monotonic(), after))
+    modal = ModalFirst(client, body, title="Weekly meeting", timing=PlaceholderTiming(time.monotonic(), after))
+    modal.acknowledged()  # as a listener's plain ack() does
+    return modal
 
 
 def form() -> dict[str, Any]:
@@ -252,3 +279,19 @@ def test_a_placeholder_left_with_nothing_to_show_says_so(emulator: SlackEmulator
     modal.finish()
 
     assert "nothing to open" in block_text((emulator.modal_on_screen() or {}).get("blocks", []))
+
+
+def test_no_placeholder_goes_out_before_the_listener_acknowledges(emulator: SlackEmulator) -> None:
+    client = WebClient(base_url=emulator.api_url, token=emulator.bot_token)
+    body = {"trigger_id": emulator.new_trigger_id(), "container": {"type": "message"}}
+    modal = ModalFirst(client, body, title="Weekly meeting", timing=PlaceholderTiming(time.monotonic(), 0.0))
+    modal.start()
+    threading.Event().wait(0.3)  # due all along, but not yet acknowledged
+    assert emulator.calls_to("views.open") == []
+
+    modal.acknowledged()
+    wait_until(lambda: emulator.calls_to("views.open"), what="the placeholder once acknowledged")
+    modal.open(form())
+    modal.finish()
+
+    assert (emulator.modal_on_screen() or {}).get("callback_id") == "the_form"
