@@ -129,7 +129,7 @@ def serve_mentor_bot(database_url: str, api_url: str, home_processes: int, port:
         sample_stacks(os.path.join(os.environ["BENCH_PROFILE"], "mentor-bot.txt"))
 
     from bot.app.bootstrap import bootstrap
-    from bot.app.home_processes import HomeViews
+    from bot.app.home_processes import HomeHelpers
     from bot.app.settings import Settings
     from bot.app.slack_app import create_app
     from bot.app.web import freeze_startup_objects, make_server
@@ -143,21 +143,21 @@ def serve_mentor_bot(database_url: str, api_url: str, home_processes: int, port:
     }
     settings = Settings(_env_file=None, **values)  # type: ignore[call-arg]
     deps = bootstrap(settings, clock=lambda: NOW)
-    home_views = HomeViews(deps.home, settings, home_processes)
+    home_helpers = HomeHelpers(settings, home_processes)
     server = make_server(
-        create_app(deps, home_views=home_views),
+        create_app(deps, home_helpers=home_helpers),
         signing_secret=SIGNING_SECRET,
         host="127.0.0.1",
         port=port,
         log_level="warning",
-        on_stop=[home_views.close],
+        on_stop=[home_helpers.close],
     )
-    home_views.start()
+    home_helpers.start()
     freeze_startup_objects()  # as `python -m bot serve` does
     try:
         server.run()
     finally:
-        home_views.close()
+        home_helpers.close()
 
 
 def serve_bare_bolt(api_url: str, fixed: dict[str, Any], port: int) -> None:

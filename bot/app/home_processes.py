@@ -1,16 +1,17 @@
-"""Home views built in helper processes, so building them never slows the web process's acks.
+"""Home tabs built and published by helper processes, so that work never slows the web process's acks.
 
-A Home tab is the heaviest thing the web process builds (a lead mentor's shows the whole cohort). Python runs one
-thread at a time, so while a listener thread builds one, every new request's ack waits its turn for the
-interpreter, and under load acks fell well behind bare Bolt's (README: Performance). With `HOME_BUILD_PROCESSES`
-above 0 the web process only works out who is asking (their roles, from the database or users.info), hands the
-building to a helper process and publishes what comes back; the helpers run at a lower priority (nice), so the
-operating system gives an ack the CPU first.
+A Home tab is the heaviest thing the web process would do (a lead mentor's shows the whole cohort). Python runs
+one thread at a time, so while a listener thread works out who is asking, builds a Home and sends it to Slack,
+every new request's ack waits its turn for the interpreter, and under load acks fell well behind bare Bolt's
+(README: Performance). With `HOME_BUILD_PROCESSES` above 0 the web process hands the whole of it (the request's
+team, person, time and bot token) to a helper process, which looks the person up, builds the Home and publishes
+it with its own Web API client; the helpers run at a lower priority (nice), so the operating system gives an ack
+the CPU first.
 
-A helper builds from its own connections to the same database, with its own shared reads (both exact across
+A helper works from its own connections to the same database, with its own shared reads (both exact across
 processes: bot/home/shared_reads.py). If the helpers are gone (killed, out of memory) or don't answer in time,
-the Home is built in the web process as before, and a broken pool is replaced. An in-memory SQLite database can't
-be reached from another process, so with one the Homes are always built here.
+the Home is published from the web process as before, and a broken pool is replaced. An in-memory SQLite
+database can't be reached from another process, so with one the Homes are always published here.
 """
 
 from __future__ import annotations
@@ -28,37 +29,39 @@ from concurrent.futures.process import BrokenProcessPool
 from datetime import datetime
 from typing import Any
 
+from slack_sdk import WebClient
 from sqlalchemy.engine import make_url
 
+from bot.app.logging_setup import REQUEST_ID, log_context
 from bot.app.settings import Settings
-from bot.home.service import HomeService
-from bot.roster.service import Caller
+from bot.app.slack_client import client_for_token, secrets
 from handlers.home.pages import Pages
-from handlers.home.publishing import build_home_view
+from handlers.home.publishing import HomePublisher
+from handlers.slack.directory import SlackDirectory
 
 log = logging.getLogger(__name__)
 
 # Below the web process, so the scheduler runs an ack before a Home build whenever both want a CPU.
 HELPER_NICENESS = 10
-# A Home not back from a helper by then is built here: a person waiting on the tab sees it either way.
+# A Home a helper has not published by then is published here: a person waiting on the tab sees it either way.
 HELPER_WAIT_SECONDS = 5.0
 PARENT_CHECK_SECONDS = 1.0
 
-# In a helper process: the Home service it builds with (set once, when the helper starts).
-_helper_service: HomeService | None = None
+# In a helper process: what it publishes Homes with (set once, when the helper starts).
+_helper_publisher: HomePublisher | None = None
 
 
 def _start_helper(settings: Settings, web_process: int) -> None:
-    global _helper_service
+    global _helper_publisher
     from bot.app.bootstrap import bootstrap  # the helper builds its own services, connections included
     from bot.app.logging_setup import configure_logging
-    from bot.app.slack_client import secrets
     from bot.app.web import freeze_startup_objects
 
     configure_logging(settings.log_level, secrets(settings), log_format=settings.log_format)
     with contextlib.suppress(OSError):  # not allowed here: the helper still takes the work off the web process
         os.nice(HELPER_NICENESS)
-    _helper_service = bootstrap(settings).home
+    deps = bootstrap(settings)
+    _helper_publisher = HomePublisher(deps.roster, deps.home)
     freeze_startup_objects()
     threading.Thread(target=_exit_with, args=(web_process,), name="web-process-watch", daemon=True).start()
 
@@ -71,12 +74,22 @@ def _exit_with(web_process: int) -> None:
 
 
 def _ready() -> bool:
-    return _helper_service is not None
+    return _helper_publisher is not None
 
 
-def _build_in_helper(caller: Caller, now: datetime, pages: Pages | None) -> dict[str, Any]:
-    assert _helper_service is not None, "the helper was not started with _start_helper"
-    return build_home_view(_helper_service, caller, now, pages)
+def _publish_in_helper(
+    request_id: str | None,
+    token: str | None,
+    base_url: str,
+    team_id: str,
+    user_id: str,
+    now: datetime,
+    pages: Pages | None,
+) -> bool:
+    assert _helper_publisher is not None, "the helper was not started with _start_helper"
+    client = client_for_token(token, base_url)
+    with log_context(request_id=request_id, team_id=team_id):  # its log lines name the request, as the web's do
+        return _helper_publisher.publish(client, SlackDirectory(client), team_id, user_id, now, pages)
 
 
 def reachable_from_another_process(database_url: str) -> bool:
@@ -84,15 +97,12 @@ def reachable_from_another_process(database_url: str) -> bool:
     return not (url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"))
 
 
-class HomeViews:
-    """Builds a person's Home view: in `processes` helper processes, or in the calling thread when there are none.
+class HomeHelpers:
+    """Publishes Home tabs from `processes` helper processes (HomePublisher's `elsewhere`); none: never.
 
     The helpers start on first use, so a web process forked after this object was made starts its own."""
 
-    def __init__(
-        self, service: HomeService, settings: Settings, processes: int, *, wait_seconds: float = HELPER_WAIT_SECONDS
-    ) -> None:
-        self.service = service
+    def __init__(self, settings: Settings, processes: int, *, wait_seconds: float = HELPER_WAIT_SECONDS) -> None:
         self.settings = settings
         self.wait_seconds = wait_seconds
         if processes and not reachable_from_another_process(settings.database_url):
@@ -108,23 +118,29 @@ class HomeViews:
         if self.processes:
             self._submit(_ready)  # nobody waits for the answer
 
-    def build(self, caller: Caller, now: datetime, pages: Pages | None = None) -> dict[str, Any]:
-        if self.processes:
-            submitted = self._submit(_build_in_helper, caller, now, pages)
-            if submitted is not None:
-                pool, future = submitted
-                try:
-                    view: dict[str, Any] = future.result(timeout=self.wait_seconds)
-                    return view
-                except BrokenProcessPool:
-                    log.warning("A Home helper process stopped; building this Home here and starting new helpers")
-                    self._discard(pool)
-                except FutureTimeout:
-                    log.warning("A Home helper took over %.1f s; building this Home here", self.wait_seconds)
-        return self.build_here(caller, now, pages)
-
-    def build_here(self, caller: Caller, now: datetime, pages: Pages | None = None) -> dict[str, Any]:
-        return build_home_view(self.service, caller, now, pages)
+    def publish(
+        self, client: WebClient, team_id: str, user_id: str, now: datetime, pages: Pages | None = None
+    ) -> bool | None:
+        """Have a helper publish the person's Home: True/False as HomePublisher.publish; None when no helper
+        could (none, stopped, or too slow), so the caller publishes it itself."""
+        if not self.processes:
+            return None
+        # The request's own token and API address: in OAuth mode each workspace has its own token.
+        submitted = self._submit(
+            _publish_in_helper, REQUEST_ID.get(), client.token, client.base_url, team_id, user_id, now, pages
+        )
+        if submitted is None:
+            return None
+        pool, future = submitted
+        try:
+            published: bool = future.result(timeout=self.wait_seconds)
+            return published
+        except BrokenProcessPool:
+            log.warning("A Home helper process stopped; publishing this Home here and starting new helpers")
+            self._discard(pool)
+        except FutureTimeout:
+            log.warning("A Home helper took over %.1f s; publishing this Home here", self.wait_seconds)
+        return None
 
     def _submit(self, task: Callable[..., Any], *args: Any) -> tuple[ProcessPoolExecutor, Future[Any]] | None:
         pool = self._current_pool()

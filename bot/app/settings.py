@@ -84,9 +84,10 @@ class Settings(BaseSettings):
     # How long leaders' Homes may share one build of the school's week while nothing in the database changes
     # (bot/home/shared_reads.py); 0: every Home builds its own.
     home_shared_reads_seconds: float = Field(default=300, alias="HOME_SHARED_READS_SECONDS", ge=0, le=3600)
-    # Helper processes `serve` builds Home tabs in, so acks never wait behind a build (bot/app/home_processes.py);
-    # 0: each web process builds its own.
-    home_build_processes: int = Field(default=1, alias="HOME_BUILD_PROCESSES", ge=0, le=16)
+    # Helper processes `serve` builds and publishes Home tabs in, so acks never wait behind one
+    # (bot/app/home_processes.py); 0: each web process does its own. Two by default, as many as the turns work
+    # after an ack takes (handlers/slack/pacing.py): one helper builds while the other waits on Slack.
+    home_build_processes: int = Field(default=2, alias="HOME_BUILD_PROCESSES", ge=0, le=16)
     # Seconds a command or button has to open its modal before an "Opening …" placeholder goes out on its 3 s
     # trigger (the form then replaces it): handlers/slack/modal_first.py.
     modal_placeholder_seconds: float = Field(default=1.0, alias="MODAL_PLACEHOLDER_SECONDS", gt=0, le=60)

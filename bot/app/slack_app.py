@@ -11,7 +11,7 @@ from typing import Any
 from slack_bolt import App, BoltResponse
 
 from bot.app.bootstrap import Deps
-from bot.app.home_processes import HomeViews
+from bot.app.home_processes import HomeHelpers
 from bot.app.middleware import listener_context
 from bot.app.oauth import NOT_INSTALLED, authorize_by_workspace, install_flow
 from handlers.certification import listeners as certification
@@ -43,13 +43,13 @@ def create_app(
     *,
     verify_token: bool = True,
     listener_executor: Executor | None = None,
-    home_views: HomeViews | None = None,
+    home_helpers: HomeHelpers | None = None,
     placeholder_after: float | None = None,
 ) -> App:
     """The app: with the bot token (token mode), or authorizing each request by its workspace's installation
-    (OAuth mode: Bolt's install flow over our stores, bot/app/oauth.py). Home tabs are built by `home_views`
-    (the server's helper processes), or in the listener's thread. `placeholder_after`: seconds before a slow
-    modal's placeholder goes out (default: the MODAL_PLACEHOLDER_SECONDS setting)."""
+    (OAuth mode: Bolt's install flow over our stores, bot/app/oauth.py). Home tabs are built and published by
+    `home_helpers` (the server's helper processes), or in the listener's thread. `placeholder_after`: seconds
+    before a slow modal's placeholder goes out (default: the MODAL_PLACEHOLDER_SECONDS setting)."""
     settings = deps.settings
     oauth: dict[str, Any] = {}
     installations = deps.slack.installations
@@ -90,7 +90,7 @@ def create_app(
         return None
 
     after = settings.modal_placeholder_seconds if placeholder_after is None else placeholder_after
-    app.use(listener_context(deps, home_publisher(deps, home_views), placeholder_after=after))
+    app.use(listener_context(deps, home_publisher(deps, home_helpers), placeholder_after=after))
     register_listeners(app)
     return app
 
@@ -127,5 +127,5 @@ def register_listeners(app: App) -> None:
         feature.register(app)
 
 
-def home_publisher(deps: Deps, home_views: HomeViews | None = None) -> HomePublisher:
-    return HomePublisher(deps.roster, deps.home, home_views.build if home_views is not None else None)
+def home_publisher(deps: Deps, home_helpers: HomeHelpers | None = None) -> HomePublisher:
+    return HomePublisher(deps.roster, deps.home, home_helpers.publish if home_helpers is not None else None)

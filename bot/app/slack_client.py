@@ -48,12 +48,12 @@ def make_web_client(settings: Settings) -> WebClient:
     and the OAuth flow's token exchange (oauth.v2.access) goes to the same SLACK_API_URL.
     """
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
-    return WebClient(
-        token=token,
-        base_url=settings.slack_api_url or SLACK_API_URL,
-        timeout=10,
-        retry_handlers=_retry_handlers(),
-    )
+    return client_for_token(token, settings.slack_api_url or SLACK_API_URL)
+
+
+def client_for_token(token: str | None, base_url: str) -> WebClient:
+    """A client configured as every one of ours is (timeout, retries): for another process given a request's token."""
+    return WebClient(token=token, base_url=base_url, timeout=10, retry_handlers=_retry_handlers())
 
 
 def secrets(settings: Settings) -> list[str]:

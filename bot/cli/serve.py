@@ -28,13 +28,13 @@ from storage.db import Database
 if TYPE_CHECKING:
     import uvicorn
 
-    from bot.app.home_processes import HomeViews
+    from bot.app.home_processes import HomeHelpers
 
 log = logging.getLogger("bot")
 
 
 def run(settings: Settings, *, workers: int = 1) -> None:
-    from bot.app.home_processes import HomeViews
+    from bot.app.home_processes import HomeHelpers
     from bot.app.slack_app import create_app
     from bot.app.web import freeze_startup_objects
 
@@ -46,9 +46,9 @@ def run(settings: Settings, *, workers: int = 1) -> None:
         raise Exit(f"An observation form is not right: {exc}") from None
     deps = bootstrap(settings, db=ready_database(settings), forms=forms)
     _check_bot_token(settings, deps)
-    home_views = HomeViews(deps.home, settings, settings.home_build_processes)
+    home_helpers = HomeHelpers(settings, settings.home_build_processes)
     try:
-        app = create_app(deps, home_views=home_views)
+        app = create_app(deps, home_helpers=home_helpers)
     except BoltError as exc:
         raise Exit(
             f"Slack did not accept SLACK_BOT_TOKEN ({exc}). Copy the Bot User OAuth Token again from your "
@@ -58,15 +58,15 @@ def run(settings: Settings, *, workers: int = 1) -> None:
         deps.db.dispose()  # each web process opens its own connections after the fork
         _serve_forked(settings, forms, workers)
         return
-    home_views.start()
+    home_helpers.start()
     scheduler = _start_scheduler(deps) if settings.scheduler else None
     freeze_startup_objects()
     if scheduler is None:
         log.info("SCHEDULER is off: reminders, digests and data retention are left to `python -m bot worker`")
     try:
-        _listen(settings, app, deps, home_views)
+        _listen(settings, app, deps, home_helpers)
     finally:
-        home_views.close()
+        home_helpers.close()
         if scheduler is not None:
             scheduler.shutdown(wait=False)
 
@@ -102,20 +102,20 @@ def _serve_forked(settings: Settings, forms: FormLibrary, workers: int) -> None:
     log.info("Listening for Slack on http://%s:%d%s", settings.host, settings.port, SLACK_PATH)
 
     def child(sock: socket.socket, index: int) -> None:
-        from bot.app.home_processes import HomeViews
+        from bot.app.home_processes import HomeHelpers
         from bot.app.slack_app import create_app
         from bot.app.web import freeze_startup_objects
 
         deps = bootstrap(settings, db=Database.from_url(settings.database_url), forms=forms)
-        home_views = HomeViews(deps.home, settings, settings.home_build_processes)  # each web process its own
-        app = create_app(deps, home_views=home_views)
-        home_views.start()
+        home_helpers = HomeHelpers(settings, settings.home_build_processes)  # each web process its own
+        app = create_app(deps, home_helpers=home_helpers)
+        home_helpers.start()
         scheduler = _start_scheduler(deps) if settings.scheduler and index == 0 else None
         freeze_startup_objects()
         try:
-            _http_server(settings, app, deps, home_views).run(sockets=[sock])
+            _http_server(settings, app, deps, home_helpers).run(sockets=[sock])
         finally:
-            home_views.close()
+            home_helpers.close()
             if scheduler is not None:
                 scheduler.shutdown(wait=False)
 
@@ -188,7 +188,7 @@ def _start_scheduler(deps: Deps) -> BackgroundScheduler:
     return scheduler
 
 
-def _http_server(settings: Settings, app: App, deps: Deps, home_views: HomeViews) -> uvicorn.Server:
+def _http_server(settings: Settings, app: App, deps: Deps, home_helpers: HomeHelpers) -> uvicorn.Server:
     from bot.app.web import make_server
 
     routes = []
@@ -205,11 +205,11 @@ def _http_server(settings: Settings, app: App, deps: Deps, home_views: HomeViews
         log_level=settings.log_level,
         health_check=deps.db.health_problem,
         routes=routes,
-        on_stop=[home_views.close],
+        on_stop=[home_helpers.close],
     )
 
 
-def _listen(settings: Settings, app: App, deps: Deps, home_views: HomeViews) -> None:
+def _listen(settings: Settings, app: App, deps: Deps, home_helpers: HomeHelpers) -> None:
     if settings.slack_app_token is not None:
         from slack_bolt.adapter.socket_mode import SocketModeHandler
 
@@ -221,7 +221,7 @@ def _listen(settings: Settings, app: App, deps: Deps, home_views: HomeViews) -> 
         from bot.app.web import SLACK_PATH
 
         log.info("Listening for Slack on http://%s:%d%s", settings.host, settings.port, SLACK_PATH)
-        _http_server(settings, app, deps, home_views).run()
+        _http_server(settings, app, deps, home_helpers).run()
 
 
 def _connect_socket_mode(settings: Settings, handler: Any) -> None:

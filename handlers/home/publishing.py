@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -20,33 +19,26 @@ from slack_sdk.errors import SlackApiError
 from bot.core.directory import Directory
 from bot.core.errors import DomainError
 from bot.home.service import HomeService
-from bot.roster.service import Caller, RosterService
+from bot.roster.service import RosterService
 from handlers.home.blocks import Pages, home_view
 
 log = logging.getLogger(__name__)
 
-# Builds a caller's Home view as it stands at `now`, on the given pages.
-BuildView = Callable[[Caller, datetime, Pages | None], dict[str, Any]]
-
-
-def build_home_view(service: HomeService, caller: Caller, now: datetime, pages: Pages | None) -> dict[str, Any]:
-    """The caller's Home view as it stands at `now`: the one recipe, whichever thread or process runs it."""
-    return home_view(service.build(caller, now), pages)
+# Publishes a person's Home somewhere else (a helper process): True/False as `publish`, None if it could not
+# be handed over, so it is done here. Arguments: the request's client, team id, user id, now, pages.
+PublishElsewhere = Callable[[WebClient, str, str, datetime, Pages | None], bool | None]
 
 
 class HomePublisher:
     """Builds a person's Home as it stands and publishes it; built once by the composition root.
 
-    `build_view` builds the view; by default in the calling thread, or wherever the server chose
-    (bot/app/home_processes.py builds it in helper processes)."""
+    With `elsewhere`, the whole of it (who is asking, building, publishing) is handed to another process when
+    possible (bot/app/home_processes.py), and done in the calling thread when not."""
 
-    def __init__(self, roster: RosterService, service: HomeService, build_view: BuildView | None = None) -> None:
+    def __init__(self, roster: RosterService, service: HomeService, elsewhere: PublishElsewhere | None = None) -> None:
         self.roster = roster
         self.service = service
-        self.build_view: BuildView = build_view or self._build_here
-
-    def _build_here(self, caller: Caller, now: datetime, pages: Pages | None) -> dict[str, Any]:
-        return build_home_view(self.service, caller, now, pages)
+        self.elsewhere = elsewhere
 
     def publish(
         self,
@@ -58,9 +50,13 @@ class HomePublisher:
         pages: Pages | None = None,
     ) -> bool:
         """Build the person's Home as it stands now and publish it; False (logged, never raised) if that failed."""
+        if self.elsewhere is not None:
+            published = self.elsewhere(client, team_id, user_id, now, pages)
+            if published is not None:
+                return published
         try:
             caller = self.roster.caller(team_id, user_id, directory, now)
-            view = self.build_view(caller, now, pages)
+            view = home_view(self.service.build(caller, now), pages)
             client.views_publish(user_id=user_id, view=view)
             return True
         except SlackApiError as exc:

@@ -1,5 +1,5 @@
-"""Home tabs built in helper processes (HOME_BUILD_PROCESSES, bot/app/home_processes.py): the same Homes, from the
-same database, and never one lost when a helper dies or its web process is killed."""
+"""Home tabs built and published by helper processes (HOME_BUILD_PROCESSES, bot/app/home_processes.py): the same
+Homes, from the same database, and never one lost when a helper dies or its web process is killed."""
 
 from __future__ import annotations
 
@@ -17,11 +17,12 @@ from typing import Any
 import pytest
 
 from bot.app.bootstrap import Deps
-from bot.app.home_processes import HomeViews
+from bot.app.home_processes import HomeHelpers
 from bot.app.settings import Settings
 from bot.app.slack_app import create_app
 from bot.app.web import BackgroundServer
-from bot.roster.service import Caller
+from handlers.home.publishing import HomePublisher
+from handlers.slack.directory import SlackDirectory
 from storage.db import Database
 from tests.home.test_home import (  # the Home scenarios, run again below with the Homes built in a helper
     add_meeting,
@@ -49,56 +50,52 @@ __all__ = [
 
 
 @pytest.fixture
-def home_views(deps: Deps, settings: Settings) -> Iterator[HomeViews]:
-    views = HomeViews(deps.home, settings, processes=1, wait_seconds=60)  # a slow machine still uses the helper
-    yield views
-    views.close()
+def home_helpers(deps: Deps, settings: Settings) -> Iterator[HomeHelpers]:
+    helpers = HomeHelpers(settings, processes=1, wait_seconds=60)  # a slow machine still uses the helper
+    yield helpers
+    helpers.close()
 
 
 @pytest.fixture
-def slack(deps: Deps, emulator: Any, home_views: HomeViews) -> Iterator[SlackDriver]:
+def slack(deps: Deps, emulator: Any, home_helpers: HomeHelpers) -> Iterator[SlackDriver]:
     """As tests/conftest.py's, with every Home built by a helper process (overrides it for this module)."""
     listeners = ThreadPoolExecutor(max_workers=8, thread_name_prefix="bolt-listener")
-    app = create_app(deps, listener_executor=listeners, home_views=home_views)
+    app = create_app(deps, listener_executor=listeners, home_helpers=home_helpers)
     server = BackgroundServer(app, signing_secret=SIGNING_SECRET).start()
     yield SlackDriver(server.url, SIGNING_SECRET, emulator)
     server.stop()
 
 
-def helper_pids(views: HomeViews) -> set[int]:
+def helper_pids(views: HomeHelpers) -> set[int]:
     pool = views._pool
     return set() if pool is None else {process.pid for process in (pool._processes or {}).values() if process.pid}
 
 
-def caller_of(deps: Deps, clock: FakeClock, user_id: str, team_id: str) -> Caller:
-    return deps.roster.caller(team_id, user_id, deps_directory(deps), clock())
+def published_views(emulator: Any, user_id: str) -> list[dict[str, Any]]:
+    return [call.params["view"] for call in emulator.calls_to("views.publish") if call.params["user_id"] == user_id]
 
 
-def deps_directory(deps: Deps) -> Any:
-    from handlers.slack.directory import SlackDirectory
-
-    return SlackDirectory(deps.slack.client)
-
-
-def test_a_helper_builds_the_very_home_the_web_process_would(
-    slack: SlackDriver, deps: Deps, clock: FakeClock, db: Database, home_views: HomeViews
+def test_a_helper_publishes_the_very_home_the_web_process_would(
+    slack: SlackDriver, deps: Deps, clock: FakeClock, db: Database, emulator: Any, home_helpers: HomeHelpers
 ) -> None:
     add_meeting(db, BEN, date(2026, 11, 24), "Planned the fractions unit.")
+    client = deps.slack.client
+    here = HomePublisher(deps.roster, deps.home)  # no helpers: in this thread
     for user in (LEO, AMY, BEN):
-        caller = caller_of(deps, clock, user, "T0001")
+        assert home_helpers.publish(client, "T0001", user, clock()) is True
+        assert here.publish(client, SlackDirectory(client), "T0001", user, clock()) is True
 
-        from_helper = home_views.build(caller, clock())
-
-        assert from_helper == home_views.build_here(caller, clock())
-    assert helper_pids(home_views), "the Homes were built by a helper process"
-    assert os.getpid() not in helper_pids(home_views)
+        from_helper, from_here = published_views(emulator, user)[-2:]
+        assert from_helper == from_here
+    assert helper_pids(home_helpers), "the Homes were published by a helper process"
+    assert os.getpid() not in helper_pids(home_helpers)
 
 
 def test_a_helper_killed_mid_term_loses_no_home_and_is_replaced(
-    slack: SlackDriver, deps: Deps, clock: FakeClock, home_views: HomeViews
+    slack: SlackDriver, deps: Deps, clock: FakeClock, home_helpers: HomeHelpers
 ) -> None:
     assert "Your cohort" in text_of(open_home(slack, LEO))
-    first = helper_pids(home_views)
+    first = helper_pids(home_helpers)
     assert first
     for pid in first:
         os.kill(pid, signal.SIGKILL)
@@ -107,26 +104,26 @@ def test_a_helper_killed_mid_term_loses_no_home_and_is_replaced(
     assert "Your cohort" in text_of(open_home(slack, LEO))  # built in the web process this once
     assert "Your cohort" in text_of(open_home(slack, LEO))  # and by a new helper again
 
-    assert helper_pids(home_views) and not helper_pids(home_views) & first
+    assert helper_pids(home_helpers) and not helper_pids(home_helpers) & first
 
 
 def test_an_in_memory_database_builds_homes_in_the_web_process(deps: Deps, settings: Settings) -> None:
     in_memory = settings.model_copy(update={"database_url": "sqlite://"})
 
-    views = HomeViews(deps.home, in_memory, processes=2)
+    views = HomeHelpers(in_memory, processes=2)
 
     assert views.processes == 0
 
 
 def test_after_the_server_stops_homes_are_built_in_the_web_process(
-    slack: SlackDriver, deps: Deps, clock: FakeClock, home_views: HomeViews
+    slack: SlackDriver, deps: Deps, clock: FakeClock, home_helpers: HomeHelpers
 ) -> None:
-    home_views.start()
-    home_views.close()
-    caller = caller_of(deps, clock, LEO, "T0001")
+    home_helpers.start()
+    home_helpers.close()
 
-    assert "Your cohort" in text_of(home_views.build(caller, clock()))
-    assert home_views._pool is None
+    assert home_helpers.publish(deps.slack.client, "T0001", LEO, clock()) is None  # so the web process publishes
+    assert "Your cohort" in text_of(open_home(slack, LEO))
+    assert home_helpers._pool is None
 
 
 def test_helpers_stop_when_their_web_process_is_killed_outright(settings: Settings, tmp_path: Path) -> None:
@@ -135,11 +132,11 @@ def test_helpers_stop_when_their_web_process_is_killed_outright(settings: Settin
         f"""
         import sys, time
         from bot.app.bootstrap import bootstrap
-        from bot.app.home_processes import HomeViews
+        from bot.app.home_processes import HomeHelpers
         from bot.app.settings import Settings
 
         settings = Settings(_env_file=None, **{_settings_values(settings)!r})
-        views = HomeViews(bootstrap(settings).home, settings, processes=1)
+        views = HomeHelpers(settings, processes=1)
         views.start()
         while not views._pool._processes:
             time.sleep(0.05)

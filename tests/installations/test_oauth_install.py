@@ -16,6 +16,7 @@ from slack_sdk import WebClient
 from sqlalchemy import select, update
 
 from bot.app.bootstrap import bootstrap
+from bot.app.home_processes import HomeHelpers
 from bot.app.oauth import install_routes
 from bot.app.scheduler import for_each_workspace, send_due_reminders
 from bot.app.slack_app import create_app
@@ -213,6 +214,27 @@ def test_each_workspace_reaches_only_its_own_records_and_replies_with_its_own_to
 
     assert "Kestrel cold calling" in listing and "Osprey" not in listing
     assert {c.token for c in oauth.emulator.calls} <= {token1}
+
+
+def test_a_home_helper_publishes_each_workspaces_home_with_that_workspaces_token(
+    oauth: OAuthStack, two: tuple[School, School], clock: FakeClock
+) -> None:
+    one, other = two
+    helpers = HomeHelpers(oauth.deps.settings, processes=1, wait_seconds=60)
+    try:
+        for team, school, foreign in ((T1, one, "Osprey"), (T2, other, "Kestrel")):
+            token = oauth.emulator.token_for(team)
+            client = WebClient(token=token, base_url=oauth.emulator.api_url)
+
+            assert helpers.publish(client, team, school.people.lead, clock()) is True
+
+            home = oauth.emulator.published_home(school.people.lead)
+            assert home is not None and "Your cohort" in block_text(home["blocks"])
+            assert foreign not in block_text(home["blocks"])
+            assert [c.token for c in oauth.emulator.calls_to("views.publish")][-1] == token
+        assert helpers._pool is not None and helpers._pool._processes, "published by a helper process"
+    finally:
+        helpers.close()
 
 
 def test_a_request_from_a_workspace_that_never_installed_is_not_served(
