@@ -16,10 +16,14 @@ Each of `--clients` clients plays one person: it sends a signed request (`/obser
 `/target @mentee …`, or `app_home_opened` for a mentor, or for a lead mentor of the whole cohort), waits for the
 HTTP 200 and then for what the person waits for to reach the emulator (views.open, the response_url reply,
 views.publish), then goes again, for `--seconds` per app and row (in `--rounds` alternating slices, so a
-noisy machine hurts both alike). Printed per row: requests a second, p50/p99 to the HTTP 200, p50/p99 until
-the view (or reply) reached Slack, p50/p99 until the real modal is on screen ("form": the views.open of the
-form itself, or the views.update that replaced an "Opening …" placeholder with it; handlers/slack/modal_first.py),
-failures (nothing shown within 3 s, or Slack refused it), and mentor-bot / bare.
+noisy machine hurts both alike). Every client of a slice starts at once, a burst that steady traffic never
+brings, so requests sent in a slice's first `--settle` seconds are not counted: the burst costs both apps the
+same few ms, but it would weigh more in the percentiles of the app that completes fewer requests (mentor-bot's
+clients wait longer for a Home to be built than bare Bolt's for a fixed one). Printed per row: requests a
+second, p50/p99 to the HTTP 200, p50/p99 until the view (or reply) reached Slack, p50/p99 until the real modal
+is on screen ("form": the views.open of the form itself, or the views.update that replaced an "Opening …"
+placeholder with it; handlers/slack/modal_first.py), failures (nothing shown within 3 s, or Slack refused it),
+and mentor-bot / bare.
 Nothing is asserted: the figures are printed for the README. With BENCH_PROFILE=dir, mentor-bot's server
 samples its threads' stacks and writes the busiest functions to dir/mentor-bot.txt when the bench ends.
 """
@@ -338,6 +342,7 @@ class Arrivals:
 
 @dataclass
 class Sample:
+    sent: float  # time.monotonic() when the request went out
     acked: float  # seconds to the HTTP 200
     shown: float | None  # seconds until the view / reply reached Slack (None: it never did, or was refused)
     formed: float | None = None  # seconds until a modal's form was on screen (None: not a modal, or it never was)
@@ -402,7 +407,7 @@ class Client:
             form = wait_form(max(0.0, FORM_WAIT - acked) if ok else 0.0)
             if form is not None and form.response is not None and form.response.get("ok"):
                 formed = form.at - started
-        return Sample(acked, (call.at - started) if ok and call is not None else None, formed)
+        return Sample(started, acked, (call.at - started) if ok and call is not None else None, formed)
 
     def run(self, until: float) -> None:
         while time.monotonic() < until:
@@ -410,17 +415,26 @@ class Client:
 
 
 def drive(
-    app_url: str, emulator: SlackEmulator, arrivals: Arrivals, kind: str, clients: int, seconds: float, mentors: int
+    app_url: str,
+    emulator: SlackEmulator,
+    arrivals: Arrivals,
+    kind: str,
+    clients: int,
+    seconds: float,
+    mentors: int,
+    settle: float = 0.0,
 ) -> list[Sample]:
+    """`clients` people sending `kind` for `settle` + `seconds`; the samples of requests sent after `settle`."""
     driver = SlackDriver(app_url, SIGNING_SECRET, emulator, team_id=TEAM, team_domain="bench-school")
     people = [Client(n, kind, driver, arrivals, mentors) for n in range(clients)]
-    until = time.monotonic() + seconds
+    counted_from = time.monotonic() + settle
+    until = counted_from + seconds
     threads = [threading.Thread(target=person.run, args=(until,), daemon=True) for person in people]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    return [sample for person in people for sample in person.samples]
+    return [sample for person in people for sample in person.samples if sample.sent >= counted_from]
 
 
 # --- figures ---------------------------------------------------------------------------------------------
@@ -522,6 +536,9 @@ def main() -> None:
     parser.add_argument("--kinds", default=",".join(KINDS))
     parser.add_argument("--mentees", type=int, default=500)
     parser.add_argument(
+        "--settle", type=float, default=0.5, help="seconds at each slice's start not counted (default 0.5)"
+    )
+    parser.add_argument(
         "--home-processes",
         type=int,
         default=Settings.model_fields["home_build_processes"].default,
@@ -539,8 +556,8 @@ def main() -> None:
     backend = make_url(args.database).get_backend_name() if args.database else "sqlite"
     print(
         f"bench/ack.py: {backend}, {args.mentees} mentees ({mentors} mentors, {LEADS} lead mentors of all), "
-        f"{args.seconds:g} s per app and row, {args.home_processes} Home helper processes, {os.cpu_count()} CPUs; "
-        "times in ms",
+        f"{args.seconds:g} s per app and row (after {args.settle:g} s to settle), "
+        f"{args.home_processes} Home helper processes, {os.cpu_count()} CPUs; times in ms",
         flush=True,
     )
     with school_database(args.database, args.mentees) as db_url:
@@ -563,7 +580,9 @@ def main() -> None:
                     for _ in range(args.rounds):
                         for app, url in (("bare Bolt", bare_url), ("mentor-bot", mentor_url)):
                             emulator.reset()
-                            samples[app] += drive(url, emulator, arrivals, kind, clients, slice_seconds, mentors)
+                            samples[app] += drive(
+                                url, emulator, arrivals, kind, clients, slice_seconds, mentors, args.settle
+                            )
                     bare = Row.of(samples["bare Bolt"], args.seconds)
                     mentor = Row.of(samples["mentor-bot"], args.seconds)
                     print(line(KINDS[kind], kind, clients, "bare Bolt", bare), flush=True)
