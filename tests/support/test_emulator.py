@@ -618,6 +618,21 @@ def test_rate_limit_without_retry_surfaces(emu: SlackEmulator, client: WebClient
     assert client.users_info(user="U1")["ok"]  # only the next call fails
 
 
+def test_channel_limit_and_a_crowded_channel(emu: SlackEmulator, client: WebClient) -> None:
+    emu.limit_channels(1.0)
+    emu.crowd_channel(emu.bot_token, "C1")
+    time.sleep(1.2)  # however long the app takes to come, someone else posted just before it
+    with pytest.raises(SlackApiError) as exc:
+        client.chat_postMessage(channel="C1", text="first try")
+    assert exc.value.response.status_code == 429 and exc.value.response.headers["Retry-After"] == "1"
+    assert client.chat_postMessage(channel="U1", text="another channel is free")["ok"]
+    with pytest.raises(SlackApiError):  # the limit runs from the crowding post
+        client.chat_postMessage(channel="C1", text="too soon")
+    time.sleep(1.05)
+    assert client.chat_postMessage(channel="C1", text="after Retry-After")["ok"]
+    assert [m["text"] for m in emu.messages_to("C1")] == ["after Retry-After"]
+
+
 def test_server_error(emu: SlackEmulator, client: WebClient) -> None:
     emu.fail_next("chat.postMessage", status=500)
     with pytest.raises(SlackApiError) as exc:

@@ -144,6 +144,7 @@ class EmulatorState:
         # Slack's per-channel posting limit (messages a second), or None for no limit; see `limit_channels`.
         self.channel_rate: float | None = None
         self._channel_posted: dict[tuple[str, str], float] = {}
+        self._crowded: set[tuple[str, str]] = set()  # channels whose next post finds another just posted
         self._ts_micros = 1_700_000_000_000_000
         self._serial = 0
         self._reset_state()
@@ -329,6 +330,14 @@ class EmulatorState:
         with self._lock:
             self.channel_rate = per_second
             self._channel_posted.clear()
+            self._crowded.clear()
+
+    def crowd_channel(self, token: str, channel: str) -> None:
+        """Something else posts in this workspace's channel just before the app's next post there, whenever that
+        comes: that post is answered 429 with a whole gap's Retry-After, and the limit then runs from it. (Priming
+        the limiter with a post now would let a slow build outlast the gap and see no 429.)"""
+        with self._lock:
+            self._crowded.add((self.team_of(token) or "", self._canonical(channel)))
 
     def _rate_limited(self, method: str, params: dict[str, Any], token: str | None) -> int | None:
         """Seconds to wait when this post is over its channel's limit (None: go ahead, and it counts)."""
@@ -337,6 +346,10 @@ class EmulatorState:
         key = (self.team_of(token) or "", self._canonical(str(params.get("channel", ""))))
         now = time.monotonic()
         gap = 1.0 / self.channel_rate
+        if key in self._crowded:
+            self._crowded.discard(key)
+            self._channel_posted[key] = now
+            return max(1, math.ceil(gap))
         last = self._channel_posted.get(key)
         if last is not None and now - last < gap:
             return max(1, math.ceil(gap - (now - last)))
