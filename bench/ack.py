@@ -422,7 +422,7 @@ def drive(
     clients: int,
     seconds: float,
     mentors: int,
-    settle: float = 0.0,
+    settle: float,
 ) -> list[Sample]:
     """`clients` people sending `kind` for `settle` + `seconds`; the samples of requests sent after `settle`."""
     driver = SlackDriver(app_url, SIGNING_SECRET, emulator, team_id=TEAM, team_domain="bench-school")

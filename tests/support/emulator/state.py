@@ -346,10 +346,9 @@ class EmulatorState:
         key = (self.team_of(token) or "", self._canonical(str(params.get("channel", ""))))
         now = time.monotonic()
         gap = 1.0 / self.channel_rate
-        if key in self._crowded:
+        if key in self._crowded:  # the other post lands just before this one
             self._crowded.discard(key)
             self._channel_posted[key] = now
-            return max(1, math.ceil(gap))
         last = self._channel_posted.get(key)
         if last is not None and now - last < gap:
             return max(1, math.ceil(gap - (now - last)))
